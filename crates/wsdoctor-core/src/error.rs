@@ -1,0 +1,43 @@
+//! The core's one error type: every fallible public function returns [`Error`], whose `kind()` is a stable
+//! machine-readable word the front ends pass on (the app's IPC edge turns it into `{kind, message}`).
+
+use std::io;
+
+/// Something the engine could not do, said so a person can act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user gave input the engine cannot use (a malformed URL, an unknown endpoint, ...).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A socket could not be bound or used.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: io::Error,
+    },
+    /// A TLS configuration or certificate could not be built.
+    #[error("TLS setup failed: {0}")]
+    Tls(String),
+}
+
+impl Error {
+    /// A short, stable word for the kind of error (`invalid_input`, `io`, `tls`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Io { .. } => "io",
+            Error::Tls(_) => "tls",
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,158 @@
+//! The lab's endpoints: where each lives, what it does and what a client should see there.
+//!
+//! This table is the single source for the server's routing, the CLI's listing and the app's picker, so the
+//! descriptions a user reads always match the behaviour they get.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What an endpoint does after it has read the upgrade request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Behaviour {
+    Echo,
+    Close1011,
+    NoPong,
+    Drop,
+    PlainHttp,
+    Auth,
+    Origin,
+    Subprotocol,
+    BadAccept,
+    Hang,
+    SmallMax,
+    Redirect,
+}
+
+/// Whether a correct client succeeds at an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// A correct client connects and works.
+    Healthy,
+    /// Works only when the client sends what the endpoint asks for (a token, an origin, a subprotocol).
+    Conditional,
+    /// Fails in a known way, whatever the client does.
+    Broken,
+}
+
+pub(crate) struct Spec {
+    pub path: &'static str,
+    pub behaviour: Behaviour,
+    pub outcome: Outcome,
+    pub title: &'static str,
+    pub description: &'static str,
+}
+
+/// The bearer token `/auth` accepts.
+pub const LAB_TOKEN: &str = "lab-token";
+/// The subprotocol `/subprotocol` requires.
+pub const LAB_SUBPROTOCOL: &str = "lab.v1";
+/// The largest message `/small-max` accepts, in bytes.
+pub const SMALL_MAX_BYTES: usize = 64;
+/// Seconds `/drop` waits before cutting the connection, unless `?after=N` says otherwise.
+pub const DEFAULT_DROP_AFTER_SECS: u64 = 2;
+
+pub(crate) const SPECS: &[Spec] = &[
+    Spec {
+        path: "/echo",
+        behaviour: Behaviour::Echo,
+        outcome: Outcome::Healthy,
+        title: "Healthy echo",
+        description: "Sends every text and binary message back unchanged and answers pings.",
+    },
+    Spec {
+        path: "/close-1011",
+        behaviour: Behaviour::Close1011,
+        outcome: Outcome::Broken,
+        title: "Server error on open",
+        description: "Accepts the upgrade, then closes at once with 1011, like a backend that fails on connect.",
+    },
+    Spec {
+        path: "/no-pong",
+        behaviour: Behaviour::NoPong,
+        outcome: Outcome::Broken,
+        title: "Never answers pings",
+        description: "Accepts the upgrade, then ignores every frame: pings go unanswered, like a hung server.",
+    },
+    Spec {
+        path: "/drop",
+        behaviour: Behaviour::Drop,
+        outcome: Outcome::Broken,
+        title: "Drops the connection",
+        description: "Echoes, then after 2 s (?after=N) cuts TCP without a close frame (1006), like a proxy idle timeout.",
+    },
+    Spec {
+        path: "/http",
+        behaviour: Behaviour::PlainHttp,
+        outcome: Outcome::Broken,
+        title: "Plain web page",
+        description: "Answers 200 with an HTML page and no upgrade, like a URL that points at the web app, not the socket.",
+    },
+    Spec {
+        path: "/auth",
+        behaviour: Behaviour::Auth,
+        outcome: Outcome::Conditional,
+        title: "Needs a bearer token",
+        description: "Answers 401 unless the request carries `Authorization: Bearer lab-token`.",
+    },
+    Spec {
+        path: "/origin",
+        behaviour: Behaviour::Origin,
+        outcome: Outcome::Conditional,
+        title: "Checks the Origin",
+        description: "Answers 403 unless the Origin header is the lab's own origin (http://127.0.0.1:PORT).",
+    },
+    Spec {
+        path: "/subprotocol",
+        behaviour: Behaviour::Subprotocol,
+        outcome: Outcome::Conditional,
+        title: "Requires a subprotocol",
+        description: "Answers 400 unless the client offers the subprotocol `lab.v1`.",
+    },
+    Spec {
+        path: "/bad-accept",
+        behaviour: Behaviour::BadAccept,
+        outcome: Outcome::Broken,
+        title: "Wrong Sec-WebSocket-Accept",
+        description: "Answers 101 with a Sec-WebSocket-Accept that does not match the key: every client must refuse it.",
+    },
+    Spec {
+        path: "/hang",
+        behaviour: Behaviour::Hang,
+        outcome: Outcome::Broken,
+        title: "Never answers the handshake",
+        description: "Reads the upgrade request and never replies, like a stuck server or a firewall that eats the request.",
+    },
+    Spec {
+        path: "/small-max",
+        behaviour: Behaviour::SmallMax,
+        outcome: Outcome::Broken,
+        title: "Tiny message size limit",
+        description: "Echoes messages up to 64 bytes and closes with 1009 (message too big) on anything larger.",
+    },
+    Spec {
+        path: "/redirect",
+        behaviour: Behaviour::Redirect,
+        outcome: Outcome::Broken,
+        title: "Redirects",
+        description: "Answers 301 to /echo: browsers do not follow redirects on a WebSocket upgrade.",
+    },
+];
+
+pub(crate) fn spec_for(path: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|spec| spec.path == path)
+}
+
+/// One endpoint of a running lab, as a user sees it in the app or in `wsdoctor lab`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LabEndpoint {
+    /// A stable identifier (`echo`, `close-1011`, `tls-echo`, ...).
+    pub id: String,
+    /// The full URL to connect to.
+    pub url: String,
+    pub title: String,
+    /// One line on what the endpoint does and what it teaches.
+    pub description: String,
+    pub outcome: Outcome,
+}

@@ -1,0 +1,18 @@
+//! The WS Doctor engine.
+//!
+//! Everything that knows about WebSockets lives here, free of any GUI or Tauri type, so the desktop app and
+//! the `wsdoctor` CLI present the same behaviour. Long-running work reports progress through channels;
+//! the front ends only forward what they receive.
+
+pub mod close_code;
+mod error;
+pub mod lab;
+pub mod tls;
+pub mod try_connect;
+
+pub use error::{Error, Result};
+
+/// The engine's name and version, as reports and the About panel show them.
+pub const TOOL_NAME: &str = "wsdoctor";
+/// The version every front end reports (the workspace version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
