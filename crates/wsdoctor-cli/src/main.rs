@@ -1,1 +1,59 @@
-fn main() {}
+//! `wsdoctor`: the WS Doctor engine without a window, for servers, CI and scripts.
+//!
+//! This binary only parses arguments and prints; everything it reports comes from `wsdoctor-core`, so the
+//! CLI and the desktop app always agree.
+
+mod lab_command;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Finds out why a WebSocket connection fails, and says so.
+#[derive(Debug, Parser)]
+#[command(name = "wsdoctor", version, about, long_about = None)]
+struct Cli {
+    /// More log output on stderr (-v: info, -vv: debug). RUST_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the built-in lab: a local server with one healthy and many broken WebSocket endpoints.
+    Lab(lab_command::LabArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("wsdoctor: cannot start the async runtime: {error}");
+            return ExitCode::from(70);
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Lab(args) => lab_command::run(args).await,
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("wsdoctor: {error}");
+            match error.kind() {
+                "invalid_input" => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The TypeScript declarations of every type that crosses IPC, generated from the Rust types.
+//!
+//! `ui/src/bindings.ts` is this module's output, committed; a test fails when it is stale, and
+//! `make bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+/// Where the generated file lives, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
+
+macro_rules! declarations {
+    ($cfg:expr; $($ty:ty),* $(,)?) => {
+        vec![$(format!("export {}", <$ty as TS>::decl($cfg))),*]
+    };
+}
+
+/// The full text of `ui/src/bindings.ts`.
+pub fn typescript() -> String {
+    use wsdoctor_core::lab::{LabEndpoint, Outcome};
+    use wsdoctor_core::try_connect::{ConnectEvent, Initiator, Stage, TryConnectRequest};
+
+    let cfg = &Config::new();
+    let declarations = declarations![cfg;
+        crate::commands::app::AppInfo,
+        crate::IpcError,
+        LabEndpoint,
+        Outcome,
+        TryConnectRequest,
+        ConnectEvent,
+        Stage,
+        Initiator,
+    ];
+    let mut text = String::from(
+        "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.\n\n",
+    );
+    for declaration in declarations {
+        text.push_str(&declaration);
+        text.push_str("\n\n");
+    }
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,24 @@
+// Every command the webview may call, as `module::function` under `src/commands/`. This list is the
+// single source for the registered handlers (`lib.rs`), the permissions `tauri_build` generates
+// (`build.rs`), and the capability file, which a test checks against it.
+#[allow(unused_macros)]
+macro_rules! app_commands {
+    ($then:ident) => {
+        $then!(
+            app::app_info,
+            app::ui_ready,
+            lab::lab_endpoints,
+            connect::try_connect
+        )
+    };
+}
+
+#[allow(unused_macros)]
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+/// The names of every app command, in registration order.
+pub const COMMANDS: &[&str] = app_commands!(command_names);

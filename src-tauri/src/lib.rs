@@ -1,0 +1,49 @@
+//! The WS Doctor desktop app: a thin Tauri shell around `wsdoctor-core`.
+//!
+//! This crate holds no diagnosis logic. It starts the lab, sets up logging, registers the commands listed
+//! in `command_list.rs` (each a few lines that call the core), and streams the core's events to the
+//! webview over `tauri::ipc::Channel`.
+
+#[macro_use]
+mod command_list;
+pub mod bindings;
+mod commands;
+mod error;
+mod logs;
+mod state;
+
+use std::time::SystemTime;
+
+use tauri::Manager;
+use wsdoctor_core::lab::{Lab, LabConfig};
+
+pub use command_list::COMMANDS;
+pub use error::IpcError;
+
+macro_rules! handler {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$module::$name),*]
+    };
+}
+
+/// Builds and runs the app until its window closes.
+pub fn run() -> Result<(), tauri::Error> {
+    let launched_at = SystemTime::now();
+    tauri::Builder::default()
+        .invoke_handler(app_commands!(handler))
+        .setup(move |app| {
+            let log_dir = app.path().app_log_dir()?;
+            let log_guard = logs::init(&log_dir)?;
+            tracing::info!(version = wsdoctor_core::VERSION, log_dir = %log_dir.display(), "WS Doctor starting");
+            let lab = tauri::async_runtime::block_on(Lab::start(LabConfig::default()))?;
+            app.manage(state::AppState::new(
+                lab,
+                log_dir,
+                app.path().app_data_dir()?,
+                launched_at,
+                log_guard,
+            ));
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+}
