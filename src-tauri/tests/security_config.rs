@@ -23,27 +23,44 @@ fn the_only_capability_grants_exactly_the_command_list() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(files, vec!["main.json"], "one capability file, for the main window");
+    assert_eq!(
+        files,
+        vec!["main.json"],
+        "one capability file, for the main window"
+    );
 
     let capability = read_json(&dir.join("main.json"));
     assert_eq!(capability["identifier"], "main");
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
-    assert!(capability.get("remote").is_none(), "no remote URL may reach the IPC");
+    assert!(
+        capability.get("remote").is_none(),
+        "no remote URL may reach the IPC"
+    );
     assert!(capability.get("webviews").is_none());
 
     let granted: BTreeSet<String> = capability["permissions"]
         .as_array()
         .expect("permissions is a list")
         .iter()
-        .map(|p| p.as_str().expect("permissions are plain identifiers, no scopes").to_string())
+        .map(|p| {
+            p.as_str()
+                .expect("permissions are plain identifiers, no scopes")
+                .to_string()
+        })
         .collect();
     let expected: BTreeSet<String> = COMMANDS
         .iter()
         .map(|name| format!("allow-{}", name.replace('_', "-")))
         .collect();
-    assert_eq!(granted, expected, "the capability must grant the command list, nothing more or less");
+    assert_eq!(
+        granted, expected,
+        "the capability must grant the command list, nothing more or less"
+    );
     for permission in &granted {
-        assert!(!permission.contains(':'), "{permission}: no core or plugin permission is granted");
+        assert!(
+            !permission.contains(':'),
+            "{permission}: no core or plugin permission is granted"
+        );
     }
 }
 
@@ -68,7 +85,10 @@ fn every_command_function_is_in_the_command_list_and_back() {
         }
     }
     let listed: BTreeSet<String> = COMMANDS.iter().map(|s| s.to_string()).collect();
-    assert_eq!(defined, listed, "src/commands and src/command_list.rs disagree");
+    assert_eq!(
+        defined, listed,
+        "src/commands and src/command_list.rs disagree"
+    );
     assert_eq!(listed.len(), COMMANDS.len(), "a command is listed twice");
 }
 
@@ -79,7 +99,11 @@ fn the_webview_is_locked_down() {
     assert_eq!(config["app"]["withGlobalTauri"], false);
     assert_eq!(security["freezePrototype"], true);
     assert_eq!(security["capabilities"], serde_json::json!(["main"]));
-    assert!(security.get("dangerousDisableAssetCspModification").is_none());
+    assert!(
+        security
+            .get("dangerousDisableAssetCspModification")
+            .is_none()
+    );
     let csp = &security["csp"];
     assert_eq!(csp["default-src"], "'self'");
     assert_eq!(csp["script-src"], "'self'");
@@ -91,6 +115,9 @@ fn the_webview_is_locked_down() {
         let value = value.as_str().unwrap();
         assert!(!value.contains("unsafe"), "{directive} allows {value}");
         assert!(!value.contains('*'), "{directive} allows a wildcard");
-        assert!(!value.contains("http:") || directive == "connect-src", "{directive}: {value}");
+        assert!(
+            !value.contains("http:") || directive == "connect-src",
+            "{directive}: {value}"
+        );
     }
 }

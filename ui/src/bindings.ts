@@ -32,7 +32,11 @@ url: string, title: string,
 /**
  * One line on what the endpoint does and what it teaches.
  */
-description: string, outcome: Outcome, };
+description: string, outcome: Outcome, 
+/**
+ * Seconds a client must stay connected after sending to see the behaviour (0: it shows at once).
+ */
+observeSecs: number, };
 
 export type Outcome = "healthy" | "conditional" | "broken";
 
@@ -46,7 +50,8 @@ url: string,
  */
 message: string, 
 /**
- * Seconds to stay connected after the reply, to see what the server does next (0-60).
+ * Seconds to stay connected after sending, to see what the server does next (0-60). With 0 the
+ * connection closes as soon as a reply arrives or the reply wait ends.
  */
 holdSecs: number, };
 

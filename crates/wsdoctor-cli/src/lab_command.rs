@@ -45,12 +45,10 @@ pub async fn run(args: LabArgs) -> Result<ExitCode> {
     } else {
         write!(out, "{}", table(&lab, &endpoints))
     };
-    printed
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::Io {
-            context: "cannot write to stdout".into(),
-            source: e,
-        })?;
+    printed.and_then(|()| out.flush()).map_err(|e| Error::Io {
+        context: "cannot write to stdout".into(),
+        source: e,
+    })?;
     drop(out);
 
     wait_for_stop_signal().await;

@@ -32,7 +32,8 @@ pub struct TryConnectRequest {
     pub url: String,
     /// The text message sent once the connection is open.
     pub message: String,
-    /// Seconds to stay connected after the reply, to see what the server does next (0-60).
+    /// Seconds to stay connected after sending, to see what the server does next (0-60). With 0 the
+    /// connection closes as soon as a reply arrives or the reply wait ends.
     #[serde(default)]
     pub hold_secs: u32,
 }
@@ -352,16 +353,18 @@ async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
         return;
     }
 
+    // Listen until a reply arrives (or the reply wait ends), then on until `hold` after the send.
     let sent_at = Instant::now();
     let reply_deadline = sent_at + timeouts.reply;
+    let hold_end = sent_at + hold;
     let mut awaiting_reply = true;
     loop {
-        let hold_end = if awaiting_reply {
+        let deadline = if awaiting_reply {
             reply_deadline
         } else {
-            reply_deadline.max(sent_at) + hold
+            hold_end
         };
-        let next = match tokio::time::timeout_at(hold_end, ws.next()).await {
+        let next = match tokio::time::timeout_at(deadline, ws.next()).await {
             Err(_) if awaiting_reply => {
                 awaiting_reply = false;
                 let waited_ms = u32::try_from(timeouts.reply.as_millis()).unwrap_or(u32::MAX);

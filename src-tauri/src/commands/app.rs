@@ -50,7 +50,10 @@ pub fn ui_ready(state: State<'_, AppState>) {
         "first paint of the UI"
     );
     if let Some(path) = std::env::var_os("WSDOCTOR_READY_FILE") {
-        let epoch_ms = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
+        let epoch_ms = now
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis();
         if let Err(error) = std::fs::write(&path, epoch_ms.to_string()) {
             tracing::warn!(%error, "cannot write the ready file");
         }

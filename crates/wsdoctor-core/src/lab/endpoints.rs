@@ -41,6 +41,7 @@ pub(crate) struct Spec {
     pub outcome: Outcome,
     pub title: &'static str,
     pub description: &'static str,
+    pub observe_secs: u32,
 }
 
 /// The bearer token `/auth` accepts.
@@ -59,6 +60,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Healthy,
         title: "Healthy echo",
         description: "Sends every text and binary message back unchanged and answers pings.",
+        observe_secs: 0,
     },
     Spec {
         path: "/close-1011",
@@ -66,6 +68,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Server error on open",
         description: "Accepts the upgrade, then closes at once with 1011, like a backend that fails on connect.",
+        observe_secs: 0,
     },
     Spec {
         path: "/no-pong",
@@ -73,6 +76,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Never answers pings",
         description: "Accepts the upgrade, then ignores every frame: pings go unanswered, like a hung server.",
+        observe_secs: 0,
     },
     Spec {
         path: "/drop",
@@ -80,6 +84,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Drops the connection",
         description: "Echoes, then after 2 s (?after=N) cuts TCP without a close frame (1006), like a proxy idle timeout.",
+        observe_secs: DEFAULT_DROP_AFTER_SECS as u32 + 1,
     },
     Spec {
         path: "/http",
@@ -87,6 +92,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Plain web page",
         description: "Answers 200 with an HTML page and no upgrade, like a URL that points at the web app, not the socket.",
+        observe_secs: 0,
     },
     Spec {
         path: "/auth",
@@ -94,6 +100,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Conditional,
         title: "Needs a bearer token",
         description: "Answers 401 unless the request carries `Authorization: Bearer lab-token`.",
+        observe_secs: 0,
     },
     Spec {
         path: "/origin",
@@ -101,6 +108,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Conditional,
         title: "Checks the Origin",
         description: "Answers 403 unless the Origin header is the lab's own origin (http://127.0.0.1:PORT).",
+        observe_secs: 0,
     },
     Spec {
         path: "/subprotocol",
@@ -108,6 +116,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Conditional,
         title: "Requires a subprotocol",
         description: "Answers 400 unless the client offers the subprotocol `lab.v1`.",
+        observe_secs: 0,
     },
     Spec {
         path: "/bad-accept",
@@ -115,6 +124,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Wrong Sec-WebSocket-Accept",
         description: "Answers 101 with a Sec-WebSocket-Accept that does not match the key: every client must refuse it.",
+        observe_secs: 0,
     },
     Spec {
         path: "/hang",
@@ -122,6 +132,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Never answers the handshake",
         description: "Reads the upgrade request and never replies, like a stuck server or a firewall that eats the request.",
+        observe_secs: 0,
     },
     Spec {
         path: "/small-max",
@@ -129,6 +140,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Tiny message size limit",
         description: "Echoes messages up to 64 bytes and closes with 1009 (message too big) on anything larger.",
+        observe_secs: 0,
     },
     Spec {
         path: "/redirect",
@@ -136,6 +148,7 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Redirects",
         description: "Answers 301 to /echo: browsers do not follow redirects on a WebSocket upgrade.",
+        observe_secs: 0,
     },
 ];
 
@@ -155,4 +168,6 @@ pub struct LabEndpoint {
     /// One line on what the endpoint does and what it teaches.
     pub description: String,
     pub outcome: Outcome,
+    /// Seconds a client must stay connected after sending to see the behaviour (0: it shows at once).
+    pub observe_secs: u32,
 }

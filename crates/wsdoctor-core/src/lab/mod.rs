@@ -136,6 +136,7 @@ impl Lab {
                     .description
                     .replace("PORT", &self.addr.port().to_string()),
                 outcome: spec.outcome,
+                observe_secs: spec.observe_secs,
             })
             .collect();
         list.push(LabEndpoint {
@@ -146,6 +147,7 @@ impl Lab {
                           untrusted unless the client is given the lab's CA or told to skip verification."
                 .into(),
             outcome: Outcome::Conditional,
+            observe_secs: 0,
         });
         list
     }

@@ -1,0 +1,106 @@
+import { useEffect, useState } from "react";
+import { ipc } from "./ipc";
+import { AboutView } from "./views/AboutView";
+import { ChecklistView } from "./views/ChecklistView";
+import { PlannedSection } from "./views/PlannedSection";
+
+type ViewId = "checklist" | "console" | "profiles" | "reports" | "about";
+
+const NAV: readonly { id: ViewId; label: string }[] = [
+  { id: "checklist", label: "Checklist" },
+  { id: "console", label: "Console" },
+  { id: "profiles", label: "Profiles" },
+  { id: "reports", label: "Reports" },
+];
+
+function View({ id }: { id: ViewId }) {
+  switch (id) {
+    case "checklist":
+      return <ChecklistView />;
+    case "console":
+      return (
+        <PlannedSection
+          title="Console"
+          purpose="Talk to a server by hand, like wscat or Postman, with every frame timed and kept."
+          arrives={[
+            "Send text, JSON, binary as hex or base64, pings, and a close with any code",
+            "A virtualised message list that stays fast under floods, with search and filters",
+            "Auto-reconnect with backoff, heartbeats, and export as JSON Lines or HAR",
+          ]}
+          meanwhile="Until then, the Checklist's round trip sends one message and shows the reply."
+        />
+      );
+    case "profiles":
+      return (
+        <PlannedSection
+          title="Profiles"
+          purpose="Saved targets for the environments you check again and again."
+          arrives={[
+            "URL, headers, origin, subprotocols, TLS and proxy options, saved per environment",
+            "Secrets kept in the operating system's keyring, never in a file, a log or a report",
+            "Import from a curl, wscat or websocat command line, or from a HAR file",
+          ]}
+          meanwhile="Until then, type or pick the target in the Checklist."
+        />
+      );
+    case "reports":
+      return (
+        <PlannedSection
+          title="Reports"
+          purpose="A run's findings, ready to paste into a ticket."
+          arrives={[
+            "Markdown for GitHub, GitLab or Jira, JSON, and a self-contained HTML file",
+            "Saved through a native dialog, with secrets redacted and the redactions listed",
+            "Ticket id, reporter and notes, and the checklist's Working / Issues / Next steps",
+          ]}
+          meanwhile="Until then, the Checklist's timeline shows each step with its timing."
+        />
+      );
+    case "about":
+      return <AboutView />;
+  }
+}
+
+export function App() {
+  const [view, setView] = useState<ViewId>("checklist");
+
+  useEffect(() => {
+    // Two frames after the first commit the shell has been painted: report it for the launch figure.
+    requestAnimationFrame(() => {
+      requestAnimationFrame(() => {
+        ipc.uiReady().catch(() => undefined);
+      });
+    });
+  }, []);
+
+  const navButton = (id: ViewId, label: string) => (
+    <button
+      type="button"
+      id={`nav-${id}`}
+      className="nav-item"
+      aria-current={view === id ? "page" : undefined}
+      onClick={() => {
+        setView(id);
+      }}
+    >
+      {label}
+    </button>
+  );
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">
+          <img src="./icon.svg" alt="" width="28" height="28" />
+          <span>WS Doctor</span>
+        </div>
+        {NAV.map(({ id, label }) => navButton(id, label))}
+        <div className="spacer" />
+        {navButton("about", "About")}
+      </nav>
+      <main className="content">
+        <View id={view} />
+      </main>
+    </div>
+  );
+}
