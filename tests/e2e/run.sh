@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the end-to-end suite against the built app: a private X display (Xvfb) and session bus, tauri-driver
+# in front of WebKitWebDriver, and throwaway XDG directories so the app's data and logs stay out of $HOME.
+# Everything it starts is stopped when the suite ends, however it ends.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+app="${WSDOCTOR_APP:-$here/../../target/debug/wsdoctor-app}"
+[ -x "$app" ] || { echo "e2e: no app at $app (build it first: make build)" >&2; exit 2; }
+
+if [ -z "${WSDOCTOR_E2E_INNER:-}" ]; then
+  export WSDOCTOR_E2E_INNER=1 NO_AT_BRIDGE=1
+  exec timeout --kill-after=10 600 dbus-run-session -- \
+    xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@"
+fi
+
+scratch="$(mktemp -d)"
+export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+native_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+driver_bin="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+
+"$driver_bin" --port "$port" --native-port "$native_port" --native-driver /usr/bin/WebKitWebDriver \
+  >"$scratch/tauri-driver.log" 2>&1 &
+driver_pid=$!
+cleanup() {
+  # SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would orphan it.
+  kill -TERM "$driver_pid" 2>/dev/null || true
+  wait "$driver_pid" 2>/dev/null || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+cd "$here"
+WSDOCTOR_APP="$(realpath "$app")" WEBDRIVER_URL="http://127.0.0.1:$port/" npm test --silent || {
+  status=$?
+  echo "--- tauri-driver log ---" >&2
+  tail -n 40 "$scratch/tauri-driver.log" >&2
+  exit "$status"
+}
