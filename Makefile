@@ -1,0 +1,115 @@
+# WS Doctor: `make run` builds and opens the app on its built-in lab; `make test` runs everything CI checks.
+# Both install what is missing first (Debian 12 packages, Node modules, tauri-driver), so they work on a
+# fresh machine as root or with sudo.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
+	librsvg2-dev libayatana-appindicator3-dev libxdo-dev file python3
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 nginx-light
+APP := target/debug/wsdoctor-app
+STAMPS := target/.stamps
+
+.PHONY: run test build ui deps deps-build deps-test check-toolchain fmt lint test-rust test-ui test-e2e \
+	bindings dev measure clean
+
+## run: install what is missing, build, and open the app on the built-in lab
+run: deps-build build
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No graphical display here (DISPLAY is unset): the app cannot open. Use the CLI instead: ./target/debug/wsdoctor --help, or ./target/debug/wsdoctor lab"; \
+	else \
+	  exec ./$(APP); \
+	fi
+
+## test: everything CI checks, from a clean clone
+test: deps-build deps-test fmt build lint test-rust test-ui test-e2e
+	@echo "make test: all checks passed"
+
+## build: the UI bundle, then every crate (the app embeds ui/dist)
+build: ui
+	cargo build --workspace --locked
+
+ui: $(STAMPS)/ui-deps
+	cd ui && npm run build --silent
+
+fmt:
+	cargo fmt --all -- --check
+
+lint: ui
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && npm run --silent typecheck && npm run --silent lint
+
+## test-rust: unit and integration tests, including the bindings-freshness and capability checks
+test-rust: ui
+	cargo test --workspace --locked
+
+test-ui: $(STAMPS)/ui-deps
+	cd ui && npm test --silent
+
+test-e2e: build $(STAMPS)/e2e-deps
+	tests/e2e/run.sh
+
+## bindings: regenerate ui/src/bindings.ts from the Rust types
+bindings: ui
+	UPDATE_BINDINGS=1 cargo test -p wsdoctor-app --test bindings --locked
+
+## dev: the app against the Vite dev server, with hot reload of the UI
+dev: deps-build
+	cd ui && npm run dev & vite=$$!; trap "kill $$vite" EXIT; \
+	  cargo run -p wsdoctor-app --no-default-features
+
+## measure: launch time, idle memory and size of the release app (scripts/measure-app)
+measure: deps-build deps-test ui
+	scripts/measure-app
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules
+
+deps: deps-build deps-test
+
+deps-build: check-toolchain $(STAMPS)/build-packages $(STAMPS)/ui-deps
+
+deps-test: $(STAMPS)/test-packages $(STAMPS)/e2e-deps $(STAMPS)/tauri-driver
+
+check-toolchain:
+	@command -v cargo >/dev/null || { echo "Rust is missing: install rustup (see https://rustup.rs), then run make again; rust-toolchain.toml selects 1.95." >&2; exit 1; }
+	@command -v node >/dev/null || { echo "Installing Node.js and npm from Debian"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)||(a===20&&b>=19)||a===21?0:1)' || \
+	  { echo "Node.js $$(node --version) is too old for Vite 8: install Node 20.19+ or 22.12+" >&2; exit 1; }
+
+# Installs only the Debian packages dpkg does not already know.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get install -y -qq $$missing >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }; \
+	fi
+endef
+
+$(STAMPS):
+	mkdir -p $@
+
+$(STAMPS)/build-packages: | $(STAMPS)
+	$(call apt_install,$(BUILD_PACKAGES))
+	touch $@
+
+$(STAMPS)/test-packages: | $(STAMPS)
+	$(call apt_install,$(TEST_PACKAGES))
+	touch $@
+
+$(STAMPS)/ui-deps: ui/package-lock.json | $(STAMPS)
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STAMPS)/e2e-deps: tests/e2e/package-lock.json | $(STAMPS)
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STAMPS)/tauri-driver: | $(STAMPS)
+	command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version 2.1.0
+	touch $@
