@@ -15,7 +15,7 @@ APP := target/debug/wsdoctor-app
 STAMPS := target/.stamps
 
 .PHONY: run test build ui deps deps-build deps-test check-toolchain fmt lint test-rust test-ui test-e2e \
-	bindings dev measure clean
+	bindings docs dev measure clean
 
 ## run: install what is missing, build, and open the app on the built-in lab
 run: deps-build build
@@ -56,6 +56,10 @@ test-e2e: build $(STAMPS)/e2e-deps
 ## bindings: regenerate ui/src/bindings.ts from the Rust types
 bindings: ui
 	UPDATE_BINDINGS=1 cargo test -p wsdoctor-app --test bindings --locked
+
+## docs: regenerate docs/diagnoses.md from the diagnosis catalog
+docs:
+	UPDATE_DOCS=1 cargo test -p wsdoctor-core --lib --locked catalog
 
 ## dev: the app against the Vite dev server, with hot reload of the UI
 dev: deps-build

@@ -35,7 +35,7 @@ pub async fn run(args: LabArgs) -> Result<ExitCode> {
     })
     .await?;
     if let Some(path) = &args.ca_out {
-        write_atomically(path, lab.ca_pem().as_bytes())?;
+        crate::output::write_atomically(path, lab.ca_pem().as_bytes())?;
     }
     let endpoints = lab.endpoints();
     let mut out = std::io::stdout().lock();
@@ -75,19 +75,6 @@ fn table(lab: &Lab, endpoints: &[LabEndpoint]) -> String {
         ));
     }
     text
-}
-
-/// Writes beside the target and renames over it, so a reader never sees half a file.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let io = |e| Error::Io {
-        context: format!("cannot write {}", path.display()),
-        source: e,
-    };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
 }
 
 async fn wait_for_stop_signal() {

@@ -3,8 +3,11 @@
 //! This binary only parses arguments and prints; everything it reports comes from `wsdoctor-core`, so the
 //! CLI and the desktop app always agree.
 
+mod check_command;
 mod lab_command;
 mod logging;
+mod output;
+mod text_report;
 
 use std::process::ExitCode;
 
@@ -24,6 +27,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check a WebSocket URL layer by layer (DNS, TCP, TLS, upgrade, messages) and name what is wrong.
+    Check(Box<check_command::CheckArgs>),
     /// Run the built-in lab: a local server with one healthy and many broken WebSocket endpoints.
     Lab(lab_command::LabArgs),
 }
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
+            Command::Check(args) => check_command::run(*args).await,
             Command::Lab(args) => lab_command::run(args).await,
         }
     });

@@ -4,9 +4,13 @@
 //! the `wsdoctor` CLI present the same behaviour. Long-running work reports progress through channels;
 //! the front ends only forward what they receive.
 
+pub mod catalog;
+pub mod check;
 pub mod close_code;
 mod error;
 pub mod lab;
+pub mod redact;
+pub mod report;
 pub mod tls;
 pub mod try_connect;
 

@@ -13,7 +13,7 @@ use rustls::{ClientConfig, RootCertStore, ServerConfig};
 
 use crate::{Error, Result};
 
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -42,8 +42,8 @@ pub fn certificates_from_pem(pem: &str) -> Result<Vec<CertificateDer<'static>>> 
     Ok(certs)
 }
 
-/// A client config trusting the platform's roots and `extra_roots`.
-pub fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<Arc<ClientConfig>> {
+/// The platform's roots plus `extra_roots`.
+pub(crate) fn root_store(extra_roots: &[CertificateDer<'static>]) -> Result<RootCertStore> {
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(platform_roots().iter().cloned());
     for cert in extra_roots {
@@ -51,6 +51,12 @@ pub fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<Arc<Clie
             .add(cert.clone())
             .map_err(|e| Error::Tls(format!("a CA certificate was rejected: {e}")))?;
     }
+    Ok(roots)
+}
+
+/// A client config trusting the platform's roots and `extra_roots`.
+pub fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<Arc<ClientConfig>> {
+    let roots = root_store(extra_roots)?;
     let config = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?

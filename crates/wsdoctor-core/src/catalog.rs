@@ -1,0 +1,489 @@
+//! The catalog of named causes: every diagnosis WS Doctor can make, with a stable code.
+//!
+//! Codes are an API: other tools match on them, so a code is never renamed or reused. Each entry says what
+//! the cause is, why it breaks the connection, and how to fix it, with a snippet where one exists.
+//! `docs/diagnoses.md` is rendered from this table and a test fails when the two differ.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Severity {
+    /// This breaks the connection.
+    Error,
+    /// Works here, but breaks for some clients or soon.
+    Warning,
+    /// Worth knowing; not a problem on its own.
+    Info,
+}
+
+impl Severity {
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One named cause.
+#[derive(Debug)]
+pub struct Entry {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub explanation: &'static str,
+    pub fix: &'static str,
+    /// A copyable snippet for the fix (a config block, a command), when one exists.
+    pub snippet: Option<&'static str>,
+}
+
+const NGINX_UPGRADE_BLOCK: &str = r#"map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+
+server {
+    location /socket {
+        proxy_pass http://backend;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+        proxy_read_timeout 3600s;
+    }
+}"#;
+
+macro_rules! entry {
+    ($code:literal, $severity:ident, $title:literal, $explanation:literal, $fix:literal $(, $snippet:expr)?) => {
+        Entry {
+            code: $code,
+            severity: Severity::$severity,
+            title: $title,
+            explanation: $explanation,
+            fix: $fix,
+            snippet: entry!(@snippet $($snippet)?),
+        }
+    };
+    (@snippet) => { None };
+    (@snippet $snippet:expr) => { Some($snippet) };
+}
+
+/// Every diagnosis, grouped by the layer it belongs to, in the order a connection meets them.
+pub static CATALOG: &[Entry] = &[
+    entry!(
+        "url.invalid",
+        Error,
+        "The URL is not valid",
+        "The target could not be read as a URL, so nothing was tried.",
+        "Use a full WebSocket URL with a scheme, a host and a path, such as `wss://example.com/socket`."
+    ),
+    entry!(
+        "url.http_scheme",
+        Info,
+        "An http(s):// URL was given",
+        "The URL starts with http:// or https://. WS Doctor tried the matching ws:// or wss:// URL, but many clients (and older browsers) refuse an http(s) URL in `new WebSocket()`.",
+        "Write `ws://` for `http://` and `wss://` for `https://` in the client's configuration."
+    ),
+    entry!(
+        "url.mixed_content",
+        Error,
+        "Insecure ws:// from an https:// page",
+        "The page that opens this socket is served over https, and browsers block a plain ws:// connection from a secure page (\"Mixed Content\"). The socket may work from a script or a tool and still fail in every browser.",
+        "Serve the WebSocket over TLS and connect with `wss://` (behind the same TLS proxy as the page, usually)."
+    ),
+    entry!(
+        "url.needs_wss",
+        Error,
+        "ws:// sent to a port that speaks TLS",
+        "The port answered a plain-text upgrade request as a TLS server would (or with nginx's \"plain HTTP request was sent to HTTPS port\"), so it expects wss://.",
+        "Use `wss://` for this host and port."
+    ),
+    entry!(
+        "dns.unresolved",
+        Error,
+        "The host name does not resolve",
+        "DNS gave no address for the host, so no connection could be attempted. A typo, a missing DNS record, or a name that only resolves inside another network (VPN, Docker network, /etc/hosts) are the usual causes.",
+        "Check the host name; look it up with `dig HOST` or `getent hosts HOST` on the machine running the client."
+    ),
+    entry!(
+        "tcp.refused",
+        Error,
+        "Nothing is listening on that port",
+        "The host answered but refused the connection: no server listens on this port, or it listens only on another address (for example 127.0.0.1 when the client comes from elsewhere).",
+        "Start the server; check the port it listens on (`ss -ltnp`) and that it binds an address the client can reach (0.0.0.0 or the public interface, not only 127.0.0.1)."
+    ),
+    entry!(
+        "tcp.timeout",
+        Error,
+        "No answer to the TCP connection",
+        "Connection attempts got no answer at all. A firewall or security group dropping the packets, a wrong host or IP, or a server that is down behind a load balancer are the usual causes.",
+        "Check that the host and port are right and that firewalls and security groups allow the client's traffic to this port."
+    ),
+    entry!(
+        "tcp.reset",
+        Error,
+        "The connection was reset",
+        "The connection was reset (RST) by the server or by something in between, such as a firewall or a proxy that refuses the client.",
+        "Check the server's and the proxy's logs at the time of the attempt; check firewall rules between the client and the server."
+    ),
+    entry!(
+        "tls.not_tls",
+        Error,
+        "The port does not speak TLS",
+        "A wss:// connection was attempted, but the server answered in plain text (often HTTP), which TLS libraries report as \"wrong version number\" or a corrupt message.",
+        "Use `ws://` for this port, or point the client at the TLS port (usually 443) of the server or proxy."
+    ),
+    entry!(
+        "tls.untrusted",
+        Error,
+        "The server's certificate is not trusted",
+        "The certificate is self-signed or issued by a certificate authority the client does not trust. Browsers refuse it (ERR_CERT_AUTHORITY_INVALID) even when curl -k or a test client works.",
+        "Use a certificate from a public CA (Let's Encrypt, for example), or install the private CA on every client. To diagnose past it, run with `--insecure` or `--ca-file CA.pem`."
+    ),
+    entry!(
+        "tls.expired",
+        Error,
+        "The certificate has expired or is not yet valid",
+        "The certificate's validity period does not include the current time (or the client's clock is wrong).",
+        "Renew the certificate (and its automation, e.g. certbot's timer); check the clock of the client and of the server."
+    ),
+    entry!(
+        "tls.hostname_mismatch",
+        Error,
+        "The certificate is for another host name",
+        "The certificate's names (SANs) do not include the host in the URL, so clients refuse it.",
+        "Connect with a host name the certificate lists, or issue a certificate that includes this name."
+    ),
+    entry!(
+        "tls.incomplete_chain",
+        Error,
+        "The server does not send its intermediate certificate",
+        "The server sends its own certificate without the intermediate CA that links it to a trusted root. Some clients fill the gap from a cache; many (Node.js, Python, mobile apps) fail.",
+        "Serve the full chain: in nginx `ssl_certificate` must point at the full-chain file (e.g. `fullchain.pem`, not `cert.pem`)."
+    ),
+    entry!(
+        "tls.handshake_failed",
+        Error,
+        "The TLS handshake failed",
+        "The client and server could not agree on TLS (protocol version, cipher suites, or a client certificate requirement), or the server aborted the handshake.",
+        "Check the server's TLS settings (TLS 1.2 or 1.3 enabled, modern cipher suites) and whether it requires a client certificate."
+    ),
+    entry!(
+        "handshake.timeout",
+        Error,
+        "No answer to the upgrade request",
+        "The connection was accepted, but the server never answered the HTTP upgrade request. A stuck server, an overloaded event loop, or a proxy waiting on a dead backend are the usual causes.",
+        "Check that the application handles upgrade requests on this path, and the server's and proxy's logs for the request."
+    ),
+    entry!(
+        "handshake.no_response",
+        Error,
+        "The connection closed without an answer",
+        "The server (or a proxy) closed the connection after reading the upgrade request, without any HTTP response.",
+        "Check the server's logs for a crash or a rejected request at that moment; check that the proxy forwards this path."
+    ),
+    entry!(
+        "handshake.invalid_response",
+        Error,
+        "The answer is not valid HTTP",
+        "Something answered the upgrade request with bytes that are not an HTTP response (or with headers too large to be sane): another protocol is listening on this port.",
+        "Check which service listens on this port; point the client at the WebSocket server's port."
+    ),
+    entry!(
+        "handshake.not_websocket",
+        Error,
+        "A web page instead of an upgrade",
+        "The server answered with a 2xx page instead of 101 Switching Protocols: the URL points at a normal HTTP route (the web app, a health check), not at the WebSocket endpoint.",
+        "Use the WebSocket endpoint's exact path (for example `/ws` or `/socket`), and check the server registers its WebSocket handler on it."
+    ),
+    entry!(
+        "handshake.redirect",
+        Error,
+        "A redirect instead of an upgrade",
+        "The server answered with a redirect. Browsers and most WebSocket clients do not follow redirects during the upgrade, so the connection fails.",
+        "Connect to the final URL directly (often the https/wss or trailing-slash variant the redirect points to)."
+    ),
+    entry!(
+        "handshake.bad_request",
+        Error,
+        "The server rejected the upgrade request (400)",
+        "The server answered 400 Bad Request: it did not accept the upgrade as sent. Missing or wrong headers, a required subprotocol or query parameter, or a proxy that altered the request are the usual causes.",
+        "Read the response body in the evidence; compare the request with what the server expects (subprotocols, query parameters, headers)."
+    ),
+    entry!(
+        "handshake.auth_required",
+        Error,
+        "Credentials are missing or wrong",
+        "The server refused the upgrade because the request carries no valid credentials (401, or 403 with an authentication hint).",
+        "Send the credentials the server expects: an `Authorization` header (`-H 'Authorization: Bearer …'`), a cookie, or a token in the query string."
+    ),
+    entry!(
+        "handshake.origin_rejected",
+        Error,
+        "The server rejects this Origin",
+        "The server checks the `Origin` header and refused this one; without it, or with the server's own origin, the upgrade is accepted. Browsers always send the page's origin, so the page's origin must be on the server's allow-list.",
+        "Add the page's origin to the server's allowed origins (e.g. Socket.IO `cors.origin`, ws `verifyClient`, Django `ALLOWED_HOSTS`/`AllowedHostsOriginValidator`, gorilla `CheckOrigin`)."
+    ),
+    entry!(
+        "handshake.forbidden",
+        Error,
+        "The server forbids the upgrade (403)",
+        "The server answered 403 Forbidden for reasons other than the Origin: an IP allow-list, a WAF rule, or an authorisation policy.",
+        "Check the server's and the proxy's access rules and logs for this request."
+    ),
+    entry!(
+        "handshake.not_found",
+        Error,
+        "No WebSocket endpoint at this path (404)",
+        "Nothing is routed at this path on the server (or on the proxy in front of it).",
+        "Check the endpoint's path (including a trailing slash and any prefix the proxy adds or strips)."
+    ),
+    entry!(
+        "handshake.upgrade_required",
+        Error,
+        "The server saw no upgrade (426)",
+        "The server answered 426 Upgrade Required: the request reached it without the `Upgrade: websocket` and `Connection: Upgrade` headers. When a proxy sits in front, it dropped them.",
+        "Make every proxy on the path forward the upgrade headers; in nginx:",
+        NGINX_UPGRADE_BLOCK
+    ),
+    entry!(
+        "handshake.server_error",
+        Error,
+        "The application failed (5xx)",
+        "The application itself answered with a server error while handling the upgrade request.",
+        "Check the application's log at the time of the request for the exception or error."
+    ),
+    entry!(
+        "handshake.invalid_accept",
+        Error,
+        "Wrong Sec-WebSocket-Accept",
+        "The server answered 101, but its `Sec-WebSocket-Accept` does not match the key sent. Every client must refuse the connection. A broken server implementation, or a proxy that rewrote the handshake, is the cause.",
+        "Fix the server's handshake (accept = base64(SHA-1(key + \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\"))), or remove the proxy that alters it."
+    ),
+    entry!(
+        "handshake.invalid_upgrade",
+        Error,
+        "101 without the upgrade headers",
+        "The server answered 101 but without `Upgrade: websocket` or `Connection: Upgrade`, which clients require.",
+        "Fix the server (or proxy) so the 101 response carries `Upgrade: websocket` and `Connection: Upgrade`."
+    ),
+    entry!(
+        "proxy.bad_gateway",
+        Error,
+        "The proxy cannot reach the backend",
+        "A proxy answered 502 or 504: it could not connect to the application behind it, or the application did not answer in time.",
+        "Check that the backend is running and that the proxy's upstream address and port are right; see the proxy's error log."
+    ),
+    entry!(
+        "proxy.upgrade_stripped",
+        Error,
+        "A proxy dropped the upgrade headers",
+        "A reverse proxy answered instead of a WebSocket server: it forwarded the request without `Upgrade` and `Connection`, so the backend saw a plain HTTP request.",
+        "Configure the proxy to pass the upgrade through; in nginx:",
+        NGINX_UPGRADE_BLOCK
+    ),
+    entry!(
+        "proxy.used",
+        Info,
+        "The connection went through a proxy",
+        "The connection was made through an HTTP proxy (from --proxy or the HTTPS_PROXY/HTTP_PROXY environment). Results describe the path through that proxy.",
+        "If the client does not use this proxy, run the check without it (`NO_PROXY`, or unset the variable)."
+    ),
+    entry!(
+        "proxy.connect_failed",
+        Error,
+        "The HTTP proxy refused the tunnel",
+        "The HTTP proxy did not open a CONNECT tunnel to the target: it may need authentication, block the port, or be unreachable.",
+        "Check the proxy address and credentials, and that it allows CONNECT to this host and port."
+    ),
+    entry!(
+        "subprotocol.not_negotiated",
+        Warning,
+        "Offered subprotocols, none chosen",
+        "The client offered subprotocols and the server accepted the upgrade without choosing one. Every browser then fails the connection, although some libraries (Python's websockets, for one) accept it.",
+        "Make the server choose one of the offered subprotocols in `Sec-WebSocket-Protocol`, or stop offering them."
+    ),
+    entry!(
+        "subprotocol.not_offered",
+        Error,
+        "The server chose a subprotocol that was not offered",
+        "The 101 response names a subprotocol the client did not offer, which clients must refuse.",
+        "Make the server choose only among the offered subprotocols."
+    ),
+    entry!(
+        "subprotocol.required",
+        Error,
+        "The server requires a subprotocol",
+        "The server refuses the upgrade unless the client offers a subprotocol it supports (`Sec-WebSocket-Protocol`).",
+        "Offer the subprotocol the server expects (`--subprotocol NAME`; in a browser `new WebSocket(url, [\"NAME\"])`)."
+    ),
+    entry!(
+        "socketio.detected",
+        Warning,
+        "The server speaks Socket.IO",
+        "This is a Socket.IO (Engine.IO) server. It speaks its own protocol on top of WebSocket: a plain WebSocket client connects to the wrong path or cannot understand the frames.",
+        "Use a Socket.IO client of the server's major version (`socket.io-client`), or connect to `/socket.io/?EIO=4&transport=websocket` and speak Engine.IO."
+    ),
+    entry!(
+        "close.abnormal",
+        Error,
+        "The connection dropped without a close frame (1006)",
+        "The connection ended without a WebSocket close frame: the server crashed, a proxy or load balancer cut it, or the network failed.",
+        "Check the server's log for a crash at that moment and the proxies' timeouts; send pings so idle connections stay alive."
+    ),
+    entry!(
+        "close.server_error",
+        Error,
+        "The server closed with an error code",
+        "The server closed the connection with 1011 (internal error), 1012 (restart), 1013 (try again later) or 1014 (bad gateway).",
+        "Check the server's log at that moment for the error; for 1012/1013 reconnect with backoff."
+    ),
+    entry!(
+        "close.policy",
+        Error,
+        "The server closed for a policy violation (1008)",
+        "The server closed the connection with 1008: something about the client was refused by policy, usually authentication, an origin, or a rate limit.",
+        "Read the close reason in the evidence and check the server's authentication and origin rules."
+    ),
+    entry!(
+        "close.other",
+        Warning,
+        "The server closed the connection",
+        "The server closed the connection with a code that is not an error by itself; the code and reason say why.",
+        "Read the close code's meaning and reason in the evidence."
+    ),
+    entry!(
+        "close.no_reply",
+        Warning,
+        "The server does not finish the closing handshake",
+        "WS Doctor sent a close frame and the server never answered it. Clients then wait for their close timeout, and the server may be leaking connections.",
+        "Make the server answer close frames (most libraries do; a hung event loop does not)."
+    ),
+    entry!(
+        "frame.protocol_error",
+        Error,
+        "The server sent invalid WebSocket frames",
+        "After the upgrade the server sent bytes that are not valid WebSocket frames (masked server frames, reserved bits, bad opcodes, or another protocol). Clients close with 1002.",
+        "Check what writes to the socket after the upgrade: a proxy buffering the response, or an application writing raw bytes."
+    ),
+    entry!(
+        "frame.invalid_utf8",
+        Error,
+        "A text message is not valid UTF-8",
+        "The server sent a text frame whose payload is not valid UTF-8. Clients must close the connection with 1007.",
+        "Send binary frames for non-text data, or fix the encoding of the text."
+    ),
+    entry!(
+        "message.too_big",
+        Error,
+        "The message is larger than the server accepts (1009)",
+        "The server closed the connection with 1009, or cut it, when a message exceeded its size limit.",
+        "Send smaller messages, or raise the server's limit (ws `maxPayload`, websockets `max_size`, nginx `client_max_body_size` does not apply to frames)."
+    ),
+    entry!(
+        "ping.unanswered",
+        Error,
+        "Pings are not answered",
+        "The server did not answer a ping with a pong. Clients that send heartbeats (and proxies that check liveness) will treat the connection as dead and drop it.",
+        "Make the server answer pings (every compliant library does, unless its event loop is blocked)."
+    ),
+    entry!(
+        "idle.timeout",
+        Error,
+        "The connection is cut when idle",
+        "The connection was cut after a silent period. Proxies and load balancers close idle connections: nginx after 60 s (`proxy_read_timeout`), AWS ALB after 60 s, Cloudflare after 100 s, Heroku after 55 s.",
+        "Send pings or application heartbeats more often than the shortest idle timeout on the path, or raise the timeout (nginx `proxy_read_timeout 3600s;`)."
+    ),
+    entry!(
+        "echo.none",
+        Info,
+        "No reply to the test message",
+        "The server did not answer the test message within the wait. Many servers do not echo, so this is not a problem on its own.",
+        "Nothing to fix if the server is not meant to reply to arbitrary messages."
+    ),
+];
+
+/// The entry for a code. Panics on an unknown code: codes are compile-time constants of this crate.
+pub fn entry(code: &str) -> &'static Entry {
+    CATALOG
+        .iter()
+        .find(|entry| entry.code == code)
+        .unwrap_or_else(|| panic!("diagnosis code {code} is not in the catalog"))
+}
+
+/// `docs/diagnoses.md`, rendered from the catalog.
+pub fn markdown() -> String {
+    let mut text = String::from(
+        "# Diagnoses\n\n\
+         Every cause WS Doctor can name, with its stable code. Codes are an API: tools may match on them, and a\n\
+         code is never renamed or reused. Severity: **error** breaks the connection; **warning** works here but\n\
+         breaks for some clients or soon; **info** is worth knowing.\n\n\
+         Generated from `crates/wsdoctor-core/src/catalog.rs` (`make docs`); a test fails when they differ.\n\n\
+         | code | severity | title |\n|---|---|---|\n",
+    );
+    for entry in CATALOG {
+        text.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            entry.code,
+            entry.code.replace('.', ""),
+            entry.severity.word(),
+            entry.title
+        ));
+    }
+    for entry in CATALOG {
+        text.push_str(&format!(
+            "\n## `{}`\n\n**{}** ({})\n\n{}\n\n**Fix:** {}\n",
+            entry.code,
+            entry.title,
+            entry.severity.word(),
+            entry.explanation,
+            entry.fix
+        ));
+        if let Some(snippet) = entry.snippet {
+            text.push_str(&format!("\n```nginx\n{snippet}\n```\n"));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for entry in CATALOG {
+            assert!(seen.insert(entry.code), "{} appears twice", entry.code);
+            let (layer, name) = entry.code.split_once('.').expect("layer.name");
+            assert!(!layer.is_empty() && !name.is_empty());
+            assert!(
+                entry
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'),
+                "{}",
+                entry.code
+            );
+            assert!(entry.explanation.ends_with('.'), "{}", entry.code);
+        }
+    }
+
+    #[test]
+    fn docs_match_the_catalog() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/diagnoses.md");
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(path, markdown()).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == markdown(),
+            "docs/diagnoses.md is stale: run `make docs` and commit it"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! Follow-up probes: when the upgrade is refused, a few more requests turn the symptom into a cause.
+//! A retry without the Origin (or with the target's own) tells an origin check from auth or routing; a
+//! Socket.IO polling request tells a Socket.IO server; the backend behind a proxy (`--direct`) tells
+//! whether the proxy is to blame. They run concurrently, each with the run's own timeouts.
+
+use std::time::Duration;
+
+use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
+use super::net::{self, Proxy, Stream};
+use super::tls_probe;
+
+/// Where and how to open a fresh connection for a follow-up.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub host: String,
+    pub port: u16,
+    pub secure: bool,
+    pub proxy: Option<Proxy>,
+    pub connect_timeout: Duration,
+    pub handshake_timeout: Duration,
+}
+
+impl Route {
+    /// `http(s)://host[:port]`: the origin a page served by this host would have.
+    pub fn own_origin(&self) -> String {
+        let (scheme, default) = if self.secure {
+            ("https", 443)
+        } else {
+            ("http", 80)
+        };
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        if self.port == default {
+            format!("{scheme}://{host}")
+        } else {
+            format!("{scheme}://{host}:{}", self.port)
+        }
+    }
+
+    /// A connected stream (through the proxy and TLS as configured; certificates are not judged here).
+    pub async fn open(&self) -> Result<Stream, String> {
+        let (dial_host, dial_port) = match &self.proxy {
+            Some(proxy) => (proxy.host.as_str(), proxy.port),
+            None => (self.host.as_str(), self.port),
+        };
+        let addrs = net::resolve(dial_host, dial_port, self.connect_timeout).await?;
+        let (Some((tcp, _)), attempts) = net::connect_any(&addrs, self.connect_timeout).await
+        else {
+            return Err("cannot connect".to_string());
+        };
+        drop(attempts);
+        let tcp = match &self.proxy {
+            Some(proxy) => {
+                net::connect_tunnel(tcp, proxy, &self.host, self.port, self.connect_timeout)
+                    .await?
+                    .0
+            }
+            None => tcp,
+        };
+        if !self.secure {
+            return Ok(Box::new(tcp));
+        }
+        let outcome =
+            tls_probe::handshake(Box::new(tcp), &self.host, &[], true, self.handshake_timeout)
+                .await
+                .map_err(|e| e.to_string())?;
+        outcome
+            .stream
+            .ok_or_else(|| outcome.failure.unwrap_or_else(|| "TLS failed".to_string()))
+    }
+
+    /// Sends an upgrade request on a fresh connection and returns the response.
+    pub async fn upgrade(&self, request: &UpgradeRequest) -> Result<UpgradeResponse, String> {
+        let stream = self.open().await?;
+        answer(handshake::exchange(stream, request, self.handshake_timeout).await)
+    }
+
+    /// Sends a plain GET on a fresh connection and returns the response.
+    pub async fn get(&self, path: &str, host_header: &str) -> Result<UpgradeResponse, String> {
+        let stream = self.open().await?;
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+            crate::VERSION
+        );
+        answer(handshake::exchange_bytes(stream, request.as_bytes(), self.handshake_timeout).await)
+    }
+
+    /// Whether the port completes a TLS handshake (to tell a ws:// URL aimed at a TLS port).
+    pub async fn speaks_tls(&self) -> bool {
+        let tls_route = Route {
+            secure: true,
+            ..self.clone()
+        };
+        tls_route.open().await.is_ok()
+    }
+}
+
+fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
+    match exchange {
+        Exchange::Answered { response, .. } => Ok(response),
+        Exchange::Timeout { .. } => Err("no answer in time".into()),
+        Exchange::Closed { .. } => Err("closed without an answer".into()),
+        Exchange::Invalid { reason, .. } => Err(reason),
+        Exchange::Broken { error } => Err(error),
+    }
+}
+
+/// One follow-up's outcome, as a line of evidence.
+pub(crate) fn describe(what: &str, result: &Result<UpgradeResponse, String>) -> String {
+    match result {
+        Ok(response) => format!("{what}: HTTP {} {}", response.status, response.reason),
+        Err(error) => format!("{what}: {error}"),
+    }
+}
+
+/// Retries the upgrade without the Origin and with the target's own. Returns the evidence lines and
+/// whether a retry was accepted (101).
+pub(crate) async fn origin_retries(
+    route: &Route,
+    original: &UpgradeRequest,
+) -> (Vec<String>, bool) {
+    let own = route.own_origin();
+    let without = original.origin.is_some().then(|| UpgradeRequest {
+        origin: None,
+        key: original.key.clone(),
+        ..original.clone()
+    });
+    let with_own = (original.origin.as_deref() != Some(own.as_str())).then(|| UpgradeRequest {
+        origin: Some(own.clone()),
+        ..original.clone()
+    });
+    let (without_result, own_result) = tokio::join!(
+        async {
+            match &without {
+                Some(request) => Some(route.upgrade(request).await),
+                None => None,
+            }
+        },
+        async {
+            match &with_own {
+                Some(request) => Some(route.upgrade(request).await),
+                None => None,
+            }
+        }
+    );
+    let mut lines = Vec::new();
+    let mut accepted = false;
+    if let Some(result) = &without_result {
+        accepted |= matches!(result, Ok(r) if r.status == 101);
+        lines.push(describe("Retried without an Origin header", result));
+    }
+    if let Some(result) = &own_result {
+        accepted |= matches!(result, Ok(r) if r.status == 101);
+        lines.push(describe(&format!("Retried with Origin {own}"), result));
+    }
+    (lines, accepted)
+}
+
+/// Asks for an Engine.IO polling handshake; returns the evidence when the host serves Socket.IO.
+pub(crate) async fn socketio(route: &Route, host_header: &str) -> Option<String> {
+    let path = "/socket.io/?EIO=4&transport=polling";
+    let response = route.get(path, host_header).await.ok()?;
+    let body = response.body_text();
+    (response.status == 200
+        && body.contains("\"sid\"")
+        && (body.starts_with('0') || body.contains(":0{")))
+    .then(|| format!("GET {path} → HTTP 200: {}", &body[..body.len().min(200)]))
+}

@@ -1,0 +1,325 @@
+//! Reaching the server: name resolution, TCP per address, and HTTP CONNECT proxies.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use base64::Engine;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use url::Url;
+
+/// Any byte stream a probe can speak over (TCP, TLS over TCP, a proxy tunnel).
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+pub(crate) type Stream = Box<dyn Io>;
+
+/// Resolves a host to every address it has (an IP literal resolves to itself).
+pub(crate) async fn resolve(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<Vec<SocketAddr>, String> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
+        Ok(Ok(addrs)) => {
+            let mut list: Vec<SocketAddr> = Vec::new();
+            for addr in addrs {
+                if !list.contains(&addr) {
+                    list.push(addr);
+                }
+            }
+            if list.is_empty() {
+                Err(format!("`{host}` has no address"))
+            } else {
+                Ok(list)
+            }
+        }
+        Ok(Err(error)) => Err(format!("`{host}` does not resolve: {error}")),
+        Err(_) => Err(format!(
+            "resolving `{host}` took longer than {} s",
+            timeout.as_secs_f32()
+        )),
+    }
+}
+
+/// How a TCP connection attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TcpFailure {
+    Refused,
+    Timeout,
+    Reset,
+    Other,
+}
+
+impl TcpFailure {
+    pub fn code(self) -> &'static str {
+        match self {
+            TcpFailure::Refused => "tcp.refused",
+            TcpFailure::Timeout => "tcp.timeout",
+            TcpFailure::Reset | TcpFailure::Other => "tcp.reset",
+        }
+    }
+}
+
+/// One address tried, and what happened.
+pub(crate) struct Attempt {
+    pub addr: SocketAddr,
+    pub result: Result<u32, (TcpFailure, String)>,
+}
+
+/// Connects to the first address that answers, trying them in order; reports every attempt.
+pub(crate) async fn connect_any(
+    addrs: &[SocketAddr],
+    timeout: Duration,
+) -> (Option<(TcpStream, SocketAddr)>, Vec<Attempt>) {
+    let mut attempts = Vec::new();
+    for &addr in addrs {
+        let started = std::time::Instant::now();
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                attempts.push(Attempt {
+                    addr,
+                    result: Ok(super::recorder::elapsed_ms(started)),
+                });
+                return (Some((stream, addr)), attempts);
+            }
+            Ok(Err(error)) => {
+                let kind = match error.kind() {
+                    io::ErrorKind::ConnectionRefused => TcpFailure::Refused,
+                    io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+                        TcpFailure::Reset
+                    }
+                    io::ErrorKind::TimedOut => TcpFailure::Timeout,
+                    _ => TcpFailure::Other,
+                };
+                attempts.push(Attempt {
+                    addr,
+                    result: Err((kind, error.to_string())),
+                });
+            }
+            Err(_) => attempts.push(Attempt {
+                addr,
+                result: Err((
+                    TcpFailure::Timeout,
+                    format!("no answer within {} s", timeout.as_secs_f32()),
+                )),
+            }),
+        }
+    }
+    (None, attempts)
+}
+
+/// An HTTP proxy to tunnel through with CONNECT.
+#[derive(Debug, Clone)]
+pub(crate) struct Proxy {
+    pub host: String,
+    pub port: u16,
+    /// `Basic …` from the proxy URL's user info; never shown.
+    pub authorization: Option<String>,
+    /// Where the proxy setting came from (`--proxy`, `HTTPS_PROXY`, ...).
+    pub source: String,
+    /// The proxy URL with any password hidden.
+    pub shown: String,
+}
+
+/// The proxy a connection to `host` should use: the explicit one, else the environment's (unless
+/// `NO_PROXY` excludes the host).
+pub(crate) fn choose_proxy(
+    explicit: Option<&str>,
+    use_env: bool,
+    host: &str,
+    secure: bool,
+) -> Result<Option<Proxy>, String> {
+    if let Some(url) = explicit {
+        return parse_proxy(url, "--proxy").map(Some);
+    }
+    if !use_env {
+        return Ok(None);
+    }
+    let names: &[&str] = if secure {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    let Some((name, value)) = names.iter().find_map(|n| {
+        std::env::var(n)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*n, v))
+    }) else {
+        return Ok(None);
+    };
+    let no_proxy = std::env::var("NO_PROXY")
+        .or_else(|_| std::env::var("no_proxy"))
+        .unwrap_or_default();
+    if excluded(&no_proxy, host) {
+        return Ok(None);
+    }
+    parse_proxy(&value, name).map(Some)
+}
+
+/// Whether `NO_PROXY` (comma-separated hosts, domain suffixes, `*`) excludes `host`.
+pub(crate) fn excluded(no_proxy: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    no_proxy
+        .split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .any(|entry| {
+            if entry.is_empty() {
+                return false;
+            }
+            if entry == "*" {
+                return true;
+            }
+            let entry = entry
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim_start_matches('.')
+                .to_string();
+            host == entry || host.ends_with(&format!(".{entry}"))
+        })
+}
+
+fn parse_proxy(value: &str, source: &str) -> Result<Proxy, String> {
+    let with_scheme = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("http://{value}")
+    };
+    let url = Url::parse(&with_scheme)
+        .map_err(|e| format!("{source} `{value}` is not a valid proxy URL: {e}"))?;
+    if url.scheme() != "http" {
+        return Err(format!(
+            "{source}: only http:// proxies (HTTP CONNECT) are supported, not {}://",
+            url.scheme()
+        ));
+    }
+    let host = url
+        .host_str()
+        .ok_or_else(|| format!("{source} `{value}` has no host"))?
+        .trim_matches(['[', ']'])
+        .to_string();
+    let authorization = (!url.username().is_empty()).then(|| {
+        let user = percent_decode(url.username());
+        let pass = percent_decode(url.password().unwrap_or(""));
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+        )
+    });
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some(crate::redact::REDACTED));
+    }
+    Ok(Proxy {
+        host,
+        port: url.port_or_known_default().unwrap_or(8080),
+        authorization,
+        source: source.to_string(),
+        shown: shown.to_string(),
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Opens a CONNECT tunnel to `host:port` through an established connection to the proxy.
+/// Returns the proxy's status line on success and on refusal.
+pub(crate) async fn connect_tunnel(
+    mut stream: TcpStream,
+    proxy: &Proxy,
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<(TcpStream, String), String> {
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let mut request = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
+    if let Some(auth) = &proxy.authorization {
+        request.push_str(&format!("Proxy-Authorization: {auth}\r\n"));
+    }
+    request.push_str("\r\n");
+    let exchange = async {
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut buf = Vec::new();
+        let mut byte = [0u8; 1];
+        // Byte by byte, so nothing after the proxy's answer (the server's first bytes) is consumed.
+        while !buf.ends_with(b"\r\n\r\n") {
+            if buf.len() > 16 * 1024 {
+                return Err("the proxy's answer is too large".to_string());
+            }
+            if stream.read(&mut byte).await.map_err(|e| e.to_string())? == 0 {
+                return Err("the proxy closed the connection without answering CONNECT".to_string());
+            }
+            buf.push(byte[0]);
+        }
+        Ok(buf)
+    };
+    let head = match tokio::time::timeout(timeout, exchange).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(format!(
+                "the proxy did not answer CONNECT within {} s",
+                timeout.as_secs_f32()
+            ));
+        }
+    };
+    let text = String::from_utf8_lossy(&head);
+    let status_line = text.lines().next().unwrap_or("").to_string();
+    let ok = status_line
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|code| code.starts_with('2'));
+    if ok {
+        Ok((stream, status_line))
+    } else {
+        Err(format!("the proxy answered `{status_line}`"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_matches_hosts_suffixes_and_star() {
+        assert!(excluded("localhost,.internal.test", "api.internal.test"));
+        assert!(excluded("localhost, example.com:443", "example.com"));
+        assert!(excluded("*", "anything"));
+        assert!(!excluded("example.com", "notexample.com"));
+        assert!(!excluded("", "example.com"));
+    }
+
+    #[test]
+    fn proxy_urls_keep_credentials_out_of_sight() {
+        let proxy = parse_proxy("http://alice:s%40cret@127.0.0.1:3128", "--proxy").unwrap();
+        assert_eq!((proxy.host.as_str(), proxy.port), ("127.0.0.1", 3128));
+        assert_eq!(
+            proxy.authorization.as_deref(),
+            Some(
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode("alice:s@cret")
+                )
+                .as_str()
+            )
+        );
+        assert!(!proxy.shown.contains("cret"), "{}", proxy.shown);
+        assert!(parse_proxy("socks5://127.0.0.1:1080", "--proxy").is_err());
+    }
+}

@@ -1,0 +1,125 @@
+//! Collects a run's checks and diagnoses as they happen, and reports each to whoever listens.
+
+use std::time::Instant;
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+use ts_rs::TS;
+
+use crate::redact::Redactor;
+use crate::report::{Check, CheckStatus, Diagnosis, Evidence, Section};
+
+/// Progress of a run, for a live checklist.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CheckEvent {
+    /// A check started.
+    #[serde(rename_all = "camelCase")]
+    Running {
+        id: String,
+        section: Section,
+        title: String,
+    },
+    /// A check finished.
+    Finished { check: Check },
+    /// A cause was named.
+    Diagnosed { diagnosis: Diagnosis },
+}
+
+pub(crate) struct Recorder {
+    pub redactor: Redactor,
+    pub checks: Vec<Check>,
+    pub diagnoses: Vec<Diagnosis>,
+    progress: Option<mpsc::UnboundedSender<CheckEvent>>,
+}
+
+/// A check under way: finish it with a status and a summary.
+pub(crate) struct Step {
+    id: &'static str,
+    section: Section,
+    title: &'static str,
+    started: Instant,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Recorder {
+    pub fn new(redactor: Redactor, progress: Option<mpsc::UnboundedSender<CheckEvent>>) -> Self {
+        Recorder {
+            redactor,
+            checks: Vec::new(),
+            diagnoses: Vec::new(),
+            progress,
+        }
+    }
+
+    fn emit(&self, event: CheckEvent) {
+        if let Some(progress) = &self.progress {
+            let _ = progress.send(event);
+        }
+    }
+
+    pub fn start(&self, id: &'static str, section: Section, title: &'static str) -> Step {
+        self.emit(CheckEvent::Running {
+            id: id.to_string(),
+            section,
+            title: title.to_string(),
+        });
+        Step {
+            id,
+            section,
+            title,
+            started: Instant::now(),
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn finish(&mut self, step: Step, status: CheckStatus, summary: impl Into<String>) {
+        let check = Check {
+            id: step.id.to_string(),
+            section: step.section,
+            title: step.title.to_string(),
+            status,
+            summary: self.redactor.text(&summary.into()),
+            evidence: step
+                .evidence
+                .into_iter()
+                .map(|e| Evidence::new(e.label, self.redactor.text(&e.content)))
+                .collect(),
+            duration_ms: elapsed_ms(step.started),
+        };
+        self.emit(CheckEvent::Finished {
+            check: check.clone(),
+        });
+        self.checks.push(check);
+    }
+
+    /// Records a check that was not run because of an earlier finding.
+    pub fn skip(&mut self, id: &'static str, section: Section, title: &'static str, because: &str) {
+        let step = self.start(id, section, title);
+        self.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
+    }
+
+    /// Names a cause from the catalog, with what was seen here. A code is named once per run.
+    pub fn diagnose(&mut self, code: &str, evidence: Vec<Evidence>) {
+        if self.diagnoses.iter().any(|d| d.code == code) {
+            return;
+        }
+        let evidence = evidence
+            .into_iter()
+            .map(|e| Evidence::new(e.label, self.redactor.text(&e.content)))
+            .collect();
+        let diagnosis = Diagnosis::from_catalog(code, evidence);
+        self.emit(CheckEvent::Diagnosed {
+            diagnosis: diagnosis.clone(),
+        });
+        self.diagnoses.push(diagnosis);
+    }
+
+    pub fn has(&self, code: &str) -> bool {
+        self.diagnoses.iter().any(|d| d.code == code)
+    }
+}
+
+pub(crate) fn elapsed_ms(since: Instant) -> u32 {
+    u32::try_from(since.elapsed().as_millis()).unwrap_or(u32::MAX)
+}

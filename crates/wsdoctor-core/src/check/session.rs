@@ -1,0 +1,533 @@
+//! After the upgrade: a test message, a ping, Socket.IO detection, the optional size and idle probes, and
+//! the closing handshake. Each ends in a check; how the connection ended (a close code, a drop, a protocol
+//! error) becomes a named cause.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+use super::net::Stream;
+use super::recorder::{Recorder, elapsed_ms};
+use crate::close_code;
+use crate::report::{CheckStatus, Evidence, Section};
+
+const PING_PAYLOAD: &[u8] = b"wsdoctor-ping";
+/// The largest message the probe accepts from a server.
+const MAX_MESSAGE_BYTES: usize = 64 << 20;
+
+pub(crate) struct Plan {
+    pub message: String,
+    pub reply_timeout: Duration,
+    pub close_timeout: Duration,
+    pub probe_size: Option<usize>,
+    pub idle: Option<Duration>,
+}
+
+/// How the connection ended, when the server ended it.
+#[derive(Debug, Clone)]
+enum Ended {
+    Closed {
+        code: u16,
+        reason: String,
+        after: Duration,
+    },
+    Dropped {
+        detail: String,
+        after: Duration,
+    },
+    Invalid {
+        code: &'static str,
+        detail: String,
+    },
+}
+
+impl Ended {
+    fn describe(&self) -> String {
+        match self {
+            Ended::Closed {
+                code,
+                reason,
+                after,
+            } => format!(
+                "the server closed the connection after {:.1} s: {}{}",
+                after.as_secs_f32(),
+                close_code::meaning(*code),
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (reason: \"{reason}\")")
+                }
+            ),
+            Ended::Dropped { detail, after } => {
+                format!(
+                    "the connection dropped after {:.1} s without a close frame (1006): {detail}",
+                    after.as_secs_f32()
+                )
+            }
+            Ended::Invalid { detail, .. } => format!("the server broke the protocol: {detail}"),
+        }
+    }
+}
+
+type Ws = WebSocketStream<Stream>;
+
+struct Session {
+    ws: Ws,
+    opened: Instant,
+    ended: Option<Ended>,
+    server_pings: Vec<Instant>,
+    first_text: Option<String>,
+}
+
+enum Frame {
+    Data(Message),
+    Pong(Vec<u8>),
+    Other,
+}
+
+impl Session {
+    /// The next frame, or `None` once the connection has ended (recorded in `self.ended`).
+    async fn next(&mut self, deadline: tokio::time::Instant) -> Option<Option<Frame>> {
+        if self.ended.is_some() {
+            return Some(None);
+        }
+        let next = match tokio::time::timeout_at(deadline, self.ws.next()).await {
+            Err(_) => return None,
+            Ok(next) => next,
+        };
+        let after = self.opened.elapsed();
+        Some(match next {
+            None => {
+                self.ended = Some(Ended::Dropped {
+                    detail: "the stream ended".into(),
+                    after,
+                });
+                None
+            }
+            Some(Err(error)) => {
+                self.ended = Some(classify_error(error, after));
+                None
+            }
+            Some(Ok(Message::Close(frame))) => {
+                let (code, reason) = frame
+                    .map(|f| (u16::from(f.code), f.reason.to_string()))
+                    .unwrap_or((1005, String::new()));
+                self.ended = Some(Ended::Closed {
+                    code,
+                    reason,
+                    after,
+                });
+                // Let tungstenite flush its answer to the close frame.
+                let _ = tokio::time::timeout(Duration::from_millis(200), self.ws.next()).await;
+                None
+            }
+            Some(Ok(Message::Ping(_))) => {
+                self.server_pings.push(Instant::now());
+                Some(Frame::Other)
+            }
+            Some(Ok(Message::Pong(payload))) => Some(Frame::Pong(payload.to_vec())),
+            Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
+                if self.first_text.is_none()
+                    && let Message::Text(text) = &message
+                {
+                    self.first_text = Some(text.to_string());
+                }
+                Some(Frame::Data(message))
+            }
+            Some(Ok(Message::Frame(_))) => Some(Frame::Other),
+        })
+    }
+
+    async fn send(&mut self, message: Message) -> bool {
+        if self.ended.is_some() {
+            return false;
+        }
+        match self.ws.send(message).await {
+            Ok(()) => true,
+            Err(error) => {
+                self.ended = Some(classify_error(error, self.opened.elapsed()));
+                false
+            }
+        }
+    }
+}
+
+fn classify_error(error: tungstenite::Error, after: Duration) -> Ended {
+    match error {
+        tungstenite::Error::Utf8(detail) => Ended::Invalid {
+            code: "frame.invalid_utf8",
+            detail: format!("a text message is not valid UTF-8 ({detail})"),
+        },
+        tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)
+        | tungstenite::Error::ConnectionClosed
+        | tungstenite::Error::AlreadyClosed => Ended::Dropped {
+            detail: "reset without a closing handshake".into(),
+            after,
+        },
+        tungstenite::Error::Io(io) => Ended::Dropped {
+            detail: io.to_string(),
+            after,
+        },
+        tungstenite::Error::Protocol(protocol) => Ended::Invalid {
+            code: "frame.protocol_error",
+            detail: protocol.to_string(),
+        },
+        tungstenite::Error::Capacity(capacity) => Ended::Invalid {
+            code: "frame.protocol_error",
+            detail: format!("{capacity} (the probe accepts up to 64 MB)"),
+        },
+        other => Ended::Invalid {
+            code: "frame.protocol_error",
+            detail: other.to_string(),
+        },
+    }
+}
+
+fn preview(message: &Message) -> String {
+    match message {
+        Message::Text(text) => {
+            let text = text.as_str();
+            if text.chars().count() > 200 {
+                format!(
+                    "{}… ({} bytes)",
+                    text.chars().take(200).collect::<String>(),
+                    text.len()
+                )
+            } else {
+                text.to_string()
+            }
+        }
+        other => {
+            let data = other.clone().into_data();
+            format!(
+                "binary, {} bytes: {}",
+                data.len(),
+                hex::encode(&data[..data.len().min(32)])
+            )
+        }
+    }
+}
+
+pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, plan: &Plan) {
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_MESSAGE_BYTES));
+    let ws =
+        WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await;
+    let mut session = Session {
+        ws,
+        opened: Instant::now(),
+        ended: None,
+        server_pings: Vec::new(),
+        first_text: None,
+    };
+
+    // The test message and a ping go out together; both answers are awaited in one window.
+    let message_step = rec.start("message", Section::DebuggingDetails, "Test message");
+    let ping_step = rec.start("ping", Section::WebSocketSetup, "Ping / pong");
+    let sent = Instant::now();
+    let ping_sent = session
+        .send(Message::Ping(PING_PAYLOAD.to_vec().into()))
+        .await;
+    let text_sent = session.send(Message::text(plan.message.clone())).await;
+    let deadline = tokio::time::Instant::now() + plan.reply_timeout;
+    let mut reply: Option<(String, u32)> = None;
+    let mut pong: Option<u32> = None;
+    while ping_sent && text_sent && (reply.is_none() || pong.is_none()) {
+        match session.next(deadline).await {
+            None | Some(None) => break,
+            Some(Some(Frame::Data(message))) if reply.is_none() => {
+                reply = Some((preview(&message), elapsed_ms(sent)))
+            }
+            Some(Some(Frame::Pong(payload))) if payload == PING_PAYLOAD => {
+                pong = Some(elapsed_ms(sent))
+            }
+            Some(Some(_)) => {}
+        }
+    }
+    let waited = u32::try_from(plan.reply_timeout.as_millis()).unwrap_or(u32::MAX);
+    match (&reply, &session.ended) {
+        (Some((text, ms)), _) => rec.finish(
+            message_step,
+            CheckStatus::Pass,
+            format!("The server answered in {ms} ms: {text}"),
+        ),
+        (None, Some(ended)) => {
+            let summary = format!("No reply: {}.", ended.describe());
+            rec.finish(message_step, CheckStatus::Fail, summary);
+        }
+        (None, None) => {
+            rec.diagnose(
+                "echo.none",
+                vec![Evidence::new("Sent", plan.message.clone())],
+            );
+            rec.finish(
+                message_step,
+                CheckStatus::Info,
+                format!("No reply within {waited} ms (many servers do not echo)."),
+            );
+        }
+    }
+    let server_pings = describe_server_pings(&session.server_pings);
+    match (pong, &session.ended) {
+        (Some(ms), _) => rec.finish(
+            ping_step,
+            CheckStatus::Pass,
+            format!("Pong in {ms} ms.{server_pings}"),
+        ),
+        (None, Some(_)) => rec.finish(
+            ping_step,
+            CheckStatus::Skip,
+            "Skipped: the connection ended before a pong could arrive.",
+        ),
+        (None, None) => {
+            rec.diagnose(
+                "ping.unanswered",
+                vec![Evidence::new(
+                    "Ping",
+                    format!("sent a ping, no pong within {waited} ms"),
+                )],
+            );
+            rec.finish(
+                ping_step,
+                CheckStatus::Fail,
+                format!("No pong within {waited} ms.{server_pings}"),
+            );
+        }
+    }
+
+    let socketio_step = rec.start("socketio", Section::WebSocketSetup, "Socket.IO");
+    match &session.first_text {
+        Some(text) if text.starts_with("0{") && text.contains("\"sid\"") => {
+            rec.diagnose(
+                "socketio.detected",
+                vec![Evidence::new("First frame from the server", text.clone())],
+            );
+            rec.finish(
+                socketio_step,
+                CheckStatus::Warn,
+                "The server sent an Engine.IO open packet: it speaks Socket.IO.",
+            );
+        }
+        _ => rec.finish(
+            socketio_step,
+            CheckStatus::Pass,
+            "No Engine.IO open packet: a plain WebSocket server.",
+        ),
+    }
+
+    if let Some(size) = plan.probe_size {
+        probe_size(rec, &mut session, size, plan.reply_timeout).await;
+    }
+    if let Some(idle) = plan.idle {
+        probe_idle(rec, &mut session, idle).await;
+    }
+    close(rec, &mut session, plan.close_timeout).await;
+}
+
+fn describe_server_pings(pings: &[Instant]) -> String {
+    match pings {
+        [] => String::new(),
+        [_] => " The server sent 1 ping.".to_string(),
+        [first, .., last] => format!(
+            " The server sent {} pings, about every {:.1} s.",
+            pings.len(),
+            last.duration_since(*first).as_secs_f32() / (pings.len() - 1) as f32
+        ),
+    }
+}
+
+async fn probe_size(
+    rec: &mut Recorder,
+    session: &mut Session,
+    size: usize,
+    reply_timeout: Duration,
+) {
+    let step = rec.start("message_size", Section::WebSocketSetup, "Large message");
+    if let Some(ended) = &session.ended {
+        let because = ended.describe();
+        return rec.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
+    }
+    let sent = session.send(Message::text("x".repeat(size))).await;
+    // Allow for the transfer itself at a modest 10 MB/s on top of the reply wait.
+    let wait =
+        reply_timeout.max(Duration::from_secs(2)) + Duration::from_millis((size / 10_000) as u64);
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut echoed = false;
+    while sent && !echoed {
+        match session.next(deadline).await {
+            None | Some(None) => break,
+            Some(Some(Frame::Data(message))) => echoed = message.len() == size,
+            Some(Some(_)) => {}
+        }
+    }
+    let evidence = vec![Evidence::new(
+        "Probe",
+        format!("sent one text message of {size} bytes"),
+    )];
+    match (&session.ended, echoed) {
+        (_, true) => rec.finish(
+            step,
+            CheckStatus::Pass,
+            format!("A {size}-byte message was echoed whole."),
+        ),
+        (Some(Ended::Closed { code: 1009, .. }), _) | (Some(Ended::Dropped { .. }), _) => {
+            let summary = format!(
+                "A {size}-byte message was refused: {}.",
+                session
+                    .ended
+                    .as_ref()
+                    .map(Ended::describe)
+                    .unwrap_or_default()
+            );
+            rec.diagnose("message.too_big", evidence);
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+        (Some(ended), _) => {
+            let summary = format!("After a {size}-byte message, {}.", ended.describe());
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+        (None, false) => rec.finish(
+            step,
+            CheckStatus::Info,
+            format!("A {size}-byte message was accepted; no echo to compare."),
+        ),
+    }
+}
+
+async fn probe_idle(rec: &mut Recorder, session: &mut Session, idle: Duration) {
+    let step = rec.start("idle", Section::ProxyAndHttps, "Idle connection");
+    if let Some(ended) = &session.ended {
+        let because = ended.describe();
+        return rec.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
+    }
+    let started = Instant::now();
+    let pings_before = session.server_pings.len();
+    let deadline = tokio::time::Instant::now() + idle;
+    loop {
+        match session.next(deadline).await {
+            None => break,
+            Some(None) => break,
+            Some(Some(_)) => {}
+        }
+    }
+    let silent = started.elapsed();
+    let pings = session.server_pings.len() - pings_before;
+    match &session.ended {
+        Some(ended) => {
+            let summary = format!(
+                "Cut after {:.1} s of silence: {}.",
+                silent.as_secs_f32(),
+                ended.describe()
+            );
+            rec.diagnose(
+                "idle.timeout",
+                vec![Evidence::new("Idle probe", summary.clone())],
+            );
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+        None => {
+            let pings = if pings > 0 {
+                format!(" The server sent {pings} ping(s) meanwhile.")
+            } else {
+                String::new()
+            };
+            rec.finish(
+                step,
+                CheckStatus::Pass,
+                format!("Still open after {} s of silence.{pings}", idle.as_secs()),
+            );
+        }
+    }
+}
+
+async fn close(rec: &mut Recorder, session: &mut Session, close_timeout: Duration) {
+    let step = rec.start("close", Section::DebuggingDetails, "Closing handshake");
+    if session.ended.is_none() {
+        let frame = CloseFrame {
+            code: CloseCode::Normal,
+            reason: "wsdoctor: check done".into(),
+        };
+        if session.send(Message::Close(Some(frame))).await {
+            let deadline = tokio::time::Instant::now() + close_timeout;
+            loop {
+                match session.next(deadline).await {
+                    None => {
+                        rec.diagnose(
+                            "close.no_reply",
+                            vec![Evidence::new(
+                                "Close",
+                                format!(
+                                    "sent close 1000, no answer within {} ms",
+                                    close_timeout.as_millis()
+                                ),
+                            )],
+                        );
+                        return rec.finish(
+                            step,
+                            CheckStatus::Warn,
+                            format!(
+                                "The server did not answer the close frame within {} ms.",
+                                close_timeout.as_millis()
+                            ),
+                        );
+                    }
+                    Some(None) => break,
+                    Some(Some(_)) => {}
+                }
+            }
+            if let Some(Ended::Closed { code, .. }) = &session.ended {
+                return rec.finish(
+                    step,
+                    CheckStatus::Pass,
+                    format!(
+                        "The server answered the close frame ({}).",
+                        close_code::meaning(*code)
+                    ),
+                );
+            }
+        }
+    }
+    let Some(ended) = session.ended.clone() else {
+        return rec.finish(step, CheckStatus::Pass, "Closed.");
+    };
+    let evidence = vec![Evidence::new("How the connection ended", ended.describe())];
+    let summary = format!("{}.", capitalise(&ended.describe()));
+    if rec.has("message.too_big") || rec.has("idle.timeout") {
+        // Already explained by the size or idle probe that provoked it.
+        return rec.finish(step, CheckStatus::Fail, summary);
+    }
+    match &ended {
+        Ended::Closed { code, .. } => {
+            let (code_name, status) = match code {
+                1008 => ("close.policy", CheckStatus::Fail),
+                1009 => ("message.too_big", CheckStatus::Fail),
+                1011..=1014 => ("close.server_error", CheckStatus::Fail),
+                _ => ("close.other", CheckStatus::Warn),
+            };
+            rec.diagnose(code_name, evidence);
+            rec.finish(step, status, summary);
+        }
+        Ended::Dropped { .. } => {
+            rec.diagnose("close.abnormal", evidence);
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+        Ended::Invalid { code, .. } => {
+            rec.diagnose(code, evidence);
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}

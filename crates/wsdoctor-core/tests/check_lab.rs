@@ -1,0 +1,382 @@
+//! `run_check` against the built-in lab: each broken endpoint is named by its catalog code, each healthy
+//! target ends with no error and verdict `healthy`, and no secret reaches any rendering of the report.
+
+use std::time::Duration;
+
+use wsdoctor_core::catalog::Severity;
+use wsdoctor_core::check::{CheckEvent, CheckOptions, run_check};
+use wsdoctor_core::lab::{Lab, LabConfig};
+use wsdoctor_core::report::{self, CheckStatus, Report, Verdict};
+
+const TEST_LIMIT: Duration = Duration::from_secs(30);
+
+async fn lab() -> Lab {
+    Lab::start(LabConfig::default()).await.expect("lab starts")
+}
+
+fn options(url: String) -> CheckOptions {
+    CheckOptions {
+        url,
+        use_env_proxy: false,
+        connect_timeout: Duration::from_secs(2),
+        handshake_timeout: Duration::from_secs(2),
+        reply_timeout: Duration::from_millis(500),
+        close_timeout: Duration::from_millis(500),
+        ..CheckOptions::default()
+    }
+}
+
+async fn check(options: CheckOptions) -> Report {
+    tokio::time::timeout(TEST_LIMIT, run_check(&options, None))
+        .await
+        .expect("the check ends in time")
+        .expect("valid input")
+}
+
+fn codes(report: &Report) -> Vec<&str> {
+    report.diagnoses.iter().map(|d| d.code.as_str()).collect()
+}
+
+fn root_cause(report: &Report) -> &str {
+    report
+        .diagnoses
+        .first()
+        .map(|d| d.code.as_str())
+        .unwrap_or("(none)")
+}
+
+fn assert_healthy(report: &Report) {
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    assert!(
+        report
+            .diagnoses
+            .iter()
+            .all(|d| d.severity == Severity::Info),
+        "{:?}",
+        codes(report)
+    );
+    for check in &report.checks {
+        assert!(
+            matches!(check.status, CheckStatus::Pass | CheckStatus::Info),
+            "{} is {:?}: {}",
+            check.id,
+            check.status,
+            check.summary
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_healthy_echo_is_healthy_with_every_check_passing() {
+    let lab = lab().await;
+    let report = check(options(lab.url("/echo"))).await;
+    assert_healthy(&report);
+    let ids: Vec<_> = report.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "url",
+            "dns",
+            "tcp",
+            "tls",
+            "handshake",
+            "origin",
+            "subprotocol",
+            "message",
+            "ping",
+            "socketio",
+            "close"
+        ]
+    );
+    assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+}
+
+#[tokio::test]
+async fn healthy_targets_with_what_they_require_raise_no_alarm() {
+    let lab = lab().await;
+    let mut auth = options(lab.url("/auth"));
+    auth.headers
+        .push(("Authorization".into(), "Bearer lab-token".into()));
+    assert_healthy(&check(auth).await);
+
+    let mut origin = options(lab.url("/origin"));
+    origin.origin = Some(format!("http://{}", lab.addr()));
+    assert_healthy(&check(origin).await);
+
+    let mut subprotocol = options(lab.url("/subprotocol"));
+    subprotocol.subprotocols = vec!["lab.v1".into()];
+    let report = check(subprotocol).await;
+    assert_healthy(&report);
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.id == "subprotocol" && c.summary.contains("lab.v1"))
+    );
+
+    let mut tls = options(lab.tls_url("/echo"));
+    let ca = std::env::temp_dir().join(format!("wsdoctor-lab-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca, lab.ca_pem()).unwrap();
+    tls.ca_file = Some(ca.clone());
+    let report = check(tls).await;
+    std::fs::remove_file(&ca).unwrap();
+    assert_healthy(&report);
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.id == "tls" && c.summary.contains("trusted"))
+    );
+
+    let mut sized = options(lab.url("/echo"));
+    sized.probe_size = Some(256 * 1024);
+    sized.idle = Some(Duration::from_secs(1));
+    assert_healthy(&check(sized).await);
+}
+
+async fn expect_root(lab_path: &str, code: &str, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
+    let lab = lab().await;
+    let mut options = options(lab.url(lab_path));
+    adjust(&mut options);
+    let report = check(options).await;
+    assert_eq!(
+        root_cause(&report),
+        code,
+        "{lab_path}: {:#?}",
+        report.diagnoses
+    );
+    assert_eq!(report.verdict, Verdict::Broken);
+    report
+}
+
+#[tokio::test]
+async fn close_1011_is_a_server_error() {
+    let report = expect_root("/close-1011", "close.server_error", |_| {}).await;
+    assert!(report.diagnoses[0].evidence[0].content.contains("1011"));
+}
+
+#[tokio::test]
+async fn no_pong_is_named_and_the_unanswered_close_too() {
+    let report = expect_root("/no-pong", "ping.unanswered", |_| {}).await;
+    assert!(codes(&report).contains(&"close.no_reply"));
+    assert!(codes(&report).contains(&"echo.none"));
+}
+
+#[tokio::test]
+async fn a_drop_during_the_idle_probe_is_an_idle_timeout() {
+    let report = expect_root("/drop?after=1", "idle.timeout", |o| {
+        o.idle = Some(Duration::from_secs(4))
+    })
+    .await;
+    assert!(
+        !codes(&report).contains(&"close.abnormal"),
+        "a consequence is not piled on: {:?}",
+        codes(&report)
+    );
+}
+
+#[tokio::test]
+async fn a_plain_page_is_not_websocket() {
+    expect_root("/http", "handshake.not_websocket", |_| {}).await;
+}
+
+#[tokio::test]
+async fn missing_credentials_are_named() {
+    expect_root("/auth", "handshake.auth_required", |_| {}).await;
+}
+
+#[tokio::test]
+async fn an_origin_check_is_told_from_other_refusals() {
+    let report = expect_root("/origin", "handshake.origin_rejected", |o| {
+        o.origin = Some("https://evil.example".into());
+    })
+    .await;
+    let follow_up = &report.diagnoses[0].evidence[1].content;
+    assert!(
+        follow_up.contains("without an Origin header: HTTP 403"),
+        "{follow_up}"
+    );
+    assert!(follow_up.contains("101"), "{follow_up}");
+}
+
+#[tokio::test]
+async fn a_required_subprotocol_is_named() {
+    expect_root("/subprotocol", "subprotocol.required", |_| {}).await;
+}
+
+#[tokio::test]
+async fn a_wrong_accept_key_is_named() {
+    expect_root("/bad-accept", "handshake.invalid_accept", |_| {}).await;
+}
+
+#[tokio::test]
+async fn a_hung_handshake_times_out() {
+    let started = std::time::Instant::now();
+    expect_root("/hang", "handshake.timeout", |o| {
+        o.handshake_timeout = Duration::from_millis(300)
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_large_message_is_refused_with_1009() {
+    expect_root("/small-max", "message.too_big", |o| {
+        o.probe_size = Some(100)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_redirect_is_reported_not_followed() {
+    let report = expect_root("/redirect", "handshake.redirect", |_| {}).await;
+    assert!(
+        report.diagnoses[0]
+            .evidence
+            .iter()
+            .any(|e| e.content == "/echo")
+    );
+}
+
+#[tokio::test]
+async fn nothing_listening_skips_what_depends_on_it() {
+    let lab = lab().await;
+    let url = lab.url("/echo");
+    lab.shutdown().await;
+    let report = check(options(url)).await;
+    assert_eq!(codes(&report), ["tcp.refused"]);
+    let handshake = report.checks.iter().find(|c| c.id == "handshake").unwrap();
+    assert_eq!(handshake.status, CheckStatus::Skip);
+    assert!(
+        handshake.summary.contains("nothing is listening"),
+        "{}",
+        handshake.summary
+    );
+}
+
+#[tokio::test]
+async fn url_problems_are_named() {
+    let lab = lab().await;
+    let report = check(options("not a url".into())).await;
+    assert_eq!(codes(&report), ["url.invalid"]);
+
+    let http = lab.url("/echo").replacen("ws://", "http://", 1);
+    let report = check(options(http)).await;
+    assert_eq!(codes(&report), ["url.http_scheme"]);
+    assert_eq!(report.verdict, Verdict::Healthy);
+
+    let mut mixed = options(lab.url("/echo"));
+    mixed.page_url = Some("https://app.example.test/chat".into());
+    let report = check(mixed).await;
+    assert_eq!(root_cause(&report), "url.mixed_content");
+}
+
+#[tokio::test]
+async fn tls_mistakes_are_named() {
+    let lab = lab().await;
+    let report = check(options(lab.tls_url("/echo"))).await;
+    assert_eq!(codes(&report), ["tls.untrusted"]);
+
+    let mut insecure = options(lab.tls_url("/echo"));
+    insecure.insecure = true;
+    let report = check(insecure).await;
+    assert_eq!(
+        codes(&report),
+        ["tls.untrusted"],
+        "still reported under --insecure"
+    );
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.id == "handshake" && c.status == CheckStatus::Pass)
+    );
+
+    let report = check(options(format!("wss://{}/echo", lab.addr()))).await;
+    assert_eq!(root_cause(&report), "tls.not_tls");
+
+    let report = check(options(format!("ws://{}/echo", lab.tls_addr()))).await;
+    assert_eq!(root_cause(&report), "url.needs_wss");
+}
+
+#[tokio::test]
+async fn secrets_never_reach_a_rendered_report() {
+    let lab = lab().await;
+    let mut options = options(format!(
+        "{}?room=1&access_token=query-secret-42",
+        lab.url("/auth")
+    ));
+    options.headers = vec![
+        ("Authorization".into(), "Bearer header-secret-42".into()),
+        ("X-Tenant".into(), "tenant-secret-42".into()),
+    ];
+    options.secret_headers = vec!["x-tenant".into()];
+    let report = check(options).await;
+    assert_eq!(report.redactions, 3);
+    for rendered in [
+        report.to_json(),
+        report::markdown(&report),
+        report::html(&report),
+    ] {
+        for secret in ["query-secret-42", "header-secret-42", "tenant-secret-42"] {
+            assert!(!rendered.contains(secret), "{secret} leaked");
+        }
+        assert!(rendered.contains("[REDACTED]"));
+    }
+}
+
+#[tokio::test]
+async fn renderers_carry_the_verdict_causes_checks_and_handshake() {
+    let lab = lab().await;
+    let report = check(options(lab.url("/close-1011"))).await;
+    let md = report::markdown(&report);
+    assert!(md.starts_with("# WS Doctor report\n\n**❌ Broken: The server closed with an error code (close.server_error)**"));
+    assert!(
+        md.contains("## Causes")
+            && md.contains("## Checks")
+            && md.contains("| Section | Check | Status |")
+    );
+    assert!(md.contains("## Raw handshake") && md.contains("```http\nGET /close-1011 HTTP/1.1"));
+    assert!(md.contains("**Next steps:**"));
+
+    let html = report::html(&report);
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(
+        !html.contains("<script") && !html.contains("<link") && !html.contains("src="),
+        "self-contained"
+    );
+    assert!(html.contains("close.server_error"));
+
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["verdict"], "broken");
+    assert_eq!(json["tool"]["name"], "wsdoctor");
+    assert_eq!(json["diagnoses"][0]["code"], "close.server_error");
+    assert_eq!(json["diagnoses"][0]["severity"], "error");
+    assert!(
+        json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["durationMs"].is_u64())
+    );
+}
+
+#[tokio::test]
+async fn progress_is_reported_for_every_check() {
+    let lab = lab().await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let report = run_check(&options(lab.url("/echo")), Some(tx))
+        .await
+        .unwrap();
+    let mut running = 0;
+    let mut finished = 0;
+    while let Ok(event) = rx.try_recv() {
+        match event {
+            CheckEvent::Running { .. } => running += 1,
+            CheckEvent::Finished { .. } => finished += 1,
+            CheckEvent::Diagnosed { .. } => {}
+        }
+    }
+    assert_eq!(finished, report.checks.len());
+    assert_eq!(running, report.checks.len());
+}
