@@ -466,7 +466,7 @@ mod tests {
                 entry
                     .code
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'),
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'),
                 "{}",
                 entry.code
             );
