@@ -1,0 +1,196 @@
+//! Certificate mistakes, each made with rcgen and served by a real rustls server on 127.0.0.1, and each
+//! named exactly: expired, wrong host, self-signed, unknown CA, missing intermediate.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, Issuer, KeyPair};
+use rustls::ServerConfig;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use time::OffsetDateTime;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::report::Report;
+
+fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, name);
+    CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap()
+}
+
+fn leaf(
+    names: &[&str],
+    issuer: &Issuer<'_, KeyPair>,
+    expired: bool,
+) -> (CertificateDer<'static>, KeyPair) {
+    let key = KeyPair::generate().unwrap();
+    let mut params =
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, names[0]);
+    if expired {
+        params.not_before = OffsetDateTime::now_utc() - time::Duration::days(30);
+        params.not_after = OffsetDateTime::now_utc() - time::Duration::days(1);
+    }
+    let cert = params.signed_by(&key, issuer).unwrap();
+    (cert.der().clone(), key)
+}
+
+/// A TLS server that completes handshakes with `chain` and then closes.
+async fn tls_server(chain: Vec<CertificateDer<'static>>, key: KeyPair) -> SocketAddr {
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    let config =
+        ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await;
+            });
+        }
+    });
+    addr
+}
+
+fn ca_file(pem: &str, name: &str) -> PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("wsdoctor-test-{name}-{}.pem", std::process::id()));
+    std::fs::write(&path, pem).unwrap();
+    path
+}
+
+async fn check(addr: SocketAddr, host: &str, ca: Option<PathBuf>) -> Report {
+    let options = CheckOptions {
+        url: format!("wss://{host}:{}/socket", addr.port()),
+        ca_file: ca.clone(),
+        use_env_proxy: false,
+        connect_timeout: Duration::from_secs(2),
+        handshake_timeout: Duration::from_secs(2),
+        ..CheckOptions::default()
+    };
+    let report = tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
+        .await
+        .expect("ends in time")
+        .unwrap();
+    if let Some(path) = ca {
+        let _ = std::fs::remove_file(path);
+    }
+    report
+}
+
+fn root(report: &Report) -> &str {
+    report
+        .diagnoses
+        .first()
+        .map(|d| d.code.as_str())
+        .unwrap_or("(none)")
+}
+
+#[tokio::test]
+async fn an_expired_certificate() {
+    let root_ca = ca("Test root");
+    let (cert, key) = leaf(&["localhost", "127.0.0.1"], &root_ca, true);
+    let addr = tls_server(vec![cert], key).await;
+    let report = check(addr, "127.0.0.1", Some(ca_file(&root_ca.pem(), "expired"))).await;
+    assert_eq!(root(&report), "tls.expired");
+    let chain = &report.diagnoses[0].evidence[1].content;
+    assert!(
+        chain.contains("CN=localhost") && chain.contains("valid:"),
+        "{chain}"
+    );
+}
+
+#[tokio::test]
+async fn a_certificate_for_another_host() {
+    let root_ca = ca("Test root");
+    let (cert, key) = leaf(&["other.example.test"], &root_ca, false);
+    let addr = tls_server(vec![cert], key).await;
+    let report = check(
+        addr,
+        "127.0.0.1",
+        Some(ca_file(&root_ca.pem(), "wronghost")),
+    )
+    .await;
+    assert_eq!(root(&report), "tls.hostname_mismatch");
+}
+
+#[tokio::test]
+async fn a_self_signed_certificate() {
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let addr = tls_server(vec![cert.der().clone()], key).await;
+    let report = check(addr, "127.0.0.1", None).await;
+    assert_eq!(root(&report), "tls.untrusted");
+    assert!(
+        report.diagnoses[0].evidence[1]
+            .content
+            .contains("(self-signed)")
+    );
+}
+
+#[tokio::test]
+async fn a_certificate_from_an_unknown_ca() {
+    let unknown = ca("Somebody else's CA");
+    let (cert, key) = leaf(&["localhost", "127.0.0.1"], &unknown, false);
+    let addr = tls_server(vec![cert, unknown.der().clone()], key).await;
+    let report = check(addr, "127.0.0.1", None).await;
+    assert_eq!(root(&report), "tls.untrusted");
+}
+
+#[tokio::test]
+async fn a_missing_intermediate() {
+    let root_ca = ca("Test root");
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "Test intermediate");
+    let intermediate =
+        CertifiedIssuer::signed_by(params, KeyPair::generate().unwrap(), &root_ca).unwrap();
+    let (cert, key) = leaf(&["localhost", "127.0.0.1"], &intermediate, false);
+
+    // The full chain is trusted …
+    let complete = tls_server(
+        vec![cert.clone(), intermediate.der().clone()],
+        KeyPair::from_pem(&key.serialize_pem()).unwrap(),
+    )
+    .await;
+    let report = check(
+        complete,
+        "127.0.0.1",
+        Some(ca_file(&root_ca.pem(), "complete")),
+    )
+    .await;
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.id == "tls" && c.summary.contains("trusted")),
+        "{:#?}",
+        report.checks
+    );
+
+    // … the leaf alone is not.
+    let addr = tls_server(vec![cert], key).await;
+    let report = check(
+        addr,
+        "127.0.0.1",
+        Some(ca_file(&root_ca.pem(), "incomplete")),
+    )
+    .await;
+    assert_eq!(root(&report), "tls.incomplete_chain");
+}
