@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev file python3
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 nginx-light
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 nginx-light python3-venv
 APP := target/debug/wsdoctor-app
 STAMPS := target/.stamps
 
@@ -72,13 +72,13 @@ measure: deps-build deps-test ui
 
 clean:
 	cargo clean
-	rm -rf ui/dist ui/node_modules tests/e2e/node_modules
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules tests/servers/node_modules
 
 deps: deps-build deps-test
 
 deps-build: check-toolchain $(STAMPS)/build-packages $(STAMPS)/ui-deps
 
-deps-test: $(STAMPS)/test-packages $(STAMPS)/e2e-deps $(STAMPS)/tauri-driver
+deps-test: $(STAMPS)/test-packages $(STAMPS)/e2e-deps $(STAMPS)/tauri-driver $(STAMPS)/test-servers
 
 check-toolchain:
 	@command -v cargo >/dev/null || { echo "Rust is missing: install rustup (see https://rustup.rs), then run make again; rust-toolchain.toml selects 1.95." >&2; exit 1; }
@@ -112,6 +112,13 @@ $(STAMPS)/ui-deps: ui/package-lock.json | $(STAMPS)
 
 $(STAMPS)/e2e-deps: tests/e2e/package-lock.json | $(STAMPS)
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Real WebSocket servers the Rust tests start: Python websockets (in a venv) and Node ws.
+$(STAMPS)/test-servers: tests/servers/package-lock.json tests/servers/requirements.txt | $(STAMPS)
+	python3 -m venv target/py
+	target/py/bin/pip install --quiet --disable-pip-version-check -r tests/servers/requirements.txt
+	cd tests/servers && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(STAMPS)/tauri-driver: | $(STAMPS)

@@ -218,7 +218,7 @@ pub static CATALOG: &[Entry] = &[
         "handshake.auth_required",
         Error,
         "Credentials are missing or wrong",
-        "The server refused the upgrade because the request carries no valid credentials (401, or 403 with an authentication hint).",
+        "The server refused the upgrade because the request carries no valid credentials (401, or 403 with an authentication hint). Some servers answer 401 for a refused Origin too (Node's ws does when `verifyClient` returns false), so when the credentials are right, check the Origin.",
         "Send the credentials the server expects: an `Authorization` header (`-H 'Authorization: Bearer …'`), a cookie, or a token in the query string."
     ),
     entry!(

@@ -766,7 +766,7 @@ async fn refused(
 ) {
     let status = response.status;
     let body = response.body_text().to_ascii_lowercase();
-    let wants_origin_retry = matches!(status, 400 | 403);
+    let wants_origin_retry = matches!(status, 400 | 401 | 403);
     let wants_direct = options.direct.is_some() && matches!(status, 400 | 426 | 502 | 504);
     let direct_route = options.direct.as_deref().and_then(|d| parse_target(d).ok());
 
@@ -832,6 +832,8 @@ async fn refused(
             .any(|w| body.contains(w));
     let mentions_subprotocol =
         body.contains("subprotocol") || body.contains("sec-websocket-protocol");
+    let mentions_origin = body.contains("origin");
+    let mentions_upgrade = body.contains("upgrade") || body.contains("websocket protocol");
 
     let code = match status {
         200..=299 => "handshake.not_websocket",
@@ -843,13 +845,12 @@ async fn refused(
         }
         400 if body.contains("plain http request was sent to https port") => "url.needs_wss",
         400 if request.subprotocols.is_empty() && mentions_subprotocol => "subprotocol.required",
-        400 | 403 if origin_rejected => "handshake.origin_rejected",
-        400 if proxied && (backend_works || options.direct.is_none()) && !mentions_subprotocol => {
-            if backend_works {
-                "proxy.upgrade_stripped"
-            } else {
-                "handshake.bad_request"
-            }
+        400 | 401 | 403 if origin_rejected => "handshake.origin_rejected",
+        400 | 403 if mentions_origin => "handshake.origin_rejected",
+        // A backend that saw no upgrade says so (gorilla: "'upgrade' token not found"); behind a proxy
+        // that, or a backend that accepts when probed directly, means the proxy dropped the headers.
+        400 if proxied && (backend_works || mentions_upgrade) && !mentions_subprotocol => {
+            "proxy.upgrade_stripped"
         }
         400 => "handshake.bad_request",
         401 => "handshake.auth_required",

@@ -1,0 +1,183 @@
+//! The check against other people's servers: Python `websockets` and Node `ws`, each started by the test
+//! in the configuration that shows one cause (tests/servers/). A healthy server raises no alarm.
+//! The Makefile installs both (`make deps`: a venv in target/py, and tests/servers/node_modules).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::report::{Report, Verdict};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn start(program: PathBuf, script: &str, mode: &str) -> Server {
+    assert!(
+        program.exists() || program.components().count() == 1,
+        "{} is missing: run `make deps`",
+        program.display()
+    );
+    let mut child = Command::new(&program)
+        .arg(repo().join("tests/servers").join(script))
+        .arg(mode)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start {} {script}: {e} (run `make deps`)",
+                program.display()
+            )
+        });
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
+    let port = line
+        .trim()
+        .strip_prefix("PORT ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| {
+            panic!("{script} {mode} did not report its port (got {line:?}); run `make deps`")
+        });
+    Server { child, port }
+}
+
+fn python(mode: &str) -> Server {
+    let python = std::env::var_os("WSDOCTOR_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/py/bin/python"));
+    start(python, "py_server.py", mode)
+}
+
+fn node(mode: &str) -> Server {
+    assert!(
+        repo().join("tests/servers/node_modules/ws").exists(),
+        "Node ws is missing: run `make deps`"
+    );
+    start(PathBuf::from("node"), "node_server.mjs", mode)
+}
+
+async fn check(server: &Server, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
+    let mut options = CheckOptions {
+        url: format!("ws://127.0.0.1:{}/", server.port),
+        use_env_proxy: false,
+        connect_timeout: Duration::from_secs(2),
+        handshake_timeout: Duration::from_secs(3),
+        reply_timeout: Duration::from_millis(800),
+        close_timeout: Duration::from_millis(800),
+        ..CheckOptions::default()
+    };
+    adjust(&mut options);
+    tokio::time::timeout(Duration::from_secs(30), run_check(&options, None))
+        .await
+        .expect("ends in time")
+        .unwrap()
+}
+
+fn root(report: &Report) -> &str {
+    report
+        .diagnoses
+        .first()
+        .map(|d| d.code.as_str())
+        .unwrap_or("(none)")
+}
+
+fn assert_healthy(report: &Report) {
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+}
+
+#[tokio::test]
+async fn python_websockets() {
+    let echo = python("echo");
+    assert_healthy(&check(&echo, |_| {}).await);
+
+    let origins = python("origins");
+    let report = check(&origins, |o| o.origin = Some("https://evil.example".into())).await;
+    assert_eq!(
+        root(&report),
+        "handshake.origin_rejected",
+        "{:#?}",
+        report.diagnoses
+    );
+    assert_healthy(
+        &check(&origins, |o| {
+            o.origin = Some("https://app.example.test".into())
+        })
+        .await,
+    );
+
+    let subprotocol = python("subprotocol");
+    assert_eq!(
+        root(&check(&subprotocol, |_| {}).await),
+        "subprotocol.required"
+    );
+    assert_healthy(&check(&subprotocol, |o| o.subprotocols = vec!["chat.v2".into()]).await);
+
+    // Python's client would accept this; every browser fails it.
+    let ignoring = python("ignore-protocol");
+    let report = check(&ignoring, |o| o.subprotocols = vec!["chat.v2".into()]).await;
+    assert_eq!(root(&report), "subprotocol.not_negotiated");
+    assert_eq!(report.verdict, Verdict::Degraded);
+
+    let small = python("max-size");
+    assert_eq!(
+        root(&check(&small, |o| o.probe_size = Some(100)).await),
+        "message.too_big"
+    );
+}
+
+#[tokio::test]
+async fn node_ws() {
+    let echo = node("echo");
+    let report = check(&echo, |o| o.probe_size = Some(1 << 20)).await;
+    assert_healthy(&report);
+
+    let origin = node("origin");
+    assert_healthy(
+        &check(&origin, |o| {
+            o.origin = Some("https://app.example.test".into())
+        })
+        .await,
+    );
+    let report = check(&origin, |o| o.origin = Some("https://evil.example".into())).await;
+    assert_eq!(
+        root(&report),
+        "handshake.auth_required",
+        "ws answers 401 for a refused origin"
+    );
+    assert!(report.diagnoses[0].explanation.contains("verifyClient"));
+
+    let ignoring = node("ignore-protocol");
+    assert_eq!(
+        root(&check(&ignoring, |o| o.subprotocols = vec!["chat.v2".into()]).await),
+        "subprotocol.not_negotiated"
+    );
+
+    let small = node("max-payload");
+    assert_eq!(
+        root(&check(&small, |o| o.probe_size = Some(100)).await),
+        "message.too_big"
+    );
+}
