@@ -272,6 +272,13 @@ pub static CATALOG: &[Entry] = &[
         "Fix the server (or proxy) so the 101 response carries `Upgrade: websocket` and `Connection: Upgrade`."
     ),
     entry!(
+        "handshake.invalid_extension",
+        Error,
+        "The server enabled an extension that was not offered",
+        "The 101 response names a `Sec-WebSocket-Extensions` value (such as permessage-deflate) that the client did not offer. Clients must fail the connection.",
+        "Make the server enable only extensions the client offered; check any proxy that rewrites the handshake."
+    ),
+    entry!(
         "proxy.bad_gateway",
         Error,
         "The proxy cannot reach the backend",

@@ -209,3 +209,19 @@ async fn a_close_that_never_completes() {
     assert_eq!(root(&report), "close.no_reply");
     assert_eq!(report.verdict, Verdict::Degraded);
 }
+
+#[tokio::test]
+async fn an_extension_that_was_not_offered() {
+    let addr = server(|mut s| async move {
+        let key = read_key(&mut s).await;
+        let response = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+            derive_accept_key(key.as_bytes())
+        );
+        let _ = s.write_all(response.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "handshake.invalid_extension");
+}

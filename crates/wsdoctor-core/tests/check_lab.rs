@@ -380,3 +380,75 @@ async fn progress_is_reported_for_every_check() {
     assert_eq!(finished, report.checks.len());
     assert_eq!(running, report.checks.len());
 }
+
+/// A minimal HTTP CONNECT proxy on 127.0.0.1 that demands `Proxy-Authorization` when `credentials` is set.
+async fn connect_proxy(credentials: Option<&'static str>) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && client.read(&mut byte).await.unwrap_or(0) == 1
+                {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_string();
+                let authority = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                if let Some(expected) = credentials {
+                    let sent = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Proxy-Authorization: Basic "));
+                    use base64::Engine;
+                    if sent.map(str::trim)
+                        != Some(
+                            base64::engine::general_purpose::STANDARD
+                                .encode(expected)
+                                .as_str(),
+                        )
+                    {
+                        let _ = client
+                            .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n")
+                            .await;
+                        return;
+                    }
+                }
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(authority.as_str()).await
+                else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+                    return;
+                };
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn checks_go_through_an_http_proxy_and_say_so() {
+    let lab = lab().await;
+    let proxy = connect_proxy(Some("alice:proxy-pass-42")).await;
+
+    let mut through = options(lab.url("/echo"));
+    through.proxy = Some(format!("http://alice:proxy-pass-42@{proxy}"));
+    let report = check(through).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    assert_eq!(codes(&report), ["proxy.used"]);
+    assert!(report.target.proxy.as_deref().unwrap().contains("--proxy"));
+    assert!(
+        !report.to_json().contains("proxy-pass-42"),
+        "the proxy password is never shown"
+    );
+
+    let mut refused = options(lab.url("/echo"));
+    refused.proxy = Some(format!("http://{proxy}"));
+    let report = check(refused).await;
+    assert_eq!(root_cause(&report), "proxy.connect_failed");
+    assert!(report.diagnoses[0].evidence[0].content.contains("407"));
+}

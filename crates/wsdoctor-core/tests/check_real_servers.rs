@@ -181,3 +181,42 @@ async fn node_ws() {
         "message.too_big"
     );
 }
+
+#[tokio::test]
+async fn socket_io() {
+    let server = node("socketio");
+    // A plain WebSocket client at the root: engine.io drops the upgrade; the polling probe tells why.
+    let report = check(&server, |o| o.handshake_timeout = Duration::from_secs(2)).await;
+    assert!(
+        report
+            .diagnoses
+            .iter()
+            .any(|d| d.code == "socketio.detected"),
+        "{:#?}",
+        report.diagnoses
+    );
+    let evidence = &report
+        .diagnoses
+        .iter()
+        .find(|d| d.code == "socketio.detected")
+        .unwrap()
+        .evidence[0]
+        .content;
+    assert!(evidence.contains("\"sid\""), "{evidence}");
+
+    // The Engine.IO WebSocket transport itself: the first frame is the open packet.
+    let report = check(&server, |o| {
+        o.url = format!(
+            "ws://127.0.0.1:{}/socket.io/?EIO=4&transport=websocket",
+            server.port
+        )
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "socketio.detected",
+        "{:#?}",
+        report.diagnoses
+    );
+    assert_eq!(report.verdict, Verdict::Degraded);
+}

@@ -542,6 +542,15 @@ async fn probe(
                 evidence.push(Evidence::new("Bytes received", bytes));
             }
             rec.diagnose(code, evidence);
+            // Socket.IO servers drop upgrades outside /socket.io/ without an answer.
+            if matches!(code, "handshake.no_response" | "handshake.timeout")
+                && let Some(line) = follow_up::socketio(&route, &host_header).await
+            {
+                rec.diagnose(
+                    "socketio.detected",
+                    vec![Evidence::new("Follow-up: Socket.IO", line)],
+                );
+            }
             rec.finish(step, CheckStatus::Fail, summary);
             skip_after_handshake(rec, options);
             return Ok(proxy_shown);
@@ -596,6 +605,17 @@ async fn probe(
     } else {
         None
     };
+    // WS Doctor offers no extension, so a server that names one breaks the protocol.
+    let invalid = invalid.or_else(|| {
+        response
+            .header("Sec-WebSocket-Extensions")
+            .map(|extensions| {
+                (
+                    "handshake.invalid_extension",
+                    format!("the server enabled extension `{extensions}`, which was not offered"),
+                )
+            })
+    });
     let chosen = response
         .header("Sec-WebSocket-Protocol")
         .map(str::to_string);
