@@ -170,7 +170,7 @@ pub static CATALOG: &[Entry] = &[
         Error,
         "The TLS handshake failed",
         "The client and server could not agree on TLS (protocol version, cipher suites, or a client certificate requirement), or the server aborted the handshake.",
-        "Check the server's TLS settings (TLS 1.2 or 1.3 enabled, modern cipher suites) and whether it requires a client certificate."
+        "Check the server's TLS settings (TLS 1.2 or 1.3 enabled, modern cipher suites). If it requires a client certificate (mutual TLS), the client must present one the server trusts."
     ),
     entry!(
         "handshake.timeout",

@@ -225,3 +225,159 @@ async fn an_extension_that_was_not_offered() {
     let (report, _) = check(addr).await;
     assert_eq!(root(&report), "handshake.invalid_extension");
 }
+
+/// Servers that answer the upgrade with a fixed HTTP response, and the cause each one names.
+#[tokio::test]
+async fn http_refusals_are_each_named() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\n\r\nbad request",
+            "handshake.bad_request",
+        ),
+        (
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\n\r\nforbidden",
+            "handshake.forbidden",
+        ),
+        (
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 13\r\n\r\ninvalid token",
+            "handshake.auth_required",
+        ),
+        (
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+            "handshake.not_found",
+        ),
+        (
+            "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n",
+            "handshake.upgrade_required",
+        ),
+        (
+            "HTTP/1.1 426 Upgrade Required\r\nServer: Caddy\r\nContent-Length: 0\r\n\r\n",
+            "proxy.upgrade_stripped",
+        ),
+        (
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom",
+            "handshake.server_error",
+        ),
+        (
+            "HTTP/1.1 504 Gateway Timeout\r\nServer: awselb/2.0\r\nContent-Length: 0\r\n\r\n",
+            "proxy.bad_gateway",
+        ),
+        (
+            "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: x\r\n\r\n",
+            "handshake.invalid_upgrade",
+        ),
+    ];
+    for (response, code) in cases {
+        let addr = server(move |mut s| async move {
+            let _ = read_key(&mut s).await;
+            let _ = s.write_all(response.as_bytes()).await;
+        })
+        .await;
+        let (report, _) = check(addr).await;
+        assert_eq!(
+            root(&report),
+            *code,
+            "for {response:?}: {:#?}",
+            report.diagnoses
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_subprotocol_that_was_not_offered() {
+    let addr = server(|mut s| async move {
+        let key = read_key(&mut s).await;
+        let response = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\nSec-WebSocket-Protocol: graphql-ws\r\n\r\n",
+            derive_accept_key(key.as_bytes())
+        );
+        let _ = s.write_all(response.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "subprotocol.not_offered");
+}
+
+/// Servers that upgrade, then close with a code: each code's cause.
+#[tokio::test]
+async fn close_codes_are_each_named() {
+    for (code, expected) in [
+        (1008u16, "close.policy"),
+        (4001, "close.other"),
+        (1013, "close.server_error"),
+    ] {
+        let addr = server(move |mut s| async move {
+            switch(&mut s).await;
+            let mut frame = vec![0x88, 6];
+            frame.extend_from_slice(&code.to_be_bytes());
+            frame.extend_from_slice(b"bye!");
+            let _ = s.write_all(&frame).await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        })
+        .await;
+        let (report, _) = check(addr).await;
+        assert_eq!(
+            root(&report),
+            expected,
+            "close {code}: {:#?}",
+            report.diagnoses
+        );
+        assert!(report.diagnoses[0].evidence[0].content.contains("bye!"));
+    }
+}
+
+#[tokio::test]
+async fn a_drop_right_after_the_upgrade() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        // Dropping `s` ends TCP with no close frame.
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "close.abnormal");
+}
+
+#[tokio::test]
+async fn a_server_that_closes_without_answering() {
+    let addr = server(|mut s| async move {
+        let _ = read_key(&mut s).await;
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "handshake.no_response");
+}
+
+#[tokio::test]
+async fn a_reset_after_accept() {
+    let addr = server(|mut s| async move {
+        let _ = read_key(&mut s).await;
+        let _ = s.set_zero_linger();
+        drop(s);
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "tcp.reset", "{:#?}", report.diagnoses);
+}
+
+#[tokio::test]
+async fn a_connect_that_gets_no_answer() {
+    // A listener whose accept queue is full drops further SYNs: the connect times out, as behind a
+    // firewall that drops packets, without any traffic leaving loopback.
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    socket.listen(0).unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    let _filler = std::net::TcpStream::connect(addr).unwrap();
+    let options = CheckOptions {
+        url: format!("ws://{addr}/"),
+        use_env_proxy: false,
+        connect_timeout: Duration::from_millis(500),
+        ..CheckOptions::default()
+    };
+    let report = run_check(&options, None).await.unwrap();
+    assert_eq!(root(&report), "tcp.timeout");
+    drop(socket);
+}

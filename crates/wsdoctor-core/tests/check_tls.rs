@@ -194,3 +194,50 @@ async fn a_missing_intermediate() {
     .await;
     assert_eq!(root(&report), "tls.incomplete_chain");
 }
+
+#[tokio::test]
+async fn a_server_that_requires_a_client_certificate() {
+    let root_ca = ca("Test root");
+    let (cert, key) = leaf(&["localhost", "127.0.0.1"], &root_ca, false);
+    let mut client_roots = rustls::RootCertStore::empty();
+    client_roots.add(root_ca.der().clone()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let client_verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(client_roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(client_verifier)
+        .with_single_cert(
+            vec![cert],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )
+        .unwrap();
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                // Read the client's (empty) certificate message; rustls then refuses the handshake.
+                if let Ok(Ok(mut tls)) =
+                    tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
+                {
+                    let _ = tokio::io::AsyncReadExt::read(&mut tls, &mut [0u8; 16]).await;
+                }
+            });
+        }
+    });
+    let report = check(addr, "127.0.0.1", Some(ca_file(&root_ca.pem(), "mtls"))).await;
+    assert_eq!(
+        root(&report),
+        "tls.handshake_failed",
+        "{:#?}",
+        report.diagnoses
+    );
+}

@@ -763,6 +763,24 @@ async fn unanswered(
             format!("The answer is not a valid HTTP response: {reason}."),
             handshake::show_bytes(partial),
         ),
+        // With TLS 1.3 a server's refusal of the client (no client certificate, say) arrives as an
+        // alert after the client thinks the handshake is done, on the first read.
+        Exchange::Broken { error } if error.contains("alert") => (
+            "tls.handshake_failed",
+            if error.contains("CertificateRequired") {
+                format!(
+                    "The server requires a client certificate (mutual TLS) and ended the connection: {error}."
+                )
+            } else {
+                format!("The server ended TLS with an alert after the handshake: {error}.")
+            },
+            String::new(),
+        ),
+        Exchange::Broken { error } if error.to_ascii_lowercase().contains("reset") => (
+            "tcp.reset",
+            format!("The connection was reset as soon as the upgrade request was sent: {error}."),
+            String::new(),
+        ),
         Exchange::Broken { error } => (
             "handshake.no_response",
             format!("The connection broke while sending the upgrade request: {error}."),

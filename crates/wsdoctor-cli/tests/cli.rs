@@ -1,0 +1,237 @@
+//! The `wsdoctor` binary as a user or a script runs it: exit statuses, output formats, files, and the lab.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+use wsdoctor_core::lab::{Lab, LabConfig};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wsdoctor");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn wsdoctor(args: &[&str]) -> Run {
+    let output = tokio::time::timeout(
+        Duration::from_secs(30),
+        Command::new(BIN)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .output(),
+    )
+    .await
+    .expect("wsdoctor ends in time")
+    .expect("wsdoctor runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+async fn lab() -> Lab {
+    Lab::start(LabConfig::default()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_healthy_target_exits_0_with_a_readable_verdict() {
+    let lab = lab().await;
+    let run = wsdoctor(&["check", &lab.url("/echo")]).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with("Healthy: ws://127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("✔ pass  Upgrade handshake"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "no colour when NO_COLOR is set or stdout is not a terminal"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_target_exits_1_and_json_goes_to_stdout() {
+    let lab = lab().await;
+    let run = wsdoctor(&["check", &lab.url("/close-1011"), "--format", "json"]).await;
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("stdout is the JSON report alone");
+    assert_eq!(json["verdict"], "broken");
+    assert_eq!(json["diagnoses"][0]["code"], "close.server_error");
+}
+
+#[tokio::test]
+async fn bad_input_exits_2_with_a_clear_message() {
+    for (args, says) in [
+        (vec!["check", "not a url"], "not a valid URL"),
+        (
+            vec!["check", "ws://127.0.0.1:9/", "-H", "no colon here"],
+            "must look like `Name: value`",
+        ),
+        (
+            vec![
+                "check",
+                "ws://127.0.0.1:9/",
+                "--ca-file",
+                "/nonexistent/ca.pem",
+            ],
+            "cannot read the CA file",
+        ),
+        (
+            vec!["check", "ws://127.0.0.1:9/", "--timeout", "0"],
+            "--timeout must be between",
+        ),
+        (
+            vec![
+                "check",
+                "ws://127.0.0.1:9/",
+                "--proxy",
+                "socks5://127.0.0.1:1080",
+            ],
+            "only http:// proxies",
+        ),
+        (
+            vec!["check", "ftp://example.test/"],
+            "not a WebSocket scheme",
+        ),
+    ] {
+        let run = wsdoctor(&args).await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn output_files_are_written_whole_in_the_format_their_name_says() {
+    let lab = lab().await;
+    let dir = std::env::temp_dir().join(format!("wsdoctor-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, starts) in [
+        ("r.md", "# WS Doctor report"),
+        ("r.html", "<!doctype html>"),
+        ("r.json", "{"),
+    ] {
+        let path = dir.join(name);
+        let run = wsdoctor(&[
+            "check",
+            &lab.url("/http"),
+            "--output",
+            path.to_str().unwrap(),
+        ])
+        .await;
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(run.stderr.contains("report written to"), "{}", run.stderr);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(starts),
+            "{name}: {}",
+            &text[..text.len().min(80)]
+        );
+        assert!(text.contains("handshake.not_websocket"));
+    }
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A directory that does not exist: a clear error, and nothing half-written.
+    let run = wsdoctor(&[
+        "check",
+        &lab.url("/echo"),
+        "--output",
+        "/nonexistent/dir/r.md",
+    ])
+    .await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("cannot write /nonexistent/dir/r.md"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A name that does not resolve, checked inside a network namespace of its own (`unshare --net`), so the
+/// lookup fails without any packet leaving the machine.
+#[tokio::test]
+async fn an_unresolvable_host() {
+    let output = Command::new("unshare")
+        .args([
+            "--net",
+            "--",
+            BIN,
+            "check",
+            "ws://nothing.wsdoctor.test/socket",
+            "--no-env-proxy",
+            "--format",
+            "json",
+        ])
+        .output()
+        .await
+        .expect("unshare (util-linux) runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.code() == Some(1),
+        "unshare --net needs root: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["diagnoses"][0]["code"], "dns.unresolved");
+    assert_eq!(json["checks"][2]["status"], "skip");
+}
+
+#[tokio::test]
+async fn the_lab_prints_its_endpoints_and_stops_on_sigterm() {
+    let mut child = Command::new(BIN)
+        .args(["lab", "--json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut json = String::new();
+    while let Ok(Ok(Some(line))) =
+        tokio::time::timeout(Duration::from_secs(10), lines.next_line()).await
+    {
+        json.push_str(&line);
+        if line == "]" {
+            break;
+        }
+    }
+    let endpoints: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let echo = endpoints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "echo")
+        .unwrap();
+    let url = echo["url"].as_str().unwrap().to_string();
+
+    let run = wsdoctor(&["check", &url]).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+
+    let pid = child.id().unwrap().to_string();
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("the lab stops")
+        .unwrap();
+    assert!(status.success());
+}
