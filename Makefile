@@ -15,7 +15,7 @@ APP := target/debug/wsdoctor-app
 STAMPS := target/.stamps
 
 .PHONY: run test build ui deps deps-build deps-test check-toolchain fmt lint test-rust test-ui test-e2e \
-	bindings docs dev measure clean
+	bindings docs bench dev measure clean
 
 ## run: install what is missing, build, and open the app on the built-in lab
 run: deps-build build
@@ -65,6 +65,10 @@ docs:
 dev: deps-build
 	cd ui && npm run dev & vite=$$!; trap "kill $$vite" EXIT; \
 	  cargo run -p wsdoctor-app --no-default-features
+
+## bench: how long checks take against the lab (healthy median, broken endpoints with default timeouts)
+bench:
+	cargo bench -p wsdoctor-core --bench check --locked
 
 ## measure: launch time, idle memory and size of the release app (scripts/measure-app)
 measure: deps-build deps-test ui
