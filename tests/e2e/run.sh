@@ -9,8 +9,9 @@ app="${WSDOCTOR_APP:-$here/../../target/debug/wsdoctor-app}"
 
 if [ -z "${WSDOCTOR_E2E_INNER:-}" ]; then
   export WSDOCTOR_E2E_INNER=1 NO_AT_BRIDGE=1
+  # The session bus logs every service it activates (portals the app asks for); keep that out of the output.
   exec timeout --kill-after=10 600 dbus-run-session -- \
-    xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@"
+    xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@" 2> >(grep -v -e '^dbus-daemon\[' -e 'xdg-desktop-portal' -e 'Gtk-WARNING' -e 'pw.conf' -e 'max threads value' -e 'SpiRegistry' -e '^$' >&2)
 fi
 
 scratch="$(mktemp -d)"
