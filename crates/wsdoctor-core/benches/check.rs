@@ -12,7 +12,11 @@ use wsdoctor_core::lab::{Lab, LabConfig};
 const HEALTHY_RUNS: usize = 200;
 
 fn options(url: String) -> CheckOptions {
-    CheckOptions { url, use_env_proxy: false, ..CheckOptions::default() }
+    CheckOptions {
+        url,
+        use_env_proxy: false,
+        ..CheckOptions::default()
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -20,7 +24,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let lab = Lab::start(LabConfig::default()).await.unwrap();
 
