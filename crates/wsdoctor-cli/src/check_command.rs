@@ -23,8 +23,9 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The WebSocket URL to check (ws:// or wss://; http(s):// is taken as ws(s)://).
-    url: String,
+    /// The WebSocket URL to check (ws:// or wss://; http(s):// is taken as ws(s)://). Optional when a
+    /// server-side option is given.
+    url: Option<String>,
     /// Origin header to send, as a browser on that page would.
     #[arg(long, value_name = "ORIGIN")]
     origin: Option<String>,
@@ -70,6 +71,30 @@ pub struct CheckArgs {
     /// The test message sent once the connection is open.
     #[arg(long, value_name = "TEXT", default_value = "wsdoctor check")]
     message: String,
+    /// Server process to inspect (name or PID): running, uptime, ports, open files against its limit.
+    #[arg(long, value_name = "NAME|PID", help_heading = "Server-side checks")]
+    process: Option<String>,
+    /// Port the server should listen on (default: the URL's port when its host is this machine).
+    #[arg(long, value_name = "PORT", help_heading = "Server-side checks")]
+    port: Option<u16>,
+    /// Environment variable of the server to check, NAME or NAME=EXPECTED (repeatable). Without it,
+    /// NODE_ENV, FLASK_ENV, DJANGO_SETTINGS_MODULE and PORT are shown when --process is given.
+    #[arg(
+        long = "env",
+        value_name = "NAME[=EXPECTED]",
+        help_heading = "Server-side checks"
+    )]
+    env: Vec<String>,
+    /// Server or proxy log to scan (the last 8 MB; repeatable).
+    #[arg(long = "log", value_name = "FILE", help_heading = "Server-side checks")]
+    logs: Vec<PathBuf>,
+    /// nginx configuration file or directory to audit (includes are followed); Caddyfiles and Apache
+    /// configs are recognised too.
+    #[arg(long, value_name = "FILE|DIR", help_heading = "Server-side checks")]
+    nginx_conf: Option<PathBuf>,
+    /// Frontend or Electron project folder to scan for WebSocket code.
+    #[arg(long, value_name = "DIR", help_heading = "Server-side checks")]
+    project: Option<PathBuf>,
     /// Output format (default: from --output's extension, else text).
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -121,8 +146,30 @@ impl CheckArgs {
             ));
         }
         let timeout = seconds(self.timeout, "--timeout")?;
+        let server = wsdoctor_core::inspect::ServerInputs {
+            process: self.process.clone(),
+            port: self.port,
+            env: self.env.clone(),
+            logs: self.logs.clone(),
+            proxy_config: self.nginx_conf.clone(),
+            project: self.project.clone(),
+        };
+        for path in self
+            .logs
+            .iter()
+            .chain(self.nginx_conf.iter())
+            .chain(self.project.iter())
+        {
+            if !path.exists() {
+                return Err(Error::InvalidInput(format!(
+                    "{} does not exist",
+                    path.display()
+                )));
+            }
+        }
         Ok(CheckOptions {
-            url: self.url.clone(),
+            url: self.url.clone().unwrap_or_default(),
+            server,
             origin: self.origin.clone(),
             page_url: self.page_url.clone(),
             headers: self

@@ -235,3 +235,53 @@ async fn the_lab_prints_its_endpoints_and_stops_on_sigterm() {
         .unwrap();
     assert!(status.success());
 }
+
+/// A server bound to 127.0.0.1 while clients use another name: inside a network namespace of its own,
+/// so the name's failed lookup sends nothing anywhere.
+#[tokio::test]
+async fn a_server_on_loopback_only_while_clients_use_a_name() {
+    let script = format!(
+        "import socket, subprocess\n\
+         s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
+         port = s.getsockname()[1]\n\
+         r = subprocess.run([{BIN:?}, 'check', f'ws://chat.wsdoctor.test:{{port}}/ws', '--port', str(port), '--no-env-proxy', '--format', 'json'], capture_output=True, text=True)\n\
+         print(r.stdout)\n"
+    );
+    let output = Command::new("unshare")
+        .args(["--net", "--", "python3", "-c", &script])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
+    let codes: Vec<&str> = json["diagnoses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"port.loopback_only"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn server_side_checks_work_without_a_url() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+    let run = wsdoctor(&["check", "--nginx-conf", &format!("{fixtures}/nginx/bad")]).await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "Broken: An nginx location proxies without upgrade headers (config.nginx_no_upgrade)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = wsdoctor(&["check", "--nginx-conf", &format!("{fixtures}/nginx/good")]).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = wsdoctor(&["check", "--log", "/nonexistent.log"]).await;
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("/nonexistent.log does not exist"));
+    let run = wsdoctor(&["check"]).await;
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing to check"), "{}", run.stderr);
+}

@@ -38,10 +38,20 @@ pub struct Entry {
     pub explanation: &'static str,
     pub fix: &'static str,
     /// A copyable snippet for the fix (a config block, a command), when one exists.
-    pub snippet: Option<&'static str>,
+    pub snippet: Option<Snippet>,
 }
 
-const NGINX_UPGRADE_BLOCK: &str = r#"map $http_upgrade $connection_upgrade {
+/// A copyable piece of configuration or code, with the language it is written in.
+#[derive(Debug, Clone, Copy)]
+pub struct Snippet {
+    /// For syntax highlighting in fenced blocks: `nginx`, `js`, ...
+    pub language: &'static str,
+    pub text: &'static str,
+}
+
+const NGINX_UPGRADE_BLOCK: Snippet = Snippet {
+    language: "nginx",
+    text: r#"map $http_upgrade $connection_upgrade {
     default upgrade;
     ''      close;
 }
@@ -55,7 +65,23 @@ server {
         proxy_set_header Host $host;
         proxy_read_timeout 3600s;
     }
-}"#;
+}"#,
+};
+
+const ELECTRON_BRIDGE: Snippet = Snippet {
+    language: "js",
+    text: r#"// preload.js
+const { contextBridge, ipcRenderer } = require('electron');
+
+const ALLOWED = ['socket:send', 'socket:status'];
+
+contextBridge.exposeInMainWorld('bridge', {
+  send: (channel, data) => {
+    if (ALLOWED.includes(channel)) ipcRenderer.send(channel, data);
+  },
+  onStatus: (callback) => ipcRenderer.on('socket:status', (_event, status) => callback(status)),
+});"#,
+};
 
 macro_rules! entry {
     ($code:literal, $severity:ident, $title:literal, $explanation:literal, $fix:literal $(, $snippet:expr)?) => {
@@ -412,6 +438,233 @@ pub static CATALOG: &[Entry] = &[
         "The server did not answer the test message within the wait. Many servers do not echo, so this is not a problem on its own.",
         "Nothing to fix if the server is not meant to reply to arbitrary messages."
     ),
+    entry!(
+        "process.not_running",
+        Error,
+        "The server process is not running",
+        "No running process matches the name or PID given, so nothing can answer on its port. It may have crashed at start-up (see its log), never been started, or run under another name.",
+        "Start the server (and check its log for why it stopped); check the name with `ps aux | grep NAME`."
+    ),
+    entry!(
+        "process.fd_near_limit",
+        Warning,
+        "The server is close to its open-file limit",
+        "The process holds nearly as many file descriptors as its limit allows. Every WebSocket is one; at the limit new connections fail with EMFILE (\"too many open files\").",
+        "Raise the limit (systemd `LimitNOFILE=65536`, `ulimit -n`, Docker `--ulimit nofile=65536:65536`), and look for connections that are never closed."
+    ),
+    entry!(
+        "port.not_listening",
+        Error,
+        "Nothing listens on the expected port",
+        "No socket is listening on this port on this machine: the server is down, listens on another port, or runs elsewhere (a container, another host).",
+        "Start the server or fix its port (`PORT`, the listen address in its config); `ss -ltnp` shows what listens where."
+    ),
+    entry!(
+        "port.conflict",
+        Error,
+        "Another process holds the port",
+        "The port is held by a process other than the expected server. The server then cannot bind it (EADDRINUSE), and clients reach the wrong program.",
+        "Stop the other process or move one of them to another port."
+    ),
+    entry!(
+        "port.loopback_only",
+        Warning,
+        "The server listens on loopback only",
+        "The server is bound to 127.0.0.1 (or ::1), so only this machine can reach it, while the target is addressed by another name. Clients elsewhere get \"connection refused\".",
+        "Bind to 0.0.0.0 (or the public interface), or put a reverse proxy on this machine in front of it."
+    ),
+    entry!(
+        "env.unset",
+        Info,
+        "An environment variable is not set",
+        "A variable the server's behaviour depends on is not set in its environment, so the framework's default applies (often development mode, or a default port).",
+        "Set it where the server is started (systemd `Environment=`, the container's environment, the process manager's config)."
+    ),
+    entry!(
+        "env.mismatch",
+        Warning,
+        "An environment variable has an unexpected value",
+        "The server runs with a different value than expected (for example NODE_ENV=development in production, or another PORT), which changes how it listens and behaves.",
+        "Set the expected value where the server is started, and restart it."
+    ),
+    entry!(
+        "log.port_in_use",
+        Error,
+        "The server could not bind its port (EADDRINUSE)",
+        "The server's log says the address was already in use when it started, so it is not listening (or only a previous instance is).",
+        "Stop whatever holds the port (`ss -ltnp 'sport = :PORT'`), or change the port; then restart the server."
+    ),
+    entry!(
+        "log.crash",
+        Error,
+        "The server's log shows a crash",
+        "The log contains an unhandled error with its stack trace (a Node exception, a Python traceback, a Java exception, a Go or Rust panic). Connections that were open at that moment dropped with 1006.",
+        "Fix the error the quoted lines show; run the server under a supervisor that restarts it, and make clients reconnect."
+    ),
+    entry!(
+        "log.fd_exhausted",
+        Error,
+        "The server ran out of file descriptors (EMFILE)",
+        "The log reports \"too many open files\": the process hit its descriptor limit, so new connections (and files) fail.",
+        "Raise the open-file limit (`LimitNOFILE`, `ulimit -n`) and look for leaked connections."
+    ),
+    entry!(
+        "log.proxy_timeout",
+        Warning,
+        "The proxy timed out an idle upgraded connection",
+        "nginx's error log shows \"upstream timed out ... while proxying upgraded connection\": proxy_read_timeout (60 s by default) passed without a frame, so nginx closed the WebSocket.",
+        "Send pings or heartbeats more often than the timeout, or raise `proxy_read_timeout` for the WebSocket location."
+    ),
+    entry!(
+        "log.upstream_refused",
+        Error,
+        "The proxy could not reach the backend",
+        "nginx's error log shows \"connect() failed (111: Connection refused)\" or \"upstream prematurely closed\": the backend was down or closed the connection while nginx was proxying.",
+        "Check that the backend runs on the upstream address nginx uses, and its own log at that time."
+    ),
+    entry!(
+        "log.origin_rejected",
+        Error,
+        "The server's log shows refused origins",
+        "The server logged that it refused a WebSocket because of its Origin (gorilla CheckOrigin, Django Channels, Socket.IO CORS, and the like).",
+        "Add the page's origin to the server's allowed origins."
+    ),
+    entry!(
+        "log.port_mismatch",
+        Warning,
+        "The server listens on another port than the target",
+        "The server's start-up line names a port different from the one being checked: the client and the server disagree about where to meet.",
+        "Point the client at the port the server logs, or start the server on the expected port."
+    ),
+    entry!(
+        "config.syntax_error",
+        Error,
+        "The proxy configuration does not parse",
+        "The configuration file has a syntax error, so the proxy refuses to (re)load it and keeps running the previous configuration, or does not start.",
+        "Fix the line named, then test with `nginx -t` before reloading."
+    ),
+    entry!(
+        "config.nginx_no_upgrade",
+        Error,
+        "An nginx location proxies without upgrade headers",
+        "The location passes requests to a backend without `proxy_set_header Upgrade` and `Connection`. nginx does not forward hop-by-hop headers, so the backend sees a plain HTTP request and the WebSocket fails (426 or 400).",
+        "Add the upgrade headers to the location:",
+        NGINX_UPGRADE_BLOCK
+    ),
+    entry!(
+        "config.nginx_http10",
+        Warning,
+        "An nginx location proxies with HTTP/1.0",
+        "Without `proxy_http_version 1.1`, nginx talks HTTP/1.0 to the backend, and an upgrade needs HTTP/1.1; some backends reject the request outright.",
+        "Add `proxy_http_version 1.1;` to the location."
+    ),
+    entry!(
+        "config.nginx_short_timeout",
+        Warning,
+        "nginx will close idle WebSockets",
+        "`proxy_read_timeout` is short (or the 60 s default) and nothing shows a heartbeat more frequent than that: nginx closes a WebSocket that stays silent that long.",
+        "Raise `proxy_read_timeout` (e.g. `3600s`) for the WebSocket location, or send pings more often than the timeout."
+    ),
+    entry!(
+        "config.nginx_hardcoded_connection",
+        Info,
+        "A hard-coded Connection \"upgrade\"",
+        "The location sends `Connection: upgrade` on every request, including plain HTTP ones, which disables keep-alive to the backend and can confuse it. The `map $http_upgrade` form sends it only for upgrades.",
+        "Use the map form:",
+        NGINX_UPGRADE_BLOCK
+    ),
+    entry!(
+        "config.nginx_no_host",
+        Warning,
+        "nginx does not forward the Host header",
+        "Without `proxy_set_header Host $host`, the backend sees the upstream's name as Host. Servers that compare Origin with Host (Socket.IO, Django Channels, gorilla's default CheckOrigin) then reject every browser.",
+        "Add `proxy_set_header Host $host;` to the location."
+    ),
+    entry!(
+        "config.caddy",
+        Info,
+        "Caddy proxies WebSockets on its own",
+        "Caddy's `reverse_proxy` forwards upgrades without extra configuration; WS Doctor checked which sites proxy, not timeouts or headers.",
+        "Nothing to fix for upgrades; for idle cut-offs see `stream_timeout` / `stream_close_delay`."
+    ),
+    entry!(
+        "config.apache_no_wstunnel",
+        Error,
+        "Apache proxies without WebSocket support",
+        "An Apache `ProxyPass` forwards this path without `upgrade=websocket` and no `mod_proxy_wstunnel` rule (`ws://` target or RewriteRule), so the upgrade is not passed through.",
+        "Add `upgrade=websocket` to the ProxyPass line (Apache 2.4.47+), or enable mod_proxy_wstunnel and proxy to a `ws://` URL."
+    ),
+    entry!(
+        "frontend.hardcoded_url",
+        Warning,
+        "A WebSocket URL is hard-coded to a development host",
+        "The frontend code connects to a fixed `ws://localhost`, `127.0.0.1` or IP address URL that will not exist on users' machines once the app ships.",
+        "Build the URL from configuration or from `window.location` (e.g. `new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`)`)."
+    ),
+    entry!(
+        "frontend.insecure_ws",
+        Error,
+        "The frontend opens ws:// although the app is served over https",
+        "Browsers block plain ws:// from an https:// page (mixed content), so this connection fails for every user of the secure site.",
+        "Use `wss://` (or derive the scheme from `location.protocol`)."
+    ),
+    entry!(
+        "frontend.url_mismatch",
+        Warning,
+        "The frontend connects somewhere else than the target",
+        "The WebSocket URLs found in the code point to another host, port or path than the one being checked, so fixing the server will not fix the client.",
+        "Make the client's URL (or its configuration) match the endpoint that is being checked."
+    ),
+    entry!(
+        "frontend.no_reconnect",
+        Info,
+        "No close handling near a WebSocket",
+        "The code opens a WebSocket but handles neither `onclose` nor reconnection nearby: when the connection drops (deploys, proxies, networks), the page silently stops updating.",
+        "Handle `close` with a reconnect and exponential backoff (or use a library that does, like reconnecting-websocket)."
+    ),
+    entry!(
+        "frontend.hmr_config",
+        Warning,
+        "The dev server's HMR socket will not work behind a proxy",
+        "The Vite/webpack dev server's hot-reload WebSocket is configured for a fixed host or port (or a proxy entry lacks `ws: true`), so behind a proxy or in a container the page cannot reach it.",
+        "Set `server.hmr.clientPort`/`host` (Vite) or `client.webSocketURL` (webpack) to the public address, and `ws: true` on proxied socket paths."
+    ),
+    entry!(
+        "electron.context_isolation_off",
+        Error,
+        "Electron: contextIsolation is off",
+        "With `contextIsolation: false`, the page's scripts share a JavaScript world with the preload script, so any script in the page (or injected into it) can reach what the preload can, including Node APIs.",
+        "Leave `contextIsolation: true` (the default) and expose a narrow API with `contextBridge.exposeInMainWorld`."
+    ),
+    entry!(
+        "electron.node_integration_on",
+        Error,
+        "Electron: nodeIntegration is on",
+        "With `nodeIntegration: true`, every script in the renderer can `require('fs')` and `require('child_process')`: a cross-site scripting bug becomes remote code execution.",
+        "Set `nodeIntegration: false` (the default) and move Node work to the main process behind IPC."
+    ),
+    entry!(
+        "electron.sandbox_off",
+        Warning,
+        "Electron: the renderer sandbox is off",
+        "With `sandbox: false`, the renderer process runs without Chromium's OS-level sandbox, so an exploit in the page has the user's full rights.",
+        "Set `sandbox: true` (the default since Electron 20) and keep Node work in the main process."
+    ),
+    entry!(
+        "electron.open_ipc_bridge",
+        Error,
+        "Electron: the preload exposes every IPC channel",
+        "The preload script hands the page `ipcRenderer.send`/`on`/`invoke` for any channel name, so every handler of the main process becomes reachable from the page, including ones never meant for it.",
+        "Expose named functions for an allow-list of channels:",
+        ELECTRON_BRIDGE
+    ),
+    entry!(
+        "electron.renderer_websocket_with_node",
+        Warning,
+        "Electron: a WebSocket in a renderer with Node integration",
+        "A renderer with Node integration opens a WebSocket: data from the network reaches a context that can call Node APIs.",
+        "Disable nodeIntegration for that window, or open the socket in the main process and pass messages over a narrow IPC channel."
+    ),
 ];
 
 /// The entry for a code. Panics on an unknown code: codes are compile-time constants of this crate.
@@ -451,7 +704,10 @@ pub fn markdown() -> String {
             entry.fix
         ));
         if let Some(snippet) = entry.snippet {
-            text.push_str(&format!("\n```nginx\n{snippet}\n```\n"));
+            text.push_str(&format!(
+                "\n```{}\n{}\n```\n",
+                snippet.language, snippet.text
+            ));
         }
     }
     text

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check;
 pub mod close_code;
 mod error;
+pub mod inspect;
 pub mod lab;
 pub mod redact;
 pub mod report;

@@ -29,13 +29,12 @@ use crate::report::{
 use crate::try_connect::parse_target;
 use crate::{Error, Result, tls};
 
-pub use recorder::CheckEvent;
-
-use fingerprint::Fingerprint;
+pub(crate) use fingerprint::Fingerprint;
 use follow_up::Route;
 use handshake::{Exchange, UpgradeRequest, UpgradeResponse};
 use net::Stream;
-use recorder::Recorder;
+pub use recorder::CheckEvent;
+pub(crate) use recorder::Recorder;
 
 /// Everything a check can be told. `Default` gives the documented defaults.
 #[derive(Debug, Clone)]
@@ -70,6 +69,8 @@ pub struct CheckOptions {
     pub probe_size: Option<usize>,
     /// The test message.
     pub message: String,
+    /// Server-side and code checks (process, port, environment, logs, proxy config, project).
+    pub server: crate::inspect::ServerInputs,
 }
 
 impl Default for CheckOptions {
@@ -93,6 +94,7 @@ impl Default for CheckOptions {
             idle: None,
             probe_size: None,
             message: "wsdoctor check".to_string(),
+            server: crate::inspect::ServerInputs::default(),
         }
     }
 }
@@ -133,6 +135,30 @@ fn skip_from(rec: &mut Recorder, options: &CheckOptions, from: &str, because: &s
     for (id, section, title) in all.into_iter().skip(start) {
         rec.skip(id, section, title, because);
     }
+}
+
+fn server_summary(inputs: &crate::inspect::ServerInputs) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(process) = &inputs.process {
+        lines.push(format!("process: {process}"));
+    }
+    if let Some(port) = inputs.port {
+        lines.push(format!("port: {port}"));
+    }
+    lines.extend(
+        inputs
+            .env
+            .iter()
+            .map(|e| format!("env: {}", e.split('=').next().unwrap_or(e))),
+    );
+    lines.extend(inputs.logs.iter().map(|l| format!("log: {}", l.display())));
+    if let Some(config) = &inputs.proxy_config {
+        lines.push(format!("proxy config: {}", config.display()));
+    }
+    if let Some(project) = &inputs.project {
+        lines.push(format!("project: {}", project.display()));
+    }
+    lines
 }
 
 fn read_ca_file(options: &CheckOptions) -> Result<Vec<CertificateDer<'static>>> {
@@ -185,9 +211,44 @@ pub async fn run_check(
         probe_size: options
             .probe_size
             .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
+        server: server_summary(&options.server),
     };
+    let live = !options.url.trim().is_empty();
+    if !live && options.server.is_empty() {
+        return Err(Error::InvalidInput(
+            "nothing to check: give a URL, or a server-side option such as --process, --port, --log, --nginx-conf or --project".into(),
+        ));
+    }
     let mut rec = Recorder::new(redactor, progress);
-    let proxy_shown = probe(&mut rec, options, &extra_roots).await?;
+    if !options.server.is_empty() {
+        // File and /proc reads block: keep them off the async workers.
+        let target = crate::inspect::TargetContext {
+            url: live
+                .then(|| parse_target(&options.url).ok().map(|t| t.url))
+                .flatten(),
+            served_over_https: options
+                .page_url
+                .as_deref()
+                .is_some_and(|p| p.trim().to_ascii_lowercase().starts_with("https://"))
+                || options
+                    .url
+                    .trim()
+                    .to_ascii_lowercase()
+                    .starts_with("wss://"),
+        };
+        let inputs = options.server.clone();
+        rec = tokio::task::spawn_blocking(move || {
+            crate::inspect::run(&mut rec, &inputs, &target);
+            rec
+        })
+        .await
+        .map_err(|e| Error::InvalidInput(format!("the server-side checks failed: {e}")))?;
+    }
+    let proxy_shown = if live {
+        probe(&mut rec, options, &extra_roots).await?
+    } else {
+        None
+    };
 
     let mut diagnoses = std::mem::take(&mut rec.diagnoses);
     report::rank(&mut diagnoses);

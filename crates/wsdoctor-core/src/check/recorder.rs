@@ -26,6 +26,7 @@ pub enum CheckEvent {
     Diagnosed { diagnosis: Diagnosis },
 }
 
+/// Collects a run's checks and diagnoses (the live probes and the server-side checks alike).
 pub(crate) struct Recorder {
     pub redactor: Redactor,
     pub checks: Vec<Check>,

@@ -73,7 +73,11 @@ pub fn markdown(report: &Report) -> String {
             ));
             if let Some(snippet) = &d.snippet {
                 out.push('\n');
-                fenced(&mut out, "nginx", snippet);
+                fenced(
+                    &mut out,
+                    d.snippet_language.as_deref().unwrap_or("text"),
+                    snippet,
+                );
             }
             for evidence in &d.evidence {
                 out.push_str(&format!("\n{}:\n\n", evidence.label));

@@ -39,6 +39,8 @@ pub struct TargetSummary {
     pub reply_timeout_ms: u32,
     pub idle_secs: Option<u32>,
     pub probe_size: Option<u32>,
+    /// The server-side inputs (`process: node`, `log: /var/log/app.log`, ...).
+    pub server: Vec<String>,
 }
 
 /// One header as sent (value redacted when secret).
@@ -159,6 +161,8 @@ pub struct Diagnosis {
     pub explanation: String,
     pub fix: String,
     pub snippet: Option<String>,
+    /// The snippet's language (`nginx`, `js`), for highlighting.
+    pub snippet_language: Option<String>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -172,7 +176,8 @@ impl Diagnosis {
             title: entry.title.to_string(),
             explanation: entry.explanation.to_string(),
             fix: entry.fix.to_string(),
-            snippet: entry.snippet.map(str::to_string),
+            snippet: entry.snippet.map(|s| s.text.to_string()),
+            snippet_language: entry.snippet.map(|s| s.language.to_string()),
             evidence,
         }
     }
@@ -227,6 +232,9 @@ impl Report {
     /// The one-line verdict a ticket starts with.
     pub fn headline(&self) -> String {
         match (self.verdict, self.diagnoses.first()) {
+            (Verdict::Healthy, _) | (_, None) if self.target.url.is_empty() => {
+                "Healthy: no problem found.".to_string()
+            }
             (Verdict::Healthy, _) | (_, None) => format!("Healthy: {} works.", self.target.url),
             (verdict, Some(first)) => {
                 let word = if verdict == Verdict::Broken {

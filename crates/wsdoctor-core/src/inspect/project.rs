@@ -1,0 +1,155 @@
+//! The project's source files, as the frontend and Electron checks read them: dependencies, build output
+//! and files over 1 MB are skipped, so a real project with node_modules scans in well under a second.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// Files larger than this are not read (bundles, data).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// The most files read from one project.
+const MAX_FILES: usize = 50_000;
+
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    ".git",
+    "dist",
+    "build",
+    "out",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".output",
+    "target",
+    "coverage",
+    "vendor",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "release",
+    ".cache",
+    "bower_components",
+    ".turbo",
+];
+
+const EXTENSIONS: &[&str] = &[
+    "js", "jsx", "ts", "tsx", "mjs", "cjs", "vue", "svelte", "html", "htm", "json",
+];
+
+/// One source file's text.
+pub(crate) struct SourceFile {
+    pub path: PathBuf,
+    /// The path relative to the project, for quoting.
+    pub shown: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn name(&self) -> &str {
+        self.path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    }
+
+    /// Test and story files do not ship.
+    pub fn is_test(&self) -> bool {
+        let shown = self.shown.replace('\\', "/");
+        shown.contains("/__tests__/")
+            || shown.contains("/test/")
+            || shown.contains("/tests/")
+            || shown.starts_with("test/")
+            || shown.starts_with("tests/")
+            || self.name().contains(".test.")
+            || self.name().contains(".spec.")
+            || self.name().contains(".stories.")
+    }
+
+    pub fn is_env(&self) -> bool {
+        self.name().starts_with(".env")
+    }
+
+    /// 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    pub fn quote(&self, offset: usize) -> String {
+        let line = self.line_of(offset);
+        let text = self.text.lines().nth(line - 1).unwrap_or("").trim();
+        let text: String = text.chars().take(200).collect();
+        format!("{}:{line}: {text}", self.shown)
+    }
+}
+
+/// What was read, and how much was passed over.
+pub(crate) struct Project {
+    pub files: Vec<SourceFile>,
+    pub skipped_large: usize,
+    pub unreadable: usize,
+}
+
+pub(crate) fn read(root: &Path) -> Result<Project, String> {
+    if !root.is_dir() {
+        return Err(format!("{} is not a folder", root.display()));
+    }
+    let mut project = Project {
+        files: Vec::new(),
+        skipped_large: 0,
+        unreadable: 0,
+    };
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| {
+            !(entry.file_type().is_dir()
+                && entry.depth() > 0
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        });
+    for entry in walker.filter_map(Result::ok) {
+        if !entry.file_type().is_file() || project.files.len() >= MAX_FILES {
+            continue;
+        }
+        let name = entry.file_name().to_str().unwrap_or("");
+        let wanted = name.starts_with(".env")
+            || Path::new(name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e));
+        if !wanted
+            || name == "package-lock.json"
+            || name.ends_with(".min.js")
+            || name.ends_with(".map")
+        {
+            continue;
+        }
+        if entry
+            .metadata()
+            .map(|m| m.len() > MAX_FILE_BYTES)
+            .unwrap_or(true)
+        {
+            project.skipped_large += 1;
+            continue;
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) if !bytes[..bytes.len().min(4096)].contains(&0) => {
+                let shown = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(entry.path())
+                    .display()
+                    .to_string();
+                project.files.push(SourceFile {
+                    path: entry.path().to_path_buf(),
+                    shown,
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                });
+            }
+            _ => project.unreadable += 1,
+        }
+    }
+    Ok(project)
+}

@@ -1,0 +1,550 @@
+//! Reverse-proxy configuration: nginx parsed for real (nginx-lint-parser, following `include`), each
+//! location that proxies and can carry WebSockets judged, with the corrected block as the fix. Caddy and
+//! Apache files are recognised, with a note of what is and is not checked.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use nginx_lint_parser::ast::{Config, Directive};
+use regex::Regex;
+
+use crate::check::Recorder;
+use crate::report::{CheckStatus, Evidence, Section};
+
+/// `proxy_read_timeout` at or under this many seconds closes idle WebSockets too soon.
+const SHORT_TIMEOUT_SECS: u64 = 60;
+const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// Paths that usually carry WebSockets.
+static WEBSOCKET_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)ws\b|wss|socket|websocket|cable|realtime|live|graphql|hub|signalr|sockjs|stream|events|push|notify").unwrap()
+});
+
+/// One directive as read, with where it came from.
+#[derive(Debug, Clone)]
+struct Item {
+    name: String,
+    args: Vec<String>,
+    file: PathBuf,
+    line: usize,
+    children: Vec<Item>,
+}
+
+impl Item {
+    fn arg(&self, i: usize) -> &str {
+        self.args.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    fn render(&self, indent: usize) -> String {
+        let pad = " ".repeat(indent);
+        if self.children.is_empty() && self.name != "location" && self.name != "server" {
+            format!("{pad}{} {};", self.name, self.args.join(" "))
+        } else {
+            let inner: Vec<String> = self.children.iter().map(|c| c.render(indent + 4)).collect();
+            format!(
+                "{pad}{} {} {{\n{}\n{pad}}}",
+                self.name,
+                self.args.join(" "),
+                inner.join("\n")
+            )
+        }
+    }
+}
+
+struct Loader {
+    root_dir: PathBuf,
+    visited: HashSet<PathBuf>,
+    errors: Vec<String>,
+    files: Vec<PathBuf>,
+}
+
+impl Loader {
+    fn load(&mut self, path: &Path, depth: usize) -> Vec<Item> {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if depth > MAX_INCLUDE_DEPTH || !self.visited.insert(canonical) {
+            return Vec::new();
+        }
+        self.files.push(path.to_path_buf());
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                self.errors
+                    .push(format!("{}: cannot read: {error}", path.display()));
+                return Vec::new();
+            }
+        };
+        let (config, errors): (Config, _) = nginx_lint_parser::parse_string_with_errors(&text);
+        for error in errors.iter().take(3) {
+            let line = text[..error.offset.min(text.len())].matches('\n').count() + 1;
+            self.errors
+                .push(format!("{}:{line}: {}", path.display(), error.message));
+        }
+        config
+            .directives()
+            .flat_map(|d| self.convert(d, path, depth))
+            .collect()
+    }
+
+    fn convert(&mut self, directive: &Directive, file: &Path, depth: usize) -> Vec<Item> {
+        if directive.name == "include" {
+            let pattern = directive.first_arg().unwrap_or("");
+            return self
+                .expand(pattern, file)
+                .into_iter()
+                .flat_map(|p| self.load(&p, depth + 1))
+                .collect();
+        }
+        let children = directive
+            .block
+            .as_ref()
+            .map(|b| {
+                b.directives()
+                    .flat_map(|d| self.convert(d, file, depth))
+                    .collect()
+            })
+            .unwrap_or_default();
+        vec![Item {
+            name: directive.name.clone(),
+            args: directive
+                .args
+                .iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
+            file: file.to_path_buf(),
+            line: directive.span.start.line,
+            children,
+        }]
+    }
+
+    /// Files an `include` names: relative to the main config's directory, `*` in the file name.
+    fn expand(&self, pattern: &str, from: &Path) -> Vec<PathBuf> {
+        let path = Path::new(pattern);
+        let path = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.root_dir.join(path)
+        };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            return Vec::new();
+        };
+        if !name.contains('*') {
+            if path.exists() {
+                return vec![path];
+            }
+            // nginx resolves relative includes against its prefix; also try the including file's directory.
+            let sibling = from
+                .parent()
+                .map(|d| d.join(pattern))
+                .filter(|p| p.exists());
+            return sibling.into_iter().collect();
+        }
+        let (before, after) = name.split_once('*').unwrap_or((name, ""));
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut matches: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.is_file()
+                            && p.file_name()
+                                .and_then(|n| n.to_str())
+                                .is_some_and(|n| n.starts_with(before) && n.ends_with(after))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        matches.sort();
+        matches
+    }
+}
+
+/// The directives in effect for a location: its own, else inherited from the enclosing blocks (nginx
+/// inherits `proxy_set_header` only when a level sets none of its own).
+struct Effective<'a> {
+    chain: Vec<&'a Item>,
+}
+
+impl Effective<'_> {
+    fn find(&self, name: &str) -> Option<&Item> {
+        self.chain
+            .iter()
+            .rev()
+            .find_map(|level| level.children.iter().rev().find(|c| c.name == name))
+    }
+
+    fn headers(&self) -> Vec<&Item> {
+        for level in self.chain.iter().rev() {
+            let set: Vec<&Item> = level
+                .children
+                .iter()
+                .filter(|c| c.name == "proxy_set_header")
+                .collect();
+            if !set.is_empty() {
+                return set;
+            }
+        }
+        Vec::new()
+    }
+}
+
+fn seconds(value: &str) -> Option<u64> {
+    let value = value.trim();
+    let (number, unit) = value.split_at(
+        value
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(value.len()),
+    );
+    let n: u64 = number.parse().ok()?;
+    Some(match unit {
+        "" | "s" => n,
+        "ms" => n / 1000,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return None,
+    })
+}
+
+struct Finding {
+    code: &'static str,
+    what: String,
+}
+
+fn judge(
+    location: &Item,
+    effective: &Effective,
+    target_path: Option<&str>,
+) -> Option<(Vec<Finding>, String)> {
+    let proxy_pass = location.children.iter().find(|c| c.name == "proxy_pass")?;
+    let path = location.args.last().cloned().unwrap_or_default();
+    let headers = effective.headers();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|h| h.arg(0).eq_ignore_ascii_case(name))
+            .map(|h| h.arg(1).to_string())
+    };
+    let upgrade = header("Upgrade");
+    let connection = header("Connection");
+    let carries_websockets = upgrade.is_some()
+        || WEBSOCKET_PATH.is_match(&path)
+        || target_path.is_some_and(|t| {
+            !path.is_empty()
+                && path != "/"
+                && t.starts_with(path.trim_start_matches(['=', '~', '^', ' ']))
+        })
+        || proxy_pass.arg(0).starts_with("ws");
+    if !carries_websockets {
+        return None;
+    }
+    let at = format!(
+        "{}:{} location {path}",
+        location.file.display(),
+        location.line
+    );
+    let mut findings = Vec::new();
+    if upgrade.is_none() || connection.is_none() {
+        findings.push(Finding {
+            code: "config.nginx_no_upgrade",
+            what: format!("{at}: no `proxy_set_header Upgrade`/`Connection`"),
+        });
+    }
+    if effective
+        .find("proxy_http_version")
+        .map(|d| d.arg(0).to_string())
+        .as_deref()
+        != Some("1.1")
+    {
+        findings.push(Finding {
+            code: "config.nginx_http10",
+            what: format!("{at}: no `proxy_http_version 1.1`"),
+        });
+    }
+    let timeout = effective
+        .find("proxy_read_timeout")
+        .and_then(|d| seconds(d.arg(0)));
+    if timeout.is_none_or(|t| t <= SHORT_TIMEOUT_SECS) {
+        let said = timeout
+            .map(|t| format!("{t} s"))
+            .unwrap_or_else(|| "the 60 s default".to_string());
+        findings.push(Finding {
+            code: "config.nginx_short_timeout",
+            what: format!("{at}: proxy_read_timeout is {said}"),
+        });
+    }
+    if let Some(value) = &connection
+        && value.eq_ignore_ascii_case("upgrade")
+        && !WEBSOCKET_PATH.is_match(&path)
+    {
+        findings.push(Finding {
+            code: "config.nginx_hardcoded_connection",
+            what: format!(
+                "{at}: `Connection \"upgrade\"` on a location that also serves plain HTTP"
+            ),
+        });
+    }
+    if header("Host").is_none() {
+        findings.push(Finding {
+            code: "config.nginx_no_host",
+            what: format!("{at}: `Host` is not forwarded"),
+        });
+    }
+    if findings.is_empty() {
+        return Some((findings, String::new()));
+    }
+    // The corrected block: what the location had, plus what a WebSocket location needs.
+    let fixed_names = ["proxy_http_version", "proxy_read_timeout"];
+    let mut kept: Vec<String> = location
+        .children
+        .iter()
+        .filter(|c| !fixed_names.contains(&c.name.as_str()))
+        .filter(|c| {
+            !(c.name == "proxy_set_header"
+                && ["upgrade", "connection", "host"]
+                    .contains(&c.arg(0).to_ascii_lowercase().as_str()))
+        })
+        .map(|c| c.render(4))
+        .collect();
+    kept.extend(
+        [
+            "proxy_http_version 1.1;",
+            "proxy_set_header Upgrade $http_upgrade;",
+            "proxy_set_header Connection $connection_upgrade;",
+            "proxy_set_header Host $host;",
+            "proxy_read_timeout 3600s;",
+        ]
+        .iter()
+        .map(|l| format!("    {l}")),
+    );
+    let block = format!(
+        "# in the http block, once:\nmap $http_upgrade $connection_upgrade {{\n    default upgrade;\n    ''      close;\n}}\n\nlocation {} {{\n{}\n}}",
+        location.args.join(" "),
+        kept.join("\n")
+    );
+    Some((findings, block))
+}
+
+fn walk<'a>(
+    items: &'a [Item],
+    chain: &mut Vec<&'a Item>,
+    out: &mut Vec<(&'a Item, Vec<&'a Item>)>,
+) {
+    for item in items {
+        if item.name == "location" {
+            out.push((item, chain.clone()));
+        }
+        if !item.children.is_empty() {
+            chain.push(item);
+            walk(&item.children, chain, out);
+            chain.pop();
+        }
+    }
+}
+
+/// Audits an nginx configuration file or directory (a directory: its nginx.conf, else every *.conf).
+pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) {
+    let mut step = rec.start(
+        "proxy_config",
+        Section::ProxyAndHttps,
+        "Proxy configuration",
+    );
+    let entry_files: Vec<PathBuf> = if path.is_dir() {
+        let main = path.join("nginx.conf");
+        if main.exists() {
+            vec![main]
+        } else {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .map(|e| {
+                    e.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.is_file())
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.sort();
+            files
+        }
+    } else {
+        vec![path.to_path_buf()]
+    };
+    if entry_files.is_empty() || !path.exists() {
+        rec.finish(
+            step,
+            CheckStatus::Warn,
+            format!(
+                "{} does not exist or holds no configuration file: not checked.",
+                path.display()
+            ),
+        );
+        return;
+    }
+
+    // Caddy and Apache are recognised by name and content; nginx is everything else.
+    let mut other_notes = Vec::new();
+    let mut nginx_files = Vec::new();
+    for file in &entry_files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.eq_ignore_ascii_case("Caddyfile")
+            || (text.contains("reverse_proxy") && !text.contains("proxy_pass"))
+        {
+            let sites: Vec<String> = text
+                .lines()
+                .filter(|l| l.contains("reverse_proxy"))
+                .map(|l| l.trim().to_string())
+                .collect();
+            rec.diagnose(
+                "config.caddy",
+                vec![Evidence::new(file.display().to_string(), sites.join("\n"))],
+            );
+            other_notes.push(format!("{}: Caddy; reverse_proxy forwards upgrades on its own ({} proxy line(s)); timeouts not checked", file.display(), sites.len()));
+        } else if text.contains("ProxyPass") || text.contains("<VirtualHost") {
+            other_notes.push(apache(rec, file, &text));
+        } else {
+            nginx_files.push(file.clone());
+        }
+    }
+
+    let mut loader = Loader {
+        root_dir: entry_files[0]
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        visited: HashSet::new(),
+        errors: Vec::new(),
+        files: Vec::new(),
+    };
+    let items: Vec<Item> = nginx_files.iter().flat_map(|f| loader.load(f, 0)).collect();
+    let mut locations = Vec::new();
+    walk(&items, &mut Vec::new(), &mut locations);
+
+    let mut problems = 0;
+    let mut judged = Vec::new();
+    for (location, chain) in &locations {
+        let mut levels = chain.clone();
+        levels.push(location);
+        let effective = Effective { chain: levels };
+        let Some((findings, block)) = judge(location, &effective, target_path) else {
+            continue;
+        };
+        let where_ = format!(
+            "{}:{} location {}",
+            location.file.display(),
+            location.line,
+            location.args.join(" ")
+        );
+        if findings.is_empty() {
+            judged.push(format!("{where_}: passes upgrades correctly"));
+            continue;
+        }
+        for finding in &findings {
+            let mut evidence = vec![
+                Evidence::new("Where", finding.what.clone()),
+                Evidence::new("As written", location.render(0)),
+            ];
+            if !block.is_empty() {
+                evidence.push(Evidence::new("Corrected block", block.clone()));
+            }
+            rec.diagnose(finding.code, evidence);
+            if crate::catalog::entry(finding.code).severity != crate::catalog::Severity::Info {
+                problems += 1;
+            }
+        }
+        judged.push(format!(
+            "{where_}: {}",
+            findings
+                .iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !loader.errors.is_empty() {
+        rec.diagnose(
+            "config.syntax_error",
+            vec![Evidence::new("Errors", loader.errors.join("\n"))],
+        );
+    }
+    step.evidence.push(Evidence::new(
+        "Files read",
+        loader
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .chain(other_notes.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ));
+    if !judged.is_empty() {
+        step.evidence
+            .push(Evidence::new("WebSocket locations", judged.join("\n")));
+    }
+    let summary = if !loader.errors.is_empty() {
+        format!("Syntax error: {}.", loader.errors[0])
+    } else if locations.is_empty() && nginx_files.is_empty() {
+        other_notes.join("; ")
+    } else if judged.is_empty() {
+        format!(
+            "{} location(s) read; none proxies a WebSocket path.",
+            locations.len()
+        )
+    } else if problems == 0 {
+        format!(
+            "{} WebSocket location(s) pass upgrades correctly.",
+            judged.len()
+        )
+    } else {
+        format!(
+            "{problems} problem(s) in {} WebSocket location(s).",
+            judged.len()
+        )
+    };
+    let blocking = ["config.nginx_no_upgrade", "config.apache_no_wstunnel"];
+    let status = if !loader.errors.is_empty() || blocking.iter().any(|c| rec.has(c)) {
+        CheckStatus::Fail
+    } else if problems > 0 {
+        CheckStatus::Warn
+    } else {
+        CheckStatus::Pass
+    };
+    rec.finish(step, status, summary);
+}
+
+/// Apache: a ProxyPass for a WebSocket-looking path with no `upgrade=websocket` and no ws:// target.
+fn apache(rec: &mut Recorder, file: &Path, text: &str) -> String {
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if !trimmed.starts_with("ProxyPass ") {
+            continue;
+        }
+        let parts: Vec<&str> = trimmed.split_whitespace().collect();
+        let (path, target) = (
+            parts.get(1).copied().unwrap_or(""),
+            parts.get(2).copied().unwrap_or(""),
+        );
+        if !WEBSOCKET_PATH.is_match(path) && !target.starts_with("ws") {
+            continue;
+        }
+        seen += 1;
+        if !target.starts_with("ws")
+            && !trimmed.contains("upgrade=websocket")
+            && !text.contains("RewriteRule")
+        {
+            missing.push(format!("{}:{}: {trimmed}", file.display(), index + 1));
+        }
+    }
+    if !missing.is_empty() {
+        rec.diagnose(
+            "config.apache_no_wstunnel",
+            vec![Evidence::new("ProxyPass lines", missing.join("\n"))],
+        );
+    }
+    format!(
+        "{}: Apache; {seen} WebSocket ProxyPass line(s) checked for upgrade=websocket or ws:// (timeouts not checked)",
+        file.display()
+    )
+}
