@@ -66,9 +66,10 @@ dev: deps-build
 	cd ui && npm run dev & vite=$$!; trap "kill $$vite" EXIT; \
 	  cargo run -p wsdoctor-app --no-default-features
 
-## bench: how long checks take against the lab (healthy median, broken endpoints with default timeouts)
+## bench: check times against the lab, and scanning a 5,000-file project and a 2 GB log
 bench:
 	cargo bench -p wsdoctor-core --bench check --locked
+	cargo bench -p wsdoctor-core --bench inspect --locked
 
 ## measure: launch time, idle memory and size of the release app (scripts/measure-app)
 measure: deps-build deps-test ui
