@@ -8,7 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     /// This breaks the connection.
@@ -673,6 +673,19 @@ pub fn entry(code: &str) -> &'static Entry {
         .iter()
         .find(|entry| entry.code == code)
         .unwrap_or_else(|| panic!("diagnosis code {code} is not in the catalog"))
+}
+
+/// The checklist section a code belongs to (by its layer).
+pub fn section_of(code: &str) -> crate::report::Section {
+    use crate::report::Section;
+    match code.split('.').next().unwrap_or("") {
+        "url" | "frontend" => Section::FrontendConnection,
+        "dns" | "tcp" | "process" | "port" | "env" | "log" => Section::ServerHealth,
+        "tls" | "proxy" | "config" | "idle" => Section::ProxyAndHttps,
+        "electron" => Section::DesktopApp,
+        "echo" | "close" | "frame" => Section::DebuggingDetails,
+        _ => Section::WebSocketSetup,
+    }
 }
 
 /// `docs/diagnoses.md`, rendered from the catalog.

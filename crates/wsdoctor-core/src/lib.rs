@@ -4,14 +4,18 @@
 //! the `wsdoctor` CLI present the same behaviour. Long-running work reports progress through channels;
 //! the front ends only forward what they receive.
 
+pub mod atomic_file;
 pub mod catalog;
 pub mod check;
 pub mod close_code;
 mod error;
+pub mod history;
 pub mod inspect;
 pub mod lab;
+pub mod manual;
 pub mod redact;
 pub mod report;
+pub mod reproduce;
 pub mod tls;
 pub mod try_connect;
 

@@ -5,7 +5,7 @@
 //! each secret value it has seen, so the same value is scrubbed from free text too (a response body that
 //! echoes the token, an error message that quotes the URL).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use url::Url;
@@ -49,7 +49,8 @@ const SECRET_PARAMS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Redactor {
     marked_headers: Vec<String>,
-    secrets: Mutex<BTreeSet<String>>,
+    /// Each secret value seen, with what it was (`header Authorization`), never shown itself.
+    secrets: Mutex<BTreeMap<String, String>>,
 }
 
 impl Redactor {
@@ -60,16 +61,17 @@ impl Redactor {
                 .iter()
                 .map(|h| h.to_ascii_lowercase())
                 .collect(),
-            secrets: Mutex::new(BTreeSet::new()),
+            secrets: Mutex::new(BTreeMap::new()),
         }
     }
 
-    fn remember(&self, value: &str) {
+    fn remember(&self, value: &str, what: String) {
         if !value.is_empty() {
             self.secrets
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(value.to_string());
+                .entry(value.to_string())
+                .or_insert(what);
         }
     }
 
@@ -90,11 +92,11 @@ impl Redactor {
                 if name.eq_ignore_ascii_case("authorization")
                     || name.eq_ignore_ascii_case("proxy-authorization") =>
             {
-                self.remember(rest.trim());
+                self.remember(rest.trim(), format!("header {name}"));
                 format!("{scheme} {REDACTED}")
             }
             _ => {
-                self.remember(value);
+                self.remember(value, format!("header {name}"));
                 REDACTED.to_string()
             }
         }
@@ -106,7 +108,7 @@ impl Redactor {
             return self.text(input);
         };
         if let Some(password) = url.password() {
-            self.remember(password);
+            self.remember(password, "password in a URL".to_string());
             let _ = url.set_password(Some(REDACTED));
         }
         if url.query().is_some() {
@@ -121,7 +123,7 @@ impl Redactor {
                     if SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str())
                         && !value.is_empty()
                     {
-                        self.remember(&value);
+                        self.remember(&value, format!("query parameter {key}"));
                         changed = true;
                         (key, REDACTED.to_string())
                     } else {
@@ -156,7 +158,7 @@ impl Redactor {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut out = text.to_string();
         // Longest first, so a secret that contains another is replaced whole.
-        let mut ordered: Vec<&String> = secrets.iter().collect();
+        let mut ordered: Vec<&String> = secrets.keys().collect();
         ordered.sort_by_key(|s| std::cmp::Reverse(s.len()));
         for secret in ordered {
             if secret.len() >= 4 && out.contains(secret.as_str()) {
@@ -164,6 +166,18 @@ impl Redactor {
             }
         }
         out
+    }
+
+    /// What was hidden (`header Authorization`, `query parameter token`), without the values.
+    pub fn labels(&self) -> Vec<String> {
+        let secrets = self
+            .secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut labels: Vec<String> = secrets.values().cloned().collect();
+        labels.sort();
+        labels.dedup();
+        labels
     }
 
     /// How many distinct secret values were hidden.

@@ -370,8 +370,10 @@ async fn progress_is_reported_for_every_check() {
         .unwrap();
     let mut running = 0;
     let mut finished = 0;
+    let mut planned = Vec::new();
     while let Ok(event) = rx.try_recv() {
         match event {
+            CheckEvent::Planned { checks } => planned = checks,
             CheckEvent::Running { .. } => running += 1,
             CheckEvent::Finished { .. } => finished += 1,
             CheckEvent::Diagnosed { .. } => {}
@@ -379,6 +381,37 @@ async fn progress_is_reported_for_every_check() {
     }
     assert_eq!(finished, report.checks.len());
     assert_eq!(running, report.checks.len());
+    let planned: Vec<String> = planned.into_iter().map(|p| p.id).collect();
+    let ran: Vec<String> = report.checks.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(planned, ran, "the plan announced up front is what ran");
+}
+
+#[tokio::test]
+async fn a_broken_run_still_accounts_for_every_planned_check() {
+    let lab = lab().await;
+    let options = options(lab.url("/http"));
+    let planned: Vec<String> = wsdoctor_core::check::plan(&options)
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let report = run_check(&options, None).await.unwrap();
+    let ran: Vec<String> = report.checks.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(planned, ran);
+}
+
+#[tokio::test]
+async fn a_section_can_be_run_alone() {
+    let lab = lab().await;
+    let mut options = options(lab.url("/close-1011"));
+    options.sections = Some(vec![wsdoctor_core::report::Section::DebuggingDetails]);
+    let report = check(options).await;
+    assert!(
+        report
+            .checks
+            .iter()
+            .all(|c| c.section == wsdoctor_core::report::Section::DebuggingDetails)
+    );
+    assert_eq!(codes(&report), ["close.server_error"]);
 }
 
 /// A minimal HTTP CONNECT proxy on 127.0.0.1 that demands `Proxy-Authorization` when `credentials` is set.

@@ -247,7 +247,7 @@ async fn binary_and_huge_logs_are_handled() {
         ..Default::default()
     })
     .await;
-    let log = check(&report, "log");
+    let log = check(&report, "log:1");
     assert_eq!(log.status, CheckStatus::Warn);
     assert!(log.summary.contains("not a text log"), "{}", log.summary);
 
@@ -278,7 +278,7 @@ async fn binary_and_huge_logs_are_handled() {
     .await;
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(codes(&report), ["log.crash"]);
-    assert!(check(&report, "log").summary.contains("last 8 MB"));
+    assert!(check(&report, "log:1").summary.contains("last 8 MB"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -33,8 +33,8 @@ pub(crate) use fingerprint::Fingerprint;
 use follow_up::Route;
 use handshake::{Exchange, UpgradeRequest, UpgradeResponse};
 use net::Stream;
-pub use recorder::CheckEvent;
 pub(crate) use recorder::Recorder;
+pub use recorder::{CheckEvent, PlannedCheck};
 
 /// Everything a check can be told. `Default` gives the documented defaults.
 #[derive(Debug, Clone)]
@@ -71,6 +71,9 @@ pub struct CheckOptions {
     pub message: String,
     /// Server-side and code checks (process, port, environment, logs, proxy config, project).
     pub server: crate::inspect::ServerInputs,
+    /// Run only the checks of these sections, and report only their findings (a re-run of one
+    /// section). The live probes still walk every layer below the ones asked for.
+    pub sections: Option<Vec<Section>>,
 }
 
 impl Default for CheckOptions {
@@ -95,6 +98,7 @@ impl Default for CheckOptions {
             probe_size: None,
             message: "wsdoctor check".to_string(),
             server: crate::inspect::ServerInputs::default(),
+            sections: None,
         }
     }
 }
@@ -106,6 +110,8 @@ fn ms(duration: Duration) -> u32 {
 /// The checks that follow the upgrade, skipped together when it fails.
 fn session_checks(options: &CheckOptions) -> Vec<(&'static str, Section, &'static str)> {
     let mut list = vec![
+        ("origin", Section::WebSocketSetup, "Origin"),
+        ("subprotocol", Section::WebSocketSetup, "Subprotocol"),
         ("message", Section::DebuggingDetails, "Test message"),
         ("ping", Section::WebSocketSetup, "Ping / pong"),
         ("socketio", Section::WebSocketSetup, "Socket.IO"),
@@ -118,6 +124,89 @@ fn session_checks(options: &CheckOptions) -> Vec<(&'static str, Section, &'stati
     }
     list.push(("close", Section::DebuggingDetails, "Closing handshake"));
     list
+}
+
+/// The live checks in the order they run (`proxy` only when one is configured).
+fn live_checks(
+    options: &CheckOptions,
+    proxied: bool,
+) -> Vec<(&'static str, Section, &'static str)> {
+    let mut all = vec![("url", Section::FrontendConnection, "URL")];
+    all.extend(layer_checks(options, proxied));
+    all
+}
+
+fn layer_checks(
+    options: &CheckOptions,
+    proxied: bool,
+) -> Vec<(&'static str, Section, &'static str)> {
+    let mut all = vec![
+        ("dns", Section::ServerHealth, "DNS"),
+        ("tcp", Section::ServerHealth, "TCP connection"),
+    ];
+    if proxied {
+        all.push(("proxy", Section::ProxyAndHttps, "HTTP proxy"));
+    }
+    all.extend([
+        ("tls", Section::ProxyAndHttps, "TLS"),
+        ("handshake", Section::WebSocketSetup, "Upgrade handshake"),
+    ]);
+    all.extend(session_checks(options));
+    all
+}
+
+/// The checks a run of `options` expects to make, in order.
+pub fn plan(options: &CheckOptions) -> Vec<PlannedCheck> {
+    let live = !options.url.trim().is_empty();
+    let mut list = if options.server.is_empty() {
+        Vec::new()
+    } else {
+        crate::inspect::plan(&options.server, &inspect_context(options))
+    };
+    if live {
+        let proxied = parse_target(&options.url)
+            .ok()
+            .and_then(|t| {
+                net::choose_proxy(
+                    options.proxy.as_deref(),
+                    options.use_env_proxy,
+                    &t.host,
+                    t.secure,
+                )
+                .ok()
+            })
+            .flatten()
+            .is_some();
+        list.extend(
+            live_checks(options, proxied)
+                .into_iter()
+                .map(|(id, section, title)| PlannedCheck {
+                    id: id.into(),
+                    section,
+                    title: title.into(),
+                }),
+        );
+    }
+    list
+}
+
+fn inspect_context(options: &CheckOptions) -> crate::inspect::TargetContext {
+    let live = !options.url.trim().is_empty();
+    crate::inspect::TargetContext {
+        url: live
+            .then(|| parse_target(&options.url).ok().map(|t| t.url))
+            .flatten(),
+        served_over_https: options
+            .page_url
+            .as_deref()
+            .is_some_and(|p| p.trim().to_ascii_lowercase().starts_with("https://"))
+            || options
+                .url
+                .trim()
+                .to_ascii_lowercase()
+                .starts_with("wss://"),
+        sections: options.sections.clone(),
+    }
 }
 
 fn skip_from(rec: &mut Recorder, options: &CheckOptions, from: &str, because: &str) {
@@ -220,22 +309,10 @@ pub async fn run_check(
         ));
     }
     let mut rec = Recorder::new(redactor, progress);
+    rec.plan(plan(options));
     if !options.server.is_empty() {
         // File and /proc reads block: keep them off the async workers.
-        let target = crate::inspect::TargetContext {
-            url: live
-                .then(|| parse_target(&options.url).ok().map(|t| t.url))
-                .flatten(),
-            served_over_https: options
-                .page_url
-                .as_deref()
-                .is_some_and(|p| p.trim().to_ascii_lowercase().starts_with("https://"))
-                || options
-                    .url
-                    .trim()
-                    .to_ascii_lowercase()
-                    .starts_with("wss://"),
-        };
+        let target = inspect_context(options);
         let inputs = options.server.clone();
         rec = tokio::task::spawn_blocking(move || {
             crate::inspect::run(&mut rec, &inputs, &target);
@@ -251,6 +328,11 @@ pub async fn run_check(
     };
 
     let mut diagnoses = std::mem::take(&mut rec.diagnoses);
+    let mut checks = std::mem::take(&mut rec.checks);
+    if let Some(sections) = &options.sections {
+        checks.retain(|c| sections.contains(&c.section));
+        diagnoses.retain(|d| sections.contains(&crate::catalog::section_of(&d.code)));
+    }
     report::rank(&mut diagnoses);
     Ok(Report {
         tool: Tool {
@@ -264,9 +346,12 @@ pub async fn run_check(
         started_at: started_at.format(&Rfc3339).unwrap_or_default(),
         duration_ms: recorder::elapsed_ms(started),
         verdict: report::verdict_of(&diagnoses),
-        checks: std::mem::take(&mut rec.checks),
+        checks,
         diagnoses,
         redactions: rec.redactor.count(),
+        redacted: rec.redactor.labels(),
+        manual: Vec::new(),
+        ticket: None,
     })
 }
 

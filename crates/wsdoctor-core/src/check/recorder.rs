@@ -13,6 +13,9 @@ use crate::report::{Check, CheckStatus, Diagnosis, Evidence, Section};
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum CheckEvent {
+    /// The checks this run expects to make, in order, before any starts (a few appear only when they
+    /// apply, such as the Electron check of a project that turns out to be an Electron app).
+    Planned { checks: Vec<PlannedCheck> },
     /// A check started.
     #[serde(rename_all = "camelCase")]
     Running {
@@ -27,6 +30,14 @@ pub enum CheckEvent {
 }
 
 /// Collects a run's checks and diagnoses (the live probes and the server-side checks alike).
+/// A checklist item before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PlannedCheck {
+    pub id: String,
+    pub section: Section,
+    pub title: String,
+}
+
 pub(crate) struct Recorder {
     pub redactor: Redactor,
     pub checks: Vec<Check>,
@@ -36,9 +47,9 @@ pub(crate) struct Recorder {
 
 /// A check under way: finish it with a status and a summary.
 pub(crate) struct Step {
-    id: &'static str,
+    id: String,
     section: Section,
-    title: &'static str,
+    title: String,
     started: Instant,
     pub evidence: Vec<Evidence>,
 }
@@ -59,11 +70,16 @@ impl Recorder {
         }
     }
 
-    pub fn start(&self, id: &'static str, section: Section, title: &'static str) -> Step {
+    pub fn plan(&self, checks: Vec<PlannedCheck>) {
+        self.emit(CheckEvent::Planned { checks });
+    }
+
+    pub fn start(&self, id: impl Into<String>, section: Section, title: impl Into<String>) -> Step {
+        let (id, title) = (id.into(), title.into());
         self.emit(CheckEvent::Running {
-            id: id.to_string(),
+            id: id.clone(),
             section,
-            title: title.to_string(),
+            title: title.clone(),
         });
         Step {
             id,
@@ -76,9 +92,9 @@ impl Recorder {
 
     pub fn finish(&mut self, step: Step, status: CheckStatus, summary: impl Into<String>) {
         let check = Check {
-            id: step.id.to_string(),
+            id: step.id,
             section: step.section,
-            title: step.title.to_string(),
+            title: step.title,
             status,
             summary: self.redactor.text(&summary.into()),
             evidence: step
@@ -95,7 +111,7 @@ impl Recorder {
     }
 
     /// Records a check that was not run because of an earlier finding.
-    pub fn skip(&mut self, id: &'static str, section: Section, title: &'static str, because: &str) {
+    pub fn skip(&mut self, id: &str, section: Section, title: &str, because: &str) {
         let step = self.start(id, section, title);
         self.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
     }

@@ -53,51 +53,135 @@ impl ServerInputs {
 pub(crate) struct TargetContext {
     pub url: Option<Url>,
     pub served_over_https: bool,
+    /// Only the checks of these sections run (all when `None`).
+    pub sections: Option<Vec<Section>>,
+}
+
+impl TargetContext {
+    fn wants(&self, section: Section) -> bool {
+        self.sections.as_ref().is_none_or(|s| s.contains(&section))
+    }
+
+    fn host(&self) -> Option<String> {
+        self.url
+            .as_ref()
+            .and_then(|u| u.host_str())
+            .map(|h| h.trim_matches(['[', ']']).to_string())
+    }
+
+    fn port(&self) -> Option<u16> {
+        self.url.as_ref().and_then(|u| u.port_or_known_default())
+    }
+
+    /// The port to inspect: the one given, else the target's when the target is this machine.
+    fn local_port(&self, inputs: &ServerInputs) -> Option<u16> {
+        inputs.port.or_else(|| {
+            self.host()
+                .filter(|h| port::is_loopback_host(h))
+                .and(self.port())
+        })
+    }
+}
+
+/// The checks `run` will make, in order (the Electron check appears only for an Electron project).
+pub(crate) fn plan(
+    inputs: &ServerInputs,
+    target: &TargetContext,
+) -> Vec<crate::check::PlannedCheck> {
+    let item = |id: String, section, title: &str| crate::check::PlannedCheck {
+        id,
+        section,
+        title: title.to_string(),
+    };
+    let mut list = Vec::new();
+    if target.wants(Section::ServerHealth) {
+        if inputs.process.is_some() {
+            list.push(item(
+                "process".into(),
+                Section::ServerHealth,
+                "Server process",
+            ));
+        }
+        if target.local_port(inputs).is_some() {
+            list.push(item("port".into(), Section::ServerHealth, "Listening port"));
+        }
+        if !inputs.env.is_empty() || inputs.process.is_some() {
+            list.push(item("env".into(), Section::ServerHealth, "Environment"));
+        }
+        for (index, log) in inputs.logs.iter().enumerate() {
+            let name = log
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            list.push(item(
+                format!("log:{}", index + 1),
+                Section::ServerHealth,
+                &format!("Server log {name}"),
+            ));
+        }
+    }
+    if inputs.proxy_config.is_some() && target.wants(Section::ProxyAndHttps) {
+        list.push(item(
+            "proxy_config".into(),
+            Section::ProxyAndHttps,
+            "Proxy configuration",
+        ));
+    }
+    if inputs.project.is_some() && target.wants(Section::FrontendConnection) {
+        list.push(item(
+            "frontend".into(),
+            Section::FrontendConnection,
+            "Frontend code",
+        ));
+    }
+    list
 }
 
 pub(crate) fn run(rec: &mut Recorder, inputs: &ServerInputs, target: &TargetContext) {
-    let target_host = target
-        .url
-        .as_ref()
-        .and_then(|u| u.host_str())
-        .map(|h| h.trim_matches(['[', ']']).to_string());
-    let target_port = target.url.as_ref().and_then(|u| u.port_or_known_default());
+    let target_host = target.host();
+    let target_port = target.port();
+    let port = target.local_port(inputs);
 
-    let processes = inputs
-        .process
-        .as_deref()
-        .map(|spec| process::check(rec, spec));
-    let port = inputs.port.or_else(|| {
-        // The target's port says where a local server listens only when the target is this machine.
-        target_host
+    if target.wants(Section::ServerHealth) {
+        let processes = inputs
+            .process
             .as_deref()
-            .filter(|h| port::is_loopback_host(h))
-            .and(target_port)
-    });
-    if let Some(port) = port {
-        port::check(rec, port, processes.as_deref(), target_host.as_deref());
+            .map(|spec| process::check(rec, spec));
+        if let Some(port) = port {
+            port::check(rec, port, processes.as_deref(), target_host.as_deref());
+        }
+        environment::check(
+            rec,
+            &inputs.env,
+            processes.as_ref().and_then(|p| p.first()),
+            target_port,
+        );
+        for (index, log) in inputs.logs.iter().enumerate() {
+            server_log::check(rec, index + 1, log, port.or(target_port));
+        }
     }
-    environment::check(
-        rec,
-        &inputs.env,
-        processes.as_ref().and_then(|p| p.first()),
-        target_port,
-    );
-    for log in &inputs.logs {
-        server_log::check(rec, log, port.or(target_port));
-    }
-    if let Some(config) = &inputs.proxy_config {
+    if let Some(config) = inputs
+        .proxy_config
+        .as_ref()
+        .filter(|_| target.wants(Section::ProxyAndHttps))
+    {
         proxy_config::check(rec, config, target.url.as_ref().map(|u| u.path()));
     }
-    if let Some(root) = &inputs.project {
+    let wants_project =
+        target.wants(Section::FrontendConnection) || target.wants(Section::DesktopApp);
+    if let Some(root) = inputs.project.as_ref().filter(|_| wants_project) {
         match project::read(root) {
             Ok(project) => {
                 let frontend_target = frontend::Target {
                     url: target.url.as_ref(),
                     served_over_https: target.served_over_https,
                 };
-                frontend::check(rec, &project, &frontend_target);
-                electron::check(rec, &project);
+                if target.wants(Section::FrontendConnection) {
+                    frontend::check(rec, &project, &frontend_target);
+                }
+                if target.wants(Section::DesktopApp) {
+                    electron::check(rec, &project);
+                }
             }
             Err(error) => {
                 let step = rec.start("frontend", Section::FrontendConnection, "Frontend code");

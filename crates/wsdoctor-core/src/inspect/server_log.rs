@@ -112,8 +112,17 @@ fn line_label(first: Option<usize>, index: usize) -> String {
 }
 
 /// Scans one log file; `target_port` is compared with the port the server says it listens on.
-pub(crate) fn check(rec: &mut Recorder, path: &Path, target_port: Option<u16>) {
-    let mut step = rec.start("log", Section::ServerHealth, "Server log");
+/// `index` numbers the logs of one run (`log:1`, `log:2`, ...).
+pub(crate) fn check(rec: &mut Recorder, index: usize, path: &Path, target_port: Option<u16>) {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut step = rec.start(
+        format!("log:{index}"),
+        Section::ServerHealth,
+        format!("Server log {file_name}"),
+    );
     let name = path.display().to_string();
     let (text, first_line, size) = match read_tail(path) {
         Ok(read) => read,

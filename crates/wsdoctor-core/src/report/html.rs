@@ -54,6 +54,19 @@ pub fn html(report: &Report) -> String {
         esc(&report.tool.name),
         esc(&report.tool.version)
     ));
+    if let Some(ticket) = &report.ticket {
+        out.push_str(&format!(
+            "<dl class=\"meta\"><dt>Ticket</dt><dd>{}</dd><dt>Reporter</dt><dd>{}</dd></dl>\n",
+            esc(&ticket.id),
+            esc(&ticket.reporter)
+        ));
+        if !ticket.notes.trim().is_empty() {
+            out.push_str(&format!(
+                "<h2>Notes</h2>\n<p>{}</p>\n",
+                esc(ticket.notes.trim()).replace('\n', "<br>")
+            ));
+        }
+    }
     if !report.diagnoses.is_empty() {
         out.push_str("<h2>Causes</h2>\n");
         for (index, d) in report.diagnoses.iter().enumerate() {
@@ -99,6 +112,24 @@ pub fn html(report: &Report) -> String {
         ));
     }
     out.push_str("</tbody></table>\n");
+    let judged: Vec<_> = report
+        .manual
+        .iter()
+        .filter(|m| m.status != super::ManualStatus::Unchecked)
+        .collect();
+    if !judged.is_empty() {
+        out.push_str("<h2>Manual checks</h2>\n<table><thead><tr><th>Section</th><th>Check</th><th>Result</th><th>Note</th></tr></thead><tbody>\n");
+        for item in judged {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                item.section.title(),
+                esc(&item.title),
+                item.status.word(),
+                esc(&item.note)
+            ));
+        }
+        out.push_str("</tbody></table>\n");
+    }
     let handshake = report.handshake_evidence();
     if !handshake.is_empty() {
         out.push_str("<h2>Raw handshake</h2>\n");
@@ -112,8 +143,9 @@ pub fn html(report: &Report) -> String {
     }
     if report.redactions > 0 {
         out.push_str(&format!(
-            "<p><em>{} secret value(s) redacted from this report.</em></p>\n",
-            report.redactions
+            "<p><em>{} secret value(s) redacted from this report ({}).</em></p>\n",
+            report.redactions,
+            esc(&report.redacted.join(", "))
         ));
     }
     out.push_str("</body></html>\n");

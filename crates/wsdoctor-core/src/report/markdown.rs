@@ -46,6 +46,17 @@ pub fn markdown(report: &Report) -> String {
         report.tool.name,
         report.tool.version
     ));
+    if let Some(ticket) = &report.ticket {
+        if !ticket.id.is_empty() {
+            out.push_str(&format!("- Ticket: {}\n", ticket.id));
+        }
+        if !ticket.reporter.is_empty() {
+            out.push_str(&format!("- Reporter: {}\n", ticket.reporter));
+        }
+    }
+    for line in &report.target.server {
+        out.push_str(&format!("- Server-side: `{line}`\n"));
+    }
     if let Some(origin) = &report.target.origin {
         out.push_str(&format!("- Origin: `{origin}`\n"));
     }
@@ -57,6 +68,15 @@ pub fn markdown(report: &Report) -> String {
     }
     if let Some(proxy) = &report.target.proxy {
         out.push_str(&format!("- Proxy: `{proxy}`\n"));
+    }
+
+    if let Some(notes) = report
+        .ticket
+        .as_ref()
+        .map(|t| t.notes.trim())
+        .filter(|n| !n.is_empty())
+    {
+        out.push_str(&format!("\n## Notes\n\n{notes}\n"));
     }
 
     if !report.diagnoses.is_empty() {
@@ -100,6 +120,26 @@ pub fn markdown(report: &Report) -> String {
         ));
     }
 
+    let judged: Vec<_> = report
+        .manual
+        .iter()
+        .filter(|m| m.status != super::ManualStatus::Unchecked)
+        .collect();
+    if !judged.is_empty() {
+        out.push_str(
+            "\n## Manual checks\n\n| Section | Check | Result | Note |\n|---|---|---|---|\n",
+        );
+        for item in judged {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                item.section.title(),
+                cell(&item.title),
+                item.status.word(),
+                cell(&item.note)
+            ));
+        }
+    }
+
     let handshake = report.handshake_evidence();
     if !handshake.is_empty() {
         out.push_str("\n## Raw handshake\n");
@@ -122,11 +162,24 @@ pub fn markdown(report: &Report) -> String {
         out.push_str(&format!("- {}: {}\n", check.title, check.summary));
     }
     out.push_str("\n**Issues found:**\n\n");
-    if report.diagnoses.is_empty() {
+    let manual_fail: Vec<_> = report
+        .manual
+        .iter()
+        .filter(|m| m.status == super::ManualStatus::Fail)
+        .collect();
+    if report.diagnoses.is_empty() && manual_fail.is_empty() {
         out.push_str("- none\n");
     }
     for d in &report.diagnoses {
         out.push_str(&format!("- `{}` {}\n", d.code, d.title));
+    }
+    for item in manual_fail {
+        let note = if item.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", item.note)
+        };
+        out.push_str(&format!("- {} (checked by hand){note}\n", item.title));
     }
     out.push_str("\n**Next steps:**\n\n");
     let steps: Vec<_> = report
@@ -142,9 +195,10 @@ pub fn markdown(report: &Report) -> String {
     }
     if report.redactions > 0 {
         out.push_str(&format!(
-            "\n_{} secret value{} redacted from this report._\n",
+            "\n_{} secret value{} redacted from this report ({})._\n",
             report.redactions,
-            if report.redactions == 1 { "" } else { "s" }
+            if report.redactions == 1 { "" } else { "s" },
+            report.redacted.join(", ")
         ));
     }
     out

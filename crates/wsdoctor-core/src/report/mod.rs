@@ -6,7 +6,7 @@
 mod html;
 mod markdown;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{self, Severity};
@@ -15,14 +15,14 @@ pub use html::html;
 pub use markdown::markdown;
 
 /// The tool that made the report.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
 /// What was checked and with which options (secrets redacted).
-#[derive(Debug, Clone, Default, Serialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TargetSummary {
     pub url: String,
@@ -44,14 +44,14 @@ pub struct TargetSummary {
 }
 
 /// One header as sent (value redacted when secret).
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct HeaderLine {
     pub name: String,
     pub value: String,
 }
 
 /// The run's outcome in one word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     /// No error and no warning.
@@ -73,7 +73,7 @@ impl Verdict {
 }
 
 /// The checklist's sections, in the order a tester walks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Section {
     ServerHealth,
@@ -98,7 +98,7 @@ impl Section {
 }
 
 /// How one check came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum CheckStatus {
     Pass,
@@ -122,7 +122,7 @@ impl CheckStatus {
 }
 
 /// A piece of evidence: the raw handshake, a certificate chain, a timing, shown as monospace text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Evidence {
     pub label: String,
     pub content: String,
@@ -138,7 +138,7 @@ impl Evidence {
 }
 
 /// One item of the checklist.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     /// A stable identifier (`dns`, `tcp`, `tls`, `handshake`, ...).
@@ -152,7 +152,7 @@ pub struct Check {
 }
 
 /// A named cause, from the catalog, with the evidence that showed it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnosis {
     pub code: String,
@@ -184,7 +184,7 @@ impl Diagnosis {
 }
 
 /// Everything a run found.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     pub tool: Tool,
@@ -198,6 +198,56 @@ pub struct Report {
     pub diagnoses: Vec<Diagnosis>,
     /// How many distinct secret values were hidden from this report.
     pub redactions: u32,
+    /// What was hidden (`header Authorization`), never the values.
+    #[serde(default)]
+    pub redacted: Vec<String>,
+    /// The items a person ticked, beside the automated ones.
+    #[serde(default)]
+    pub manual: Vec<ManualCheck>,
+    /// Ticket fields filled in before export.
+    #[serde(default)]
+    pub ticket: Option<Ticket>,
+}
+
+/// How a person judged a manual item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ManualStatus {
+    Unchecked,
+    Pass,
+    Fail,
+    NotApplicable,
+}
+
+impl ManualStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            ManualStatus::Unchecked => "not checked",
+            ManualStatus::Pass => "pass",
+            ManualStatus::Fail => "fail",
+            ManualStatus::NotApplicable => "n/a",
+        }
+    }
+}
+
+/// A checklist item only a person can judge, with their verdict and note.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualCheck {
+    pub id: String,
+    pub section: Section,
+    pub title: String,
+    pub status: ManualStatus,
+    pub note: String,
+}
+
+/// Who files the report, and where.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Ticket {
+    pub id: String,
+    pub reporter: String,
+    pub notes: String,
 }
 
 /// Orders diagnoses so the root cause comes first: errors before warnings before info, and within a
