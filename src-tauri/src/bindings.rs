@@ -16,8 +16,18 @@ macro_rules! declarations {
 
 /// The full text of `ui/src/bindings.ts`.
 pub fn typescript() -> String {
+    use wsdoctor_core::catalog::Severity;
+    use wsdoctor_core::check::{
+        CheckEvent, CheckRequest, HeaderInput, PlannedCheck, ServerRequest,
+    };
+    use wsdoctor_core::history::HistoryEntry;
     use wsdoctor_core::lab::{LabEndpoint, Outcome};
-    use wsdoctor_core::try_connect::{ConnectEvent, Initiator, Stage, TryConnectRequest};
+    use wsdoctor_core::manual::{ConsoleError, ManualItem};
+    use wsdoctor_core::report::{
+        Check, CheckStatus, Diagnosis, Evidence, HeaderLine, ManualCheck, ManualStatus, Report,
+        Section, TargetSummary, Ticket, Tool, Verdict,
+    };
+    use wsdoctor_core::reproduce::Reproduction;
 
     let cfg = &Config::new();
     let declarations = declarations![cfg;
@@ -25,10 +35,33 @@ pub fn typescript() -> String {
         crate::IpcError,
         LabEndpoint,
         Outcome,
-        TryConnectRequest,
-        ConnectEvent,
-        Stage,
-        Initiator,
+        CheckRequest,
+        HeaderInput,
+        ServerRequest,
+        CheckEvent,
+        PlannedCheck,
+        crate::commands::checklist::RunResult,
+        crate::commands::checklist::ManualGuide,
+        ManualItem,
+        ConsoleError,
+        Reproduction,
+        HistoryEntry,
+        crate::commands::report::ReportFormat,
+        crate::dialogs::PickKind,
+        Report,
+        Tool,
+        TargetSummary,
+        HeaderLine,
+        Verdict,
+        Section,
+        CheckStatus,
+        Check,
+        Evidence,
+        Diagnosis,
+        Severity,
+        ManualCheck,
+        ManualStatus,
+        Ticket,
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.\n\n",

@@ -8,7 +8,16 @@ macro_rules! app_commands {
             app::app_info,
             app::ui_ready,
             lab::lab_endpoints,
-            connect::try_connect
+            checklist::check_run,
+            checklist::check_cancel,
+            checklist::manual_guide,
+            checklist::reproduce_request,
+            history::history_list,
+            history::history_load,
+            report::report_render,
+            report::report_export,
+            report::clipboard_write,
+            files::pick_path
         )
     };
 }

@@ -8,6 +8,7 @@
 mod command_list;
 pub mod bindings;
 mod commands;
+mod dialogs;
 mod error;
 mod logs;
 mod state;
@@ -30,6 +31,8 @@ macro_rules! handler {
 pub fn run() -> Result<(), tauri::Error> {
     let launched_at = SystemTime::now();
     tauri::Builder::default()
+        // Used from Rust only (commands::report::clipboard_write): the webview gets no clipboard permission.
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(app_commands!(handler))
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;

@@ -1,16 +1,27 @@
-//! What the app keeps for its lifetime: the running lab, where logs and data live, and launch timing.
+//! What the app keeps for its lifetime: the running lab, the run history, the checks under way, where logs
+//! and data live, and launch timing.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 use std::time::SystemTime;
 
+use tokio::task::AbortHandle;
 use tracing_appender::non_blocking::WorkerGuard;
+use wsdoctor_core::history::HistoryStore;
 use wsdoctor_core::lab::Lab;
+
+use crate::dialogs::Dialogs;
 
 pub struct AppState {
     pub lab: Lab,
     pub log_dir: PathBuf,
     pub data_dir: PathBuf,
+    pub history: HistoryStore,
+    /// Checks under way, by the run id the UI chose, so they can be cancelled.
+    pub runs: Mutex<HashMap<String, AbortHandle>>,
+    pub dialogs: Dialogs,
     /// When the process started, for the launch-to-first-paint figure.
     pub launched_at: SystemTime,
     /// Set once the UI has reported its first paint.
@@ -30,10 +41,19 @@ impl AppState {
         AppState {
             lab,
             log_dir,
+            history: HistoryStore::new(data_dir.join("history")),
             data_dir,
+            runs: Mutex::new(HashMap::new()),
+            dialogs: Dialogs::from_env(),
             launched_at,
             ui_ready: AtomicBool::new(false),
             _log_guard: log_guard,
         }
+    }
+
+    pub fn runs(&self) -> std::sync::MutexGuard<'_, HashMap<String, AbortHandle>> {
+        self.runs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

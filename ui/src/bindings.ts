@@ -40,27 +40,124 @@ observeSecs: number, };
 
 export type Outcome = "healthy" | "conditional" | "broken";
 
-export type TryConnectRequest = { 
+export type CheckRequest = { 
 /**
- * A `ws://` or `wss://` URL (`http://` and `https://` are taken as their WebSocket twins).
+ * The WebSocket URL; empty for server-side checks only.
  */
-url: string, 
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, proxy: string | null, direct: string | null, 
 /**
- * The text message sent once the connection is open.
+ * Connect and handshake timeout, seconds (default 5).
  */
-message: string, 
+timeoutSecs: number | null, 
 /**
- * Seconds to stay connected after sending, to see what the server does next (0-60). With 0 the
- * connection closes as soon as a reply arrives or the reply wait ends.
+ * Reply and pong wait, seconds (default 1).
  */
-holdSecs: number, };
+replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, server: ServerRequest, 
+/**
+ * Only these sections (a re-run of one section).
+ */
+sections: Array<Section> | null, };
 
-export type ConnectEvent = { "kind": "connecting", url: string, host: string, port: number, } | { "kind": "tcpConnected", address: string, elapsedMs: number, } | { "kind": "tlsEstablished", protocol: string, elapsedMs: number, } | { "kind": "opened", status: number, subprotocol: string | null, elapsedMs: number, } | { "kind": "sent", text: string, elapsedMs: number, } | { "kind": "received", text: string, binary: boolean, bytes: number, elapsedMs: number, } | { "kind": "noReply", waitedMs: number, } | { "kind": "closed", code: number, reason: string, meaning: string, initiator: Initiator, 
+export type HeaderInput = { name: string, value: string, secret: boolean, };
+
+export type ServerRequest = { process: string | null, port: number | null, env: Array<string>, logs: Array<string>, nginxConf: string | null, project: string | null, };
+
+export type CheckEvent = { "kind": "planned", checks: Array<PlannedCheck>, } | { "kind": "running", id: string, section: Section, title: string, } | { "kind": "finished", check: Check, } | { "kind": "diagnosed", diagnosis: Diagnosis, };
+
+export type PlannedCheck = { id: string, section: Section, title: string, };
+
+export type RunResult = { report: Report, 
 /**
- * Whether the other side answered the close frame (a clean closing handshake).
+ * Its place in the history (absent if it could not be saved; the report is still shown).
  */
-handshakeCompleted: boolean, elapsedMs: number, } | { "kind": "failed", stage: Stage, message: string, elapsedMs: number, };
+history: HistoryEntry | null, };
 
-export type Stage = "tcp" | "tls" | "handshake" | "open" | "close";
+export type ManualGuide = { items: Array<ManualItem>, consoleErrors: Array<ConsoleError>, };
 
-export type Initiator = "server" | "client";
+export type ManualItem = { id: string, section: Section, title: string, 
+/**
+ * How to check it.
+ */
+help: string, };
+
+export type ConsoleError = { text: string, meaning: string, 
+/**
+ * The catalog code it usually corresponds to.
+ */
+code: string, };
+
+export type Reproduction = { curl: string, websocat: string, wscat: string, javascript: string, };
+
+export type HistoryEntry = { id: string, 
+/**
+ * The target's URL (redacted), or "server-side checks".
+ */
+target: string, startedAt: string, verdict: Verdict, headline: string, };
+
+export type ReportFormat = "markdown" | "json" | "html";
+
+export type PickKind = "file" | "folder";
+
+export type Report = { tool: Tool, target: TargetSummary, 
+/**
+ * RFC 3339, UTC.
+ */
+startedAt: string, durationMs: number, verdict: Verdict, checks: Array<Check>, 
+/**
+ * Ranked: the first error is the root cause.
+ */
+diagnoses: Array<Diagnosis>, 
+/**
+ * How many distinct secret values were hidden from this report.
+ */
+redactions: number, 
+/**
+ * What was hidden (`header Authorization`), never the values.
+ */
+redacted: Array<string>, 
+/**
+ * The items a person ticked, beside the automated ones.
+ */
+manual: Array<ManualCheck>, 
+/**
+ * Ticket fields filled in before export.
+ */
+ticket: Ticket | null, };
+
+export type Tool = { name: string, version: string, };
+
+export type TargetSummary = { url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderLine>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, proxy: string | null, direct: string | null, connectTimeoutMs: number, handshakeTimeoutMs: number, replyTimeoutMs: number, idleSecs: number | null, probeSize: number | null, 
+/**
+ * The server-side inputs (`process: node`, `log: /var/log/app.log`, ...).
+ */
+server: Array<string>, };
+
+export type HeaderLine = { name: string, value: string, };
+
+export type Verdict = "healthy" | "degraded" | "broken";
+
+export type Section = "serverHealth" | "webSocketSetup" | "frontendConnection" | "proxyAndHttps" | "desktopApp" | "debuggingDetails";
+
+export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "info";
+
+export type Check = { 
+/**
+ * A stable identifier (`dns`, `tcp`, `tls`, `handshake`, ...).
+ */
+id: string, section: Section, title: string, status: CheckStatus, summary: string, evidence: Array<Evidence>, durationMs: number, };
+
+export type Evidence = { label: string, content: string, };
+
+export type Diagnosis = { code: string, severity: Severity, title: string, explanation: string, fix: string, snippet: string | null, 
+/**
+ * The snippet's language (`nginx`, `js`), for highlighting.
+ */
+snippetLanguage: string | null, evidence: Array<Evidence>, };
+
+export type Severity = "error" | "warning" | "info";
+
+export type ManualCheck = { id: string, section: Section, title: string, status: ManualStatus, note: string, };
+
+export type ManualStatus = "unchecked" | "pass" | "fail" | "notApplicable";
+
+export type Ticket = { id: string, reporter: string, notes: string, };

@@ -117,18 +117,9 @@ fn parse_header(line: &str) -> Result<(String, String)> {
     let (name, value) = line.split_once(':').ok_or_else(|| {
         Error::InvalidInput(format!("header `{line}` must look like `Name: value`"))
     })?;
-    let name = name.trim();
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-        return Err(Error::InvalidInput(format!(
-            "`{name}` is not a valid header name"
-        )));
-    }
-    if value.contains(['\r', '\n']) {
-        return Err(Error::InvalidInput(format!(
-            "the value of header `{name}` contains a line break"
-        )));
-    }
-    Ok((name.to_string(), value.trim().to_string()))
+    let (name, value) = (name.trim(), value.trim());
+    wsdoctor_core::check::validate_header(name, value)?;
+    Ok((name.to_string(), value.to_string()))
 }
 
 impl CheckArgs {

@@ -485,3 +485,11 @@ async fn checks_go_through_an_http_proxy_and_say_so() {
     assert_eq!(root_cause(&report), "proxy.connect_failed");
     assert!(report.diagnoses[0].evidence[0].content.contains("407"));
 }
+
+/// Front ends run checks on a multi-threaded runtime (`tokio::spawn`): the future must be `Send`.
+#[test]
+fn a_check_can_run_on_any_worker_thread() {
+    fn assert_send<T: Send>(_: &T) {}
+    let options = CheckOptions::default();
+    assert_send(&run_check(&options, None));
+}

@@ -1,5 +1,8 @@
 //! The app's commands, one module per domain. Each is a thin call into `wsdoctor-core`.
 
 pub mod app;
-pub mod connect;
+pub mod checklist;
+pub mod files;
+pub mod history;
 pub mod lab;
+pub mod report;

@@ -11,6 +11,7 @@ mod follow_up;
 mod handshake;
 mod net;
 mod recorder;
+mod request;
 mod session;
 mod tls_probe;
 
@@ -35,6 +36,7 @@ use handshake::{Exchange, UpgradeRequest, UpgradeResponse};
 use net::Stream;
 pub(crate) use recorder::Recorder;
 pub use recorder::{CheckEvent, PlannedCheck};
+pub use request::{CheckRequest, HeaderInput, ServerRequest, validate_header};
 
 /// Everything a check can be told. `Default` gives the documented defaults.
 #[derive(Debug, Clone)]

@@ -10,8 +10,8 @@ use tokio::net::TcpStream;
 use url::Url;
 
 /// Any byte stream a probe can speak over (TCP, TLS over TCP, a proxy tunnel).
-pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + Sync {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + Sync> Io for T {}
 pub(crate) type Stream = Box<dyn Io>;
 
 /// Resolves a host to every address it has (an IP literal resolves to itself).

@@ -1,0 +1,193 @@
+//! A check as a front end sends it (the app's IPC, a config file): plain, serialisable fields, checked
+//! and turned into [`CheckOptions`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use ts_rs::TS;
+
+use super::CheckOptions;
+use crate::inspect::ServerInputs;
+use crate::report::Section;
+use crate::{Error, Result};
+
+/// One request header, which the user may mark secret.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderInput {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub secret: bool,
+}
+
+/// The server-side inputs.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerRequest {
+    #[serde(default)]
+    pub process: Option<String>,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub env: Vec<String>,
+    #[serde(default)]
+    pub logs: Vec<String>,
+    #[serde(default)]
+    pub nginx_conf: Option<String>,
+    #[serde(default)]
+    pub project: Option<String>,
+}
+
+/// Everything a check can be asked, with the engine's defaults for what is left out.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckRequest {
+    /// The WebSocket URL; empty for server-side checks only.
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub page_url: Option<String>,
+    #[serde(default)]
+    pub headers: Vec<HeaderInput>,
+    #[serde(default)]
+    pub subprotocols: Vec<String>,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    #[serde(default)]
+    pub insecure: bool,
+    #[serde(default)]
+    pub proxy: Option<String>,
+    #[serde(default)]
+    pub direct: Option<String>,
+    /// Connect and handshake timeout, seconds (default 5).
+    #[serde(default)]
+    pub timeout_secs: Option<f64>,
+    /// Reply and pong wait, seconds (default 1).
+    #[serde(default)]
+    pub reply_secs: Option<f64>,
+    #[serde(default)]
+    pub idle_secs: Option<u32>,
+    #[serde(default)]
+    pub probe_size: Option<u32>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub server: ServerRequest,
+    /// Only these sections (a re-run of one section).
+    #[serde(default)]
+    pub sections: Option<Vec<Section>>,
+}
+
+fn text(value: &Option<String>) -> Option<String> {
+    value
+        .as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn seconds(value: Option<f64>, default: Duration, field: &str) -> Result<Duration> {
+    match value {
+        None => Ok(default),
+        Some(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(Duration::from_secs_f64(v)),
+        Some(v) => Err(Error::InvalidInput(format!(
+            "{field} must be between 0 and 3600 seconds, not {v}"
+        ))),
+    }
+}
+
+/// Checks a header name and value as a server would accept them.
+pub fn validate_header(name: &str, value: &str) -> Result<()> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+        return Err(Error::InvalidInput(format!(
+            "`{name}` is not a valid header name"
+        )));
+    }
+    if value.contains(['\r', '\n']) {
+        return Err(Error::InvalidInput(format!(
+            "the value of header `{name}` contains a line break"
+        )));
+    }
+    Ok(())
+}
+
+impl CheckRequest {
+    pub fn into_options(self) -> Result<CheckOptions> {
+        let defaults = CheckOptions::default();
+        let mut headers = Vec::new();
+        let mut secret_headers = Vec::new();
+        for header in &self.headers {
+            let name = header.name.trim();
+            if name.is_empty() && header.value.trim().is_empty() {
+                continue;
+            }
+            validate_header(name, &header.value)?;
+            if header.secret {
+                secret_headers.push(name.to_string());
+            }
+            headers.push((name.to_string(), header.value.trim().to_string()));
+        }
+        let path = |p: &Option<String>| text(p).map(PathBuf::from);
+        let server = ServerInputs {
+            process: text(&self.server.process),
+            port: self.server.port,
+            env: self
+                .server
+                .env
+                .iter()
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty())
+                .collect(),
+            logs: self
+                .server
+                .logs
+                .iter()
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                .collect(),
+            proxy_config: path(&self.server.nginx_conf),
+            project: path(&self.server.project),
+        };
+        if self.probe_size == Some(0) {
+            return Err(Error::InvalidInput(
+                "the probe size must be at least 1 byte".into(),
+            ));
+        }
+        if self.idle_secs == Some(0) {
+            return Err(Error::InvalidInput(
+                "the idle probe must last at least 1 second".into(),
+            ));
+        }
+        let timeout = seconds(self.timeout_secs, defaults.connect_timeout, "the timeout")?;
+        Ok(CheckOptions {
+            url: self.url.trim().to_string(),
+            origin: text(&self.origin),
+            page_url: text(&self.page_url),
+            headers,
+            secret_headers,
+            subprotocols: self
+                .subprotocols
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            ca_file: path(&self.ca_file),
+            insecure: self.insecure,
+            proxy: text(&self.proxy),
+            direct: text(&self.direct),
+            connect_timeout: timeout,
+            handshake_timeout: timeout,
+            reply_timeout: seconds(self.reply_secs, defaults.reply_timeout, "the reply wait")?,
+            idle: self.idle_secs.map(|s| Duration::from_secs(u64::from(s))),
+            probe_size: self.probe_size.map(|s| s as usize),
+            message: text(&self.message).unwrap_or(defaults.message.clone()),
+            server,
+            sections: self.sections,
+            ..defaults
+        })
+    }
+}

@@ -1,0 +1,110 @@
+//! Running the checklist: a check streamed to the UI as it happens, cancellable, saved to the history;
+//! the manual items; and "Copy as" commands for the current target.
+
+use serde::Serialize;
+use tauri::State;
+use tauri::ipc::Channel;
+use tokio::sync::mpsc;
+use ts_rs::TS;
+use wsdoctor_core::check::{CheckEvent, CheckRequest, run_check};
+use wsdoctor_core::history::HistoryEntry;
+use wsdoctor_core::manual::{ConsoleError, ManualItem};
+use wsdoctor_core::report::Report;
+use wsdoctor_core::reproduce::{Reproduction, reproduce};
+
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// How many events are forwarded in one IPC message at most.
+const BATCH: usize = 256;
+
+/// A finished run.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunResult {
+    pub report: Report,
+    /// Its place in the history (absent if it could not be saved; the report is still shown).
+    pub history: Option<HistoryEntry>,
+}
+
+#[tauri::command]
+pub async fn check_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    request: CheckRequest,
+    on_event: Channel<Vec<CheckEvent>>,
+) -> Result<RunResult, IpcError> {
+    let options = request.into_options()?;
+    tracing::info!(run = %run_id, live = !options.url.is_empty(), server_side = !options.server.is_empty(), "check started");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(async move { run_check(&options, Some(tx)).await });
+    state.runs().insert(run_id.clone(), task.abort_handle());
+    // Whatever has arrived goes as one batch: a burst costs one IPC message.
+    let mut batch = Vec::new();
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        if on_event.send(std::mem::take(&mut batch)).is_err() {
+            task.abort();
+            break;
+        }
+    }
+    state.runs().remove(&run_id);
+    let report = match task.await {
+        Ok(result) => result?,
+        Err(error) if error.is_cancelled() => {
+            tracing::info!(run = %run_id, "check cancelled");
+            return Err(IpcError {
+                kind: "cancelled".into(),
+                message: "The run was cancelled.".into(),
+            });
+        }
+        Err(error) => {
+            return Err(IpcError {
+                kind: "internal".into(),
+                message: error.to_string(),
+            });
+        }
+    };
+    let history = match state.history.save(&report) {
+        Ok(entry) => Some(entry),
+        Err(error) => {
+            tracing::warn!(%error, "cannot save the run to the history");
+            None
+        }
+    };
+    tracing::info!(run = %run_id, verdict = report.verdict.word(), "check finished");
+    Ok(RunResult { report, history })
+}
+
+/// Stops a run; `false` when it had already ended.
+#[tauri::command]
+pub fn check_cancel(state: State<'_, AppState>, run_id: String) -> bool {
+    match state.runs().remove(&run_id) {
+        Some(handle) => {
+            handle.abort();
+            true
+        }
+        None => false,
+    }
+}
+
+/// The manual checklist items and the browser console errors WS Doctor explains.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualGuide {
+    pub items: Vec<ManualItem>,
+    pub console_errors: Vec<ConsoleError>,
+}
+
+#[tauri::command]
+pub fn manual_guide() -> ManualGuide {
+    ManualGuide {
+        items: wsdoctor_core::manual::items(),
+        console_errors: wsdoctor_core::manual::console_errors(),
+    }
+}
+
+/// "Copy as" for the current target; secrets become placeholders.
+#[tauri::command]
+pub fn reproduce_request(request: CheckRequest) -> Result<Reproduction, IpcError> {
+    Ok(reproduce(&request.into_options()?)?)
+}
