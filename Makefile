@@ -70,6 +70,7 @@ dev: deps-build
 bench:
 	cargo bench -p wsdoctor-core --bench check --locked
 	cargo bench -p wsdoctor-core --bench inspect --locked
+	cd ui && npm run --silent bench
 
 ## measure: launch time, idle memory and size of the release app (scripts/measure-app)
 measure: deps-build deps-test ui

@@ -19,5 +19,6 @@ export default defineConfig({
     environment: "jsdom",
     globals: true,
     include: ["src/**/*.test.{ts,tsx}"],
+    benchmark: { include: ["src/bench/*.bench.{ts,tsx}"] },
   },
 });

@@ -1,46 +1,55 @@
 // End-to-end tests of the real app: the release UI embedded in the debug binary, in a real WebKitGTK
 // window, driven through tauri-driver and WebKitWebDriver. run.sh starts the display, the session bus and
-// the driver; WSDOCTOR_APP and WEBDRIVER_URL say where they are.
+// the driver, and sets WSDOCTOR_APP, WEBDRIVER_URL and the dialog test seam (WSDOCTOR_TEST_SAVE_DIR).
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
 
 const APP = process.env.WSDOCTOR_APP;
 const SERVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444/";
-const WAIT_MS = 15_000;
+const SAVE_DIR = process.env.WSDOCTOR_TEST_SAVE_DIR;
+const SCREENSHOTS = process.env.WSDOCTOR_SCREENSHOTS;
+const WAIT_MS = 20_000;
 
 /** @type {import("selenium-webdriver").WebDriver} */
 let driver;
 
-async function waitFor(locator) {
-  return driver.wait(until.elementLocated(locator), WAIT_MS, `waiting for ${locator}`);
+async function find(css) {
+  return driver.wait(until.elementLocated(By.css(css)), WAIT_MS, `waiting for ${css}`);
 }
 
 async function showSection(id) {
-  await (await waitFor(By.id(`nav-${id}`))).click();
+  await (await find(`#nav-${id}`)).click();
 }
 
-/** Picks a lab endpoint, sends `message`, and waits until the run has a final verdict. */
-async function runAgainst(endpointId, message = "Hello from WebDriver") {
-  await showSection("checklist");
-  await (await waitFor(By.css(`input[data-endpoint-id="${endpointId}"]`))).click();
-  const input = await waitFor(By.id("message"));
+async function screenshot(name) {
+  if (!SCREENSHOTS) return;
+  writeFileSync(join(SCREENSHOTS, `${name}.png`), await driver.takeScreenshot(), "base64");
+}
+
+async function labUrl(id) {
+  const option = await find(`#lab-endpoint option[data-endpoint-id="${id}"]`);
+  return option.getAttribute("value");
+}
+
+async function setUrl(url) {
+  const input = await find("#target-url");
   await input.clear();
-  await input.sendKeys(message);
-  await (await waitFor(By.id("connect"))).click();
-  const summary = await waitFor(By.id("run-summary"));
-  await driver.wait(
-    async () => (await summary.getAttribute("data-status")) !== "running",
-    WAIT_MS,
-    `the run against ${endpointId} did not finish`,
-  );
-  const steps = await driver.findElements(By.css(".timeline li"));
-  return {
-    status: await summary.getAttribute("data-status"),
-    text: await summary.getText(),
-    timeline: (await Promise.all(steps.map((step) => step.getText()))).join("\n"),
-  };
+  await input.sendKeys(url);
+}
+
+/** Runs the checklist and waits for its verdict; returns the summary line and the item states. */
+async function runChecklist() {
+  await (await find("#run")).click();
+  const summary = await find("#run-summary");
+  await driver.wait(async () => (await summary.getAttribute("data-status")) !== "running", WAIT_MS, "the run did not finish");
+  await find("#run");
+  const items = await driver.findElements(By.css(".item"));
+  const states = {};
+  for (const item of items) states[await item.getAttribute("data-check")] = await item.getAttribute("data-state");
+  return { status: await summary.getAttribute("data-status"), text: await summary.getText(), states };
 }
 
 describe("WS Doctor app", () => {
@@ -56,66 +65,128 @@ describe("WS Doctor app", () => {
     await driver?.quit();
   });
 
-  it("opens on the Checklist with the built-in lab as the default target", async () => {
+  it("opens on the Checklist with the built-in lab's echo as the default target", async () => {
     assert.equal(await driver.getTitle(), "WS Doctor");
-    const heading = await waitFor(By.id("checklist-heading"));
-    assert.equal(await heading.getText(), "Checklist");
-    const target = await waitFor(By.id("target-url"));
+    assert.equal(await (await find("#checklist-heading")).getText(), "Checklist");
+    const target = await find("#target-url");
     await driver.wait(async () => (await target.getAttribute("value")) !== "", WAIT_MS);
     assert.match(await target.getAttribute("value"), /^ws:\/\/127\.0\.0\.1:\d+\/echo$/);
-    const endpoints = await driver.findElements(By.css("input[data-endpoint-id]"));
-    assert.ok(endpoints.length >= 13, `the lab lists its endpoints (found ${endpoints.length})`);
+    const options = await driver.findElements(By.css("#lab-endpoint option[data-endpoint-id]"));
+    assert.ok(options.length >= 13, `the lab lists its endpoints (found ${options.length})`);
+    assert.ok((await driver.findElements(By.css("[data-manual]"))).length >= 4, "the manual items are listed");
   });
 
-  it("streams the echoed message back from the lab's /echo", async () => {
-    const message = `echo check ${Date.now()}`;
-    const run = await runAgainst("echo", message);
+  it("checks /echo and every automated item passes, streamed as it runs", async () => {
+    const run = await runChecklist();
     assert.equal(run.status, "pass", run.text);
-    assert.match(run.timeline, /WebSocket open \(HTTP 101\)/);
-    assert.ok(run.timeline.includes(`Received\n${message}`) || run.timeline.includes(message), run.timeline);
-    assert.match(run.timeline, /Closed by WS Doctor: 1000/);
+    for (const [id, state] of Object.entries(run.states)) {
+      assert.ok(state === "pass" || state === "info", `${id} is ${state}`);
+    }
+    assert.equal(run.states.handshake, "pass");
+    assert.equal(run.states.message, "pass");
+    const message = await (await find('.item[data-check="message"] .item-summary')).getText();
+    assert.match(message, /The server answered in \d+ ms: wsdoctor check/);
+    await screenshot("checklist-healthy");
   });
 
-  it("shows a server close with its code and meaning", async () => {
-    const run = await runAgainst("close-1011");
+  it("names the cause and the fix for a lab endpoint that fails", async () => {
+    await setUrl(await labUrl("close-1011"));
+    const run = await runChecklist();
     assert.equal(run.status, "fail");
-    assert.match(run.text, /1011: Internal error/);
-    assert.match(run.timeline, /lab: simulated server error/);
+    assert.match(run.text, /Broken: The server closed with an error code \(close\.server_error\)/);
+    const cause = await find('.diagnosis[data-code="close.server_error"]');
+    assert.match(await cause.getText(), /Fix: Check the server's log/);
+    await setUrl(await labUrl("subprotocol"));
+    const second = await runChecklist();
+    assert.match(second.text, /subprotocol\.required/);
+    assert.equal(second.states.message, "skip", "what the root cause makes moot is skipped");
+    await screenshot("checklist-broken");
   });
 
-  it("shows a plain web page as a failed upgrade", async () => {
-    const run = await runAgainst("http");
-    assert.equal(run.status, "fail");
-    assert.match(run.text, /Failed during the WebSocket upgrade: the server answered HTTP 200 OK/);
+  it("cancels a run that would wait for a hung server", async () => {
+    await setUrl(await labUrl("hang"));
+    await (await find("#run")).click();
+    const cancel = await find("#cancel");
+    await driver.sleep(300);
+    const started = Date.now();
+    await cancel.click();
+    const summary = await find("#run-summary");
+    await driver.wait(async () => /Cancelled/.test(await summary.getText()), WAIT_MS);
+    assert.ok(Date.now() - started < 3000, "cancelled well before the 5 s handshake timeout");
   });
 
-  it("shows a connection dropped without a close frame", async () => {
-    const run = await runAgainst("drop");
-    assert.equal(run.status, "fail");
-    assert.match(run.text, /without a close frame \(1006\)/);
+  it("puts a ticked manual item and the ticket fields into the exported Markdown, JSON and HTML", async () => {
+    await setUrl(await labUrl("origin"));
+    const run = await runChecklist();
+    assert.match(run.text, /handshake\.origin_rejected/);
+    await (await find('[data-manual="devtools_101"] input[value="fail"]')).click();
+    const note = await find('[data-manual="devtools_101"] textarea');
+    await note.sendKeys("DevTools shows 403 Forbidden on /origin");
+
+    await showSection("reports");
+    await (await find("#ticket-id")).sendKeys("SUP-4711");
+    await (await find("#ticket-reporter")).sendKeys("QA night shift");
+    const preview = await find("#report-preview");
+    await driver.wait(async () => /SUP-4711/.test(await preview.getText()), WAIT_MS, "the preview follows the ticket fields");
+    assert.match(await preview.getText(), /## Manual checks/);
+
+    const exported = {};
+    for (const format of ["markdown", "json", "html"]) {
+      await (await find(`#export-${format}`)).click();
+      const status = await find("#export-status");
+      await driver.wait(async () => /Saved to/.test(await status.getText()), WAIT_MS);
+      const path = (await status.getText()).replace("Saved to ", "").trim();
+      assert.ok(path.startsWith(SAVE_DIR), path);
+      exported[format] = readFileSync(path, "utf8");
+    }
+    assert.match(exported.markdown, /^# WS Doctor report/);
+    assert.match(exported.markdown, /\| WebSocket setup \| DevTools shows the WebSocket request with 101 Switching Protocols \| fail \| DevTools shows 403 Forbidden on \/origin \|/);
+    assert.match(exported.markdown, /- Ticket: SUP-4711/);
+    const json = JSON.parse(exported.json);
+    assert.equal(json.diagnoses[0].code, "handshake.origin_rejected");
+    assert.equal(json.manual.find((m) => m.id === "devtools_101").status, "fail");
+    assert.equal(json.ticket.id, "SUP-4711");
+    assert.match(exported.html, /^<!doctype html>/);
+    assert.ok(!/<script|<link|src=/.test(exported.html), "the HTML is self-contained");
+    assert.match(exported.html, /handshake\.origin_rejected/);
+    await screenshot("report");
   });
 
-  it("says what the later sections will hold, and shows no invented data", async () => {
-    for (const [id, heading] of [["console", "Console"], ["profiles", "Profiles"], ["reports", "Reports"]]) {
+  it("keeps a history per target and reopens a past run read-only", async () => {
+    await showSection("checklist");
+    await setUrl(await labUrl("echo"));
+    const history = await find("#history");
+    await (await history.findElement(By.css("summary"))).click();
+    const entries = await history.findElements(By.css("li button"));
+    assert.ok(entries.length >= 1, "the earlier /echo run is in the history");
+    await entries[entries.length - 1].click();
+    const summary = await find("#run-summary");
+    await driver.wait(async () => /read-only/.test(await summary.getText()), WAIT_MS);
+    assert.equal((await driver.findElements(By.css(".checklist-section header button"))).length, 0, "no re-run on a past run");
+  });
+
+  it("shows a bad URL next to the field", async () => {
+    await setUrl("ftp://example.test/socket");
+    await (await find("#run")).click();
+    const error = await find("#target-url-error");
+    assert.match(await error.getText(), /not a WebSocket scheme/);
+    assert.equal(await (await find("#target-url")).getAttribute("aria-invalid"), "true");
+  });
+
+  it("says what the Console and Profiles will hold, and shows no invented data", async () => {
+    for (const [id, heading] of [["console", "Console"], ["profiles", "Profiles"]]) {
       await showSection(id);
-      const title = await waitFor(By.id(`${id}-heading`));
-      assert.equal(await title.getText(), heading);
-      const body = await (await waitFor(By.css(".planned"))).getText();
-      assert.match(body, /What this section will hold/);
+      assert.equal(await (await find(`#${id}-heading`)).getText(), heading);
+      assert.match(await (await find(".planned")).getText(), /What this section will hold/);
     }
   });
 
   it("About shows the version, the lab and a log directory that holds today's log", async () => {
     await showSection("about");
-    const version = await waitFor(By.id("about-version"));
-    assert.match(await version.getText(), /^\d+\.\d+\.\d+/);
-    const lab = await (await waitFor(By.id("about-lab"))).getText();
-    assert.match(lab, /ws:\/\/127\.0\.0\.1:\d+ and wss:\/\/127\.0\.0\.1:\d+/);
-    const logDir = (await (await waitFor(By.css("#about-logs code"))).getText()).trim();
+    assert.match(await (await find("#about-version")).getText(), /^\d+\.\d+\.\d+/);
+    assert.match(await (await find("#about-lab")).getText(), /ws:\/\/127\.0\.0\.1:\d+ and wss:\/\/127\.0\.0\.1:\d+/);
+    const logDir = (await (await find("#about-logs code")).getText()).trim();
     assert.ok(existsSync(logDir), `log dir ${logDir} exists`);
-    assert.ok(
-      readdirSync(logDir).some((name) => name.startsWith("wsdoctor") && name.endsWith(".log")),
-      `a wsdoctor log file in ${logDir}`,
-    );
+    assert.ok(readdirSync(logDir).some((name) => name.startsWith("wsdoctor") && name.endsWith(".log")));
   });
 });

@@ -16,6 +16,9 @@ fi
 
 scratch="$(mktemp -d)"
 export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"
+# The app's documented dialog seam: "save" dialogs answer <this dir>/<suggested name> (src-tauri/src/dialogs.rs).
+export WSDOCTOR_TEST_SAVE_DIR="$scratch/exports"
+mkdir -p "$WSDOCTOR_TEST_SAVE_DIR"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 native_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 driver_bin="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"

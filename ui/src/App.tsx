@@ -3,6 +3,8 @@ import { ipc } from "./ipc";
 import { AboutView } from "./views/AboutView";
 import { ChecklistView } from "./views/ChecklistView";
 import { PlannedSection } from "./views/PlannedSection";
+import { ReportsView } from "./views/ReportsView";
+import { WorkspaceProvider } from "./workspace";
 
 type ViewId = "checklist" | "console" | "profiles" | "reports" | "about";
 
@@ -27,7 +29,7 @@ function View({ id }: { id: ViewId }) {
             "A virtualised message list that stays fast under floods, with search and filters",
             "Auto-reconnect with backoff, heartbeats, and export as JSON Lines or HAR",
           ]}
-          meanwhile="Until then, the Checklist's round trip sends one message and shows the reply."
+          meanwhile="Until then, the Checklist's test message shows what the server answers, and Reproduce gives a wscat or websocat command."
         />
       );
     case "profiles":
@@ -44,18 +46,7 @@ function View({ id }: { id: ViewId }) {
         />
       );
     case "reports":
-      return (
-        <PlannedSection
-          title="Reports"
-          purpose="A run's findings, ready to paste into a ticket."
-          arrives={[
-            "Markdown for GitHub, GitLab or Jira, JSON, and a self-contained HTML file",
-            "Saved through a native dialog, with secrets redacted and the redactions listed",
-            "Ticket id, reporter and notes, and the checklist's Working / Issues / Next steps",
-          ]}
-          meanwhile="Until then, the Checklist's timeline shows each step with its timing."
-        />
-      );
+      return <ReportsView />;
     case "about":
       return <AboutView />;
   }
@@ -88,6 +79,7 @@ export function App() {
   );
 
   return (
+    <WorkspaceProvider>
     <div className="shell">
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
@@ -102,5 +94,6 @@ export function App() {
         <View id={view} />
       </main>
     </div>
+    </WorkspaceProvider>
   );
 }

@@ -3,10 +3,17 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppInfo,
-  ConnectEvent,
+  CheckEvent,
+  CheckRequest,
+  HistoryEntry,
   IpcError,
   LabEndpoint,
-  TryConnectRequest,
+  ManualGuide,
+  PickKind,
+  Report,
+  ReportFormat,
+  Reproduction,
+  RunResult,
 } from "./bindings";
 
 /** A command that failed, with the core's stable error kind. */
@@ -42,12 +49,25 @@ export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
   uiReady: () => call<null>("ui_ready"),
   labEndpoints: () => call<LabEndpoint[]>("lab_endpoints"),
-  /** Runs a round trip; `onEvents` receives the steps in batches as they happen. */
-  tryConnect: (request: TryConnectRequest, onEvents: (events: ConnectEvent[]) => void) => {
-    const channel = new Channel<ConnectEvent[]>();
+  /** Runs a check; `onEvents` receives its progress in batches as it happens. */
+  checkRun: (runId: string, request: CheckRequest, onEvents: (events: CheckEvent[]) => void) => {
+    const channel = new Channel<CheckEvent[]>();
     channel.onmessage = onEvents;
-    return call<null>("try_connect", { request, onEvent: channel });
+    return call<RunResult>("check_run", { runId, request, onEvent: channel });
   },
+  checkCancel: (runId: string) => call<boolean>("check_cancel", { runId }),
+  manualGuide: () => call<ManualGuide>("manual_guide"),
+  reproduce: (request: CheckRequest) => call<Reproduction>("reproduce_request", { request }),
+  historyList: (target: string | null) => call<HistoryEntry[]>("history_list", { target }),
+  historyLoad: (id: string) => call<Report>("history_load", { id }),
+  reportRender: (report: Report, format: ReportFormat) => call<string>("report_render", { report, format }),
+  reportExport: (report: Report, format: ReportFormat) => call<string | null>("report_export", { report, format }),
+  clipboardWrite: (text: string) => call<null>("clipboard_write", { text }),
+  pickPath: (kind: PickKind, title: string) => call<string | null>("pick_path", { kind, title }),
 };
 
 export type Ipc = typeof ipc;
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

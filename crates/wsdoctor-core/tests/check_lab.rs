@@ -330,7 +330,7 @@ async fn renderers_carry_the_verdict_causes_checks_and_handshake() {
     let lab = lab().await;
     let report = check(options(lab.url("/close-1011"))).await;
     let md = report::markdown(&report);
-    assert!(md.starts_with("# WS Doctor report\n\n**❌ Broken: The server closed with an error code (close.server_error)**"));
+    assert!(md.starts_with("# WS Doctor report\n\n**Broken: The server closed with an error code (close.server_error)**"));
     assert!(
         md.contains("## Causes")
             && md.contains("## Checks")

@@ -1,30 +1,32 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ConnectEvent, LabEndpoint, TryConnectRequest } from "../bindings";
+import type { CheckEvent, CheckRequest, LabEndpoint, RunResult } from "../bindings";
 import { CommandError, ipc } from "../ipc";
+import { WorkspaceProvider } from "../workspace";
 import { ChecklistView } from "./ChecklistView";
 
 vi.mock("../ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../ipc")>();
-  return {
-    ...actual,
-    ipc: { appInfo: vi.fn(), uiReady: vi.fn(), labEndpoints: vi.fn(), tryConnect: vi.fn() },
-  };
+  const stub = { ...actual.ipc };
+  for (const key of Object.keys(stub) as (keyof typeof stub)[]) stub[key] = vi.fn() as never;
+  return { ...actual, ipc: stub };
 });
 
 const endpoints: LabEndpoint[] = [
-  {
-    id: "echo", url: "ws://127.0.0.1:9/echo", title: "Healthy echo",
-    description: "Sends every message back.", outcome: "healthy", observeSecs: 0,
-  },
-  {
-    id: "drop", url: "ws://127.0.0.1:9/drop", title: "Drops the connection",
-    description: "Cuts TCP.", outcome: "broken", observeSecs: 3,
-  },
+  { id: "echo", url: "ws://127.0.0.1:9/echo", title: "Healthy echo", description: "Echoes.", outcome: "healthy", observeSecs: 0 },
+  { id: "http", url: "ws://127.0.0.1:9/http", title: "Plain web page", description: "A page.", outcome: "broken", observeSecs: 0 },
 ];
 
 beforeEach(() => {
   vi.mocked(ipc.labEndpoints).mockResolvedValue(endpoints);
+  vi.mocked(ipc.manualGuide).mockResolvedValue({
+    items: [
+      { id: "devtools_101", section: "webSocketSetup", title: "DevTools shows 101", help: "Open DevTools." },
+      { id: "console_clean", section: "frontendConnection", title: "No console error", help: "Open the console." },
+    ],
+    consoleErrors: [{ text: "net::ERR_CONNECTION_REFUSED", meaning: "Nothing listens.", code: "tcp.refused" }],
+  });
+  vi.mocked(ipc.historyList).mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -32,62 +34,69 @@ afterEach(() => {
   vi.resetAllMocks();
 });
 
+function renderView() {
+  return render(
+    <WorkspaceProvider>
+      <ChecklistView />
+    </WorkspaceProvider>,
+  );
+}
+
 describe("ChecklistView", () => {
-  it("offers the lab's endpoints and targets the healthy echo first", async () => {
-    render(<ChecklistView />);
-    expect(await screen.findByText("Healthy echo")).toBeTruthy();
-    expect(screen.getByText("Drops the connection")).toBeTruthy();
-    expect(screen.getByLabelText<HTMLInputElement>("Target URL").value).toBe("ws://127.0.0.1:9/echo");
-  });
-
-  it("picking an endpoint sets the URL and how long to listen", async () => {
-    render(<ChecklistView />);
-    fireEvent.click(await screen.findByText("Drops the connection"));
-    expect(screen.getByLabelText<HTMLInputElement>("Target URL").value).toBe("ws://127.0.0.1:9/drop");
-    expect(screen.getByLabelText<HTMLInputElement>("Listen for (s)").value).toBe("3");
-  });
-
-  it("streams the run's events into the timeline and a verdict", async () => {
-    let sent: TryConnectRequest | undefined;
-    vi.mocked(ipc.tryConnect).mockImplementation((request, onEvents) => {
-      sent = request;
-      const batch: ConnectEvent[] = [
-        { kind: "connecting", url: request.url, host: "127.0.0.1", port: 9 },
-        { kind: "opened", status: 101, subprotocol: null, elapsedMs: 2 },
-        { kind: "received", text: "echoed words", binary: false, bytes: 12, elapsedMs: 3 },
-      ];
-      onEvents(batch);
-      onEvents([
-        {
-          kind: "closed", code: 1000, reason: "wsdoctor: done", meaning: "1000: Normal closure",
-          initiator: "client", handshakeCompleted: true, elapsedMs: 4,
-        },
-      ]);
-      return Promise.resolve(null);
-    });
-    render(<ChecklistView />);
-    await screen.findByText("Healthy echo");
-    fireEvent.change(screen.getByLabelText("Message to send"), { target: { value: "echoed words" } });
-    fireEvent.click(screen.getByRole("button", { name: "Connect" }));
-
-    const summary = await screen.findByRole("status");
+  it("targets the lab's healthy echo and lists the manual items", async () => {
+    renderView();
     await waitFor(() => {
-      expect(summary.getAttribute("data-status")).toBe("pass");
+      expect(screen.getByLabelText<HTMLInputElement>("WebSocket URL").value).toBe("ws://127.0.0.1:9/echo");
     });
-    expect(screen.getByText("echoed words")).toBeTruthy();
-    expect(sent).toEqual({ url: "ws://127.0.0.1:9/echo", message: "echoed words", holdSecs: 0 });
+    expect(await screen.findByText("DevTools shows 101")).toBeTruthy();
+    fireEvent.click(screen.getByText("net::ERR_CONNECTION_REFUSED"));
+    expect(screen.getByText(/Nothing listens\./)).toBeTruthy();
   });
 
-  it("shows a bad URL next to the field, not as a run", async () => {
-    vi.mocked(ipc.tryConnect).mockRejectedValue(
-      new CommandError({ kind: "invalid_input", message: "`nope` is not a valid URL" }),
-    );
-    render(<ChecklistView />);
-    await screen.findByText("Healthy echo");
-    fireEvent.change(screen.getByLabelText("Target URL"), { target: { value: "nope" } });
-    fireEvent.click(screen.getByRole("button", { name: "Connect" }));
-    expect((await screen.findByRole("alert")).textContent).toBe("`nope` is not a valid URL");
-    expect(screen.getByLabelText("Target URL").getAttribute("aria-invalid")).toBe("true");
-    expect(screen.queryByRole("status")).toBeNull();
+  it("streams a run into sections and names the cause with its fix", async () => {
+    let sent: CheckRequest | undefined;
+    vi.mocked(ipc.checkRun).mockImplementation((_id, request, onEvents) => {
+      sent = request;
+      const events: CheckEvent[] = [
+        { kind: "planned", checks: [{ id: "handshake", section: "webSocketSetup", title: "Upgrade handshake" }] },
+        {
+          kind: "finished",
+          check: { id: "handshake", section: "webSocketSetup", title: "Upgrade handshake", status: "fail", summary: "HTTP 200 OK", evidence: [], durationMs: 2 },
+        },
+        {
+          kind: "diagnosed",
+          diagnosis: {
+            code: "handshake.not_websocket", severity: "error", title: "A web page instead of an upgrade",
+            explanation: "The URL points at a page.", fix: "Use the endpoint's path.", snippet: null, snippetLanguage: null, evidence: [],
+          },
+        },
+      ];
+      onEvents(events);
+      return new Promise<RunResult>(() => undefined); // still running: the streamed state is what shows
+    });
+    renderView();
+    await waitFor(() => {
+      expect(screen.getByLabelText<HTMLInputElement>("WebSocket URL").value).not.toBe("");
+    });
+    fireEvent.change(screen.getByLabelText("Built-in lab"), { target: { value: "ws://127.0.0.1:9/http" } });
+    fireEvent.click(screen.getByRole("button", { name: "Run checks" }));
+    expect(await screen.findByText("A web page instead of an upgrade")).toBeTruthy();
+    expect(screen.getByText("Use the endpoint's path.")).toBeTruthy();
+    expect(screen.getByText("HTTP 200 OK")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeTruthy();
+    expect(sent?.url).toBe("ws://127.0.0.1:9/http");
+  });
+
+  it("shows a bad URL next to the field", async () => {
+    vi.mocked(ipc.checkRun).mockRejectedValue(new CommandError({ kind: "invalid_input", message: "`nope` is not a valid URL" }));
+    renderView();
+    await waitFor(() => {
+      expect(screen.getByLabelText<HTMLInputElement>("WebSocket URL").value).not.toBe("");
+    });
+    fireEvent.change(screen.getByLabelText("WebSocket URL"), { target: { value: "nope" } });
+    fireEvent.click(screen.getByRole("button", { name: "Run checks" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe("`nope` is not a valid URL");
+    expect(alert.id).toBe("target-url-error");
   });
 });

@@ -1,28 +1,33 @@
-import { useEffect, useState, type SyntheticEvent } from "react";
-import type { ConnectEvent, LabEndpoint } from "../bindings";
-import { LabPicker } from "../components/LabPicker";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ConsoleError, HistoryEntry, LabEndpoint, ManualCheck, ManualItem, Section } from "../bindings";
+import { ChecklistSections } from "../components/ChecklistSections";
+import { DiagnosisPanel } from "../components/DiagnosisPanel";
+import { HistoryPanel } from "../components/HistoryPanel";
+import { ManualChecks } from "../components/ManualChecks";
+import { ReproducePanel } from "../components/ReproducePanel";
 import { StatusBadge } from "../components/StatusBadge";
-import { Timeline } from "../components/Timeline";
-import { verdict } from "../describe";
-import { CommandError, ipc } from "../ipc";
+import { type FieldErrors, TargetBar, fieldFor } from "../components/TargetBar";
+import { CommandError, errorText, ipc } from "../ipc";
+import { applyEvents, emptyRun, fromReport, headline, mergeSections } from "../run";
+import { useWorkspace } from "../workspace";
 
-interface Run {
-  events: ConnectEvent[];
-  done: boolean;
-  error?: string;
+function newRunId(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-const TERMINAL = new Set<ConnectEvent["kind"]>(["closed", "failed"]);
-
-/** The target bar and a live round trip; the full checklist of probes builds on this view. */
+/** The checklist a tester walks: target, live results by section, causes with fixes, manual items. */
 export function ChecklistView() {
-  const [endpoints, setEndpoints] = useState<LabEndpoint[] | null>(null);
-  const [labError, setLabError] = useState<string | null>(null);
-  const [url, setUrl] = useState("");
-  const [urlError, setUrlError] = useState<string | null>(null);
-  const [message, setMessage] = useState("Hello from WS Doctor");
-  const [holdSecs, setHoldSecs] = useState(0);
-  const [run, setRun] = useState<Run | null>(null);
+  const { request, setRequest, run, setRun, manual, setManual } = useWorkspace();
+  const [endpoints, setEndpoints] = useState<LabEndpoint[]>([]);
+  const [guide, setGuide] = useState<{ items: ManualItem[]; consoleErrors: ConsoleError[] }>({ items: [], consoleErrors: [] });
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const runId = useRef<string | null>(null);
+
+  const refreshHistory = useCallback((url: string) => {
+    ipc.historyList(url.trim() === "" ? "server-side checks" : url.trim()).then(setHistory).catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -31,115 +36,126 @@ export function ChecklistView() {
       .then((list) => {
         if (!live) return;
         setEndpoints(list);
-        const first = list[0];
-        if (first) {
-          setUrl((current) => current || first.url);
-          setHoldSecs(first.observeSecs);
-        }
+        const echo = list.find((e) => e.id === "echo") ?? list[0];
+        if (echo) setRequest((r) => (r.url === "" && r.server.process === null ? { ...r, url: echo.url } : r));
       })
-      .catch((error: unknown) => {
-        if (live) setLabError(error instanceof Error ? error.message : String(error));
+      .catch((e: unknown) => {
+        if (live) setErrors({ run: `The built-in lab is not available: ${errorText(e)}` });
       });
+    ipc
+      .manualGuide()
+      .then((g) => {
+        if (!live) return;
+        setGuide(g);
+        setManual((current) =>
+          current.length > 0 ? current : g.items.map((i) => ({ id: i.id, section: i.section, title: i.title, status: "unchecked", note: "" })),
+        );
+      })
+      .catch(() => undefined);
     return () => {
       live = false;
     };
-  }, []);
+  }, [setRequest, setManual]);
 
-  const running = run !== null && !run.done;
+  useEffect(() => {
+    refreshHistory(request.url);
+  }, [request.url, refreshHistory]);
 
-  async function connect(event: SyntheticEvent) {
-    event.preventDefault();
-    if (running) return;
-    setUrlError(null);
-    setRun({ events: [], done: false });
-    try {
-      await ipc.tryConnect({ url, message, holdSecs }, (batch) => {
-        setRun((current) => current && { ...current, events: [...current.events, ...batch] });
+  const start = (sections: Section[] | null) => {
+    const id = newRunId();
+    runId.current = id;
+    setErrors({});
+    setBusy(true);
+    const previous = run.report;
+    setRun((current) =>
+      sections && current.report
+        ? { ...current, finished: false, readOnly: false, items: current.items.map((i) => (sections.includes(i.section) ? { ...i, state: "pending" } : i)) }
+        : emptyRun(),
+    );
+    ipc
+      .checkRun(id, { ...request, sections }, (events) => {
+        if (runId.current === id) setRun((current) => applyEvents(current, events));
+      })
+      .then((result) => {
+        if (runId.current !== id) return;
+        const report = sections && previous ? mergeSections(previous, result.report, sections) : result.report;
+        setRun(() => fromReport(report, false));
+        refreshHistory(request.url);
+      })
+      .catch((e: unknown) => {
+        if (runId.current !== id) return;
+        if (e instanceof CommandError && e.kind === "invalid_input") {
+          setErrors({ [fieldFor(e.message)]: e.message });
+          setRun(() => emptyRun());
+        } else {
+          const text = e instanceof CommandError && e.kind === "cancelled" ? "Cancelled: the checks were stopped." : errorText(e);
+          setRun((current) => ({ ...current, finished: true, error: text }));
+        }
+      })
+      .finally(() => {
+        if (runId.current === id) setBusy(false);
       });
-      setRun((current) => current && { ...current, done: true });
-    } catch (error: unknown) {
-      if (error instanceof CommandError && error.kind === "invalid_input") {
-        setUrlError(error.message);
-        setRun(null);
-      } else {
-        const text = error instanceof Error ? error.message : String(error);
-        setRun((current) => ({ events: current?.events ?? [], done: true, error: text }));
-      }
-    }
-  }
+  };
 
-  const finished = run !== null && (run.done || run.events.some((e) => TERMINAL.has(e.kind)));
-  const summary = run && (run.error ? { status: "fail" as const, text: run.error } : verdict(run.events, finished));
+  const cancel = () => {
+    if (runId.current) void ipc.checkCancel(runId.current);
+  };
 
+  const openPast = (entry: HistoryEntry) => {
+    ipc
+      .historyLoad(entry.id)
+      .then((report) => {
+        runId.current = null;
+        setRun(() => fromReport(report, true));
+      })
+      .catch((e: unknown) => {
+        setErrors({ run: errorText(e) });
+      });
+  };
+
+  const updateManual = (id: string, patch: Partial<ManualCheck>) => {
+    setManual((current) => current.map((m) => (m.id === id ? { ...m, ...patch } : m)));
+  };
+
+  const top = headline(run);
+  const started = run.items.length > 0 || run.error !== undefined;
   return (
     <section className="view" aria-labelledby="checklist-heading">
       <h1 id="checklist-heading">Checklist</h1>
       <p className="lead">
-        Point WS Doctor at a WebSocket URL and watch each step of a connection: TCP, TLS, the upgrade, a
-        message, the close. The layered probes and named diagnoses of the full checklist build on this run.
+        Every check a WebSocket troubleshooting checklist asks for, in its order: the server, the upgrade, the frontend, proxies and
+        HTTPS, the desktop app. Automated where a program can check it; ticked by you where only a person can.
       </p>
+      <TargetBar
+        request={request}
+        onChange={setRequest}
+        endpoints={endpoints}
+        running={busy}
+        errors={errors}
+        onRun={() => {
+          start(null);
+        }}
+        onCancel={cancel}
+      />
+      <ReproducePanel request={request} />
+      <HistoryPanel entries={history} onOpen={openPast} />
 
-      <form className="target-bar" onSubmit={(e) => void connect(e)}>
-        <div className="field">
-          <label htmlFor="target-url">Target URL</label>
-          <input
-            id="target-url"
-            type="text"
-            spellCheck={false}
-            value={url}
-            placeholder="ws://host:port/path"
-            aria-invalid={urlError !== null}
-            aria-describedby={urlError ? "target-url-error" : undefined}
-            onChange={(e) => {
-              setUrl(e.target.value);
-              setUrlError(null);
-            }}
-          />
-          {urlError && (
-            <p id="target-url-error" className="field-error" role="alert">
-              {urlError}
-            </p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="message">Message to send</label>
-          <input id="message" type="text" value={message} onChange={(e) => { setMessage(e.target.value); }} />
-        </div>
-        <div className="field narrow">
-          <label htmlFor="hold">Listen for (s)</label>
-          <input
-            id="hold"
-            type="number"
-            min={0}
-            max={60}
-            value={holdSecs}
-            onChange={(e) => { setHoldSecs(Math.max(0, Math.min(60, Number(e.target.value) || 0))); }}
-          />
-        </div>
-        <button id="connect" type="submit" disabled={running || url.trim() === ""}>
-          {running ? "Connecting…" : "Connect"}
-        </button>
-      </form>
-
-      {summary && (
-        <div id="run-summary" className={`summary summary-${summary.status}`} data-status={summary.status} role="status">
-          <StatusBadge status={summary.status} /> <span>{summary.text}</span>
+      {started && (
+        <div id="run-summary" className={`summary summary-${top.status}`} data-status={top.status} role="status" aria-live="polite">
+          <StatusBadge status={top.status} /> <span>{top.text}</span>
+          {run.readOnly && run.report && <span className="read-only">Past run of {new Date(run.report.startedAt).toLocaleString()}, read-only</span>}
         </div>
       )}
-      {run && run.events.length > 0 && <Timeline events={run.events} />}
-
-      {labError && <p className="field-error">The built-in lab is not available: {labError}</p>}
-      {endpoints && (
-        <LabPicker
-          endpoints={endpoints}
-          selectedUrl={url}
-          onPick={(endpoint) => {
-            setUrl(endpoint.url);
-            setHoldSecs(endpoint.observeSecs);
-            setUrlError(null);
-          }}
-        />
-      )}
+      <DiagnosisPanel diagnoses={run.diagnoses} />
+      <ChecklistSections
+        items={run.items}
+        busy={busy}
+        readOnly={run.readOnly}
+        onRerun={(section) => {
+          start([section]);
+        }}
+      />
+      <ManualChecks items={guide.items} consoleErrors={guide.consoleErrors} results={manual} readOnly={run.readOnly} onChange={updateManual} />
     </section>
   );
 }

@@ -162,9 +162,14 @@ impl CheckRequest {
                 "the idle probe must last at least 1 second".into(),
             ));
         }
+        let url = self.url.trim().to_string();
+        if !url.is_empty() {
+            // A bad URL is the user's input to fix, not a finding to report.
+            crate::try_connect::parse_target(&url)?;
+        }
         let timeout = seconds(self.timeout_secs, defaults.connect_timeout, "the timeout")?;
         Ok(CheckOptions {
-            url: self.url.trim().to_string(),
+            url,
             origin: text(&self.origin),
             page_url: text(&self.page_url),
             headers,

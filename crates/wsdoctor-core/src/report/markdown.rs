@@ -1,7 +1,7 @@
 //! The report as Markdown for a ticket: readable pasted into GitHub, GitLab or Jira (tables, fenced
 //! blocks and plain lists only; no HTML).
 
-use super::{CheckStatus, Report, Verdict};
+use super::{CheckStatus, Report};
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
@@ -28,13 +28,8 @@ fn fenced(out: &mut String, language: &str, content: &str) {
 
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let icon = match report.verdict {
-        Verdict::Healthy => "✅",
-        Verdict::Degraded => "⚠️",
-        Verdict::Broken => "❌",
-    };
     out.push_str(&format!(
-        "# WS Doctor report\n\n**{icon} {}**\n\n",
+        "# WS Doctor report\n\n**{}**\n\n",
         report.headline()
     ));
     out.push_str(&format!(

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { Check, CheckEvent, Diagnosis, Report } from "./bindings";
+import { applyEvents, emptyRun, fromReport, headline, mergeSections, sectionOf } from "./run";
+
+const check = (id: string, section: Check["section"], status: Check["status"]): Check => ({
+  id,
+  section,
+  title: id,
+  status,
+  summary: `${id} ${status}`,
+  evidence: [],
+  durationMs: 1,
+});
+
+const diagnosis = (code: string, severity: Diagnosis["severity"]): Diagnosis => ({
+  code,
+  severity,
+  title: code,
+  explanation: "",
+  fix: "",
+  snippet: null,
+  snippetLanguage: null,
+  evidence: [],
+});
+
+function report(checks: Check[], diagnoses: Diagnosis[]): Report {
+  return {
+    tool: { name: "wsdoctor", version: "0" },
+    target: {
+      url: "ws://x/",
+      origin: null,
+      pageUrl: null,
+      headers: [],
+      subprotocols: [],
+      caFile: null,
+      insecure: false,
+      proxy: null,
+      direct: null,
+      connectTimeoutMs: 5000,
+      handshakeTimeoutMs: 5000,
+      replyTimeoutMs: 1000,
+      idleSecs: null,
+      probeSize: null,
+      server: [],
+    },
+    startedAt: "2026-11-22T00:00:00Z",
+    durationMs: 3,
+    verdict: diagnoses.some((d) => d.severity === "error") ? "broken" : "healthy",
+    checks,
+    diagnoses,
+    redactions: 0,
+    redacted: [],
+    manual: [],
+    ticket: null,
+  };
+}
+
+describe("applyEvents", () => {
+  it("shows every planned item as pending, then running, then its result", () => {
+    let state = applyEvents(emptyRun(), [
+      { kind: "planned", checks: [{ id: "dns", section: "serverHealth", title: "DNS" }, { id: "tcp", section: "serverHealth", title: "TCP" }] },
+    ]);
+    expect(state.items.map((i) => i.state)).toEqual(["pending", "pending"]);
+    expect(headline(state).text).toBe("Checking… 0 of 2 done");
+    state = applyEvents(state, [
+      { kind: "running", id: "dns", section: "serverHealth", title: "DNS" },
+      { kind: "finished", check: check("dns", "serverHealth", "pass") },
+      { kind: "running", id: "tcp", section: "serverHealth", title: "TCP" },
+    ]);
+    expect(state.items.map((i) => i.state)).toEqual(["pass", "running"]);
+    expect(headline(state).text).toBe("Checking… 1 of 2 done");
+  });
+
+  it("adds items that were not planned and names each cause once", () => {
+    const events: CheckEvent[] = [
+      { kind: "finished", check: check("electron", "desktopApp", "fail") },
+      { kind: "diagnosed", diagnosis: diagnosis("electron.sandbox_off", "warning") },
+      { kind: "diagnosed", diagnosis: diagnosis("electron.sandbox_off", "warning") },
+    ];
+    const state = applyEvents(emptyRun(), events);
+    expect(state.items).toHaveLength(1);
+    expect(state.diagnoses).toHaveLength(1);
+  });
+});
+
+describe("a finished run", () => {
+  it("headlines the root cause", () => {
+    const state = fromReport(report([check("handshake", "webSocketSetup", "fail")], [diagnosis("handshake.redirect", "error")]), false);
+    expect(headline(state)).toEqual({ status: "fail", text: "Broken: handshake.redirect (handshake.redirect)" });
+  });
+
+  it("merges a re-run section into the report it refreshes", () => {
+    const before = report(
+      [check("tcp", "serverHealth", "pass"), check("close", "debuggingDetails", "fail")],
+      [diagnosis("close.server_error", "error")],
+    );
+    const rerun = report([check("close", "debuggingDetails", "pass")], []);
+    const merged = mergeSections(before, rerun, ["debuggingDetails"]);
+    expect(merged.checks.map((c) => `${c.id}:${c.status}`)).toEqual(["tcp:pass", "close:pass"]);
+    expect(merged.diagnoses).toEqual([]);
+    expect(merged.verdict).toBe("healthy");
+  });
+
+  it("maps codes to the same sections as the engine", () => {
+    expect(sectionOf("tcp.refused")).toBe("serverHealth");
+    expect(sectionOf("config.nginx_no_upgrade")).toBe("proxyAndHttps");
+    expect(sectionOf("frontend.hardcoded_url")).toBe("frontendConnection");
+    expect(sectionOf("electron.sandbox_off")).toBe("desktopApp");
+    expect(sectionOf("close.abnormal")).toBe("debuggingDetails");
+    expect(sectionOf("handshake.timeout")).toBe("webSocketSetup");
+  });
+});

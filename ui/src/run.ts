@@ -1,0 +1,155 @@
+// The state of a checklist run, built from the engine's events as they arrive. Pure functions, so the
+// view re-renders from data and the logic is tested without a window.
+import type {
+  Check,
+  CheckEvent,
+  CheckStatus,
+  Diagnosis,
+  PlannedCheck,
+  Report,
+  Section,
+} from "./bindings";
+
+export type ItemState = "pending" | "running" | CheckStatus;
+
+export interface RunItem {
+  id: string;
+  section: Section;
+  title: string;
+  state: ItemState;
+  check?: Check;
+}
+
+export interface RunState {
+  items: RunItem[];
+  diagnoses: Diagnosis[];
+  /** The finished report, once the run is over. */
+  report?: Report;
+  /** Set when the run failed or was cancelled. */
+  error?: string;
+  finished: boolean;
+  /** A past run reopened from the history: read-only. */
+  readOnly: boolean;
+}
+
+export const SECTIONS: readonly { id: Section; title: string }[] = [
+  { id: "serverHealth", title: "Server health" },
+  { id: "webSocketSetup", title: "WebSocket setup" },
+  { id: "frontendConnection", title: "Frontend connection" },
+  { id: "proxyAndHttps", title: "Proxy and HTTPS" },
+  { id: "desktopApp", title: "Desktop app (Electron)" },
+  { id: "debuggingDetails", title: "Debugging details" },
+];
+
+export function emptyRun(): RunState {
+  return { items: [], diagnoses: [], finished: false, readOnly: false };
+}
+
+function upsert(items: RunItem[], id: string, update: (item: RunItem | undefined) => RunItem): RunItem[] {
+  const index = items.findIndex((item) => item.id === id);
+  if (index === -1) return [...items, update(undefined)];
+  const next = items.slice();
+  next[index] = update(items[index]);
+  return next;
+}
+
+/** Applies a batch of events; within a section rerun, only that section's items are replaced. */
+export function applyEvents(state: RunState, events: readonly CheckEvent[]): RunState {
+  let { items, diagnoses } = state;
+  for (const event of events) {
+    switch (event.kind) {
+      case "planned": {
+        const planned = new Set(event.checks.map((c) => c.id));
+        const kept = items.filter((item) => !planned.has(item.id));
+        items = [...kept, ...event.checks.map((c: PlannedCheck) => ({ ...c, state: "pending" as const }))];
+        break;
+      }
+      case "running":
+        items = upsert(items, event.id, (item) => ({
+          id: event.id,
+          section: event.section,
+          title: event.title,
+          state: "running",
+          ...(item?.check ? { check: item.check } : {}),
+        }));
+        break;
+      case "finished":
+        items = upsert(items, event.check.id, () => ({
+          id: event.check.id,
+          section: event.check.section,
+          title: event.check.title,
+          state: event.check.status,
+          check: event.check,
+        }));
+        break;
+      case "diagnosed":
+        if (!diagnoses.some((d) => d.code === event.diagnosis.code)) diagnoses = [...diagnoses, event.diagnosis];
+        break;
+    }
+  }
+  return { ...state, items, diagnoses };
+}
+
+/** The state of a finished report (a completed run, or one reopened from the history). */
+export function fromReport(report: Report, readOnly: boolean): RunState {
+  return {
+    items: report.checks.map((check) => ({ id: check.id, section: check.section, title: check.title, state: check.status, check })),
+    diagnoses: report.diagnoses,
+    report,
+    finished: true,
+    readOnly,
+  };
+}
+
+/** Merges a re-run of some sections into the full report it refreshes. */
+export function mergeSections(previous: Report, rerun: Report, sections: readonly Section[]): Report {
+  const inSections = (section: Section) => sections.includes(section);
+  const checks = [...previous.checks.filter((c) => !inSections(c.section)), ...rerun.checks];
+  const order = new Map(SECTIONS.map((s, i) => [s.id, i]));
+  checks.sort((a, b) => (order.get(a.section) ?? 0) - (order.get(b.section) ?? 0));
+  const rerunCodes = new Set(rerun.diagnoses.map((d) => d.code));
+  const kept = previous.diagnoses.filter((d) => !rerunCodes.has(d.code) && !sections.some((s) => sectionOf(d.code) === s));
+  const diagnoses = rank([...kept, ...rerun.diagnoses]);
+  const verdict = diagnoses.some((d) => d.severity === "error")
+    ? "broken"
+    : diagnoses.some((d) => d.severity === "warning")
+      ? "degraded"
+      : "healthy";
+  return { ...previous, checks, diagnoses, verdict, startedAt: rerun.startedAt };
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function rank(diagnoses: Diagnosis[]): Diagnosis[] {
+  return diagnoses
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity] || a.i - b.i)
+    .map(({ d }) => d);
+}
+
+/** The section a catalog code belongs to (mirrors wsdoctor_core::catalog::section_of). */
+export function sectionOf(code: string): Section {
+  const layer = code.split(".")[0] ?? "";
+  if (["url", "frontend"].includes(layer)) return "frontendConnection";
+  if (["dns", "tcp", "process", "port", "env", "log"].includes(layer)) return "serverHealth";
+  if (["tls", "proxy", "config", "idle"].includes(layer)) return "proxyAndHttps";
+  if (layer === "electron") return "desktopApp";
+  if (["echo", "close", "frame"].includes(layer)) return "debuggingDetails";
+  return "webSocketSetup";
+}
+
+/** One line for the top of the checklist. */
+export function headline(state: RunState): { status: ItemState; text: string } {
+  if (state.error) return { status: "fail", text: state.error };
+  if (!state.finished) {
+    const done = state.items.filter((i) => i.state !== "pending" && i.state !== "running").length;
+    return { status: "running", text: `Checking… ${done} of ${state.items.length} done` };
+  }
+  const first = state.diagnoses[0];
+  const verdict = state.report?.verdict ?? "healthy";
+  if (verdict === "healthy" || !first) return { status: "pass", text: "Healthy: every automated check passed." };
+  return {
+    status: verdict === "broken" ? "fail" : "warn",
+    text: `${verdict === "broken" ? "Broken" : "Degraded"}: ${first.title} (${first.code})`,
+  };
+}

@@ -1,0 +1,69 @@
+// What the Checklist and Reports views share: the target being checked, the current run, the manual
+// results and the ticket fields. Kept in one context so switching views loses nothing.
+import { createContext, useContext, useState, type ReactNode } from "react";
+import type { CheckRequest, ManualCheck, Ticket } from "./bindings";
+import { emptyRun, type RunState } from "./run";
+
+export function emptyRequest(url = ""): CheckRequest {
+  return {
+    url,
+    origin: null,
+    pageUrl: null,
+    headers: [],
+    subprotocols: [],
+    caFile: null,
+    insecure: false,
+    proxy: null,
+    direct: null,
+    timeoutSecs: null,
+    replySecs: null,
+    idleSecs: null,
+    probeSize: null,
+    message: null,
+    server: { process: null, port: null, env: [], logs: [], nginxConf: null, project: null },
+    sections: null,
+  };
+}
+
+export interface Workspace {
+  request: CheckRequest;
+  setRequest: (update: (request: CheckRequest) => CheckRequest) => void;
+  run: RunState;
+  setRun: (update: (run: RunState) => RunState) => void;
+  manual: ManualCheck[];
+  setManual: (update: (manual: ManualCheck[]) => ManualCheck[]) => void;
+  ticket: Ticket;
+  setTicket: (ticket: Ticket) => void;
+}
+
+const WorkspaceContext = createContext<Workspace | null>(null);
+
+export function WorkspaceProvider({ children }: { children: ReactNode }) {
+  const [request, setRequestState] = useState<CheckRequest>(() => emptyRequest());
+  const [run, setRunState] = useState<RunState>(emptyRun);
+  const [manual, setManualState] = useState<ManualCheck[]>([]);
+  const [ticket, setTicket] = useState<Ticket>({ id: "", reporter: "", notes: "" });
+  const value: Workspace = {
+    request,
+    setRequest: (update) => {
+      setRequestState(update);
+    },
+    run,
+    setRun: (update) => {
+      setRunState(update);
+    },
+    manual,
+    setManual: (update) => {
+      setManualState(update);
+    },
+    ticket,
+    setTicket,
+  };
+  return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
+}
+
+export function useWorkspace(): Workspace {
+  const workspace = useContext(WorkspaceContext);
+  if (!workspace) throw new Error("useWorkspace outside WorkspaceProvider");
+  return workspace;
+}
