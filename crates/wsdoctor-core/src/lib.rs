@@ -8,6 +8,7 @@ pub mod atomic_file;
 pub mod catalog;
 pub mod check;
 pub mod close_code;
+pub mod console;
 mod error;
 pub mod history;
 pub mod inspect;

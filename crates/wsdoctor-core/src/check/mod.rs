@@ -9,11 +9,11 @@
 mod fingerprint;
 mod follow_up;
 mod handshake;
-mod net;
+pub(crate) mod net;
 mod recorder;
 mod request;
 mod session;
-mod tls_probe;
+pub(crate) mod tls_probe;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

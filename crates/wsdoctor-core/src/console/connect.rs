@@ -1,0 +1,199 @@
+//! Opening a console connection with the same target options as a check: headers, Origin,
+//! subprotocols, a CA file or --insecure, an HTTP proxy, and a timeout on every step.
+
+use futures_util::future::BoxFuture;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::{self};
+
+use crate::check::net::{self, Stream};
+use crate::check::{CheckOptions, tls_probe};
+use crate::try_connect::parse_target;
+
+/// The upgrade as it happened, for the session's first entry.
+pub(crate) struct Opened {
+    pub ws: WebSocketStream<Stream>,
+    pub summary: String,
+    pub protocol: Option<String>,
+    pub extensions: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    pub response_status: u16,
+    pub response_headers: Vec<(String, String)>,
+}
+
+/// The largest message a console session accepts from a server.
+const MAX_MESSAGE_BYTES: usize = 64 << 20;
+
+pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String>> {
+    Box::pin(async move {
+        let parsed = parse_target(&target.url).map_err(|e| e.to_string())?;
+        let proxy = net::choose_proxy(
+            target.proxy.as_deref(),
+            target.use_env_proxy,
+            &parsed.host,
+            parsed.secure,
+        )?;
+        let (dial_host, dial_port) = proxy
+            .as_ref()
+            .map(|p| (p.host.clone(), p.port))
+            .unwrap_or((parsed.host.clone(), parsed.port));
+        let addrs = net::resolve(&dial_host, dial_port, target.connect_timeout).await?;
+        let (connected, attempts) = net::connect_any(&addrs, target.connect_timeout).await;
+        let Some((tcp, _)) = connected else {
+            let why = attempts
+                .last()
+                .and_then(|a| a.result.as_ref().err().map(|(_, e)| e.clone()))
+                .unwrap_or_default();
+            return Err(format!("cannot connect to {dial_host}:{dial_port}: {why}"));
+        };
+        let tcp = match &proxy {
+            Some(proxy) => {
+                net::connect_tunnel(
+                    tcp,
+                    proxy,
+                    &parsed.host,
+                    parsed.port,
+                    target.handshake_timeout,
+                )
+                .await?
+                .0
+            }
+            None => tcp,
+        };
+        let stream: Stream = if parsed.secure {
+            let extra = match &target.ca_file {
+                Some(path) => {
+                    let pem = std::fs::read_to_string(path)
+                        .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
+                    crate::tls::certificates_from_pem(&pem).map_err(|e| e.to_string())?
+                }
+                None => Vec::new(),
+            };
+            let outcome = tls_probe::handshake(
+                Box::new(tcp),
+                &parsed.host,
+                &extra,
+                target.insecure,
+                target.handshake_timeout,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            match (outcome.stream, outcome.verify_error, outcome.failure) {
+                (_, Some(error), _) if !target.insecure => {
+                    return Err(format!("the certificate is not valid: {error}"));
+                }
+                (Some(stream), _, _) => stream,
+                (None, _, failure) => {
+                    return Err(failure.unwrap_or_else(|| "the TLS handshake failed".into()));
+                }
+            }
+        } else {
+            Box::new(tcp)
+        };
+
+        let mut request = parsed
+            .url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| e.to_string())?;
+        let headers = request.headers_mut();
+        let mut add = |name: &str, value: &str| -> Result<(), String> {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| format!("the value of header {name} is not valid"))?;
+            let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+            headers.insert(name, value);
+            Ok(())
+        };
+        if let Some(origin) = &target.origin {
+            add("Origin", origin)?;
+        }
+        if !target.subprotocols.is_empty() {
+            add("Sec-WebSocket-Protocol", &target.subprotocols.join(", "))?;
+        }
+        for (name, value) in &target.headers {
+            add(name, value)?;
+        }
+        let request_headers = request
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(MAX_MESSAGE_BYTES))
+            .max_frame_size(Some(MAX_MESSAGE_BYTES));
+        let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
+        let (ws, response) = match tokio::time::timeout(target.handshake_timeout, handshake).await {
+            Ok(Ok(pair)) => pair,
+            Ok(Err(tungstenite::Error::Http(response))) => {
+                let body = response
+                    .body()
+                    .as_deref()
+                    .map(|b| {
+                        String::from_utf8_lossy(&b[..b.len().min(300)])
+                            .trim()
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                return Err(format!(
+                    "the server answered HTTP {} instead of 101{}",
+                    response.status(),
+                    if body.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {body}")
+                    }
+                ));
+            }
+            Ok(Err(error)) => return Err(format!("the upgrade failed: {error}")),
+            Err(_) => {
+                return Err(format!(
+                    "no answer to the upgrade within {} s",
+                    target.handshake_timeout.as_secs_f32()
+                ));
+            }
+        };
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let protocol = header("sec-websocket-protocol");
+        let extensions = header("sec-websocket-extensions");
+        let response_headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Ok(Opened {
+            ws,
+            summary: format!(
+                "open: HTTP {}{}",
+                response.status().as_u16(),
+                protocol
+                    .as_ref()
+                    .map(|p| format!(", subprotocol {p}"))
+                    .unwrap_or_default()
+            ),
+            protocol,
+            extensions,
+            request_headers,
+            response_status: response.status().as_u16(),
+            response_headers,
+        })
+    })
+}

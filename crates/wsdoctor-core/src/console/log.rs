@@ -1,0 +1,205 @@
+//! The session's record: every frame and event as an entry with a sequence number, kept in a ring buffer
+//! bounded by count and by bytes. When it is full the oldest entries go, and the count of dropped ones is
+//! kept so the UI can say "N older entries dropped". Readers page by sequence number; the webview never
+//! holds the whole log.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Which way a frame went; `local` for what the session itself reports (connecting, errors, reconnects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    In,
+    Out,
+    Local,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum EntryKind {
+    Text,
+    Binary,
+    Ping,
+    Pong,
+    Close,
+    Open,
+    Connecting,
+    Error,
+    Reconnect,
+    Info,
+}
+
+/// One thing that happened in a session.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// Microseconds since the Unix epoch.
+    #[ts(type = "number")]
+    pub at_us: u64,
+    pub direction: Direction,
+    pub kind: EntryKind,
+    /// Payload size in bytes (0 for local events).
+    pub size: u32,
+    /// A text payload, or the explanation of a local event or a close.
+    pub text: Option<String>,
+    /// A binary (or ping/pong) payload, base64.
+    pub data: Option<String>,
+    /// For a pong: the round trip of the ping it answers.
+    pub rtt_ms: Option<f64>,
+    /// For a close: its code.
+    pub code: Option<u16>,
+}
+
+impl Entry {
+    fn weight(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + self.text.as_ref().map_or(0, String::len)
+            + self.data.as_ref().map_or(0, String::len)
+    }
+}
+
+/// How much a session keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entries: 1_000_000,
+            max_bytes: 256 << 20,
+        }
+    }
+}
+
+pub(crate) struct EntryLog {
+    entries: VecDeque<Entry>,
+    bytes: usize,
+    limits: Limits,
+    next_seq: u64,
+    pub dropped: u64,
+}
+
+impl EntryLog {
+    pub fn new(limits: Limits) -> Self {
+        EntryLog {
+            entries: VecDeque::new(),
+            bytes: 0,
+            limits,
+            next_seq: 1,
+            dropped: 0,
+        }
+    }
+
+    /// Records an entry (its `seq` is assigned here) and drops the oldest beyond the limits.
+    pub fn push(&mut self, mut entry: Entry) -> u64 {
+        entry.seq = self.next_seq;
+        self.next_seq += 1;
+        self.bytes += entry.weight();
+        self.entries.push_back(entry);
+        while self.entries.len() > self.limits.max_entries
+            || (self.bytes > self.limits.max_bytes && self.entries.len() > 1)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.weight();
+                self.dropped += 1;
+            }
+        }
+        self.next_seq - 1
+    }
+
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    fn index_of(&self, seq: u64) -> usize {
+        let first = self.entries.front().map_or(self.next_seq, |e| e.seq);
+        seq.saturating_sub(first).min(self.entries.len() as u64) as usize
+    }
+
+    /// Up to `max` entries after `seq`, oldest first.
+    pub fn after(&self, seq: u64, max: usize) -> Vec<Entry> {
+        let start = self.index_of(seq + 1);
+        self.entries.range(start..).take(max).cloned().collect()
+    }
+
+    /// Up to `count` entries before `seq`, oldest first (for paging back).
+    pub fn before(&self, seq: u64, count: usize) -> Vec<Entry> {
+        let end = self.index_of(seq);
+        let start = end.saturating_sub(count);
+        self.entries.range(start..end).cloned().collect()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(text: &str) -> Entry {
+        Entry {
+            seq: 0,
+            at_us: 0,
+            direction: Direction::In,
+            kind: EntryKind::Text,
+            size: text.len() as u32,
+            text: Some(text.into()),
+            data: None,
+            rtt_ms: None,
+            code: None,
+        }
+    }
+
+    #[test]
+    fn drops_the_oldest_beyond_the_count_and_says_how_many() {
+        let mut log = EntryLog::new(Limits {
+            max_entries: 3,
+            max_bytes: usize::MAX,
+        });
+        for i in 0..5 {
+            log.push(entry(&i.to_string()));
+        }
+        assert_eq!(log.dropped, 2);
+        let texts: Vec<_> = log
+            .after(0, 10)
+            .into_iter()
+            .map(|e| e.text.unwrap())
+            .collect();
+        assert_eq!(texts, ["2", "3", "4"]);
+        assert_eq!(log.after(4, 10).len(), 1);
+        assert_eq!(log.before(5, 1)[0].seq, 4);
+        assert_eq!(log.before(3, 10).len(), 0, "older entries are gone");
+    }
+
+    #[test]
+    fn drops_by_bytes_too() {
+        let one = entry(&"x".repeat(1000)).weight();
+        let mut log = EntryLog::new(Limits {
+            max_entries: usize::MAX,
+            max_bytes: one * 2,
+        });
+        for _ in 0..4 {
+            log.push(entry(&"x".repeat(1000)));
+        }
+        assert_eq!(log.len(), 2);
+        assert!(log.bytes() <= one * 2);
+    }
+}

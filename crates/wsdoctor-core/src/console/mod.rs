@@ -1,0 +1,396 @@
+//! The interactive console: a session that owns one WebSocket, sends what the user asks, records every
+//! frame in a bounded log, answers heartbeats, and reconnects with backoff when asked to.
+//!
+//! A session is one task; callers talk to it through a command channel and read its log by sequence
+//! number. No lock is held across an await: the log's mutex guards only pushes and copies.
+
+mod connect;
+mod export;
+mod log;
+mod session;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+pub use log::{Direction, Entry, EntryKind, Limits};
+
+use crate::check::CheckOptions;
+use crate::{Error, Result};
+
+/// The largest message the console sends from a file, hex or base64.
+pub const MAX_SEND_BYTES: usize = 16 << 20;
+
+/// Client pings on a timer, each expecting a pong within the deadline.
+#[derive(Debug, Clone, Copy)]
+pub struct Heartbeat {
+    pub interval: Duration,
+    pub deadline: Duration,
+}
+
+/// Reconnect after a drop: initial delay, growing by `factor` up to `max`, with ±25 % jitter.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub initial: Duration,
+    pub max: Duration,
+    pub factor: f64,
+    pub max_attempts: u32,
+}
+
+impl Backoff {
+    /// The delay before attempt `n` (1-based), jittered by `jitter` in [0, 1).
+    pub fn delay(&self, attempt: u32, jitter: f64) -> Duration {
+        let base = self.initial.as_secs_f64() * self.factor.powi(attempt.saturating_sub(1) as i32);
+        let capped = base.min(self.max.as_secs_f64());
+        Duration::from_secs_f64((capped * (0.75 + jitter * 0.5)).max(0.0))
+    }
+}
+
+pub struct SessionConfig {
+    pub target: CheckOptions,
+    pub heartbeat: Option<Heartbeat>,
+    pub reconnect: Option<Backoff>,
+    pub limits: Limits,
+}
+
+/// What to send.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "mode", content = "payload", rename_all = "camelCase")]
+pub enum Outgoing {
+    /// Sent as typed.
+    Text(String),
+    /// Validated, and sent compact (`compact: true`) or as typed.
+    Json {
+        text: String,
+        compact: bool,
+    },
+    /// Hex digits; spaces and newlines are ignored.
+    Hex(String),
+    Base64(String),
+}
+
+impl Outgoing {
+    /// The frame to send, or why this input cannot be sent (nothing is sent then).
+    pub fn to_frame(&self) -> Result<Frame> {
+        let too_big = |n: usize| {
+            Error::InvalidInput(format!(
+                "the message is {n} bytes; the console sends at most {MAX_SEND_BYTES}"
+            ))
+        };
+        match self {
+            Outgoing::Text(text) => Ok(Frame::Text(text.clone())),
+            Outgoing::Json { text, compact } => {
+                let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "not valid JSON: {e} (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ))
+                })?;
+                Ok(Frame::Text(if *compact {
+                    value.to_string()
+                } else {
+                    text.clone()
+                }))
+            }
+            Outgoing::Hex(hex) => {
+                let digits: String = hex.chars().filter(|c| !c.is_whitespace()).collect();
+                let digits = digits.strip_prefix("0x").unwrap_or(&digits);
+                let bytes = ::hex::decode(digits)
+                    .map_err(|e| Error::InvalidInput(format!("not valid hex: {e}")))?;
+                if bytes.len() > MAX_SEND_BYTES {
+                    return Err(too_big(bytes.len()));
+                }
+                Ok(Frame::Binary(bytes))
+            }
+            Outgoing::Base64(text) => {
+                let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .map_err(|e| Error::InvalidInput(format!("not valid base64: {e}")))?;
+                if bytes.len() > MAX_SEND_BYTES {
+                    return Err(too_big(bytes.len()));
+                }
+                Ok(Frame::Binary(bytes))
+            }
+        }
+    }
+}
+
+/// A data frame ready to go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// Where the connection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionState {
+    Connecting,
+    Open,
+    Reconnecting,
+    Closed,
+}
+
+/// A session's status line.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStatus {
+    pub state: SessionState,
+    pub url: String,
+    pub protocol: Option<String>,
+    pub extensions: Option<String>,
+    #[ts(type = "number")]
+    pub messages_in: u64,
+    #[ts(type = "number")]
+    pub messages_out: u64,
+    #[ts(type = "number")]
+    pub bytes_in: u64,
+    #[ts(type = "number")]
+    pub bytes_out: u64,
+    pub last_rtt_ms: Option<f64>,
+    #[ts(type = "number")]
+    pub last_seq: u64,
+    /// Entries the ring buffer let go of.
+    #[ts(type = "number")]
+    pub dropped: u64,
+    /// Entries held now, and the memory they take.
+    pub held: u32,
+    #[ts(type = "number")]
+    pub held_bytes: u64,
+}
+
+pub(crate) struct Shared {
+    pub log: log::EntryLog,
+    pub status: SessionStatus,
+    /// The handshake, for exports (secrets redacted).
+    pub request_headers: Vec<(String, String)>,
+    pub response_status: u16,
+    pub response_headers: Vec<(String, String)>,
+    pub started_us: u64,
+}
+
+pub(crate) enum Command {
+    Send(Frame),
+    Ping(Vec<u8>),
+    Close { code: u16, reason: String },
+}
+
+/// A running session. Dropping it stops the session.
+pub struct ConsoleSession {
+    commands: mpsc::UnboundedSender<Command>,
+    shared: Arc<Mutex<Shared>>,
+    changed: Arc<Notify>,
+    stop: CancellationToken,
+}
+
+impl ConsoleSession {
+    /// Starts a session (inside a tokio runtime). Only an unusable URL is an error; connection failures
+    /// are entries of the session.
+    pub fn start(config: SessionConfig) -> Result<ConsoleSession> {
+        let target = crate::try_connect::parse_target(&config.target.url)?;
+        let redactor = crate::redact::Redactor::new(&config.target.secret_headers);
+        let shared = Arc::new(Mutex::new(Shared {
+            log: log::EntryLog::new(config.limits),
+            status: SessionStatus {
+                state: SessionState::Connecting,
+                url: redactor.url(target.url.as_str()),
+                protocol: None,
+                extensions: None,
+                messages_in: 0,
+                messages_out: 0,
+                bytes_in: 0,
+                bytes_out: 0,
+                last_rtt_ms: None,
+                last_seq: 0,
+                dropped: 0,
+                held: 0,
+                held_bytes: 0,
+            },
+            request_headers: Vec::new(),
+            response_status: 0,
+            response_headers: Vec::new(),
+            started_us: session::now_us(),
+        }));
+        let (commands, rx) = mpsc::unbounded_channel();
+        let changed = Arc::new(Notify::new());
+        let stop = CancellationToken::new();
+        tokio::spawn(session::run(
+            config,
+            redactor,
+            shared.clone(),
+            changed.clone(),
+            rx,
+            stop.clone(),
+        ));
+        Ok(ConsoleSession {
+            commands,
+            shared,
+            changed,
+            stop,
+        })
+    }
+
+    fn shared(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn command(&self, command: Command) -> Result<()> {
+        self.commands
+            .send(command)
+            .map_err(|_| Error::InvalidInput("the session has ended".into()))
+    }
+
+    /// Sends a message; invalid input is refused here and nothing is sent.
+    pub fn send(&self, outgoing: &Outgoing) -> Result<()> {
+        self.command(Command::Send(outgoing.to_frame()?))
+    }
+
+    pub fn send_frame(&self, frame: Frame) -> Result<()> {
+        self.command(Command::Send(frame))
+    }
+
+    pub fn ping(&self, payload: &[u8]) -> Result<()> {
+        if payload.len() > 125 {
+            return Err(Error::InvalidInput(
+                "a ping carries at most 125 bytes".into(),
+            ));
+        }
+        self.command(Command::Ping(payload.to_vec()))
+    }
+
+    /// Starts the closing handshake with `code` (1000-4999, not the reserved 1004-1006, 1015).
+    pub fn close(&self, code: u16, reason: &str) -> Result<()> {
+        let allowed = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
+        if !allowed {
+            return Err(Error::InvalidInput(format!(
+                "{code} cannot be sent in a close frame (use 1000-1003, 1007-1014 or 3000-4999)"
+            )));
+        }
+        if reason.len() > 123 {
+            return Err(Error::InvalidInput(
+                "a close reason holds at most 123 bytes".into(),
+            ));
+        }
+        self.command(Command::Close {
+            code,
+            reason: reason.to_string(),
+        })
+    }
+
+    /// Entries after `seq` (at most `max`), oldest first.
+    pub fn entries_after(&self, seq: u64, max: usize) -> Vec<Entry> {
+        self.shared().log.after(seq, max)
+    }
+
+    /// Entries before `seq` (at most `count`), oldest first: paging back through history.
+    pub fn entries_before(&self, seq: u64, count: usize) -> Vec<Entry> {
+        self.shared().log.before(seq, count)
+    }
+
+    pub fn status(&self) -> SessionStatus {
+        let shared = self.shared();
+        SessionStatus {
+            last_seq: shared.log.last_seq(),
+            dropped: shared.log.dropped,
+            held: shared.log.len() as u32,
+            held_bytes: shared.log.bytes() as u64,
+            ..shared.status.clone()
+        }
+    }
+
+    /// Resolves when something new was recorded.
+    pub async fn changed(&self) {
+        self.changed.notified().await;
+    }
+
+    /// Whether the session's task has ended (closed and not reconnecting).
+    pub fn is_finished(&self) -> bool {
+        self.commands.is_closed()
+    }
+
+    /// The session as JSON Lines: one entry per line.
+    pub fn export_jsonl(&self) -> String {
+        export::jsonl(&self.shared())
+    }
+
+    /// The session as a HAR file whose `_webSocketMessages` Chrome DevTools can import.
+    pub fn export_har(&self) -> String {
+        export::har(&self.shared())
+    }
+
+    /// Stops the session at once (no closing handshake).
+    pub fn stop(&self) {
+        self.stop.cancel();
+    }
+}
+
+impl Drop for ConsoleSession {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_input_is_refused_with_a_reason() {
+        assert!(
+            Outgoing::Hex("zz".into())
+                .to_frame()
+                .unwrap_err()
+                .to_string()
+                .contains("not valid hex")
+        );
+        assert!(
+            Outgoing::Base64("***".into())
+                .to_frame()
+                .unwrap_err()
+                .to_string()
+                .contains("not valid base64")
+        );
+        let json = Outgoing::Json {
+            text: "{\"a\": }".into(),
+            compact: true,
+        }
+        .to_frame()
+        .unwrap_err();
+        assert!(json.to_string().contains("line 1"), "{json}");
+        assert_eq!(
+            Outgoing::Hex("de ad\nBE EF".into()).to_frame().unwrap(),
+            Frame::Binary(vec![0xde, 0xad, 0xbe, 0xef])
+        );
+        assert_eq!(
+            Outgoing::Json {
+                text: "{ \"a\" : 1 }".into(),
+                compact: true
+            }
+            .to_frame()
+            .unwrap(),
+            Frame::Text("{\"a\":1}".into())
+        );
+    }
+
+    #[test]
+    fn backoff_grows_to_its_cap_with_jitter() {
+        let b = Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(1),
+            factor: 2.0,
+            max_attempts: 5,
+        };
+        assert_eq!(b.delay(1, 0.5), Duration::from_millis(100));
+        assert_eq!(b.delay(3, 0.5), Duration::from_millis(400));
+        assert_eq!(b.delay(10, 0.5), Duration::from_secs(1));
+        assert_eq!(b.delay(1, 0.0), Duration::from_millis(75));
+    }
+}

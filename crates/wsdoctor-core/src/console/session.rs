@@ -1,0 +1,348 @@
+//! The session task: connect, then one loop over user commands, incoming frames and the heartbeat; on a
+//! drop, reconnect with backoff if asked to. Every step becomes an entry of the log.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_util::sync::CancellationToken;
+
+use super::log::{Direction, Entry, EntryKind};
+use super::{Command, Frame, SessionConfig, SessionState, Shared};
+use crate::close_code;
+use crate::redact::Redactor;
+
+/// How long to wait for the server's answer to a close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
+
+pub(crate) fn now_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+fn b64(data: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+struct Recorder {
+    shared: Arc<Mutex<Shared>>,
+    changed: Arc<Notify>,
+}
+
+impl Recorder {
+    fn with<T>(&self, f: impl FnOnce(&mut Shared) -> T) -> T {
+        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut shared)
+    }
+
+    fn push(
+        &self,
+        direction: Direction,
+        kind: EntryKind,
+        size: usize,
+        text: Option<String>,
+        data: Option<String>,
+    ) {
+        self.push_entry(Entry {
+            seq: 0,
+            at_us: now_us(),
+            direction,
+            kind,
+            size: size as u32,
+            text,
+            data,
+            rtt_ms: None,
+            code: None,
+        });
+    }
+
+    fn push_entry(&self, entry: Entry) {
+        self.with(|s| {
+            match entry.direction {
+                Direction::In if matches!(entry.kind, EntryKind::Text | EntryKind::Binary) => {
+                    s.status.messages_in += 1;
+                    s.status.bytes_in += u64::from(entry.size);
+                }
+                Direction::Out if matches!(entry.kind, EntryKind::Text | EntryKind::Binary) => {
+                    s.status.messages_out += 1;
+                    s.status.bytes_out += u64::from(entry.size);
+                }
+                _ => {}
+            }
+            if let Some(rtt) = entry.rtt_ms {
+                s.status.last_rtt_ms = Some(rtt);
+            }
+            s.log.push(entry);
+        });
+        self.changed.notify_waiters();
+    }
+
+    fn local(&self, kind: EntryKind, text: String) {
+        self.push(Direction::Local, kind, 0, Some(text), None);
+    }
+
+    fn state(&self, state: SessionState) {
+        self.with(|s| s.status.state = state);
+        self.changed.notify_waiters();
+    }
+}
+
+/// How an open connection ended.
+enum End {
+    /// The user closed it (or stopped the session): no reconnect.
+    ByUser,
+    /// It dropped or the server closed it: reconnect if enabled.
+    Lost,
+}
+
+pub(crate) async fn run(
+    config: SessionConfig,
+    redactor: Redactor,
+    shared: Arc<Mutex<Shared>>,
+    changed: Arc<Notify>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    stop: CancellationToken,
+) {
+    let rec = Recorder { shared, changed };
+    let url = rec.with(|s| s.status.url.clone());
+    let mut attempt = 0u32;
+    loop {
+        rec.state(if attempt == 0 {
+            SessionState::Connecting
+        } else {
+            SessionState::Reconnecting
+        });
+        rec.local(EntryKind::Connecting, format!("connecting to {url}"));
+        let opened = tokio::select! {
+            _ = stop.cancelled() => break,
+            opened = super::connect::open(&config.target) => opened,
+        };
+        let end = match opened {
+            Ok(opened) => {
+                attempt = 0;
+                rec.with(|s| {
+                    s.status.protocol = opened.protocol.clone();
+                    s.status.extensions = opened.extensions.clone();
+                    s.request_headers = opened
+                        .request_headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), redactor.header_value(n, v)))
+                        .collect();
+                    s.response_status = opened.response_status;
+                    s.response_headers = opened
+                        .response_headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), redactor.header_value(n, v)))
+                        .collect();
+                });
+                rec.state(SessionState::Open);
+                rec.local(EntryKind::Open, opened.summary.clone());
+                converse(&rec, opened.ws, &config, &mut commands, &stop).await
+            }
+            Err(error) => {
+                rec.local(
+                    EntryKind::Error,
+                    redactor.text(&format!("connection failed: {error}")),
+                );
+                End::Lost
+            }
+        };
+        if matches!(end, End::ByUser) || stop.is_cancelled() {
+            break;
+        }
+        let Some(backoff) = config.reconnect.filter(|b| attempt < b.max_attempts) else {
+            break;
+        };
+        attempt += 1;
+        let jitter = f64::from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
+                % 1000,
+        ) / 1000.0;
+        let delay = backoff.delay(attempt, jitter);
+        rec.state(SessionState::Reconnecting);
+        rec.local(
+            EntryKind::Reconnect,
+            format!(
+                "reconnect attempt {attempt} of {} in {} ms",
+                backoff.max_attempts,
+                delay.as_millis()
+            ),
+        );
+        // Wait out the delay; a close from the user during it ends the session.
+        let deadline = tokio::time::sleep(delay);
+        tokio::pin!(deadline);
+        let mut give_up = false;
+        loop {
+            tokio::select! {
+                _ = &mut deadline => break,
+                _ = stop.cancelled() => { give_up = true; break; }
+                command = commands.recv() => match command {
+                    None | Some(Command::Close { .. }) => { give_up = true; break; }
+                    Some(_) => rec.local(EntryKind::Info, "not sent: the connection is down (reconnecting)".into()),
+                },
+            }
+        }
+        if give_up {
+            break;
+        }
+    }
+    rec.state(SessionState::Closed);
+    rec.local(EntryKind::Info, "session ended".into());
+    commands.close();
+}
+
+async fn converse(
+    rec: &Recorder,
+    ws: tokio_tungstenite::WebSocketStream<crate::check::net::Stream>,
+    config: &SessionConfig,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    stop: &CancellationToken,
+) -> End {
+    let (mut sink, mut stream) = ws.split();
+    let mut pings: VecDeque<(Vec<u8>, Instant)> = VecDeque::new();
+    let mut heartbeat = config
+        .heartbeat
+        .map(|h| tokio::time::interval_at(tokio::time::Instant::now() + h.interval, h.interval));
+    let mut heartbeat_seq = 0u64;
+    let mut closing_since: Option<Instant> = None;
+    loop {
+        let close_deadline =
+            closing_since.map(|since| tokio::time::Instant::from_std(since + CLOSE_WAIT));
+        tokio::select! {
+            _ = stop.cancelled() => return End::ByUser,
+            _ = async { match close_deadline { Some(at) => tokio::time::sleep_until(at).await, None => std::future::pending().await } } => {
+                rec.local(EntryKind::Info, format!("the server did not answer the close frame within {} s", CLOSE_WAIT.as_secs()));
+                return End::ByUser;
+            }
+            _ = async { match heartbeat.as_mut() { Some(timer) => { timer.tick().await; } None => std::future::pending().await } } => {
+                let deadline = config.heartbeat.map(|h| h.deadline).unwrap_or_default();
+                if let Some((_, sent)) = pings.front()
+                    && sent.elapsed() > deadline
+                {
+                    rec.local(EntryKind::Error, format!("missed pong: no answer to a heartbeat ping within {} ms", deadline.as_millis()));
+                    pings.pop_front();
+                }
+                heartbeat_seq += 1;
+                let payload = format!("hb-{heartbeat_seq}").into_bytes();
+                if sink.send(Message::Ping(payload.clone().into())).await.is_err() {
+                    continue;
+                }
+                rec.push(Direction::Out, EntryKind::Ping, payload.len(), Some("heartbeat".into()), Some(b64(&payload)));
+                pings.push_back((payload, Instant::now()));
+            }
+            command = commands.recv() => match command {
+                None => return End::ByUser,
+                Some(Command::Send(frame)) => {
+                    let (message, kind, size, text, data) = match frame {
+                        Frame::Text(text) => (Message::text(text.clone()), EntryKind::Text, text.len(), Some(text), None),
+                        Frame::Binary(bytes) => (Message::binary(bytes.clone()), EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))),
+                    };
+                    match sink.send(message).await {
+                        Ok(()) => rec.push(Direction::Out, kind, size, text, data),
+                        Err(error) => rec.local(EntryKind::Error, format!("not sent: {error}")),
+                    }
+                }
+                Some(Command::Ping(payload)) => {
+                    match sink.send(Message::Ping(payload.clone().into())).await {
+                        Ok(()) => {
+                            rec.push(Direction::Out, EntryKind::Ping, payload.len(), None, Some(b64(&payload)));
+                            pings.push_back((payload, Instant::now()));
+                        }
+                        Err(error) => rec.local(EntryKind::Error, format!("ping not sent: {error}")),
+                    }
+                }
+                Some(Command::Close { code, reason }) => {
+                    let frame = CloseFrame { code: CloseCode::from(code), reason: reason.clone().into() };
+                    if sink.send(Message::Close(Some(frame))).await.is_ok() {
+                        rec.push_entry(Entry {
+                            seq: 0,
+                            at_us: now_us(),
+                            direction: Direction::Out,
+                            kind: EntryKind::Close,
+                            size: reason.len() as u32 + 2,
+                            text: Some(format!("{}{}", close_code::meaning(code), if reason.is_empty() { String::new() } else { format!(" — \"{reason}\"") })),
+                            data: None,
+                            rtt_ms: None,
+                            code: Some(code),
+                        });
+                        closing_since = Some(Instant::now());
+                    } else {
+                        return End::ByUser;
+                    }
+                }
+            },
+            message = stream.next() => match message {
+                None => {
+                    rec.local(EntryKind::Error, "the connection ended without a close frame (1006)".into());
+                    return if closing_since.is_some() { End::ByUser } else { End::Lost };
+                }
+                Some(Err(error)) => {
+                    let text = match &error {
+                        tungstenite::Error::Utf8(detail) => format!("the server sent a text frame that is not valid UTF-8 ({detail}); the connection closes with 1007"),
+                        tungstenite::Error::Capacity(detail) => format!("the server sent an oversize message ({detail}); the connection closes with 1009"),
+                        tungstenite::Error::Protocol(detail) => format!("protocol error: {detail} (close 1002)"),
+                        other => format!("the connection failed: {other} (1006)"),
+                    };
+                    rec.local(EntryKind::Error, text);
+                    return if closing_since.is_some() { End::ByUser } else { End::Lost };
+                }
+                Some(Ok(Message::Text(text))) => {
+                    rec.push(Direction::In, EntryKind::Text, text.len(), Some(text.to_string()), None);
+                }
+                Some(Ok(Message::Binary(bytes))) => {
+                    rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes)));
+                }
+                Some(Ok(Message::Ping(payload))) => {
+                    rec.push(Direction::In, EntryKind::Ping, payload.len(), Some("answered automatically".into()), Some(b64(&payload)));
+                }
+                Some(Ok(Message::Pong(payload))) => {
+                    let rtt = pings
+                        .iter()
+                        .position(|(p, _)| p.as_slice() == payload.as_ref())
+                        .and_then(|i| pings.remove(i))
+                        .map(|(_, sent)| sent.elapsed().as_secs_f64() * 1000.0);
+                    rec.push_entry(Entry {
+                        seq: 0,
+                        at_us: now_us(),
+                        direction: Direction::In,
+                        kind: EntryKind::Pong,
+                        size: payload.len() as u32,
+                        text: None,
+                        data: Some(b64(&payload)),
+                        rtt_ms: rtt,
+                        code: None,
+                    });
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    let (code, reason) = frame.map(|f| (u16::from(f.code), f.reason.to_string())).unwrap_or((1005, String::new()));
+                    rec.push_entry(Entry {
+                        seq: 0,
+                        at_us: now_us(),
+                        direction: Direction::In,
+                        kind: EntryKind::Close,
+                        size: reason.len() as u32 + 2,
+                        text: Some(format!("{}{}", close_code::meaning(code), if reason.is_empty() { String::new() } else { format!(" — \"{reason}\"") })),
+                        data: None,
+                        rtt_ms: None,
+                        code: Some(code),
+                    });
+                    // Let tungstenite send its answer to the close frame.
+                    let _ = tokio::time::timeout(Duration::from_millis(500), sink.flush()).await;
+                    return if closing_since.is_some() { End::ByUser } else { End::Lost };
+                }
+                Some(Ok(Message::Frame(_))) => {}
+            },
+        }
+    }
+}
