@@ -113,7 +113,7 @@ fn seconds(value: f64, flag: &str) -> Result<Duration> {
     }
 }
 
-fn parse_header(line: &str) -> Result<(String, String)> {
+pub(crate) fn parse_header(line: &str) -> Result<(String, String)> {
     let (name, value) = line.split_once(':').ok_or_else(|| {
         Error::InvalidInput(format!("header `{line}` must look like `Name: value`"))
     })?;

@@ -4,6 +4,7 @@
 //! CLI and the desktop app always agree.
 
 mod check_command;
+mod connect_command;
 mod lab_command;
 mod logging;
 mod output;
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Check a WebSocket URL layer by layer (DNS, TCP, TLS, upgrade, messages) and name what is wrong.
     Check(Box<check_command::CheckArgs>),
+    /// Talk to a WebSocket by hand (a REPL on a terminal; a script with stdin from a pipe).
+    Connect(Box<connect_command::ConnectArgs>),
     /// Run the built-in lab: a local server with one healthy and many broken WebSocket endpoints.
     Lab(lab_command::LabArgs),
 }
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Check(args) => check_command::run(*args).await,
+            Command::Connect(args) => connect_command::run(*args).await,
             Command::Lab(args) => lab_command::run(args).await,
         }
     });

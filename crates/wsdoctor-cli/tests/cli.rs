@@ -285,3 +285,72 @@ async fn server_side_checks_work_without_a_url() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("nothing to check"), "{}", run.stderr);
 }
+
+async fn connect_script(args: &[&str], input: &str) -> Run {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(BIN)
+        .arg("connect")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).await.unwrap();
+    drop(stdin);
+    let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("ends")
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn connect_as_a_script_sends_each_line_and_exits_with_what_happened() {
+    let lab = lab().await;
+    let run = connect_script(
+        &[&lab.url("/echo"), "--wait", "0.5"],
+        "hello\n/hex 00ff\n/ping abc\n/json {\"a\": 1}\n",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    for expected in [
+        "← text 5 B  hello",
+        "← binary 2 B  00ff",
+        "← pong 3 B rtt",
+        "← text 7 B  {\"a\":1}",
+        "← close 2 B  1000",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "{expected} in {}",
+            run.stdout
+        );
+    }
+
+    let run = connect_script(&[&lab.url("/close-1011"), "--wait", "0.5"], "hi\n").await;
+    assert_eq!(run.code, 1, "a server error close is not success");
+    assert!(run.stdout.contains("1011: Internal error"));
+
+    let run = connect_script(&["ws://127.0.0.1:9/"], "hi\n").await;
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("connection failed"));
+
+    let run = connect_script(&[&lab.url("/echo"), "--wait", "0.2"], "/hex zz\n").await;
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not sent: not valid hex"),
+        "{}",
+        run.stderr
+    );
+
+    let run = connect_script(&[&lab.url("/echo"), "--wait", "0.2", "--json"], "x\n").await;
+    let first: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["kind"], "connecting");
+}
