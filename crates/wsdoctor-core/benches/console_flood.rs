@@ -1,0 +1,114 @@
+//! `cargo bench -p wsdoctor-core --bench console_flood`: how fast a console session ingests a flood.
+//!
+//! A local server sends 1,000,000 text frames of 100 bytes as fast as it can; the session (on a
+//! single-threaded runtime: one core) receives, records and makes them available in batches. Prints
+//! messages per second and the memory the log holds. If `websocat` is on the PATH (`make bench` installs
+//! it), the same flood is received by websocat in the same run for comparison (target: ours >= websocat's).
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::SinkExt;
+use tokio_tungstenite::tungstenite::Message;
+use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig};
+
+const MESSAGES: usize = 1_000_000;
+
+/// A server that floods each connection with `MESSAGES` frames of 100 bytes, then closes.
+fn flood_server() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            while let Ok((tcp, _)) = listener.accept().await {
+                let _ = tcp.set_nodelay(true);
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { continue };
+                let payload = Message::text("x".repeat(100));
+                for i in 0..MESSAGES {
+                    if ws.feed(payload.clone()).await.is_err() {
+                        break;
+                    }
+                    if i % 256 == 255 && ws.flush().await.is_err() {
+                        break;
+                    }
+                }
+                let _ = ws.close(None).await;
+            }
+        });
+    });
+    addr
+}
+
+fn vm_hwm_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let addr = flood_server();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (rate, held_mb) = runtime.block_on(async {
+        let started = Instant::now();
+        let session = ConsoleSession::start(SessionConfig {
+            target: CheckOptions { url: format!("ws://{addr}/"), use_env_proxy: false, ..CheckOptions::default() },
+            heartbeat: None,
+            reconnect: None,
+            limits: Limits::default(),
+        })
+        .unwrap();
+        // Read batches the way the app does (every ~33 ms), so batching is part of the figure.
+        let mut last = 0u64;
+        let mut batches = 0usize;
+        while session.status().messages_in < MESSAGES as u64 {
+            tokio::time::sleep(Duration::from_millis(33)).await;
+            let batch = session.entries_after(last, 200_000);
+            if let Some(entry) = batch.last() {
+                last = entry.seq;
+                batches += 1;
+            }
+            assert!(started.elapsed() < Duration::from_secs(120), "the flood did not arrive");
+        }
+        let took = started.elapsed();
+        let status = session.status();
+        println!(
+            "console: {MESSAGES} messages of 100 B in {:.2} s = {:.0} msg/s on one core; {batches} batches read; \
+             log holds {} entries in {:.0} MB (peak RSS of the bench {:.0} MB)",
+            took.as_secs_f64(),
+            MESSAGES as f64 / took.as_secs_f64(),
+            status.held,
+            status.held_bytes as f64 / 1_048_576.0,
+            vm_hwm_mb()
+        );
+        (MESSAGES as f64 / took.as_secs_f64(), status.held_bytes)
+    });
+    let _ = held_mb;
+
+    match std::process::Command::new("websocat").arg("--version").output() {
+        Ok(version) if version.status.success() => {
+            let started = Instant::now();
+            let output = std::process::Command::new("websocat")
+                .args(["-u", "--text", &format!("ws://{addr}/")])
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("websocat runs");
+            let took = started.elapsed();
+            let lines = output.stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count();
+            let theirs = lines as f64 / took.as_secs_f64();
+            println!(
+                "websocat {}: {lines} messages in {:.2} s = {theirs:.0} msg/s; console / websocat = {:.2}",
+                String::from_utf8_lossy(&version.stdout).trim(),
+                took.as_secs_f64(),
+                rate / theirs
+            );
+        }
+        _ => println!("websocat is not installed (cargo install websocat --locked): no comparison this run"),
+    }
+}
