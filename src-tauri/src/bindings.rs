@@ -20,6 +20,9 @@ pub fn typescript() -> String {
     use wsdoctor_core::check::{
         CheckEvent, CheckRequest, HeaderInput, PlannedCheck, ServerRequest,
     };
+    use wsdoctor_core::console::{
+        ConsoleRequest, Direction, Entry, EntryKind, Outgoing, SessionState, SessionStatus,
+    };
     use wsdoctor_core::history::HistoryEntry;
     use wsdoctor_core::lab::{LabEndpoint, Outcome};
     use wsdoctor_core::manual::{ConsoleError, ManualItem};
@@ -62,6 +65,15 @@ pub fn typescript() -> String {
         ManualCheck,
         ManualStatus,
         Ticket,
+        ConsoleRequest,
+        Outgoing,
+        crate::commands::console::ConsoleBatch,
+        crate::commands::console::SessionExport,
+        Entry,
+        Direction,
+        EntryKind,
+        SessionStatus,
+        SessionState,
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.\n\n",

@@ -17,7 +17,15 @@ macro_rules! app_commands {
             report::report_render,
             report::report_export,
             report::clipboard_write,
-            files::pick_path
+            files::pick_path,
+            console::console_open,
+            console::console_send,
+            console::console_ping,
+            console::console_close,
+            console::console_forget,
+            console::console_page,
+            console::console_send_file,
+            console::console_export
         )
     };
 }

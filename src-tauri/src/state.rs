@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use tokio::task::AbortHandle;
 use tracing_appender::non_blocking::WorkerGuard;
+use wsdoctor_core::console::ConsoleSession;
 use wsdoctor_core::history::HistoryStore;
 use wsdoctor_core::lab::Lab;
 
@@ -21,6 +23,9 @@ pub struct AppState {
     pub history: HistoryStore,
     /// Checks under way, by the run id the UI chose, so they can be cancelled.
     pub runs: Mutex<HashMap<String, AbortHandle>>,
+    /// Open console sessions, by id.
+    pub consoles: Mutex<HashMap<String, Arc<ConsoleSession>>>,
+    console_ids: AtomicU64,
     pub dialogs: Dialogs,
     /// When the process started, for the launch-to-first-paint figure.
     pub launched_at: SystemTime,
@@ -44,11 +49,23 @@ impl AppState {
             history: HistoryStore::new(data_dir.join("history")),
             data_dir,
             runs: Mutex::new(HashMap::new()),
+            consoles: Mutex::new(HashMap::new()),
+            console_ids: AtomicU64::new(1),
             dialogs: Dialogs::from_env(),
             launched_at,
             ui_ready: AtomicBool::new(false),
             _log_guard: log_guard,
         }
+    }
+
+    pub fn consoles(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<ConsoleSession>>> {
+        self.consoles
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn next_console_id(&self) -> u64 {
+        self.console_ids.fetch_add(1, Ordering::Relaxed)
     }
 
     pub fn runs(&self) -> std::sync::MutexGuard<'_, HashMap<String, AbortHandle>> {

@@ -165,7 +165,54 @@ describe("WS Doctor app", () => {
     assert.equal((await driver.findElements(By.css(".checklist-section header button"))).length, 0, "no re-run on a past run");
   });
 
+  it("talks to the lab's echo in the Console: text and hex, filters, and a close with a code", async () => {
+    await showSection("checklist");
+    const echo = await labUrl("echo");
+    await showSection("console");
+    const url = await find("#console-url");
+    await url.clear();
+    await url.sendKeys(echo);
+    await (await find("#console-connect")).click();
+    const state = await find(".console-session:not([hidden]) .state");
+    await driver.wait(async () => (await state.getText()).toLowerCase() === "open", WAIT_MS, "the session opens");
+    const id = await (await find(".console-session:not([hidden])")).getAttribute("data-console");
+
+    const draft = await find(`#draft-${id}`);
+    await draft.sendKeys("hello console");
+    await (await find(`#send-${id}`)).click();
+    await driver.wait(until.elementLocated(By.xpath(`//div[@data-direction="in" and @data-kind="text"]//span[contains(., "hello console")]`)), WAIT_MS);
+
+    await (await find(`#mode-${id} option[value="hex"]`)).click();
+    await draft.sendKeys("de ad be ef");
+    await (await find(`#send-${id}`)).click();
+    await driver.wait(until.elementLocated(By.xpath(`//div[@data-direction="in" and @data-kind="binary"]//span[contains(., "de ad be ef")]`)), WAIT_MS);
+
+    await draft.sendKeys("zz");
+    await (await find(`#send-${id}`)).click();
+    const sendError = await find(`#send-error-${id}`);
+    assert.match(await sendError.getText(), /not valid hex/);
+    await draft.clear();
+
+    await (await find('.console-session:not([hidden]) .filters select option[value="in"]')).click();
+    const shownDirections = await Promise.all(
+      (await driver.findElements(By.css(".console-session:not([hidden]) .entry"))).map((e) => e.getAttribute("data-direction")),
+    );
+    assert.ok(shownDirections.length >= 2 && shownDirections.every((d) => d === "in"), shownDirections.join(","));
+    await (await find('.console-session:not([hidden]) .filters select option[value="all"]')).click();
+
+    const code = await find(`#close-code-${id}`);
+    await code.clear();
+    await code.sendKeys("4001");
+    await (await find(`#close-${id}`)).click();
+    await driver.wait(async () => (await state.getText()).toLowerCase() === "closed", WAIT_MS, "the session closes");
+    const closes = await driver.findElements(By.css('.console-session:not([hidden]) .entry[data-kind="close"]'));
+    const texts = await Promise.all(closes.map((c) => c.getAttribute("textContent")));
+    assert.ok(texts.some((t) => /4001: Application-defined/.test(t)), texts.join("\n"));
+    await screenshot("console");
+  });
+
   it("shows a bad URL next to the field", async () => {
+    await showSection("checklist");
     await setUrl("ftp://example.test/socket");
     await (await find("#run")).click();
     const error = await find("#target-url-error");
@@ -173,8 +220,8 @@ describe("WS Doctor app", () => {
     assert.equal(await (await find("#target-url")).getAttribute("aria-invalid"), "true");
   });
 
-  it("says what the Console and Profiles will hold, and shows no invented data", async () => {
-    for (const [id, heading] of [["console", "Console"], ["profiles", "Profiles"]]) {
+  it("says what Profiles will hold, and shows no invented data", async () => {
+    for (const [id, heading] of [["profiles", "Profiles"]]) {
       await showSection(id);
       assert.equal(await (await find(`#${id}-heading`)).getText(), heading);
       assert.match(await (await find(".planned")).getText(), /What this section will hold/);

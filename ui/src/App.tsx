@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { ipc } from "./ipc";
 import { AboutView } from "./views/AboutView";
 import { ChecklistView } from "./views/ChecklistView";
+import { ConsoleView } from "./views/ConsoleView";
 import { PlannedSection } from "./views/PlannedSection";
 import { ReportsView } from "./views/ReportsView";
 import { WorkspaceProvider } from "./workspace";
@@ -20,18 +21,7 @@ function View({ id }: { id: ViewId }) {
     case "checklist":
       return <ChecklistView />;
     case "console":
-      return (
-        <PlannedSection
-          title="Console"
-          purpose="Talk to a server by hand, like wscat or Postman, with every frame timed and kept."
-          arrives={[
-            "Send text, JSON, binary as hex or base64, pings, and a close with any code",
-            "A virtualised message list that stays fast under floods, with search and filters",
-            "Auto-reconnect with backoff, heartbeats, and export as JSON Lines or HAR",
-          ]}
-          meanwhile="Until then, the Checklist's test message shows what the server answers, and Reproduce gives a wscat or websocat command."
-        />
-      );
+      return <ConsoleView />;
     case "profiles":
       return (
         <PlannedSection

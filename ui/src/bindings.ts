@@ -161,3 +161,65 @@ export type ManualCheck = { id: string, section: Section, title: string, status:
 export type ManualStatus = "unchecked" | "pass" | "fail" | "notApplicable";
 
 export type Ticket = { id: string, reporter: string, notes: string, };
+
+export type ConsoleRequest = { target: CheckRequest, 
+/**
+ * Ping every N seconds and report a missed pong (off when absent).
+ */
+heartbeatSecs: number | null, 
+/**
+ * Reconnect with exponential backoff when the connection drops.
+ */
+reconnect: boolean, maxEntries: number | null, maxMegabytes: number | null, };
+
+export type Outgoing = { "mode": "text", "payload": string } | { "mode": "json", "payload": { text: string, compact: boolean, } } | { "mode": "hex", "payload": string } | { "mode": "base64", "payload": string };
+
+export type ConsoleBatch = { entries: Array<Entry>, status: SessionStatus, 
+/**
+ * Entries between the previous batch and this one that were skipped to keep up (page back for them).
+ */
+skipped: number, };
+
+export type SessionExport = "jsonLines" | "har";
+
+export type Entry = { seq: number, 
+/**
+ * Microseconds since the Unix epoch.
+ */
+atUs: number, direction: Direction, kind: EntryKind, 
+/**
+ * Payload size in bytes (0 for local events).
+ */
+size: number, 
+/**
+ * A text payload, or the explanation of a local event or a close.
+ */
+text: string | null, 
+/**
+ * A binary (or ping/pong) payload, base64.
+ */
+data: string | null, 
+/**
+ * For a pong: the round trip of the ping it answers.
+ */
+rttMs: number | null, 
+/**
+ * For a close: its code.
+ */
+code: number | null, };
+
+export type Direction = "in" | "out" | "local";
+
+export type EntryKind = "text" | "binary" | "ping" | "pong" | "close" | "open" | "connecting" | "error" | "reconnect" | "info";
+
+export type SessionStatus = { state: SessionState, url: string, protocol: string | null, extensions: string | null, messagesIn: number, messagesOut: number, bytesIn: number, bytesOut: number, lastRttMs: number | null, lastSeq: number, 
+/**
+ * Entries the ring buffer let go of.
+ */
+dropped: number, 
+/**
+ * Entries held now, and the memory they take.
+ */
+held: number, heldBytes: number, };
+
+export type SessionState = "connecting" | "open" | "reconnecting" | "closed";

@@ -3,6 +3,11 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppInfo,
+  ConsoleBatch,
+  ConsoleRequest,
+  Entry,
+  Outgoing,
+  SessionExport,
   CheckEvent,
   CheckRequest,
   HistoryEntry,
@@ -64,6 +69,19 @@ export const ipc = {
   reportExport: (report: Report, format: ReportFormat) => call<string | null>("report_export", { report, format }),
   clipboardWrite: (text: string) => call<null>("clipboard_write", { text }),
   pickPath: (kind: PickKind, title: string) => call<string | null>("pick_path", { kind, title }),
+  /** Opens a console session; `onBatch` receives its new entries and status at most every ~33 ms. */
+  consoleOpen: (request: ConsoleRequest, onBatch: (batch: ConsoleBatch) => void) => {
+    const channel = new Channel<ConsoleBatch>();
+    channel.onmessage = onBatch;
+    return call<string>("console_open", { request, onBatch: channel });
+  },
+  consoleSend: (id: string, message: Outgoing) => call<null>("console_send", { id, message }),
+  consolePing: (id: string, payload: string) => call<null>("console_ping", { id, payload }),
+  consoleClose: (id: string, code: number, reason: string) => call<null>("console_close", { id, code, reason }),
+  consoleForget: (id: string) => call<null>("console_forget", { id }),
+  consolePage: (id: string, beforeSeq: number, count: number) => call<Entry[]>("console_page", { id, beforeSeq, count }),
+  consoleSendFile: (id: string) => call<string | null>("console_send_file", { id }),
+  consoleExport: (id: string, format: SessionExport) => call<string | null>("console_export", { id, format }),
 };
 
 export type Ipc = typeof ipc;

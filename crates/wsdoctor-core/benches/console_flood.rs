@@ -20,13 +20,18 @@ fn flood_server() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async move {
             listener.set_nonblocking(true).unwrap();
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             while let Ok((tcp, _)) = listener.accept().await {
                 let _ = tcp.set_nodelay(true);
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { continue };
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
+                    continue;
+                };
                 let payload = Message::text("x".repeat(100));
                 for i in 0..MESSAGES {
                     if ws.feed(payload.clone()).await.is_err() {
@@ -54,7 +59,10 @@ fn vm_hwm_mb() -> f64 {
 
 fn main() {
     let addr = flood_server();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let (rate, held_mb) = runtime.block_on(async {
         let started = Instant::now();
         let session = ConsoleSession::start(SessionConfig {
@@ -91,7 +99,10 @@ fn main() {
     });
     let _ = held_mb;
 
-    match std::process::Command::new("websocat").arg("--version").output() {
+    match std::process::Command::new("websocat")
+        .arg("--version")
+        .output()
+    {
         Ok(version) if version.status.success() => {
             let started = Instant::now();
             let output = std::process::Command::new("websocat")
@@ -100,7 +111,11 @@ fn main() {
                 .output()
                 .expect("websocat runs");
             let took = started.elapsed();
-            let lines = output.stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count();
+            let lines = output
+                .stdout
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .count();
             let theirs = lines as f64 / took.as_secs_f64();
             println!(
                 "websocat {}: {lines} messages in {:.2} s = {theirs:.0} msg/s; console / websocat = {:.2}",
@@ -109,6 +124,8 @@ fn main() {
                 rate / theirs
             );
         }
-        _ => println!("websocat is not installed (cargo install websocat --locked): no comparison this run"),
+        _ => println!(
+            "websocat is not installed (cargo install websocat --locked): no comparison this run"
+        ),
     }
 }

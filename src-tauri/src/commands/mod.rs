@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod checklist;
+pub mod console;
 pub mod files;
 pub mod history;
 pub mod lab;

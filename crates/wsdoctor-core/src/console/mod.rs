@@ -7,6 +7,7 @@
 mod connect;
 mod export;
 mod log;
+mod request;
 mod session;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -19,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 pub use log::{Direction, Entry, EntryKind, Limits};
+pub use request::ConsoleRequest;
 
 use crate::check::CheckOptions;
 use crate::{Error, Result};

@@ -1,0 +1,72 @@
+//! A console session as a front end asks for it: the checklist's target options plus heartbeat,
+//! reconnect and buffer settings.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use ts_rs::TS;
+
+use super::{Backoff, Heartbeat, Limits, SessionConfig};
+use crate::check::CheckRequest;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleRequest {
+    pub target: CheckRequest,
+    /// Ping every N seconds and report a missed pong (off when absent).
+    #[serde(default)]
+    pub heartbeat_secs: Option<f64>,
+    /// Reconnect with exponential backoff when the connection drops.
+    #[serde(default)]
+    pub reconnect: bool,
+    #[serde(default)]
+    pub max_entries: Option<u32>,
+    #[serde(default)]
+    pub max_megabytes: Option<u32>,
+}
+
+impl ConsoleRequest {
+    pub fn into_config(self) -> Result<SessionConfig> {
+        if self.target.url.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "give the WebSocket URL to connect to".into(),
+            ));
+        }
+        let heartbeat = match self.heartbeat_secs {
+            None => None,
+            Some(s) if s.is_finite() && s >= 0.1 && s <= 3600.0 => {
+                let interval = Duration::from_secs_f64(s);
+                Some(Heartbeat {
+                    interval,
+                    deadline: interval.min(Duration::from_secs(10)),
+                })
+            }
+            Some(s) => {
+                return Err(Error::InvalidInput(format!(
+                    "the heartbeat must be between 0.1 and 3600 seconds, not {s}"
+                )));
+            }
+        };
+        let defaults = Limits::default();
+        let limits = Limits {
+            max_entries: self
+                .max_entries
+                .map_or(defaults.max_entries, |n| (n as usize).max(100)),
+            max_bytes: self
+                .max_megabytes
+                .map_or(defaults.max_bytes, |mb| (mb as usize).max(1) << 20),
+        };
+        Ok(SessionConfig {
+            target: self.target.into_options()?,
+            heartbeat,
+            reconnect: self.reconnect.then_some(Backoff {
+                initial: Duration::from_millis(500),
+                max: Duration::from_secs(30),
+                factor: 2.0,
+                max_attempts: 10,
+            }),
+            limits,
+        })
+    }
+}

@@ -1,0 +1,207 @@
+//! Console sessions: opened, fed and closed by the UI, their entries streamed in batches at most every
+//! ~33 ms. The webview holds a window of recent entries and pages older ones by sequence number.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{State, Window};
+use ts_rs::TS;
+use wsdoctor_core::console::{
+    ConsoleRequest, ConsoleSession, Entry, Frame, MAX_SEND_BYTES, Outgoing, SessionStatus,
+};
+
+use crate::dialogs::PickKind;
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// The most entries one batch carries; beyond that the UI pages back for the rest.
+const BATCH_ENTRIES: usize = 2_000;
+/// The shortest gap between two batches.
+const BATCH_INTERVAL: Duration = Duration::from_millis(33);
+
+/// New entries and the current status, as one IPC message.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleBatch {
+    pub entries: Vec<Entry>,
+    pub status: SessionStatus,
+    /// Entries between the previous batch and this one that were skipped to keep up (page back for them).
+    #[ts(type = "number")]
+    pub skipped: u64,
+}
+
+fn session(state: &AppState, id: &str) -> Result<Arc<ConsoleSession>, IpcError> {
+    state.consoles().get(id).cloned().ok_or_else(|| IpcError {
+        kind: "not_found".into(),
+        message: "this console session has ended".into(),
+    })
+}
+
+#[tauri::command]
+pub async fn console_open(
+    state: State<'_, AppState>,
+    request: ConsoleRequest,
+    on_batch: Channel<ConsoleBatch>,
+) -> Result<String, IpcError> {
+    let config = request.into_config()?;
+    let session = Arc::new(ConsoleSession::start(config)?);
+    let id = format!("c{}", state.next_console_id());
+    state.consoles().insert(id.clone(), session.clone());
+    tracing::info!(console = %id, "console session opened");
+    tokio::spawn(async move {
+        let mut last = 0u64;
+        loop {
+            let finished = session.is_finished();
+            let status = session.status();
+            let mut skipped = 0;
+            if status.last_seq.saturating_sub(last) > BATCH_ENTRIES as u64 {
+                skipped = status.last_seq - BATCH_ENTRIES as u64 - last;
+                last = status.last_seq - BATCH_ENTRIES as u64;
+            }
+            let entries = session.entries_after(last, BATCH_ENTRIES);
+            if let Some(entry) = entries.last() {
+                last = entry.seq;
+            }
+            if on_batch
+                .send(ConsoleBatch {
+                    entries,
+                    status,
+                    skipped,
+                })
+                .is_err()
+                || (finished && session.status().last_seq == last)
+            {
+                break;
+            }
+            tokio::time::sleep(BATCH_INTERVAL).await;
+            let _ = tokio::time::timeout(Duration::from_millis(500), session.changed()).await;
+        }
+    });
+    Ok(id)
+}
+
+#[tauri::command]
+pub fn console_send(
+    state: State<'_, AppState>,
+    id: String,
+    message: Outgoing,
+) -> Result<(), IpcError> {
+    Ok(session(&state, &id)?.send(&message)?)
+}
+
+#[tauri::command]
+pub fn console_ping(
+    state: State<'_, AppState>,
+    id: String,
+    payload: String,
+) -> Result<(), IpcError> {
+    Ok(session(&state, &id)?.ping(payload.as_bytes())?)
+}
+
+#[tauri::command]
+pub fn console_close(
+    state: State<'_, AppState>,
+    id: String,
+    code: u16,
+    reason: String,
+) -> Result<(), IpcError> {
+    Ok(session(&state, &id)?.close(code, &reason)?)
+}
+
+/// Ends a session at once and forgets it.
+#[tauri::command]
+pub fn console_forget(state: State<'_, AppState>, id: String) {
+    if let Some(session) = state.consoles().remove(&id) {
+        session.stop();
+    }
+}
+
+/// Older entries: up to `count` before `before_seq`.
+#[tauri::command]
+pub fn console_page(
+    state: State<'_, AppState>,
+    id: String,
+    before_seq: f64,
+    count: u32,
+) -> Result<Vec<Entry>, IpcError> {
+    Ok(session(&state, &id)?.entries_before(before_seq as u64, count.min(5_000) as usize))
+}
+
+/// Sends a file's bytes as one binary message (chosen with a native dialog; at most 16 MB).
+#[tauri::command]
+pub async fn console_send_file(
+    window: Window,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Option<String>, IpcError> {
+    let session = session(&state, &id)?;
+    let Some(path) = state
+        .dialogs
+        .pick(&window, "Send a file as one binary message", PickKind::File)
+        .await
+    else {
+        return Ok(None);
+    };
+    let size = std::fs::metadata(&path)
+        .map_err(|e| IpcError {
+            kind: "io".into(),
+            message: format!("cannot read {}: {e}", path.display()),
+        })?
+        .len();
+    if size > MAX_SEND_BYTES as u64 {
+        return Err(IpcError {
+            kind: "invalid_input".into(),
+            message: format!(
+                "{} is {size} bytes; the console sends at most {MAX_SEND_BYTES}",
+                path.display()
+            ),
+        });
+    }
+    let bytes = std::fs::read(&path).map_err(|e| IpcError {
+        kind: "io".into(),
+        message: format!("cannot read {}: {e}", path.display()),
+    })?;
+    session.send_frame(Frame::Binary(bytes))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The two export formats of a session.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionExport {
+    JsonLines,
+    Har,
+}
+
+#[tauri::command]
+pub async fn console_export(
+    window: Window,
+    state: State<'_, AppState>,
+    id: String,
+    format: SessionExport,
+) -> Result<Option<String>, IpcError> {
+    let session = session(&state, &id)?;
+    let (text, name, filter) = match format {
+        SessionExport::JsonLines => (
+            session.export_jsonl(),
+            format!("wsdoctor-session-{id}.jsonl"),
+            ("JSON Lines", "jsonl"),
+        ),
+        SessionExport::Har => (
+            session.export_har(),
+            format!("wsdoctor-session-{id}.har"),
+            ("HAR", "har"),
+        ),
+    };
+    let Some(path) = state
+        .dialogs
+        .save(&window, "Export the console session", &name, filter)
+        .await
+    else {
+        return Ok(None);
+    };
+    wsdoctor_core::atomic_file::write_atomically(&path, text.as_bytes())?;
+    Ok(Some(path.display().to_string()))
+}

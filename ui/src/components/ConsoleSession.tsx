@@ -1,0 +1,383 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { ConsoleBatch, Entry, Outgoing, SessionStatus } from "../bindings";
+import { type EntryFilter, NO_FILTER, clock, detail, formatBytes, matcher, preview } from "../console";
+import { errorText, ipc } from "../ipc";
+import { CopyButton } from "./CopyButton";
+
+/** Entries kept in the webview while following the newest; older ones are paged in on demand. */
+const WINDOW = 10_000;
+const ARROW = { in: "←", out: "→", local: "·" } as const;
+const SNIPPETS_KEY = "wsdoctor.console.snippets";
+
+type Mode = "text" | "json" | "hex" | "base64";
+
+function outgoing(mode: Mode, text: string): Outgoing {
+  switch (mode) {
+    case "text":
+      return { mode: "text", payload: text };
+    case "json":
+      return { mode: "json", payload: { text, compact: true } };
+    case "hex":
+      return { mode: "hex", payload: text };
+    case "base64":
+      return { mode: "base64", payload: text };
+  }
+}
+
+function loadSnippets(): string[] {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(SNIPPETS_KEY) ?? "[]");
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+interface Props {
+  id: string;
+  subscribe: (listener: (batch: ConsoleBatch) => void) => () => void;
+  visible: boolean;
+}
+
+/** One console session: status line, filters, the message list (virtualised) and the composer. */
+export function ConsoleSession({ id, subscribe, visible }: Props) {
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [status, setStatus] = useState<SessionStatus | null>(null);
+  const [rates, setRates] = useState({ in: 0, out: 0 });
+  const [following, setFollowing] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const [filter, setFilter] = useState<EntryFilter>(NO_FILTER);
+  const [selected, setSelected] = useState<Entry | null>(null);
+  const [mode, setMode] = useState<Mode>("text");
+  const [draft, setDraft] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sent, setSent] = useState<string[]>([]);
+  const [recall, setRecall] = useState(-1);
+  const [snippets, setSnippets] = useState<string[]>(loadSnippets);
+  const [closeCode, setCloseCode] = useState("1000");
+  const [closeReason, setCloseReason] = useState("");
+  const [notice, setNotice] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const followingRef = useRef(following);
+  followingRef.current = following;
+  const lastRate = useRef<{ at: number; in: number; out: number } | null>(null);
+
+  useEffect(
+    () =>
+      subscribe((batch) => {
+        setStatus(batch.status);
+        const now = performance.now();
+        const previous = lastRate.current;
+        if (previous && now - previous.at >= 1000) {
+          const seconds = (now - previous.at) / 1000;
+          setRates({ in: (batch.status.messagesIn - previous.in) / seconds, out: (batch.status.messagesOut - previous.out) / seconds });
+          lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
+        } else if (!previous) {
+          lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
+        }
+        if (batch.entries.length === 0) return;
+        setEntries((current) => {
+          const next = current.concat(batch.entries);
+          return followingRef.current && next.length > WINDOW ? next.slice(next.length - WINDOW) : next;
+        });
+        if (!followingRef.current) setUnseen((n) => n + batch.entries.length);
+      }),
+    [subscribe],
+  );
+
+  const { test, error: filterError } = useMemo(() => matcher(filter), [filter]);
+  const shown = useMemo(() => entries.filter(test), [entries, test]);
+  // The app does not use the React Compiler, so the virtualiser's unmemoisable API is fine here.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 26,
+    overscan: 30,
+  });
+
+  useEffect(() => {
+    if (following && shown.length > 0 && visible) virtualizer.scrollToIndex(shown.length - 1, { align: "end" });
+  }, [shown.length, following, visible, virtualizer]);
+
+  const olderAvailable = (entries[0]?.seq ?? 1) > 1 && status !== null && status.lastSeq - status.held < (entries[0]?.seq ?? 0) - 1 + status.held;
+  const loadOlder = () => {
+    const first = entries[0];
+    if (!first) return;
+    ipc
+      .consolePage(id, first.seq, 500)
+      .then((older) => {
+        setFollowing(false);
+        setEntries((current) => older.concat(current));
+        if (older.length === 0) setNotice("No older entries: the ring buffer has let them go.");
+      })
+      .catch((e: unknown) => {
+        setNotice(errorText(e));
+      });
+  };
+
+  let jsonError: string | null = null;
+  if (mode === "json" && draft.trim() !== "") {
+    try {
+      JSON.parse(draft);
+    } catch (e) {
+      jsonError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  const send = () => {
+    setProblem(null);
+    ipc
+      .consoleSend(id, outgoing(mode, draft))
+      .then(() => {
+        setSent((list) => [draft, ...list.filter((d) => d !== draft)].slice(0, 100));
+        setRecall(-1);
+        setDraft("");
+      })
+      .catch((e: unknown) => {
+        setProblem(errorText(e));
+      });
+  };
+
+  const open = status?.state === "open";
+  return (
+    <div className="console-session" hidden={!visible} data-console={id}>
+      <div className="status-line" role="status" aria-label="Connection status">
+        <span className={`state state-${status?.state ?? "connecting"}`} id={`state-${id}`}>
+          {status?.state ?? "connecting"}
+        </span>
+        <span>{status?.url}</span>
+        {status?.protocol && <span>subprotocol {status.protocol}</span>}
+        {status?.extensions && <span>extensions {status.extensions}</span>}
+        <span>
+          in {status?.messagesIn ?? 0} ({formatBytes(status?.bytesIn ?? 0)}, {rates.in.toFixed(0)}/s) · out {status?.messagesOut ?? 0} (
+          {formatBytes(status?.bytesOut ?? 0)}, {rates.out.toFixed(0)}/s)
+        </span>
+        {status?.lastRttMs != null && <span>RTT {status.lastRttMs.toFixed(1)} ms</span>}
+        {status && status.dropped > 0 && <span className="dropped">{status.dropped} older entries dropped</span>}
+      </div>
+
+      <div className="filters">
+        <label>
+          Direction{" "}
+          <select value={filter.direction} onChange={(e) => { setFilter({ ...filter, direction: e.target.value as EntryFilter["direction"] }); }}>
+            <option value="all">all</option>
+            <option value="in">received</option>
+            <option value="out">sent</option>
+          </select>
+        </label>
+        <label>
+          Type{" "}
+          <select value={filter.type} onChange={(e) => { setFilter({ ...filter, type: e.target.value as EntryFilter["type"] }); }}>
+            <option value="all">all</option>
+            <option value="messages">messages</option>
+            <option value="control">pings, pongs, closes</option>
+            <option value="events">connection timeline</option>
+          </select>
+        </label>
+        <label>
+          Search{" "}
+          <input className="search" value={filter.search} onChange={(e) => { setFilter({ ...filter, search: e.target.value }); }} aria-invalid={filterError !== null} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={filter.regex} onChange={(e) => { setFilter({ ...filter, regex: e.target.checked }); }} /> regex
+        </label>
+        {filterError && <span className="field-error">{filterError}</span>}
+        <span className="hint">
+          {shown.length} of {entries.length} shown
+        </span>
+        {olderAvailable && (
+          <button type="button" className="secondary" onClick={loadOlder}>
+            Load older
+          </button>
+        )}
+      </div>
+
+      <div
+        className="message-list"
+        ref={scroller}
+        role="log"
+        aria-label="Messages"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          if (atBottom !== following) {
+            setFollowing(atBottom);
+            if (atBottom) setUnseen(0);
+          }
+        }}
+      >
+        <div className="virtual-body" ref={(el) => { if (el) el.style.height = `${virtualizer.getTotalSize()}px`; }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const entry = shown[row.index];
+            if (!entry) return null;
+            return (
+              <div
+                role="button"
+                tabIndex={0}
+                key={entry.seq}
+                className={`entry entry-${entry.direction} entry-${entry.kind}${selected?.seq === entry.seq ? " selected" : ""}`}
+                data-seq={entry.seq}
+                data-kind={entry.kind}
+                data-direction={entry.direction}
+                ref={(el) => { if (el) el.style.transform = `translateY(${row.start}px)`; }}
+                onClick={() => { setSelected(entry); }}
+                onKeyDown={(e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); setSelected(entry); } }}
+              >
+                <span className="entry-arrow" aria-label={entry.direction}>{ARROW[entry.direction]}</span>
+                <span className="entry-time">{clock(entry.atUs)}</span>
+                <span className="entry-kind">{entry.kind}</span>
+                <span className="entry-size">{entry.direction === "local" ? "" : formatBytes(entry.size)}</span>
+                <span className="entry-preview">
+                  {entry.rttMs != null ? `RTT ${entry.rttMs.toFixed(1)} ms ` : ""}
+                  {preview(entry)}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {!following && unseen > 0 && (
+        <button
+          type="button"
+          className="new-entries"
+          onClick={() => {
+            setFollowing(true);
+            setUnseen(0);
+          }}
+        >
+          {unseen} new ↓
+        </button>
+      )}
+
+      {selected && (
+        <div className="entry-detail" aria-label="Selected message">
+          <p className="hint">
+            #{selected.seq} {selected.direction} {selected.kind} {formatBytes(selected.size)} at {clock(selected.atUs)}
+            {selected.code !== null ? `, code ${selected.code}` : ""}
+          </p>
+          <pre>{detail(selected)}</pre>
+          <CopyButton text={detail(selected)} />
+        </div>
+      )}
+
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (open && jsonError === null) send();
+        }}
+      >
+        <div className="composer-row">
+          <label>
+            Send as{" "}
+            <select id={`mode-${id}`} value={mode} onChange={(e) => { setMode(e.target.value as Mode); setProblem(null); }}>
+              <option value="text">Text</option>
+              <option value="json">JSON</option>
+              <option value="hex">Hex</option>
+              <option value="base64">Base64</option>
+            </select>
+          </label>
+          {mode === "json" && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={jsonError !== null || draft.trim() === ""}
+              onClick={() => { setDraft(JSON.stringify(JSON.parse(draft), null, 2)); }}
+            >
+              Pretty-print
+            </button>
+          )}
+          <button type="button" className="secondary" disabled={!open} onClick={() => { ipc.consoleSendFile(id).catch((e: unknown) => { setProblem(errorText(e)); }); }}>
+            Send a file…
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={draft === ""}
+            onClick={() => {
+              const next = [draft, ...snippets.filter((s) => s !== draft)].slice(0, 50);
+              setSnippets(next);
+              localStorage.setItem(SNIPPETS_KEY, JSON.stringify(next));
+            }}
+          >
+            Save snippet
+          </button>
+          {snippets.length > 0 && (
+            <select aria-label="Saved snippets" value="" onChange={(e) => { if (e.target.value) setDraft(e.target.value); }}>
+              <option value="">Snippets…</option>
+              {snippets.map((s) => (
+                <option key={s} value={s}>
+                  {s.length > 40 ? `${s.slice(0, 40)}…` : s}
+                </option>
+              ))}
+            </select>
+          )}
+        </div>
+        <textarea
+          id={`draft-${id}`}
+          aria-label="Message to send"
+          rows={3}
+          value={draft}
+          aria-invalid={jsonError !== null || problem !== null}
+          onChange={(e) => { setDraft(e.target.value); setProblem(null); }}
+          onKeyDown={(e) => {
+            const atStart = e.currentTarget.selectionStart === 0 && e.currentTarget.selectionEnd === 0;
+            if (e.key === "ArrowUp" && (draft === "" || atStart) && sent.length > 0) {
+              e.preventDefault();
+              const next = Math.min(recall + 1, sent.length - 1);
+              setRecall(next);
+              setDraft(sent[next] ?? "");
+            } else if (e.key === "ArrowDown" && recall >= 0 && atStart) {
+              e.preventDefault();
+              const next = recall - 1;
+              setRecall(next);
+              setDraft(next >= 0 ? (sent[next] ?? "") : "");
+            } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              if (open && jsonError === null) send();
+            }
+          }}
+        />
+        {(jsonError ?? problem) && (
+          <p className="field-error" role="alert" id={`send-error-${id}`}>
+            {jsonError ?? problem}
+          </p>
+        )}
+        <div className="composer-row">
+          <button type="submit" id={`send-${id}`} disabled={!open || jsonError !== null}>
+            Send
+          </button>
+          <button type="button" className="secondary" disabled={!open} onClick={() => { ipc.consolePing(id, "wsdoctor").catch((e: unknown) => { setProblem(errorText(e)); }); }}>
+            Ping
+          </button>
+          <label>
+            Close code <input className="code" id={`close-code-${id}`} value={closeCode} onChange={(e) => { setCloseCode(e.target.value); }} />
+          </label>
+          <label>
+            Reason <input value={closeReason} onChange={(e) => { setCloseReason(e.target.value); }} />
+          </label>
+          <button
+            type="button"
+            className="secondary"
+            id={`close-${id}`}
+            disabled={!open}
+            onClick={() => {
+              ipc.consoleClose(id, Number(closeCode), closeReason).catch((e: unknown) => { setProblem(errorText(e)); });
+            }}
+          >
+            Close
+          </button>
+          <button type="button" className="secondary" onClick={() => { ipc.consoleExport(id, "jsonLines").then((p) => { setNotice(p ? `Saved to ${p}` : "Export cancelled."); }).catch((e: unknown) => { setNotice(errorText(e)); }); }}>
+            Export JSON Lines
+          </button>
+          <button type="button" className="secondary" onClick={() => { ipc.consoleExport(id, "har").then((p) => { setNotice(p ? `Saved to ${p}` : "Export cancelled."); }).catch((e: unknown) => { setNotice(errorText(e)); }); }}>
+            Export HAR
+          </button>
+        </div>
+        {notice && <p role="status" className="hint">{notice}</p>}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// Pure helpers for the console: filtering, previews, hex dumps. Tested without a window.
+import type { Entry } from "./bindings";
+
+export type DirectionFilter = "all" | "in" | "out";
+export type TypeFilter = "all" | "messages" | "control" | "events";
+
+export interface EntryFilter {
+  direction: DirectionFilter;
+  type: TypeFilter;
+  search: string;
+  regex: boolean;
+}
+
+export const NO_FILTER: EntryFilter = { direction: "all", type: "all", search: "", regex: false };
+
+function base64ToBytes(data: string): Uint8Array {
+  const raw = atob(data);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+export function entryBytes(entry: Entry): Uint8Array | null {
+  return entry.data === null ? null : base64ToBytes(entry.data);
+}
+
+/** A hex dump: offset, 16 bytes in hex, and the printable characters. */
+export function hexDump(bytes: Uint8Array, max = 4096): string {
+  const lines: string[] = [];
+  const shown = bytes.subarray(0, max);
+  for (let offset = 0; offset < shown.length; offset += 16) {
+    const row = shown.subarray(offset, offset + 16);
+    const hex = Array.from(row, (b) => b.toString(16).padStart(2, "0")).join(" ");
+    const text = Array.from(row, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
+    lines.push(`${offset.toString(16).padStart(8, "0")}  ${hex.padEnd(47)}  ${text}`);
+  }
+  if (bytes.length > max) lines.push(`… ${bytes.length - max} more bytes`);
+  return lines.join("\n");
+}
+
+/** One line for the list. */
+export function preview(entry: Entry): string {
+  if (entry.text !== null) return entry.text.length > 300 ? `${entry.text.slice(0, 300)}…` : entry.text;
+  const bytes = entryBytes(entry);
+  if (!bytes) return "";
+  const hex = Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, "0")).join(" ");
+  return bytes.length > 32 ? `${hex} …` : hex;
+}
+
+/** The full payload, pretty-printed when it is JSON. */
+export function detail(entry: Entry): string {
+  if (entry.text !== null) {
+    try {
+      const value: unknown = JSON.parse(entry.text);
+      if (typeof value === "object" && value !== null) return JSON.stringify(value, null, 2);
+    } catch {
+      // not JSON: shown as is
+    }
+    return entry.text;
+  }
+  const bytes = entryBytes(entry);
+  return bytes ? hexDump(bytes) : "";
+}
+
+/** A predicate for the filter; an invalid regex is reported instead of matching nothing silently. */
+export function matcher(filter: EntryFilter): { test: (entry: Entry) => boolean; error: string | null } {
+  let search: ((text: string) => boolean) | null = null;
+  let error: string | null = null;
+  if (filter.search !== "") {
+    if (filter.regex) {
+      try {
+        const re = new RegExp(filter.search, "i");
+        search = (text) => re.test(text);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+    } else {
+      const needle = filter.search.toLowerCase();
+      search = (text) => text.toLowerCase().includes(needle);
+    }
+  }
+  const test = (entry: Entry) => {
+    if (filter.direction === "in" && entry.direction !== "in") return false;
+    if (filter.direction === "out" && entry.direction !== "out") return false;
+    const message = entry.kind === "text" || entry.kind === "binary";
+    const control = entry.kind === "ping" || entry.kind === "pong" || entry.kind === "close";
+    if (filter.type === "messages" && !message) return false;
+    if (filter.type === "control" && !control) return false;
+    if (filter.type === "events" && entry.direction !== "local" && entry.kind !== "close") return false;
+    if (search && !search(preview(entry))) return false;
+    return true;
+  };
+  return { test, error };
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1048576).toFixed(1)} MB`;
+}
+
+export function clock(us: number): string {
+  const date = new Date(us / 1000);
+  const pad = (n: number, w = 2) => n.toString().padStart(w, "0");
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}

@@ -1,0 +1,127 @@
+import { useRef, useState } from "react";
+import type { ConsoleBatch } from "../bindings";
+import { ConsoleSession } from "../components/ConsoleSession";
+import { CommandError, errorText, ipc } from "../ipc";
+import { useWorkspace } from "../workspace";
+
+interface Tab {
+  id: string;
+  title: string;
+}
+
+/** Talk to a server by hand, several sessions at once, each in its own tab. */
+export function ConsoleView() {
+  const { request, setRequest } = useWorkspace();
+  const [tabs, setTabs] = useState<Tab[]>([]);
+  const [active, setActive] = useState<string | null>(null);
+  const [heartbeat, setHeartbeat] = useState("");
+  const [reconnect, setReconnect] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // Batches that arrive before a tab's component subscribes are kept for it.
+  const listeners = useRef(new Map<string, (batch: ConsoleBatch) => void>());
+  const pending = useRef(new Map<string, ConsoleBatch[]>());
+
+  const subscribe = (id: string) => (listener: (batch: ConsoleBatch) => void) => {
+    listeners.current.set(id, listener);
+    for (const batch of pending.current.get(id) ?? []) listener(batch);
+    pending.current.delete(id);
+    return () => {
+      listeners.current.delete(id);
+    };
+  };
+
+  const connect = () => {
+    setError(null);
+    let id: string | null = null;
+    const early: ConsoleBatch[] = [];
+    ipc
+      .consoleOpen(
+        { target: request, heartbeatSecs: heartbeat.trim() === "" ? null : Number(heartbeat), reconnect, maxEntries: null, maxMegabytes: null },
+        (batch) => {
+          const listener = id ? listeners.current.get(id) : undefined;
+          if (listener) listener(batch);
+          else if (id) pending.current.set(id, [...(pending.current.get(id) ?? []), batch]);
+          else early.push(batch);
+        },
+      )
+      .then((newId) => {
+        id = newId;
+        pending.current.set(newId, early);
+        setTabs((list) => [...list, { id: newId, title: request.url.replace(/^wss?:\/\//, "") }]);
+        setActive(newId);
+      })
+      .catch((e: unknown) => {
+        setError(e instanceof CommandError ? e.message : errorText(e));
+      });
+  };
+
+  return (
+    <section className="view console-view" aria-labelledby="console-heading">
+      <h1 id="console-heading">Console</h1>
+      <p className="lead">Send and receive anything, with every frame timed and kept. Headers, Origin and TLS options come from the Checklist's Advanced drawer.</p>
+      <form
+        className="target-bar console-connect"
+        onSubmit={(e) => {
+          e.preventDefault();
+          connect();
+        }}
+      >
+        <div className="target-row">
+          <div className="field">
+            <label htmlFor="console-url">WebSocket URL</label>
+            <input
+              id="console-url"
+              spellCheck={false}
+              value={request.url}
+              aria-invalid={error !== null}
+              onChange={(e) => {
+                setRequest((r) => ({ ...r, url: e.target.value }));
+              }}
+            />
+          </div>
+          <div className="field narrow">
+            <label htmlFor="heartbeat">Heartbeat (s)</label>
+            <input id="heartbeat" type="number" placeholder="off" value={heartbeat} onChange={(e) => { setHeartbeat(e.target.value); }} />
+          </div>
+          <label className="inline">
+            <input type="checkbox" checked={reconnect} onChange={(e) => { setReconnect(e.target.checked); }} /> Reconnect with backoff
+          </label>
+          <button id="console-connect" type="submit">
+            Connect
+          </button>
+        </div>
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      {tabs.length > 0 && (
+        <div className="tabs" role="tablist" aria-label="Sessions">
+          {tabs.map((tab) => (
+            <span key={tab.id} className="tab">
+              <button type="button" role="tab" aria-selected={tab.id === active} onClick={() => { setActive(tab.id); }}>
+                {tab.title}
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Close tab ${tab.title}`}
+                onClick={() => {
+                  void ipc.consoleForget(tab.id);
+                  setTabs((list) => list.filter((t) => t.id !== tab.id));
+                  if (active === tab.id) setActive(tabs.find((t) => t.id !== tab.id)?.id ?? null);
+                }}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+      {tabs.map((tab) => (
+        <ConsoleSession key={tab.id} id={tab.id} subscribe={subscribe(tab.id)} visible={tab.id === active} />
+      ))}
+    </section>
+  );
+}
