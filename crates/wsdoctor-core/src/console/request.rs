@@ -35,7 +35,7 @@ impl ConsoleRequest {
         }
         let heartbeat = match self.heartbeat_secs {
             None => None,
-            Some(s) if s.is_finite() && s >= 0.1 && s <= 3600.0 => {
+            Some(s) if (0.1..=3600.0).contains(&s) => {
                 let interval = Duration::from_secs_f64(s);
                 Some(Heartbeat {
                     interval,
