@@ -60,7 +60,7 @@ pub struct ConnectArgs {
 }
 
 fn seconds(value: f64, flag: &str) -> Result<Duration> {
-    if value.is_finite() && value >= 0.0 && value <= 3600.0 {
+    if (0.0..=3600.0).contains(&value) {
         Ok(Duration::from_secs_f64(value))
     } else {
         Err(Error::InvalidInput(format!(
