@@ -40,7 +40,10 @@ export function hexDump(bytes: Uint8Array, max = 4096): string {
 
 /** One line for the list. */
 export function preview(entry: Entry): string {
-  if (entry.text !== null) return entry.text.length > 300 ? `${entry.text.slice(0, 300)}…` : entry.text;
+  if (entry.text !== null) {
+    const line = entry.text.split("\n", 1)[0] ?? "";
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+  }
   const bytes = entryBytes(entry);
   if (!bytes) return "";
   const hex = Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, "0")).join(" ");

@@ -220,3 +220,97 @@ async fn socket_io() {
     );
     assert_eq!(report.verdict, Verdict::Degraded);
 }
+
+/// The console against Node ws and Python websockets: every send mode round-trips, and a server's
+/// size limit shows as its close code.
+#[tokio::test]
+async fn console_sessions_against_node_and_python() {
+    use wsdoctor_core::console::{
+        ConsoleSession, Direction, EntryKind, Limits, Outgoing, SessionConfig,
+    };
+    for server in [node("echo"), python("echo")] {
+        let session = ConsoleSession::start(SessionConfig {
+            target: CheckOptions {
+                url: format!("ws://127.0.0.1:{}/", server.port),
+                use_env_proxy: false,
+                ..CheckOptions::default()
+            },
+            heartbeat: None,
+            reconnect: None,
+            limits: Limits::default(),
+        })
+        .unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while session.status().state != wsdoctor_core::console::SessionState::Open {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:#?}",
+                session.entries_after(0, 100)
+            );
+            let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
+        }
+        session.send(&Outgoing::Text("text".into())).unwrap();
+        session
+            .send(&Outgoing::Json {
+                text: "[1, 2]".into(),
+                compact: true,
+            })
+            .unwrap();
+        session.send(&Outgoing::Hex("0102".into())).unwrap();
+        session.send(&Outgoing::Base64("AwQ=".into())).unwrap();
+        session.ping(b"p").unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let entries = session.entries_after(0, usize::MAX);
+            let echoes: Vec<_> = entries
+                .iter()
+                .filter(|e| {
+                    e.direction == Direction::In
+                        && matches!(e.kind, EntryKind::Text | EntryKind::Binary)
+                })
+                .map(|e| e.text.clone().or(e.data.clone()).unwrap())
+                .collect();
+            if echoes.len() == 4
+                && entries
+                    .iter()
+                    .any(|e| e.kind == EntryKind::Pong && e.rtt_ms.is_some())
+            {
+                assert_eq!(echoes, ["text", "[1,2]", "AQI=", "AwQ="]);
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{entries:#?}");
+            let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
+        }
+    }
+    let small = python("max-size");
+    let session = ConsoleSession::start(SessionConfig {
+        target: CheckOptions {
+            url: format!("ws://127.0.0.1:{}/", small.port),
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        },
+        heartbeat: None,
+        reconnect: None,
+        limits: Limits::default(),
+    })
+    .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while session.status().state != wsdoctor_core::console::SessionState::Open {
+        assert!(tokio::time::Instant::now() < deadline);
+        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
+    }
+    session.send(&Outgoing::Text("x".repeat(100))).unwrap();
+    loop {
+        let entries = session.entries_after(0, usize::MAX);
+        if let Some(close) = entries.iter().find(|e| e.kind == EntryKind::Close) {
+            assert_eq!(close.code, Some(1009));
+            assert!(close.text.as_deref().unwrap().contains("Message too big"));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline + Duration::from_secs(5),
+            "{entries:#?}"
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
+    }
+}

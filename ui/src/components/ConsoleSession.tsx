@@ -349,7 +349,11 @@ export function ConsoleSession({ id, subscribe, visible }: Props) {
           <button type="submit" id={`send-${id}`} disabled={!open || jsonError !== null}>
             Send
           </button>
-          <button type="button" className="secondary" disabled={!open} onClick={() => { ipc.consolePing(id, "wsdoctor").catch((e: unknown) => { setProblem(errorText(e)); }); }}>
+          <button type="button" className="secondary" disabled={!open} onClick={() => {
+              // The draft is the ping's payload when it is short text; otherwise a fixed one.
+              const payload = mode === "text" && draft !== "" && new TextEncoder().encode(draft).length <= 125 ? draft : "wsdoctor";
+              ipc.consolePing(id, payload).catch((e: unknown) => { setProblem(errorText(e)); });
+            }}>
             Ping
           </button>
           <label>

@@ -144,7 +144,23 @@ pub(crate) async fn run(
                         .collect();
                 });
                 rec.state(SessionState::Open);
-                rec.local(EntryKind::Open, opened.summary.clone());
+                // The handshake as it happened (secrets redacted), shown when the entry is expanded.
+                let lines = |list: &[(String, String)]| {
+                    list.iter()
+                        .map(|(n, v)| format!("{n}: {}", redactor.header_value(n, v)))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                rec.local(
+                    EntryKind::Open,
+                    format!(
+                        "{}\n\nRequest headers\n{}\n\nResponse: HTTP {}\n{}",
+                        opened.summary,
+                        lines(&opened.request_headers),
+                        opened.response_status,
+                        lines(&opened.response_headers)
+                    ),
+                );
                 converse(&rec, opened.ws, &config, &mut commands, &stop).await
             }
             Err(error) => {
