@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import type { Entry } from "./bindings";
+import { NO_FILTER, detail, hexDump, matcher, preview } from "./console";
+
+const entry = (patch: Partial<Entry>): Entry => ({
+  seq: 1,
+  atUs: 0,
+  direction: "in",
+  kind: "text",
+  size: 0,
+  text: null,
+  data: null,
+  rttMs: null,
+  code: null,
+  ...patch,
+});
+
+describe("console helpers", () => {
+  it("dumps bytes as offset, hex and printable text", () => {
+    expect(hexDump(new Uint8Array([0x68, 0x69, 0x00, 0xff]))).toBe("00000000  68 69 00 ff" + " ".repeat(36) + "  hi..");
+  });
+
+  it("previews text by its first line and binary as hex", () => {
+    expect(preview(entry({ text: "open: HTTP 101\n\nRequest headers" }))).toBe("open: HTTP 101");
+    expect(preview(entry({ kind: "binary", data: "3q2+7w==" }))).toBe("de ad be ef");
+  });
+
+  it("pretty-prints JSON and leaves other text alone", () => {
+    expect(detail(entry({ text: '{"a":[1,2]}' }))).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
+    expect(detail(entry({ text: "plain" }))).toBe("plain");
+  });
+
+  it("filters by direction, type and text, and reports a bad regex", () => {
+    const entries = [
+      entry({ seq: 1, direction: "out", text: "hello" }),
+      entry({ seq: 2, direction: "in", text: "HELLO back" }),
+      entry({ seq: 3, direction: "in", kind: "pong", data: "", rttMs: 1 }),
+      entry({ seq: 4, direction: "local", kind: "open", text: "open: HTTP 101" }),
+    ];
+    const seqs = (f: typeof NO_FILTER) => entries.filter(matcher(f).test).map((e) => e.seq);
+    expect(seqs({ ...NO_FILTER, direction: "in" })).toEqual([2, 3]);
+    expect(seqs({ ...NO_FILTER, type: "messages" })).toEqual([1, 2]);
+    expect(seqs({ ...NO_FILTER, type: "control" })).toEqual([3]);
+    expect(seqs({ ...NO_FILTER, type: "events" })).toEqual([4]);
+    expect(seqs({ ...NO_FILTER, search: "hello" })).toEqual([1, 2]);
+    expect(seqs({ ...NO_FILTER, search: "^HELLO", regex: true })).toEqual([1, 2]);
+    expect(matcher({ ...NO_FILTER, search: "(", regex: true }).error).not.toBeNull();
+  });
+});
