@@ -170,7 +170,23 @@ heartbeatSecs: number | null,
 /**
  * Reconnect with exponential backoff when the connection drops.
  */
-reconnect: boolean, maxEntries: number | null, maxMegabytes: number | null, };
+reconnect: boolean, 
+/**
+ * First reconnect delay, ms (default 500).
+ */
+backoffInitialMs: number | null, 
+/**
+ * Longest reconnect delay, ms (default 30,000).
+ */
+backoffMaxMs: number | null, 
+/**
+ * Growth of the delay per attempt (default 2).
+ */
+backoffFactor: number | null, 
+/**
+ * Attempts before giving up (default 10).
+ */
+backoffAttempts: number | null, maxEntries: number | null, maxMegabytes: number | null, };
 
 export type Outgoing = { "mode": "text", "payload": string } | { "mode": "json", "payload": { text: string, compact: boolean, } } | { "mode": "hex", "payload": string } | { "mode": "base64", "payload": string };
 

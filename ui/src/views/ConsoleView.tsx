@@ -16,6 +16,8 @@ export function ConsoleView() {
   const [active, setActive] = useState<string | null>(null);
   const [heartbeat, setHeartbeat] = useState("");
   const [reconnect, setReconnect] = useState(false);
+  const [backoff, setBackoff] = useState({ initialMs: "500", maxMs: "30000", factor: "2", attempts: "10" });
+  const [buffer, setBuffer] = useState({ entries: "1000000", megabytes: "256" });
   const [error, setError] = useState<string | null>(null);
   // Batches that arrive before a tab's component subscribes are kept for it.
   const listeners = useRef(new Map<string, (batch: ConsoleBatch) => void>());
@@ -36,7 +38,17 @@ export function ConsoleView() {
     const early: ConsoleBatch[] = [];
     ipc
       .consoleOpen(
-        { target: request, heartbeatSecs: heartbeat.trim() === "" ? null : Number(heartbeat), reconnect, maxEntries: null, maxMegabytes: null },
+        {
+          target: request,
+          heartbeatSecs: heartbeat.trim() === "" ? null : Number(heartbeat),
+          reconnect,
+          backoffInitialMs: Number(backoff.initialMs) || null,
+          backoffMaxMs: Number(backoff.maxMs) || null,
+          backoffFactor: Number(backoff.factor) || null,
+          backoffAttempts: Number(backoff.attempts) || null,
+          maxEntries: Number(buffer.entries) || null,
+          maxMegabytes: Number(buffer.megabytes) || null,
+        },
         (batch) => {
           const listener = id ? listeners.current.get(id) : undefined;
           if (listener) listener(batch);
@@ -90,6 +102,33 @@ export function ConsoleView() {
             Connect
           </button>
         </div>
+        <details className="drawer">
+          <summary>Reconnect and buffer</summary>
+          <div className="grid">
+            {(
+              [
+                ["initialMs", "First reconnect delay (ms)"],
+                ["maxMs", "Longest delay (ms)"],
+                ["factor", "Delay factor"],
+                ["attempts", "Attempts"],
+              ] as const
+            ).map(([key, label]) => (
+              <div className="field" key={key}>
+                <label htmlFor={`backoff-${key}`}>{label}</label>
+                <input id={`backoff-${key}`} type="number" value={backoff[key]} onChange={(e) => { setBackoff({ ...backoff, [key]: e.target.value }); }} />
+              </div>
+            ))}
+            <div className="field">
+              <label htmlFor="buffer-entries">Keep at most (entries)</label>
+              <input id="buffer-entries" type="number" value={buffer.entries} onChange={(e) => { setBuffer({ ...buffer, entries: e.target.value }); }} />
+            </div>
+            <div className="field">
+              <label htmlFor="buffer-mb">… or (MB)</label>
+              <input id="buffer-mb" type="number" value={buffer.megabytes} onChange={(e) => { setBuffer({ ...buffer, megabytes: e.target.value }); }} />
+            </div>
+          </div>
+          <p className="hint">The oldest entries are dropped beyond either limit, and the status line says how many.</p>
+        </details>
         {error && (
           <p className="field-error" role="alert">
             {error}

@@ -20,6 +20,18 @@ pub struct ConsoleRequest {
     /// Reconnect with exponential backoff when the connection drops.
     #[serde(default)]
     pub reconnect: bool,
+    /// First reconnect delay, ms (default 500).
+    #[serde(default)]
+    pub backoff_initial_ms: Option<u32>,
+    /// Longest reconnect delay, ms (default 30,000).
+    #[serde(default)]
+    pub backoff_max_ms: Option<u32>,
+    /// Growth of the delay per attempt (default 2).
+    #[serde(default)]
+    pub backoff_factor: Option<f64>,
+    /// Attempts before giving up (default 10).
+    #[serde(default)]
+    pub backoff_attempts: Option<u32>,
     #[serde(default)]
     pub max_entries: Option<u32>,
     #[serde(default)]
@@ -27,6 +39,23 @@ pub struct ConsoleRequest {
 }
 
 impl ConsoleRequest {
+    fn backoff(&self) -> Result<Backoff> {
+        let initial = self.backoff_initial_ms.unwrap_or(500).max(10);
+        let max = self.backoff_max_ms.unwrap_or(30_000).max(initial);
+        let factor = self.backoff_factor.unwrap_or(2.0);
+        if !(1.0..=10.0).contains(&factor) {
+            return Err(Error::InvalidInput(format!(
+                "the backoff factor must be between 1 and 10, not {factor}"
+            )));
+        }
+        Ok(Backoff {
+            initial: Duration::from_millis(u64::from(initial)),
+            max: Duration::from_millis(u64::from(max)),
+            factor,
+            max_attempts: self.backoff_attempts.unwrap_or(10).max(1),
+        })
+    }
+
     pub fn into_config(self) -> Result<SessionConfig> {
         if self.target.url.trim().is_empty() {
             return Err(Error::InvalidInput(
@@ -57,15 +86,15 @@ impl ConsoleRequest {
                 .max_megabytes
                 .map_or(defaults.max_bytes, |mb| (mb as usize).max(1) << 20),
         };
+        let reconnect = if self.reconnect {
+            Some(self.backoff()?)
+        } else {
+            None
+        };
         Ok(SessionConfig {
             target: self.target.into_options()?,
             heartbeat,
-            reconnect: self.reconnect.then_some(Backoff {
-                initial: Duration::from_millis(500),
-                max: Duration::from_secs(30),
-                factor: 2.0,
-                max_attempts: 10,
-            }),
+            reconnect,
             limits,
         })
     }
