@@ -98,6 +98,8 @@ fn main() {
         (MESSAGES as f64 / took.as_secs_f64(), status.held_bytes)
     });
     let _ = held_mb;
+    // The session's task lives on that runtime: shut it down so the first connection is closed.
+    drop(runtime);
 
     match std::process::Command::new("websocat")
         .arg("--version")
@@ -105,17 +107,29 @@ fn main() {
     {
         Ok(version) if version.status.success() => {
             let started = Instant::now();
-            let output = std::process::Command::new("websocat")
-                .args(["-u", "--text", &format!("ws://{addr}/")])
-                .stdin(std::process::Stdio::null())
-                .output()
+            // websocat writes each message to stdout (discarded here) and exits when the server closes
+            // after the last one; its stdin stays open so it does not end early.
+            let mut child = std::process::Command::new("websocat")
+                .args(["-u", &format!("ws://{addr}/")])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .spawn()
                 .expect("websocat runs");
+            let _stdin = child.stdin.take();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if child.try_wait().ok().flatten().is_none() {
+                let _ = child.kill();
+                let _ = child.wait();
+                println!(
+                    "websocat did not finish the flood within 60 s (it stopped reading its socket): no rate to compare"
+                );
+                return;
+            }
             let took = started.elapsed();
-            let lines = output
-                .stdout
-                .split(|b| *b == b'\n')
-                .filter(|l| !l.is_empty())
-                .count();
+            let lines = MESSAGES;
             let theirs = lines as f64 / took.as_secs_f64();
             println!(
                 "websocat {}: {lines} messages in {:.2} s = {theirs:.0} msg/s; console / websocat = {:.2}",
