@@ -12,6 +12,7 @@ use wsdoctor_core::report::{self, Report, Verdict};
 use wsdoctor_core::{Error, Result};
 
 use crate::output;
+use crate::target_args::{TargetArgs, seconds};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -26,39 +27,17 @@ pub struct CheckArgs {
     /// The WebSocket URL to check (ws:// or wss://; http(s):// is taken as ws(s)://). Optional when a
     /// server-side option is given.
     url: Option<String>,
-    /// Origin header to send, as a browser on that page would.
-    #[arg(long, value_name = "ORIGIN")]
-    origin: Option<String>,
+    #[command(flatten)]
+    target: TargetArgs,
     /// The page that opens the socket (for the mixed-content check).
     #[arg(long, value_name = "URL")]
     page_url: Option<String>,
-    /// Extra request header, "Name: value" (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    headers: Vec<String>,
     /// Treat this header's value as secret in every output (Authorization, Cookie and the like always are).
     #[arg(long, value_name = "NAME")]
     secret_header: Vec<String>,
-    /// Subprotocol to offer (repeatable, in order of preference).
-    #[arg(long = "subprotocol", value_name = "NAME")]
-    subprotocols: Vec<String>,
-    /// PEM file of CA certificates to trust besides the system's.
-    #[arg(long, value_name = "FILE")]
-    ca_file: Option<PathBuf>,
-    /// Continue past an untrusted or invalid certificate (it is still reported).
-    #[arg(long, short = 'k')]
-    insecure: bool,
-    /// HTTP proxy to tunnel through (CONNECT); overrides HTTPS_PROXY / HTTP_PROXY.
-    #[arg(long, value_name = "URL")]
-    proxy: Option<String>,
-    /// Ignore HTTPS_PROXY / HTTP_PROXY / ALL_PROXY from the environment.
-    #[arg(long)]
-    no_env_proxy: bool,
     /// The backend behind the proxy: probed and compared when the upgrade fails.
     #[arg(long, value_name = "URL")]
     direct: Option<String>,
-    /// Seconds allowed to connect, and again for the TLS and upgrade handshakes.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    timeout: f64,
     /// Seconds to wait for a reply to the test message and for a pong.
     #[arg(long, value_name = "SECS", default_value_t = 1.0)]
     reply_timeout: f64,
@@ -103,25 +82,6 @@ pub struct CheckArgs {
     output: Option<PathBuf>,
 }
 
-fn seconds(value: f64, flag: &str) -> Result<Duration> {
-    if value.is_finite() && value > 0.0 && value <= 3600.0 {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(Error::InvalidInput(format!(
-            "{flag} must be between 0 and 3600 seconds, not {value}"
-        )))
-    }
-}
-
-pub(crate) fn parse_header(line: &str) -> Result<(String, String)> {
-    let (name, value) = line.split_once(':').ok_or_else(|| {
-        Error::InvalidInput(format!("header `{line}` must look like `Name: value`"))
-    })?;
-    let (name, value) = (name.trim(), value.trim());
-    wsdoctor_core::check::validate_header(name, value)?;
-    Ok((name.to_string(), value.to_string()))
-}
-
 impl CheckArgs {
     fn options(&self) -> Result<CheckOptions> {
         if let Some(size) = self.probe_size
@@ -136,7 +96,6 @@ impl CheckArgs {
                 "--idle must be between 1 and 3600 seconds".into(),
             ));
         }
-        let timeout = seconds(self.timeout, "--timeout")?;
         let server = wsdoctor_core::inspect::ServerInputs {
             process: self.process.clone(),
             port: self.port,
@@ -159,29 +118,15 @@ impl CheckArgs {
             }
         }
         Ok(CheckOptions {
-            url: self.url.clone().unwrap_or_default(),
             server,
-            origin: self.origin.clone(),
             page_url: self.page_url.clone(),
-            headers: self
-                .headers
-                .iter()
-                .map(|h| parse_header(h))
-                .collect::<Result<_>>()?,
             secret_headers: self.secret_header.clone(),
-            subprotocols: self.subprotocols.clone(),
-            ca_file: self.ca_file.clone(),
-            insecure: self.insecure,
-            proxy: self.proxy.clone(),
-            use_env_proxy: !self.no_env_proxy,
             direct: self.direct.clone(),
-            connect_timeout: timeout,
-            handshake_timeout: timeout,
             reply_timeout: seconds(self.reply_timeout, "--reply-timeout")?,
             idle: self.idle.map(Duration::from_secs),
             probe_size: self.probe_size,
             message: self.message.clone(),
-            ..CheckOptions::default()
+            ..self.target.options(self.url.clone().unwrap_or_default())?
         })
     }
 
@@ -251,21 +196,5 @@ fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Markdown => report::markdown(report),
         Format::Html => report::html(report),
         Format::Text => crate::text_report::render(report, color),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_header;
-
-    #[test]
-    fn headers_must_be_name_colon_value() {
-        assert_eq!(
-            parse_header("Authorization: Bearer x:y").unwrap(),
-            ("Authorization".into(), "Bearer x:y".into())
-        );
-        assert!(parse_header("no colon").is_err());
-        assert!(parse_header(": empty name").is_err());
-        assert!(parse_header("Bad Name: v").is_err());
     }
 }

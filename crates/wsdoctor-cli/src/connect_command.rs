@@ -6,45 +6,23 @@
 //! exit status says what happened: 0 opened and closed cleanly, 1 never opened or lost, 2 bad input.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::console::{
     Backoff, ConsoleSession, Direction, Entry, EntryKind, Heartbeat, Limits, Outgoing,
     SessionConfig, SessionState,
 };
 use wsdoctor_core::{Error, Result};
 
+use crate::target_args::{TargetArgs, seconds};
+
 #[derive(Debug, clap::Args)]
 pub struct ConnectArgs {
     /// The WebSocket URL (ws:// or wss://).
     url: String,
-    /// Extra request header, "Name: value" (repeatable).
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    headers: Vec<String>,
-    /// Origin header to send.
-    #[arg(long)]
-    origin: Option<String>,
-    /// Subprotocol to offer (repeatable).
-    #[arg(long = "subprotocol", value_name = "NAME")]
-    subprotocols: Vec<String>,
-    /// PEM file of CA certificates to trust besides the system's.
-    #[arg(long, value_name = "FILE")]
-    ca_file: Option<PathBuf>,
-    /// Accept an invalid certificate.
-    #[arg(long, short = 'k')]
-    insecure: bool,
-    /// HTTP proxy to tunnel through (CONNECT).
-    #[arg(long, value_name = "URL")]
-    proxy: Option<String>,
-    /// Ignore HTTPS_PROXY / HTTP_PROXY / ALL_PROXY.
-    #[arg(long)]
-    no_env_proxy: bool,
-    /// Seconds allowed to connect and to upgrade.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    timeout: f64,
+    #[command(flatten)]
+    target: TargetArgs,
     /// In script mode, seconds to wait for replies after the last line.
     #[arg(long, value_name = "SECS", default_value_t = 2.0)]
     wait: f64,
@@ -57,16 +35,6 @@ pub struct ConnectArgs {
     /// Print entries as JSON lines instead of text.
     #[arg(long)]
     json: bool,
-}
-
-fn seconds(value: f64, flag: &str) -> Result<Duration> {
-    if (0.0..=3600.0).contains(&value) {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(Error::InvalidInput(format!(
-            "{flag} must be between 0 and 3600 seconds"
-        )))
-    }
 }
 
 /// A line of input as the session's command.
@@ -172,13 +140,12 @@ fn render(entry: &Entry, json: bool) -> String {
 }
 
 pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
-    let headers = args
-        .headers
-        .iter()
-        .map(|h| crate::check_command::parse_header(h))
-        .collect::<Result<Vec<_>>>()?;
-    let timeout = seconds(args.timeout, "--timeout")?;
-    let wait = seconds(args.wait, "--wait")?;
+    // 0 is a valid wait: send everything and close at once.
+    let wait = if args.wait == 0.0 {
+        Duration::ZERO
+    } else {
+        seconds(args.wait, "--wait")?
+    };
     let heartbeat = match args.heartbeat {
         Some(secs) => {
             let interval = seconds(secs, "--heartbeat")?;
@@ -190,19 +157,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         None => None,
     };
     let session = ConsoleSession::start(SessionConfig {
-        target: CheckOptions {
-            url: args.url.clone(),
-            headers,
-            origin: args.origin.clone(),
-            subprotocols: args.subprotocols.clone(),
-            ca_file: args.ca_file.clone(),
-            insecure: args.insecure,
-            proxy: args.proxy.clone(),
-            use_env_proxy: !args.no_env_proxy,
-            connect_timeout: timeout,
-            handshake_timeout: timeout,
-            ..CheckOptions::default()
-        },
+        target: args.target.options(args.url.clone())?,
         heartbeat,
         reconnect: args.reconnect.then_some(Backoff {
             initial: Duration::from_millis(500),

@@ -8,6 +8,7 @@ mod connect_command;
 mod lab_command;
 mod logging;
 mod output;
+mod target_args;
 mod text_report;
 
 use std::process::ExitCode;

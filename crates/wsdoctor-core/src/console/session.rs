@@ -95,6 +95,26 @@ impl Recorder {
     }
 }
 
+/// A close frame as an entry, with the meaning of its code.
+fn close_entry(direction: Direction, code: u16, reason: &str) -> Entry {
+    let quoted = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" — \"{reason}\"")
+    };
+    Entry {
+        seq: 0,
+        at_us: now_us(),
+        direction,
+        kind: EntryKind::Close,
+        size: reason.len() as u32 + 2,
+        text: Some(format!("{}{quoted}", close_code::meaning(code))),
+        data: None,
+        rtt_ms: None,
+        code: Some(code),
+    }
+}
+
 /// How an open connection ended.
 enum End {
     /// The user closed it (or stopped the session): no reconnect.
@@ -281,17 +301,7 @@ async fn converse(
                 Some(Command::Close { code, reason }) => {
                     let frame = CloseFrame { code: CloseCode::from(code), reason: reason.clone().into() };
                     if sink.send(Message::Close(Some(frame))).await.is_ok() {
-                        rec.push_entry(Entry {
-                            seq: 0,
-                            at_us: now_us(),
-                            direction: Direction::Out,
-                            kind: EntryKind::Close,
-                            size: reason.len() as u32 + 2,
-                            text: Some(format!("{}{}", close_code::meaning(code), if reason.is_empty() { String::new() } else { format!(" — \"{reason}\"") })),
-                            data: None,
-                            rtt_ms: None,
-                            code: Some(code),
-                        });
+                        rec.push_entry(close_entry(Direction::Out, code, &reason));
                         closing_since = Some(Instant::now());
                     } else {
                         return End::ByUser;
@@ -342,17 +352,7 @@ async fn converse(
                 }
                 Some(Ok(Message::Close(frame))) => {
                     let (code, reason) = frame.map(|f| (u16::from(f.code), f.reason.to_string())).unwrap_or((1005, String::new()));
-                    rec.push_entry(Entry {
-                        seq: 0,
-                        at_us: now_us(),
-                        direction: Direction::In,
-                        kind: EntryKind::Close,
-                        size: reason.len() as u32 + 2,
-                        text: Some(format!("{}{}", close_code::meaning(code), if reason.is_empty() { String::new() } else { format!(" — \"{reason}\"") })),
-                        data: None,
-                        rtt_ms: None,
-                        code: Some(code),
-                    });
+                    rec.push_entry(close_entry(Direction::In, code, &reason));
                     // Let tungstenite send its answer to the close frame.
                     let _ = tokio::time::timeout(Duration::from_millis(500), sink.flush()).await;
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };

@@ -94,33 +94,16 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project) {
         renderer_sockets
     };
 
-    let mut problems = Vec::new();
-    for (code, quotes) in [
-        ("electron.node_integration_on", &node),
-        ("electron.context_isolation_off", &isolation),
-        ("electron.open_ipc_bridge", &bridge),
-        ("electron.sandbox_off", &sandbox),
-        ("electron.renderer_websocket_with_node", &renderer_sockets),
-    ] {
-        if !quotes.is_empty() {
-            rec.diagnose(
-                code,
-                vec![Evidence::new(
-                    "Found",
-                    quotes
-                        .iter()
-                        .take(10)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                )],
-            );
-            problems.push(code);
-        }
-    }
-    let errors = problems
-        .iter()
-        .any(|c| crate::catalog::entry(c).severity == crate::catalog::Severity::Error);
+    let problems = super::name_findings(
+        rec,
+        &[
+            ("electron.node_integration_on", &node),
+            ("electron.context_isolation_off", &isolation),
+            ("electron.open_ipc_bridge", &bridge),
+            ("electron.sandbox_off", &sandbox),
+            ("electron.renderer_websocket_with_node", &renderer_sockets),
+        ],
+    );
     if problems.is_empty() {
         rec.finish(
             step,
@@ -130,11 +113,10 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project) {
     } else {
         step.evidence
             .push(Evidence::new("Problems", problems.join(", ")));
-        let status = if errors {
-            CheckStatus::Fail
-        } else {
-            CheckStatus::Warn
-        };
-        rec.finish(step, status, format!("Found {}.", problems.join(", ")));
+        rec.finish(
+            step,
+            super::status_of(&problems),
+            format!("Found {}.", problems.join(", ")),
+        );
     }
 }

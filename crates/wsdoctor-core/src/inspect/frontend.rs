@@ -9,7 +9,7 @@ use url::Url;
 use super::port::is_loopback_host;
 use super::project::Project;
 use crate::check::Recorder;
-use crate::report::{CheckStatus, Evidence, Section};
+use crate::report::{Evidence, Section};
 
 static WS_URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"wss?://[^\s'"`<>)\]},;]+"#).unwrap());
@@ -132,29 +132,16 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
         _ => Vec::new(),
     };
 
-    let mut problems = Vec::new();
-    let mut note = |rec: &mut Recorder, code: &'static str, quotes: &[String]| {
-        if !quotes.is_empty() {
-            rec.diagnose(
-                code,
-                vec![Evidence::new(
-                    "Found",
-                    quotes
-                        .iter()
-                        .take(10)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                )],
-            );
-            problems.push(code);
-        }
-    };
-    note(rec, "frontend.insecure_ws", &insecure);
-    note(rec, "frontend.hardcoded_url", &hardcoded);
-    note(rec, "frontend.url_mismatch", &mismatch);
-    note(rec, "frontend.hmr_config", &hmr);
-    note(rec, "frontend.no_reconnect", &no_reconnect);
+    let problems = super::name_findings(
+        rec,
+        &[
+            ("frontend.insecure_ws", &insecure),
+            ("frontend.hardcoded_url", &hardcoded),
+            ("frontend.url_mismatch", &mismatch),
+            ("frontend.hmr_config", &hmr),
+            ("frontend.no_reconnect", &no_reconnect),
+        ],
+    );
 
     step.evidence.push(Evidence::new(
         "Scanned",
@@ -186,21 +173,7 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
                 .join("\n"),
         ));
     }
-    let status = if problems
-        .iter()
-        .any(|c| crate::catalog::entry(c).severity == crate::catalog::Severity::Error)
-    {
-        CheckStatus::Fail
-    } else if problems
-        .iter()
-        .any(|c| crate::catalog::entry(c).severity == crate::catalog::Severity::Warning)
-    {
-        CheckStatus::Warn
-    } else if problems.is_empty() {
-        CheckStatus::Pass
-    } else {
-        CheckStatus::Info
-    };
+    let status = super::status_of(&problems);
     let summary = if openers.is_empty() && urls.is_empty() {
         format!(
             "No WebSocket connection found in {} files.",

@@ -17,8 +17,9 @@ use std::path::PathBuf;
 
 use url::Url;
 
+use crate::catalog::{self, Severity};
 use crate::check::Recorder;
-use crate::report::{CheckStatus, Section};
+use crate::report::{CheckStatus, Evidence, Section};
 
 pub use server_log::TAIL_BYTES as LOG_TAIL_BYTES;
 
@@ -46,6 +47,41 @@ impl ServerInputs {
             && self.logs.is_empty()
             && self.proxy_config.is_none()
             && self.project.is_none()
+    }
+}
+
+/// Names each code whose quotes are not empty (quoting the first ten) and returns the codes named.
+pub(crate) fn name_findings(
+    rec: &mut Recorder,
+    findings: &[(&'static str, &[String])],
+) -> Vec<&'static str> {
+    let mut named = Vec::new();
+    for (code, quotes) in findings {
+        if !quotes.is_empty() {
+            let shown = quotes
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n");
+            rec.diagnose(code, vec![Evidence::new("Found", shown)]);
+            named.push(*code);
+        }
+    }
+    named
+}
+
+/// A check's status from the codes it named: fail for an error, warn for a warning, else info or pass.
+pub(crate) fn status_of(codes: &[&str]) -> CheckStatus {
+    let severities: Vec<Severity> = codes.iter().map(|c| catalog::entry(c).severity).collect();
+    if severities.contains(&Severity::Error) {
+        CheckStatus::Fail
+    } else if severities.contains(&Severity::Warning) {
+        CheckStatus::Warn
+    } else if codes.is_empty() {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Info
     }
 }
 
