@@ -349,3 +349,17 @@ async fn invalid_utf8_from_a_server_is_explained() {
         "{error:?}"
     );
 }
+
+#[tokio::test]
+async fn the_labs_flood_arrives_whole_and_closes_cleanly() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let session = ConsoleSession::start(config(lab.url("/flood?n=5000"))).unwrap();
+    let entries = wait_for(&session, "the flood and its close", |e| {
+        e.iter().any(|e| e.kind == EntryKind::Close)
+    })
+    .await;
+    assert_eq!(received(&entries).len(), 5000);
+    assert!(received(&entries).iter().all(|e| e.size == 100));
+    let close = entries.iter().find(|e| e.kind == EntryKind::Close).unwrap();
+    assert_eq!(close.code, Some(1000));
+}

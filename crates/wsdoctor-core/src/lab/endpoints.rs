@@ -21,6 +21,7 @@ pub(crate) enum Behaviour {
     Hang,
     SmallMax,
     Redirect,
+    Flood,
 }
 
 /// Whether a correct client succeeds at an endpoint.
@@ -50,6 +51,9 @@ pub const LAB_TOKEN: &str = "lab-token";
 pub const LAB_SUBPROTOCOL: &str = "lab.v1";
 /// The largest message `/small-max` accepts, in bytes.
 pub const SMALL_MAX_BYTES: usize = 64;
+/// Messages `/flood` sends unless `?n=N` says otherwise, and the most it sends.
+pub const DEFAULT_FLOOD_MESSAGES: u64 = 100_000;
+pub const MAX_FLOOD_MESSAGES: u64 = 1_000_000;
 /// Seconds `/drop` waits before cutting the connection, unless `?after=N` says otherwise.
 pub const DEFAULT_DROP_AFTER_SECS: u64 = 2;
 
@@ -148,6 +152,14 @@ pub(crate) const SPECS: &[Spec] = &[
         outcome: Outcome::Broken,
         title: "Redirects",
         description: "Answers 301 to /echo: browsers do not follow redirects on a WebSocket upgrade.",
+        observe_secs: 0,
+    },
+    Spec {
+        path: "/flood",
+        behaviour: Behaviour::Flood,
+        outcome: Outcome::Healthy,
+        title: "Flood of messages",
+        description: "Sends 100,000 text messages of 100 bytes (?n=N, up to 1,000,000) as fast as it can, then closes: for the console under load.",
         observe_secs: 0,
     },
 ];

@@ -11,8 +11,8 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 
 use super::endpoints::{
-    Behaviour, DEFAULT_DROP_AFTER_SECS, LAB_SUBPROTOCOL, LAB_TOKEN, SMALL_MAX_BYTES, SPECS,
-    spec_for,
+    Behaviour, DEFAULT_DROP_AFTER_SECS, DEFAULT_FLOOD_MESSAGES, LAB_SUBPROTOCOL, LAB_TOKEN,
+    MAX_FLOOD_MESSAGES, SMALL_MAX_BYTES, SPECS, spec_for,
 };
 use super::request::{HeadError, RequestHead, http_response, read_head};
 use super::{ListenerInfo, SERVER_HEADER};
@@ -169,6 +169,14 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
             .await;
     let outcome = match spec.behaviour {
         Behaviour::Close1011 => close_at_once(&mut ws).await,
+        Behaviour::Flood => {
+            let count = head
+                .query_param("n")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(DEFAULT_FLOOD_MESSAGES)
+                .min(MAX_FLOOD_MESSAGES);
+            flood(&mut ws, count).await
+        }
         Behaviour::SmallMax => echo(&mut ws, Some(SMALL_MAX_BYTES)).await,
         Behaviour::Drop => {
             let after = head
@@ -272,12 +280,34 @@ async fn echo<S: Io>(
     Ok(())
 }
 
+/// Sends `count` text messages of 100 bytes as fast as the connection takes them, then closes cleanly.
+async fn flood<S: Io>(ws: &mut WebSocketStream<S>, count: u64) -> Result<(), tungstenite::Error> {
+    let payload = tungstenite::Message::text("x".repeat(100));
+    for i in 0..count {
+        ws.feed(payload.clone()).await?;
+        if i % 256 == 255 {
+            ws.flush().await?;
+        }
+    }
+    ws.flush().await?;
+    close_with(ws, CloseCode::Normal, "lab: flood done").await
+}
+
 async fn close_at_once<S: Io>(ws: &mut WebSocketStream<S>) -> Result<(), tungstenite::Error> {
-    let frame = CloseFrame {
-        code: CloseCode::Error,
-        reason: "lab: simulated server error".into(),
-    };
-    ws.close(Some(frame)).await?;
+    close_with(ws, CloseCode::Error, "lab: simulated server error").await
+}
+
+/// Closes with `code` and waits (bounded) for the client's half of the closing handshake.
+async fn close_with<S: Io>(
+    ws: &mut WebSocketStream<S>,
+    code: CloseCode,
+    reason: &str,
+) -> Result<(), tungstenite::Error> {
+    ws.close(Some(CloseFrame {
+        code,
+        reason: reason.to_string().into(),
+    }))
+    .await?;
     // Wait for the client's half of the closing handshake, within bounds.
     let _ = tokio::time::timeout(CLOSE_REPLY_WAIT, async {
         while let Some(Ok(_)) = ws.next().await {}
