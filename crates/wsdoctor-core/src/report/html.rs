@@ -112,11 +112,7 @@ pub fn html(report: &Report) -> String {
         ));
     }
     out.push_str("</tbody></table>\n");
-    let judged: Vec<_> = report
-        .manual
-        .iter()
-        .filter(|m| m.status != super::ManualStatus::Unchecked)
-        .collect();
+    let judged = report.judged_manual();
     if !judged.is_empty() {
         out.push_str("<h2>Manual checks</h2>\n<table><thead><tr><th>Section</th><th>Check</th><th>Result</th><th>Note</th></tr></thead><tbody>\n");
         for item in judged {

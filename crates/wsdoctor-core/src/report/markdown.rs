@@ -115,11 +115,7 @@ pub fn markdown(report: &Report) -> String {
         ));
     }
 
-    let judged: Vec<_> = report
-        .manual
-        .iter()
-        .filter(|m| m.status != super::ManualStatus::Unchecked)
-        .collect();
+    let judged = report.judged_manual();
     if !judged.is_empty() {
         out.push_str(
             "\n## Manual checks\n\n| Section | Check | Result | Note |\n|---|---|---|---|\n",

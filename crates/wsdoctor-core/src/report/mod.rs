@@ -297,6 +297,14 @@ impl Report {
         }
     }
 
+    /// The manual items a person has judged (pass, fail or n/a), in checklist order.
+    pub fn judged_manual(&self) -> Vec<&ManualCheck> {
+        self.manual
+            .iter()
+            .filter(|m| m.status != ManualStatus::Unchecked)
+            .collect()
+    }
+
     /// The raw handshake evidence, if the run got that far.
     pub fn handshake_evidence(&self) -> Vec<&Evidence> {
         self.checks
