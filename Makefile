@@ -72,9 +72,11 @@ bench:
 	cargo bench -p wsdoctor-core --bench inspect --locked
 	cd ui && npm run --silent bench
 
-## measure: launch time, idle memory and size of the release app (scripts/measure-app)
+## measure: launch time, idle memory and size of the release app (scripts/measure-app), and the app under
+## a 1,000,000-message flood (scripts/measure-flood)
 measure: deps-build deps-test ui
 	scripts/measure-app
+	scripts/measure-flood
 
 clean:
 	cargo clean

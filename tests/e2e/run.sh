@@ -4,7 +4,7 @@
 # Everything it starts is stopped when the suite ends, however it ends.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-app="${WSDOCTOR_APP:-$here/../../target/debug/wsdoctor-app}"
+app="$(realpath -m "${WSDOCTOR_APP:-$here/../../target/debug/wsdoctor-app}")"
 [ -x "$app" ] || { echo "e2e: no app at $app (build it first: make build)" >&2; exit 2; }
 
 if [ -z "${WSDOCTOR_E2E_INNER:-}" ]; then
@@ -40,7 +40,10 @@ for _ in $(seq 1 100); do
 done
 
 cd "$here"
-WSDOCTOR_APP="$(realpath "$app")" WEBDRIVER_URL="http://127.0.0.1:$port/" npm test --silent || {
+# E2E_SCRIPT names a script to run instead of the suite (scripts/measure-flood uses it for flood.mjs).
+export WSDOCTOR_APP="$app" WEBDRIVER_URL="http://127.0.0.1:$port/"
+if [ -n "${E2E_SCRIPT:-}" ]; then run=(node "$E2E_SCRIPT"); else run=(npm test --silent); fi
+"${run[@]}" || {
   status=$?
   echo "--- tauri-driver log ---" >&2
   tail -n 40 "$scratch/tauri-driver.log" >&2

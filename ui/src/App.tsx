@@ -16,6 +16,8 @@ const NAV: readonly { id: ViewId; label: string }[] = [
   { id: "reports", label: "Reports" },
 ];
 
+const VIEWS: readonly ViewId[] = [...NAV.map((n) => n.id), "about"];
+
 function View({ id }: { id: ViewId }) {
   switch (id) {
     case "checklist":
@@ -81,7 +83,13 @@ export function App() {
         {navButton("about", "About")}
       </nav>
       <main className="content">
-        <View id={view} />
+        {/* Every view stays mounted and only the current one is shown, so a console session, a running
+            check or a half-typed form survives a visit to another view. */}
+        {VIEWS.map((id) => (
+          <div key={id} className="view" hidden={id !== view}>
+            <View id={id} />
+          </div>
+        ))}
       </main>
     </div>
     </WorkspaceProvider>

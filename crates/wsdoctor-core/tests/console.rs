@@ -363,3 +363,21 @@ async fn the_labs_flood_arrives_whole_and_closes_cleanly() {
     let close = entries.iter().find(|e| e.kind == EntryKind::Close).unwrap();
     assert_eq!(close.code, Some(1000));
 }
+
+#[tokio::test]
+async fn the_labs_flood_keeps_to_the_rate_it_is_asked_for() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let started = std::time::Instant::now();
+    let session = ConsoleSession::start(config(lab.url("/flood?n=2000&rate=10000"))).unwrap();
+    let entries = wait_for(&session, "the paced flood and its close", |e| {
+        e.iter().any(|e| e.kind == EntryKind::Close)
+    })
+    .await;
+    assert_eq!(received(&entries).len(), 2000);
+    // 2,000 messages at 10,000/s are 20 slices of 10 ms: paced, they cannot all arrive at once.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+}

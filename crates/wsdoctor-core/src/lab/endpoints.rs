@@ -159,7 +159,7 @@ pub(crate) const SPECS: &[Spec] = &[
         behaviour: Behaviour::Flood,
         outcome: Outcome::Healthy,
         title: "Flood of messages",
-        description: "Sends 100,000 text messages of 100 bytes (?n=N, up to 1,000,000) as fast as it can, then closes: for the console under load.",
+        description: "Sends 100,000 text messages of 100 bytes (?n=N, up to 1,000,000) as fast as it can, or ?rate=R a second, then closes: for the console under load.",
         observe_secs: 0,
     },
 ];

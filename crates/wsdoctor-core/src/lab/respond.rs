@@ -175,7 +175,11 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
                 .and_then(|v| v.parse::<u64>().ok())
                 .unwrap_or(DEFAULT_FLOOD_MESSAGES)
                 .min(MAX_FLOOD_MESSAGES);
-            flood(&mut ws, count).await
+            let rate = head
+                .query_param("rate")
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|&r| r > 0);
+            flood(&mut ws, count, rate).await
         }
         Behaviour::SmallMax => echo(&mut ws, Some(SMALL_MAX_BYTES)).await,
         Behaviour::Drop => {
@@ -280,16 +284,29 @@ async fn echo<S: Io>(
     Ok(())
 }
 
-/// Sends `count` text messages of 100 bytes as fast as the connection takes them, then closes cleanly.
-async fn flood<S: Io>(ws: &mut WebSocketStream<S>, count: u64) -> Result<(), tungstenite::Error> {
+/// Sends `count` text messages of 100 bytes, then closes cleanly: as fast as the connection takes them, or
+/// at `rate` messages a second (paced in 10 ms slices, so a client can be watched under a steady stream).
+async fn flood<S: Io>(
+    ws: &mut WebSocketStream<S>,
+    count: u64,
+    rate: Option<u64>,
+) -> Result<(), tungstenite::Error> {
+    const SLICE: std::time::Duration = std::time::Duration::from_millis(10);
     let payload = tungstenite::Message::text("x".repeat(100));
-    for i in 0..count {
-        ws.feed(payload.clone()).await?;
-        if i % 256 == 255 {
-            ws.flush().await?;
+    let per_slice = rate.map_or(256, |r| (r / 100).max(1));
+    let mut ticks = tokio::time::interval(SLICE);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut sent = 0;
+    while sent < count {
+        if rate.is_some() {
+            ticks.tick().await;
         }
+        for _ in 0..per_slice.min(count - sent) {
+            ws.feed(payload.clone()).await?;
+            sent += 1;
+        }
+        ws.flush().await?;
     }
-    ws.flush().await?;
     close_with(ws, CloseCode::Normal, "lab: flood done").await
 }
 
