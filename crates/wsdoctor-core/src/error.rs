@@ -19,15 +19,28 @@ pub enum Error {
     /// A TLS configuration or certificate could not be built.
     #[error("TLS setup failed: {0}")]
     Tls(String),
+    /// A saved profile (or one of its environments) that does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A profile needs a secret that is not set; the message names it and where to set it.
+    #[error("{0}")]
+    NeedsSecret(String),
+    /// The OS keyring cannot be used (none running, locked, refused); the message says which.
+    #[error("{0}")]
+    Keyring(String),
 }
 
 impl Error {
-    /// A short, stable word for the kind of error (`invalid_input`, `io`, `tls`).
+    /// A short, stable word for the kind of error (`invalid_input`, `io`, `tls`, `not_found`, `needs_secret`,
+    /// `keyring`).
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) => "invalid_input",
             Error::Io { .. } => "io",
             Error::Tls(_) => "tls",
+            Error::NotFound(_) => "not_found",
+            Error::NeedsSecret(_) => "needs_secret",
+            Error::Keyring(_) => "keyring",
         }
     }
 

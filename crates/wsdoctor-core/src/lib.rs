@@ -14,6 +14,7 @@ pub mod history;
 pub mod inspect;
 pub mod lab;
 pub mod manual;
+pub mod profile;
 pub mod redact;
 pub mod report;
 pub mod reproduce;

@@ -23,6 +23,11 @@ const SECRET_HEADERS: &[&str] = &[
     "x-auth-token",
 ];
 
+/// Whether a query parameter carries a token (by its name, case-insensitively).
+pub fn is_secret_param(name: &str) -> bool {
+    SECRET_PARAMS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// Query parameters whose values are always secret (compared case-insensitively).
 const SECRET_PARAMS: &[&str] = &[
     "token",
@@ -120,9 +125,7 @@ impl Redactor {
             let kept: Vec<(String, String)> = pairs
                 .into_iter()
                 .map(|(key, value)| {
-                    if SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str())
-                        && !value.is_empty()
-                    {
+                    if is_secret_param(&key) && !value.is_empty() {
                         self.remember(&value, format!("query parameter {key}"));
                         changed = true;
                         (key, REDACTED.to_string())

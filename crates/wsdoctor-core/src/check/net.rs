@@ -225,7 +225,8 @@ fn parse_proxy(value: &str, source: &str) -> Result<Proxy, String> {
     })
 }
 
-fn percent_decode(text: &str) -> String {
+/// Decodes `%XX` escapes (as in a URL's user info).
+pub(crate) fn percent_decode(text: &str) -> String {
     url::form_urlencoded::parse(format!("x={text}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())

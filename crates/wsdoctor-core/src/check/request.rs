@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::CheckOptions;
@@ -13,7 +13,7 @@ use crate::report::Section;
 use crate::{Error, Result};
 
 /// One request header, which the user may mark secret.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderInput {
     pub name: String,
@@ -23,7 +23,7 @@ pub struct HeaderInput {
 }
 
 /// The server-side inputs.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerRequest {
     #[serde(default)]
@@ -41,7 +41,7 @@ pub struct ServerRequest {
 }
 
 /// Everything a check can be asked, with the engine's defaults for what is left out.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckRequest {
     /// The WebSocket URL; empty for server-side checks only.

@@ -1,0 +1,253 @@
+//! What a saved profile holds, as it is written to disk and shown to the UI: everything a check or a console
+//! session needs, with each secret field reduced to a flag (its value lives in the keyring, under the key
+//! [`SecretSlot::key`] names).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::check::ServerRequest;
+use crate::report::Verdict;
+
+/// The schema version this build writes; older files are migrated when read (see `store.rs`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The most recent verdicts a profile keeps for the list view.
+pub const KEPT_RUNS: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[serde(default)]
+    pub schema: u32,
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub target: ProfileTarget,
+    #[serde(default)]
+    pub console: ConsoleSettings,
+    #[serde(default)]
+    pub server: ServerRequest,
+    /// Console messages saved for this profile.
+    #[serde(default)]
+    pub snippets: Vec<String>,
+    /// Variables used as `{{name}}` in the target's fields; their values are per environment.
+    #[serde(default)]
+    pub variables: Vec<Variable>,
+    #[serde(default)]
+    pub environments: Vec<Environment>,
+    /// The environment used when none is named.
+    #[serde(default)]
+    pub active_environment: Option<String>,
+    /// Newest first, at most [`KEPT_RUNS`].
+    #[serde(default)]
+    pub last_runs: Vec<RunVerdict>,
+    /// Milliseconds since the Unix epoch.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub updated_ms: u64,
+}
+
+/// The target, as the checklist's fields.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileTarget {
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub page_url: Option<String>,
+    #[serde(default)]
+    pub headers: Vec<ProfileHeader>,
+    #[serde(default)]
+    pub subprotocols: Vec<String>,
+    #[serde(default)]
+    pub ca_file: Option<String>,
+    #[serde(default)]
+    pub insecure: bool,
+    /// The proxy URL without credentials; `proxy_credentials` says a `user:password` secret goes with it.
+    #[serde(default)]
+    pub proxy: Option<String>,
+    #[serde(default)]
+    pub proxy_credentials: bool,
+    #[serde(default)]
+    pub direct: Option<String>,
+    #[serde(default)]
+    pub timeout_secs: Option<f64>,
+    #[serde(default)]
+    pub reply_secs: Option<f64>,
+    #[serde(default)]
+    pub idle_secs: Option<u32>,
+    #[serde(default)]
+    pub probe_size: Option<u32>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// A request header. A secret one has an empty `value` here; its value is in the keyring.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileHeader {
+    pub name: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleSettings {
+    #[serde(default)]
+    pub heartbeat_secs: Option<f64>,
+    #[serde(default)]
+    pub reconnect: bool,
+    #[serde(default)]
+    pub backoff_initial_ms: Option<u32>,
+    #[serde(default)]
+    pub backoff_max_ms: Option<u32>,
+    #[serde(default)]
+    pub backoff_factor: Option<f64>,
+    #[serde(default)]
+    pub backoff_attempts: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Variable {
+    pub name: String,
+    /// A secret variable's values (one per environment) live in the keyring.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+/// One set of variable values (dev, staging, prod). Secret variables have no entry in `values`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Environment {
+    pub name: String,
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+}
+
+/// The verdict of one run, for the list view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunVerdict {
+    #[ts(type = "number")]
+    pub at_ms: u64,
+    pub verdict: Verdict,
+    pub summary: String,
+    #[serde(default)]
+    pub environment: Option<String>,
+}
+
+/// A place in a profile that holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SecretSlot {
+    /// The value of a header marked secret (by name, case-insensitive).
+    Header { name: String },
+    /// A secret variable's value in one environment.
+    Variable { environment: String, name: String },
+    /// `user:password` for the proxy.
+    ProxyCredentials,
+}
+
+impl SecretSlot {
+    /// The keyring entry of this slot in profile `id`: it names the place, never the value.
+    pub fn key(&self, id: &str) -> String {
+        match self {
+            SecretSlot::Header { name } => format!("{id}/header/{}", name.to_ascii_lowercase()),
+            SecretSlot::Variable { environment, name } => {
+                format!("{id}/env/{environment}/{name}")
+            }
+            SecretSlot::ProxyCredentials => format!("{id}/proxy"),
+        }
+    }
+
+    /// How the UI and error messages name it.
+    pub fn label(&self) -> String {
+        match self {
+            SecretSlot::Header { name } => format!("header {name}"),
+            SecretSlot::Variable { environment, name } => {
+                format!("variable {{{{{name}}}}} in {environment}")
+            }
+            SecretSlot::ProxyCredentials => "proxy credentials".into(),
+        }
+    }
+}
+
+impl Profile {
+    /// Every secret this profile declares.
+    pub fn secret_slots(&self) -> Vec<SecretSlot> {
+        let mut slots: Vec<SecretSlot> = self
+            .target
+            .headers
+            .iter()
+            .filter(|h| h.secret && !h.name.trim().is_empty())
+            .map(|h| SecretSlot::Header {
+                name: h.name.trim().to_string(),
+            })
+            .collect();
+        for variable in self.variables.iter().filter(|v| v.secret) {
+            for environment in &self.environments {
+                slots.push(SecretSlot::Variable {
+                    environment: environment.name.clone(),
+                    name: variable.name.clone(),
+                });
+            }
+        }
+        if self.target.proxy_credentials {
+            slots.push(SecretSlot::ProxyCredentials);
+        }
+        slots
+    }
+
+    /// Drops what a secret field must not carry on disk (a value typed into a secret header, a secret
+    /// variable's value in an environment) and trims names. Every save goes through this.
+    pub fn scrub(&mut self) {
+        self.schema = SCHEMA_VERSION;
+        self.name = self.name.trim().to_string();
+        for header in &mut self.target.headers {
+            header.name = header.name.trim().to_string();
+            if header.secret {
+                header.value.clear();
+            }
+        }
+        self.target.headers.retain(|h| !h.name.is_empty());
+        let secret: Vec<&str> = self
+            .variables
+            .iter()
+            .filter(|v| v.secret)
+            .map(|v| v.name.as_str())
+            .collect();
+        for environment in &mut self.environments {
+            environment
+                .values
+                .retain(|k, _| !secret.contains(&k.as_str()));
+        }
+        if let Some(proxy) = &mut self.target.proxy {
+            // Credentials typed into the proxy URL belong in the secret, not the file.
+            if let Ok(mut url) = url::Url::parse(proxy)
+                && (!url.username().is_empty() || url.password().is_some())
+            {
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+                *proxy = url.to_string();
+            }
+        }
+        self.tags.retain(|t| !t.trim().is_empty());
+        self.last_runs.truncate(KEPT_RUNS);
+    }
+
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+}

@@ -1,0 +1,605 @@
+//! From a saved profile to what the engine runs: the environment's variables substituted into `{{name}}`
+//! placeholders, and secret values fetched from the vault at the last moment. The UI gets a preview with
+//! the secrets left blank ([`preview`]); Rust fills them in when it runs ([`fill_secrets`]).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::model::{Environment, Profile, ProfileHeader, ProfileTarget, SecretSlot, Variable};
+use super::secret::{Sensitive, Vault};
+use crate::check::net::percent_decode;
+use crate::check::{CheckRequest, HeaderInput};
+use crate::console::ConsoleRequest;
+use crate::redact::is_secret_param;
+use crate::{Error, Result};
+
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}").expect("a valid pattern"));
+
+/// The environment a run uses: the one named, else the profile's active one, else its first.
+pub fn environment_name(profile: &Profile, wanted: Option<&str>) -> Result<Option<String>> {
+    if let Some(name) = wanted.map(str::trim).filter(|n| !n.is_empty()) {
+        return match profile.environment(name) {
+            Some(env) => Ok(Some(env.name.clone())),
+            None => Err(Error::NotFound(format!(
+                "profile `{}` has no environment `{name}` (it has: {})",
+                profile.name,
+                list(profile.environments.iter().map(|e| e.name.as_str()))
+            ))),
+        };
+    }
+    Ok(profile
+        .active_environment
+        .clone()
+        .filter(|name| profile.environment(name).is_some())
+        .or_else(|| profile.environments.first().map(|e| e.name.clone())))
+}
+
+fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Variable values: plain ones from the environment; secret ones from the vault when one is given.
+fn variables(
+    profile: &Profile,
+    environment: Option<&str>,
+    vault: Option<&Vault>,
+) -> Result<HashMap<String, Sensitive<String>>> {
+    let mut values = HashMap::new();
+    let Some(env_name) = environment else {
+        return Ok(values);
+    };
+    let env = profile
+        .environment(env_name)
+        .ok_or_else(|| Error::NotFound(format!("no environment `{env_name}`")))?;
+    for variable in &profile.variables {
+        if variable.secret {
+            let Some(vault) = vault else { continue };
+            let slot = SecretSlot::Variable {
+                environment: env_name.to_string(),
+                name: variable.name.clone(),
+            };
+            if let Some(value) = vault.get(&slot.key(&profile.id))? {
+                values.insert(variable.name.clone(), value);
+            }
+        } else if let Some(value) = env.values.get(&variable.name) {
+            values.insert(variable.name.clone(), Sensitive::new(value.clone()));
+        }
+    }
+    Ok(values)
+}
+
+/// Replaces `{{name}}` placeholders. With `strict`, an unknown name is an error; otherwise it is left as
+/// typed (the preview leaves secret variables for Rust to fill).
+fn substitute(
+    text: &str,
+    values: &HashMap<String, Sensitive<String>>,
+    profile: &Profile,
+    environment: Option<&str>,
+    strict: bool,
+) -> Result<String> {
+    let mut missing = None;
+    let out = PLACEHOLDER.replace_all(text, |caps: &regex::Captures<'_>| {
+        match values.get(&caps[1]) {
+            Some(value) => value.expose().clone(),
+            None => {
+                missing.get_or_insert_with(|| caps[1].to_string());
+                caps[0].to_string()
+            }
+        }
+    });
+    match missing {
+        Some(name) if strict => {
+            let declared = profile.variables.iter().find(|v| v.name == name);
+            let env = environment.unwrap_or("(no environment)");
+            Err(match declared {
+                Some(v) if v.secret => Error::NeedsSecret(format!(
+                    "profile `{}` needs the secret variable {{{{{name}}}}} for environment {env}: set it in \
+                     Profiles, or with `wsdoctor profiles secret`",
+                    profile.name
+                )),
+                Some(_) => Error::InvalidInput(format!(
+                    "variable {{{{{name}}}}} has no value in environment {env} of profile `{}`",
+                    profile.name
+                )),
+                None => Error::InvalidInput(format!(
+                    "{{{{{name}}}}} is used in profile `{}` but is not one of its variables",
+                    profile.name
+                )),
+            })
+        }
+        _ => Ok(out.into_owned()),
+    }
+}
+
+struct Substituter<'a> {
+    profile: &'a Profile,
+    environment: Option<String>,
+    values: HashMap<String, Sensitive<String>>,
+    strict: bool,
+}
+
+impl Substituter<'_> {
+    fn text(&self, text: &str) -> Result<String> {
+        substitute(
+            text,
+            &self.values,
+            self.profile,
+            self.environment.as_deref(),
+            self.strict,
+        )
+    }
+
+    fn option(&self, text: &Option<String>) -> Result<Option<String>> {
+        text.as_deref().map(|t| self.text(t)).transpose()
+    }
+
+    /// The target with placeholders replaced; secret header values come from `secret_header`.
+    fn request(
+        &self,
+        target: &ProfileTarget,
+        mut secret_header: impl FnMut(&ProfileHeader) -> Result<String>,
+        proxy_credentials: Option<Sensitive<String>>,
+    ) -> Result<CheckRequest> {
+        let mut headers = Vec::new();
+        for header in &target.headers {
+            let value = if header.secret {
+                secret_header(header)?
+            } else {
+                self.text(&header.value)?
+            };
+            headers.push(HeaderInput {
+                name: header.name.clone(),
+                value,
+                secret: header.secret,
+            });
+        }
+        let mut proxy = self.option(&target.proxy)?;
+        if let (Some(p), Some(credentials)) = (&proxy, proxy_credentials) {
+            proxy = Some(with_credentials(p, credentials.expose())?);
+        }
+        Ok(CheckRequest {
+            url: self.text(&target.url)?,
+            origin: self.option(&target.origin)?,
+            page_url: self.option(&target.page_url)?,
+            headers,
+            subprotocols: target
+                .subprotocols
+                .iter()
+                .map(|p| self.text(p))
+                .collect::<Result<_>>()?,
+            ca_file: self.option(&target.ca_file)?,
+            insecure: target.insecure,
+            proxy,
+            direct: self.option(&target.direct)?,
+            timeout_secs: target.timeout_secs,
+            reply_secs: target.reply_secs,
+            idle_secs: target.idle_secs,
+            probe_size: target.probe_size,
+            message: self.option(&target.message)?,
+            server: self.profile.server.clone(),
+            sections: None,
+        })
+    }
+}
+
+fn with_credentials(proxy: &str, credentials: &str) -> Result<String> {
+    let mut url = url::Url::parse(proxy)
+        .map_err(|e| Error::InvalidInput(format!("the proxy `{proxy}` is not a URL: {e}")))?;
+    let (user, password) = credentials.split_once(':').unwrap_or((credentials, ""));
+    url.set_username(user)
+        .and_then(|()| url.set_password((!password.is_empty()).then_some(password)))
+        .map_err(|()| {
+            Error::InvalidInput(format!("the proxy `{proxy}` cannot carry credentials"))
+        })?;
+    Ok(url.to_string())
+}
+
+fn needs(profile: &Profile, slot: &SecretSlot) -> Error {
+    Error::NeedsSecret(format!(
+        "profile `{}` needs its secret {}: set it in Profiles, or with `wsdoctor profiles secret`",
+        profile.name,
+        slot.label()
+    ))
+}
+
+/// The full request a profile runs, secrets included (never sent to the UI).
+pub fn check_request(
+    profile: &Profile,
+    environment: Option<&str>,
+    vault: &Vault,
+) -> Result<CheckRequest> {
+    let environment = environment_name(profile, environment)?;
+    let values = variables(profile, environment.as_deref(), Some(vault))?;
+    let substituter = Substituter {
+        profile,
+        environment,
+        values,
+        strict: true,
+    };
+    let proxy_credentials = if profile.target.proxy_credentials {
+        let slot = SecretSlot::ProxyCredentials;
+        Some(
+            vault
+                .get(&slot.key(&profile.id))?
+                .ok_or_else(|| needs(profile, &slot))?,
+        )
+    } else {
+        None
+    };
+    substituter.request(
+        &profile.target,
+        |header| {
+            let slot = SecretSlot::Header {
+                name: header.name.clone(),
+            };
+            let value = vault
+                .get(&slot.key(&profile.id))?
+                .ok_or_else(|| needs(profile, &slot))?;
+            substituter.text(value.expose())
+        },
+        proxy_credentials,
+    )
+}
+
+/// The request as the UI may see it: plain variables substituted, secret headers empty, secret variables
+/// left as `{{name}}` for [`fill_secrets`].
+pub fn preview(profile: &Profile, environment: Option<&str>) -> Result<CheckRequest> {
+    let environment = environment_name(profile, environment)?;
+    let values = variables(profile, environment.as_deref(), None)?;
+    Substituter {
+        profile,
+        environment,
+        values,
+        strict: false,
+    }
+    .request(&profile.target, |_| Ok(String::new()), None)
+}
+
+/// A request the UI sent for a profile (possibly edited after [`preview`]): blank secret headers take the
+/// profile's secret, remaining placeholders take the environment's values, and the proxy its credentials.
+pub fn fill_secrets(
+    request: CheckRequest,
+    profile: &Profile,
+    environment: Option<&str>,
+    vault: &Vault,
+) -> Result<CheckRequest> {
+    let full = check_request(profile, environment, vault)?;
+    let environment = environment_name(profile, environment)?;
+    let substituter = Substituter {
+        profile,
+        values: variables(profile, environment.as_deref(), Some(vault))?,
+        environment,
+        strict: true,
+    };
+    let mut filled = CheckRequest {
+        url: substituter.text(&request.url)?,
+        origin: substituter.option(&request.origin)?,
+        page_url: substituter.option(&request.page_url)?,
+        direct: substituter.option(&request.direct)?,
+        message: substituter.option(&request.message)?,
+        ..request
+    };
+    for header in &mut filled.headers {
+        if header.secret && header.value.is_empty() {
+            if let Some(saved) = full
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(&header.name))
+            {
+                header.value = saved.value.clone();
+            }
+        } else {
+            header.value = substituter.text(&header.value)?;
+        }
+    }
+    if profile.target.proxy_credentials && filled.proxy == preview(profile, None)?.proxy {
+        filled.proxy = full.proxy;
+    }
+    Ok(filled)
+}
+
+/// A console session for a profile: its target and its heartbeat and reconnect settings.
+pub fn console_request(
+    profile: &Profile,
+    environment: Option<&str>,
+    vault: &Vault,
+) -> Result<ConsoleRequest> {
+    let console = &profile.console;
+    Ok(ConsoleRequest {
+        target: check_request(profile, environment, vault)?,
+        heartbeat_secs: console.heartbeat_secs,
+        reconnect: console.reconnect,
+        backoff_initial_ms: console.backoff_initial_ms,
+        backoff_max_ms: console.backoff_max_ms,
+        backoff_factor: console.backoff_factor,
+        backoff_attempts: console.backoff_attempts,
+        max_entries: None,
+        max_megabytes: None,
+    })
+}
+
+/// A new profile from a request typed in the Checklist or Console (or imported): secret header values and
+/// proxy credentials are split out, to go to the vault.
+pub fn from_request(
+    name: &str,
+    request: &CheckRequest,
+) -> (Profile, Vec<(SecretSlot, Sensitive<String>)>) {
+    let mut secrets = Vec::new();
+    let headers = request
+        .headers
+        .iter()
+        .filter(|h| !h.name.trim().is_empty())
+        .map(|h| {
+            if h.secret && !h.value.is_empty() {
+                secrets.push((
+                    SecretSlot::Header {
+                        name: h.name.trim().to_string(),
+                    },
+                    Sensitive::new(h.value.clone()),
+                ));
+            }
+            ProfileHeader {
+                name: h.name.trim().to_string(),
+                value: if h.secret {
+                    String::new()
+                } else {
+                    h.value.clone()
+                },
+                secret: h.secret,
+            }
+        })
+        .collect();
+    let mut proxy_credentials = false;
+    if let Some(url) = request
+        .proxy
+        .as_deref()
+        .and_then(|p| url::Url::parse(p).ok())
+        && !url.username().is_empty()
+    {
+        proxy_credentials = true;
+        let user = percent_decode(url.username());
+        let password = url.password().map(percent_decode).unwrap_or_default();
+        secrets.push((
+            SecretSlot::ProxyCredentials,
+            Sensitive::new(format!("{user}:{password}")),
+        ));
+    }
+    let (url, tokens) = split_url_tokens(request.url.trim());
+    let mut profile = Profile {
+        name: name.trim().to_string(),
+        target: ProfileTarget {
+            url,
+            origin: request.origin.clone(),
+            page_url: request.page_url.clone(),
+            headers,
+            subprotocols: request.subprotocols.clone(),
+            ca_file: request.ca_file.clone(),
+            insecure: request.insecure,
+            proxy: request.proxy.clone(),
+            proxy_credentials,
+            direct: request.direct.clone(),
+            timeout_secs: request.timeout_secs,
+            reply_secs: request.reply_secs,
+            idle_secs: request.idle_secs,
+            probe_size: request.probe_size,
+            message: request.message.clone(),
+        },
+        server: request.server.clone(),
+        ..Profile::default()
+    };
+    if !tokens.is_empty() {
+        let environment = "default".to_string();
+        profile.environments.push(Environment {
+            name: environment.clone(),
+            values: Default::default(),
+        });
+        profile.active_environment = Some(environment.clone());
+        for (name, value) in tokens {
+            profile.variables.push(Variable {
+                name: name.clone(),
+                secret: true,
+            });
+            secrets.push((
+                SecretSlot::Variable {
+                    environment: environment.clone(),
+                    name,
+                },
+                value,
+            ));
+        }
+    }
+    (profile, secrets)
+}
+
+/// Replaces the values of token-bearing query parameters (`?token=...`, see [`is_secret_param`]) with a
+/// `{{name}}` placeholder, so a URL can be saved without its secret; returns the values taken out.
+fn split_url_tokens(url: &str) -> (String, Vec<(String, Sensitive<String>)>) {
+    let Some((base, rest)) = url.split_once('?') else {
+        return (url.to_string(), Vec::new());
+    };
+    let (query, fragment) = match rest.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (rest, None),
+    };
+    let mut tokens = Vec::new();
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value))
+                if !value.is_empty()
+                    && is_secret_param(&percent_decode(key))
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+                    && !tokens.iter().any(|(k, _): &(String, _)| k == key) =>
+            {
+                tokens.push((key.to_string(), Sensitive::new(percent_decode(value))));
+                format!("{key}={{{{{key}}}}}")
+            }
+            _ => pair.to_string(),
+        })
+        .collect();
+    let mut out = format!("{base}?{}", pairs.join("&"));
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    (out, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> Profile {
+        Profile {
+            id: "p-1".into(),
+            name: "tenant".into(),
+            target: ProfileTarget {
+                url: "wss://{{host}}/ws".into(),
+                headers: vec![
+                    ProfileHeader {
+                        name: "Authorization".into(),
+                        value: String::new(),
+                        secret: true,
+                    },
+                    ProfileHeader {
+                        name: "X-Token".into(),
+                        value: "{{token}}".into(),
+                        secret: false,
+                    },
+                ],
+                proxy: Some("http://proxy.local:3128/".into()),
+                proxy_credentials: true,
+                ..ProfileTarget::default()
+            },
+            variables: vec![
+                Variable {
+                    name: "host".into(),
+                    secret: false,
+                },
+                Variable {
+                    name: "token".into(),
+                    secret: true,
+                },
+            ],
+            environments: vec![
+                Environment {
+                    name: "dev".into(),
+                    values: [("host".to_string(), "dev.local".to_string())].into(),
+                },
+                Environment {
+                    name: "prod".into(),
+                    values: [("host".to_string(), "prod.example".to_string())].into(),
+                },
+            ],
+            ..Profile::default()
+        }
+    }
+
+    fn vault() -> Vault {
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        let vault = Vault::os();
+        let p = profile();
+        for (slot, value) in [
+            (
+                SecretSlot::Header {
+                    name: "Authorization".into(),
+                },
+                "Bearer abc",
+            ),
+            (
+                SecretSlot::Variable {
+                    environment: "prod".into(),
+                    name: "token".into(),
+                },
+                "prod-token",
+            ),
+            (SecretSlot::ProxyCredentials, "joe:s3cret"),
+        ] {
+            vault
+                .set(&slot.key(&p.id), &Sensitive::new(value.into()), false)
+                .unwrap();
+        }
+        vault
+    }
+
+    #[test]
+    fn a_profile_resolves_per_environment_with_its_secrets() {
+        let request = check_request(&profile(), Some("prod"), &vault()).unwrap();
+        assert_eq!(request.url, "wss://prod.example/ws");
+        assert_eq!(request.headers[0].value, "Bearer abc");
+        assert!(request.headers[0].secret);
+        assert_eq!(request.headers[1].value, "prod-token");
+        assert_eq!(
+            request.proxy.as_deref(),
+            Some("http://joe:s3cret@proxy.local:3128/")
+        );
+    }
+
+    #[test]
+    fn a_missing_secret_is_named_not_sent_empty() {
+        let error = check_request(&profile(), Some("dev"), &vault()).unwrap_err();
+        assert_eq!(error.kind(), "needs_secret");
+        assert!(
+            error.to_string().contains("{{token}} for environment dev"),
+            "{error}"
+        );
+        let error = check_request(&profile(), Some("qa"), &vault()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("has no environment `qa` (it has: dev, prod)")
+        );
+    }
+
+    #[test]
+    fn the_preview_holds_no_secret_and_the_run_fills_them_in() {
+        let shown = preview(&profile(), Some("prod")).unwrap();
+        let json = serde_json::to_string(&shown).unwrap();
+        for secret in ["Bearer abc", "prod-token", "s3cret"] {
+            assert!(!json.contains(secret), "{json}");
+        }
+        assert_eq!(shown.headers[1].value, "{{token}}");
+        let filled = fill_secrets(shown, &profile(), Some("prod"), &vault()).unwrap();
+        assert_eq!(
+            filled,
+            check_request(&profile(), Some("prod"), &vault()).unwrap()
+        );
+    }
+
+    #[test]
+    fn saving_a_typed_target_splits_out_its_secrets() {
+        let request = CheckRequest {
+            url: "ws://h/".into(),
+            headers: vec![HeaderInput {
+                name: "Cookie".into(),
+                value: "sid=1".into(),
+                secret: true,
+            }],
+            proxy: Some("http://u:p%40ss@proxy:8080/".into()),
+            ..CheckRequest::default()
+        };
+        let (mut profile, secrets) = from_request("typed", &request);
+        let (url, tokens) = split_url_tokens("wss://h/ws?room=1&access_token=a%2Bb&x=2#f");
+        assert_eq!(url, "wss://h/ws?room=1&access_token={{access_token}}&x=2#f");
+        assert_eq!(tokens[0].1.expose(), "a+b");
+        profile.scrub();
+        let json = serde_json::to_string(&profile).unwrap();
+        assert!(
+            !json.contains("sid=1") && !json.contains("p%40ss"),
+            "{json}"
+        );
+        assert_eq!(secrets.len(), 2);
+        assert_eq!(secrets[1].1.expose(), "u:p@ss");
+        assert!(profile.target.proxy_credentials);
+    }
+}

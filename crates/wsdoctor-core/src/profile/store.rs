@@ -1,0 +1,368 @@
+//! Profiles on disk: one JSON file per profile in the app's config dir, so a damaged file costs one profile,
+//! never the set. Every write is atomic (temp file, fsync, rename) and keeps the previous version as
+//! `<id>.json.bak`; a file that does not parse is moved aside as `<id>.json.corrupt-<ms>` and its backup,
+//! when good, takes its place. The app and the CLI may run at once, so writes hold a lock on `.lock`.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::model::{Profile, SCHEMA_VERSION};
+use crate::atomic_file::write_atomically;
+use crate::{Error, Result};
+
+/// The directory WS Doctor keeps its configuration in: `$WSDOCTOR_CONFIG_DIR` when set, else the platform's
+/// config dir for the app's identifier (the same folder Tauri's `app_config_dir` names).
+pub fn config_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("WSDOCTOR_CONFIG_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::BaseDirs::new()
+        .map(|dirs| dirs.config_dir().join(super::secret::KEYRING_SERVICE))
+        .ok_or_else(|| {
+            Error::InvalidInput(
+                "no home directory to keep profiles in: set WSDOCTOR_CONFIG_DIR".into(),
+            )
+        })
+}
+
+/// How long a writer waits for another (the app, the CLI) to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+pub struct ProfileStore {
+    dir: PathBuf,
+}
+
+/// The profiles that loaded, and what happened to the files that did not.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub profiles: Vec<Profile>,
+    /// One sentence per file moved aside or restored from its backup.
+    pub problems: Vec<String>,
+}
+
+impl ProfileStore {
+    /// The store in `dir` (created on the first write).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ProfileStore { dir: dir.into() }
+    }
+
+    /// The store in the platform's config dir (`<config>/profiles`).
+    pub fn open_default() -> Result<Self> {
+        Ok(ProfileStore::new(config_dir()?.join("profiles")))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn file(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
+    }
+
+    /// Every profile, sorted by name. Damaged files are quarantined and reported, never fatal.
+    pub fn load(&self) -> Result<Loaded> {
+        let mut loaded = Loaded::default();
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(loaded),
+            Err(e) => return Err(Error::io(format!("cannot read {}", self.dir.display()), e)),
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            match read_profile(&path) {
+                Ok(profile) => loaded.profiles.push(profile),
+                Err(problem) => {
+                    let (profile, said) = self.quarantine(&path, &problem);
+                    loaded.problems.push(said);
+                    loaded.profiles.extend(profile);
+                }
+            }
+        }
+        loaded.profiles.sort_by_cached_key(|p| p.name.to_lowercase());
+        Ok(loaded)
+    }
+
+    /// Moves a damaged file aside and restores its backup when that one reads.
+    fn quarantine(&self, path: &Path, problem: &str) -> (Option<Profile>, String) {
+        let _lock = self.lock();
+        let aside = PathBuf::from(format!("{}.corrupt-{}", path.display(), super::now_ms()));
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if let Err(e) = fs::rename(path, &aside) {
+            return (
+                None,
+                format!("{name} could not be read ({problem}) nor moved aside: {e}"),
+            );
+        }
+        let backup = PathBuf::from(format!("{}.bak", path.display()));
+        if let Ok(profile) = read_profile(&backup)
+            && fs::copy(&backup, path).is_ok()
+        {
+            return (
+                Some(profile),
+                format!(
+                    "{name} was damaged ({problem}); it was moved to {} and its previous version restored",
+                    aside.display()
+                ),
+            );
+        }
+        (
+            None,
+            format!(
+                "{name} was damaged ({problem}) and had no usable backup; it was moved to {}",
+                aside.display()
+            ),
+        )
+    }
+
+    /// Writes one profile (scrubbed of secret values), keeping the previous version as a backup.
+    pub fn save(&self, profile: &Profile) -> Result<Profile> {
+        let mut profile = profile.clone();
+        if profile.id.is_empty() {
+            profile.id = super::new_id();
+        }
+        if profile.name.trim().is_empty() {
+            return Err(Error::InvalidInput("a profile needs a name".into()));
+        }
+        if !valid_id(&profile.id) {
+            return Err(Error::InvalidInput(format!(
+                "`{}` is not a profile id",
+                profile.id
+            )));
+        }
+        profile.scrub();
+        profile.updated_ms = super::now_ms();
+        let json = serde_json::to_vec_pretty(&profile)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the profile: {e}")))?;
+        fs::create_dir_all(&self.dir)
+            .map_err(|e| Error::io(format!("cannot create {}", self.dir.display()), e))?;
+        let _lock = self.lock()?;
+        let path = self.file(&profile.id);
+        if path.exists() {
+            let backup = PathBuf::from(format!("{}.bak", path.display()));
+            let previous = fs::read(&path)
+                .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+            write_atomically(&backup, &previous)?;
+        }
+        write_atomically(&path, &json)?;
+        Ok(profile)
+    }
+
+    /// Finds a profile by id, or by name (case-insensitive).
+    pub fn find(&self, id_or_name: &str) -> Result<Profile> {
+        if valid_id(id_or_name)
+            && let Ok(profile) = read_profile(&self.file(id_or_name))
+        {
+            return Ok(profile);
+        }
+        let loaded = self.load()?;
+        loaded
+            .profiles
+            .into_iter()
+            .find(|p| p.id == id_or_name || p.name.eq_ignore_ascii_case(id_or_name.trim()))
+            .ok_or_else(|| Error::NotFound(format!("no profile named `{id_or_name}`")))
+    }
+
+    /// Removes a profile's file (its backup stays, for an undo); returns what was removed.
+    pub fn delete(&self, id: &str) -> Result<Profile> {
+        if !valid_id(id) {
+            return Err(Error::NotFound(format!("no profile with id `{id}`")));
+        }
+        let _lock = self.lock()?;
+        let path = self.file(id);
+        let profile = read_profile(&path)
+            .map_err(|_| Error::NotFound(format!("no profile with id `{id}`")))?;
+        let backup = PathBuf::from(format!("{}.bak", path.display()));
+        fs::rename(&path, &backup)
+            .map_err(|e| Error::io(format!("cannot remove {}", path.display()), e))?;
+        Ok(profile)
+    }
+
+    /// Takes the writers' lock, waiting a bounded time for another process to release it.
+    fn lock(&self) -> Result<File> {
+        let path = self.dir.join(".lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::InvalidInput(format!(
+                        "another WS Doctor has held the profiles lock ({}) for {} s; try again when it \
+                         has finished",
+                        path.display(),
+                        LOCK_WAIT.as_secs()
+                    )));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::io(format!("cannot lock {}", path.display()), e));
+                }
+            }
+        }
+    }
+}
+
+/// Ids are made by [`super::new_id`]; anything else could name a path outside the store.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn read_profile(path: &Path) -> std::result::Result<Profile, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    // Current files parse straight into a profile; only older ones go through the migration's JSON tree.
+    if let Ok(profile) = serde_json::from_slice::<Profile>(&bytes)
+        && profile.schema == SCHEMA_VERSION
+        && !profile.id.is_empty()
+        && !profile.name.is_empty()
+    {
+        return Ok(profile);
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let value = migrate(value)?;
+    let profile: Profile =
+        serde_json::from_value(value).map_err(|e| format!("not a profile: {e}"))?;
+    if profile.id.is_empty() || profile.name.is_empty() {
+        return Err("a profile without an id or a name".into());
+    }
+    Ok(profile)
+}
+
+/// Brings a profile written by an older build up to [`SCHEMA_VERSION`].
+///
+/// Version 0 (before the field existed) kept the target's fields (`url`, `headers`, `origin`,
+/// `subprotocols`) at the top level; version 1 groups them under `target`.
+pub(crate) fn migrate(mut value: Value) -> std::result::Result<Value, String> {
+    let object = value.as_object_mut().ok_or("not a JSON object")?;
+    let version = object.get("schema").and_then(Value::as_u64).unwrap_or(0);
+    if version > u64::from(SCHEMA_VERSION) {
+        return Err(format!(
+            "written by a newer WS Doctor (schema {version}; this one reads up to {SCHEMA_VERSION})"
+        ));
+    }
+    if version == 0 {
+        let mut target = serde_json::Map::new();
+        for field in ["url", "headers", "origin", "subprotocols"] {
+            if let Some(v) = object.remove(field) {
+                target.insert(field.to_string(), v);
+            }
+        }
+        object
+            .entry("target")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()))
+            .as_object_mut()
+            .ok_or("`target` is not an object")?
+            .extend(target);
+    }
+    object.insert("schema".into(), Value::from(SCHEMA_VERSION));
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(name: &str) -> Profile {
+        Profile {
+            name: name.into(),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn saves_loads_and_keeps_the_previous_version() {
+        let dir = tempdir();
+        let store = ProfileStore::new(&dir);
+        let saved = store.save(&profile("staging")).unwrap();
+        assert!(!saved.id.is_empty());
+        let mut changed = saved.clone();
+        changed.notes = "second".into();
+        store.save(&changed).unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.profiles.len(), 1);
+        assert_eq!(loaded.profiles[0].notes, "second");
+        let backup = fs::read_to_string(dir.join(format!("{}.json.bak", saved.id))).unwrap();
+        assert!(!backup.contains("second"));
+        assert_eq!(store.find("STAGING").unwrap().id, saved.id);
+    }
+
+    #[test]
+    fn a_damaged_file_is_moved_aside_and_its_backup_restored() {
+        let dir = tempdir();
+        let store = ProfileStore::new(&dir);
+        let kept = store.save(&profile("kept")).unwrap();
+        let damaged = store.save(&profile("damaged")).unwrap();
+        store.save(&damaged).unwrap(); // now it has a backup
+        let lone = store.save(&profile("lone")).unwrap();
+        let path = dir.join(format!("{}.json", damaged.id));
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, &text[..text.len() / 2]).unwrap(); // truncated
+        fs::write(dir.join(format!("{}.json", lone.id)), "garbage").unwrap();
+
+        let loaded = store.load().unwrap();
+        let names: Vec<_> = loaded.profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["damaged", "kept"], "{:?}", loaded.problems);
+        assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
+        assert!(
+            loaded
+                .problems
+                .iter()
+                .any(|p| p.contains("previous version restored"))
+        );
+        assert!(
+            loaded
+                .problems
+                .iter()
+                .any(|p| p.contains("no usable backup"))
+        );
+        let aside = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .count();
+        assert_eq!(aside, 2);
+        assert!(store.find(&kept.id).is_ok());
+    }
+
+    #[test]
+    fn an_old_schema_is_migrated_and_a_newer_one_refused() {
+        let old = serde_json::json!({"id": "p-old", "name": "old", "url": "ws://h/", "headers": [{"name": "X", "value": "1"}]});
+        let profile: Profile = serde_json::from_value(migrate(old).unwrap()).unwrap();
+        assert_eq!(profile.target.url, "ws://h/");
+        assert_eq!(profile.target.headers[0].name, "X");
+        assert_eq!(profile.schema, SCHEMA_VERSION);
+        let newer = serde_json::json!({"schema": 99, "id": "p", "name": "n"});
+        assert!(migrate(newer).unwrap_err().contains("newer WS Doctor"));
+    }
+
+    #[test]
+    fn ids_cannot_name_paths_outside_the_store() {
+        let store = ProfileStore::new(tempdir());
+        let mut evil = profile("evil");
+        evil.id = "../escape".into();
+        assert!(store.save(&evil).is_err());
+        assert_eq!(store.delete("../x").unwrap_err().kind(), "not_found");
+    }
+
+    fn tempdir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("wsdoctor-store-{}", super::super::new_id()));
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}
