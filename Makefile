@@ -9,8 +9,8 @@ export CARGO_TERM_COLOR ?= never
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
-	librsvg2-dev libayatana-appindicator3-dev libxdo-dev file python3
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 nginx-light python3-venv
+	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev file python3
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring nginx-light python3-venv
 APP := target/debug/wsdoctor-app
 STAMPS := target/.stamps
 
@@ -45,7 +45,7 @@ lint: ui
 
 ## test-rust: unit and integration tests, including the bindings-freshness and capability checks
 test-rust: ui
-	cargo test --workspace --locked
+	scripts/with-keyring cargo test --workspace --locked
 
 test-ui: $(STAMPS)/ui-deps
 	cd ui && npm test --silent
@@ -106,11 +106,11 @@ endef
 $(STAMPS):
 	mkdir -p $@
 
-$(STAMPS)/build-packages: | $(STAMPS)
+$(STAMPS)/build-packages: Makefile | $(STAMPS)
 	$(call apt_install,$(BUILD_PACKAGES))
 	touch $@
 
-$(STAMPS)/test-packages: | $(STAMPS)
+$(STAMPS)/test-packages: Makefile | $(STAMPS)
 	$(call apt_install,$(TEST_PACKAGES))
 	touch $@
 

@@ -11,11 +11,15 @@ if [ -z "${WSDOCTOR_E2E_INNER:-}" ]; then
   export WSDOCTOR_E2E_INNER=1 NO_AT_BRIDGE=1
   # The session bus logs every service it activates (portals the app asks for); keep that out of the output.
   exec timeout --kill-after=10 600 dbus-run-session -- \
-    xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@" 2> >(grep -v -e '^dbus-daemon\[' -e 'xdg-desktop-portal' -e 'Gtk-WARNING' -e 'pw.conf' -e 'max threads value' -e 'SpiRegistry' -e '^$' >&2)
+    xvfb-run -a -s '-screen 0 1280x800x24' "$0" "$@" 2> >(grep -v -e '^dbus-daemon\[' -e 'xdg-desktop-portal' -e 'Gtk-WARNING' -e 'pw.conf' -e 'max threads value' -e 'SpiRegistry' -e 'gnome-keyring-daemon' -e 'discover_other_daemon' -e '^$' >&2)
 fi
 
 scratch="$(mktemp -d)"
 export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"
+# A real, unlocked Secret Service for the profiles' secrets (gnome-keyring on this private session bus).
+mkdir -p "$XDG_DATA_HOME"
+eval "$(printf 'wsdoctor-e2e' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
+export GNOME_KEYRING_CONTROL
 # The app's documented dialog seam: "save" dialogs answer <this dir>/<suggested name> (src-tauri/src/dialogs.rs).
 export WSDOCTOR_TEST_SAVE_DIR="$scratch/exports"
 mkdir -p "$WSDOCTOR_TEST_SAVE_DIR"

@@ -12,7 +12,8 @@ use wsdoctor_core::report::{self, Report, Verdict};
 use wsdoctor_core::{Error, Result};
 
 use crate::output;
-use crate::target_args::{TargetArgs, seconds};
+use crate::target_args::{ProfileRun, TargetArgs, seconds};
+use wsdoctor_core::profile::RunVerdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -38,18 +39,18 @@ pub struct CheckArgs {
     /// The backend behind the proxy: probed and compared when the upgrade fails.
     #[arg(long, value_name = "URL")]
     direct: Option<String>,
-    /// Seconds to wait for a reply to the test message and for a pong.
-    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
-    reply_timeout: f64,
+    /// Seconds to wait for a reply to the test message and for a pong [default: 1].
+    #[arg(long, value_name = "SECS")]
+    reply_timeout: Option<f64>,
     /// Stay silent this many seconds and report whether (and when) the connection is cut.
     #[arg(long, value_name = "SECS")]
     idle: Option<u64>,
     /// Send one message of this many bytes and report a 1009 close or a drop.
     #[arg(long, value_name = "BYTES")]
     probe_size: Option<usize>,
-    /// The test message sent once the connection is open.
-    #[arg(long, value_name = "TEXT", default_value = "wsdoctor check")]
-    message: String,
+    /// The test message sent once the connection is open [default: "wsdoctor check"].
+    #[arg(long, value_name = "TEXT")]
+    message: Option<String>,
     /// Server process to inspect (name or PID): running, uptime, ports, open files against its limit.
     #[arg(long, value_name = "NAME|PID", help_heading = "Server-side checks")]
     process: Option<String>,
@@ -59,7 +60,7 @@ pub struct CheckArgs {
     /// Environment variable of the server to check, NAME or NAME=EXPECTED (repeatable). Without it,
     /// NODE_ENV, FLASK_ENV, DJANGO_SETTINGS_MODULE and PORT are shown when --process is given.
     #[arg(
-        long = "env",
+        long = "server-env",
         value_name = "NAME[=EXPECTED]",
         help_heading = "Server-side checks"
     )]
@@ -83,7 +84,7 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn options(&self) -> Result<CheckOptions> {
+    fn options(&self, run: Option<&ProfileRun>) -> Result<CheckOptions> {
         if let Some(size) = self.probe_size
             && (size == 0 || size > 1 << 30)
         {
@@ -96,6 +97,7 @@ impl CheckArgs {
                 "--idle must be between 1 and 3600 seconds".into(),
             ));
         }
+        let mut options = self.target.options(self.url.clone(), run)?;
         let server = wsdoctor_core::inspect::ServerInputs {
             process: self.process.clone(),
             port: self.port,
@@ -117,17 +119,32 @@ impl CheckArgs {
                 )));
             }
         }
-        Ok(CheckOptions {
-            server,
-            page_url: self.page_url.clone(),
-            secret_headers: self.secret_header.clone(),
-            direct: self.direct.clone(),
-            reply_timeout: seconds(self.reply_timeout, "--reply-timeout")?,
-            idle: self.idle.map(Duration::from_secs),
-            probe_size: self.probe_size,
-            message: self.message.clone(),
-            ..self.target.options(self.url.clone().unwrap_or_default())?
-        })
+        // A profile's server-side inputs apply unless any is given here.
+        if server != wsdoctor_core::inspect::ServerInputs::default() {
+            options.server = server;
+        }
+        if let Some(page_url) = &self.page_url {
+            options.page_url = Some(page_url.clone());
+        }
+        options
+            .secret_headers
+            .extend(self.secret_header.iter().cloned());
+        if let Some(direct) = &self.direct {
+            options.direct = Some(direct.clone());
+        }
+        if let Some(reply) = self.reply_timeout {
+            options.reply_timeout = seconds(reply, "--reply-timeout")?;
+        }
+        if let Some(idle) = self.idle {
+            options.idle = Some(Duration::from_secs(idle));
+        }
+        if self.probe_size.is_some() {
+            options.probe_size = self.probe_size;
+        }
+        if let Some(message) = &self.message {
+            options.message = message.clone();
+        }
+        Ok(options)
     }
 
     fn format(&self) -> Format {
@@ -149,7 +166,8 @@ impl CheckArgs {
 }
 
 pub async fn run(args: CheckArgs) -> Result<ExitCode> {
-    let options = args.options()?;
+    let run = args.target.profile()?;
+    let options = args.options(run.as_ref())?;
     let report = run_check(&options, None).await?;
     if report.diagnoses.iter().any(|d| d.code == "url.invalid") {
         return Err(Error::InvalidInput(
@@ -183,6 +201,14 @@ pub async fn run(args: CheckArgs) -> Result<ExitCode> {
                     source: e,
                 })?;
         }
+    }
+    if let Some(run) = &run
+        && let Err(error) = run.store.record_run(
+            &run.profile.id,
+            RunVerdict::of(&report, run.environment.clone()),
+        )
+    {
+        eprintln!("wsdoctor: the verdict was not saved to the profile: {error}");
     }
     Ok(match report.verdict {
         Verdict::Healthy => ExitCode::SUCCESS,

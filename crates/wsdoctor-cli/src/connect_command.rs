@@ -19,8 +19,9 @@ use crate::target_args::{TargetArgs, seconds};
 
 #[derive(Debug, clap::Args)]
 pub struct ConnectArgs {
-    /// The WebSocket URL (ws:// or wss://).
-    url: String,
+    /// The WebSocket URL (ws:// or wss://); optional with --profile.
+    #[arg(required_unless_present = "profile")]
+    url: Option<String>,
     #[command(flatten)]
     target: TargetArgs,
     /// In script mode, seconds to wait for replies after the last line.
@@ -146,7 +147,12 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     } else {
         seconds(args.wait, "--wait")?
     };
-    let heartbeat = match args.heartbeat {
+    let run = args.target.profile()?;
+    let console = run
+        .as_ref()
+        .map(|r| r.profile.console.clone())
+        .unwrap_or_default();
+    let heartbeat = match args.heartbeat.or(console.heartbeat_secs) {
         Some(secs) => {
             let interval = seconds(secs, "--heartbeat")?;
             Some(Heartbeat {
@@ -157,13 +163,14 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         None => None,
     };
     let session = ConsoleSession::start(SessionConfig {
-        target: args.target.options(args.url.clone())?,
+        target: args.target.options(args.url.clone(), run.as_ref())?,
         heartbeat,
-        reconnect: args.reconnect.then_some(Backoff {
-            initial: Duration::from_millis(500),
-            max: Duration::from_secs(30),
-            factor: 2.0,
-            max_attempts: 10,
+        // A profile's own backoff settings apply to its reconnects.
+        reconnect: (args.reconnect || console.reconnect).then(|| Backoff {
+            initial: Duration::from_millis(u64::from(console.backoff_initial_ms.unwrap_or(500))),
+            max: Duration::from_millis(u64::from(console.backoff_max_ms.unwrap_or(30_000))),
+            factor: console.backoff_factor.unwrap_or(2.0).clamp(1.0, 10.0),
+            max_attempts: console.backoff_attempts.unwrap_or(10).max(1),
         }),
         limits: Limits::default(),
     })?;

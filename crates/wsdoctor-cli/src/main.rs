@@ -8,6 +8,7 @@ mod connect_command;
 mod lab_command;
 mod logging;
 mod output;
+mod profiles_command;
 mod target_args;
 mod text_report;
 
@@ -33,6 +34,8 @@ enum Command {
     Check(Box<check_command::CheckArgs>),
     /// Talk to a WebSocket by hand (a REPL on a terminal; a script with stdin from a pipe).
     Connect(Box<connect_command::ConnectArgs>),
+    /// Saved profiles: list, show, import (files, curl/wscat/websocat lines, HAR), export, delete, secrets.
+    Profiles(profiles_command::ProfilesArgs),
     /// Run the built-in lab: a local server with one healthy and many broken WebSocket endpoints.
     Lab(lab_command::LabArgs),
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
             Command::Check(args) => check_command::run(*args).await,
             Command::Connect(args) => connect_command::run(*args).await,
             Command::Lab(args) => lab_command::run(args).await,
+            Command::Profiles(args) => profiles_command::run(args),
         }
     });
     match outcome {
@@ -62,7 +66,7 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!("wsdoctor: {error}");
             match error.kind() {
-                "invalid_input" => ExitCode::from(2),
+                "invalid_input" | "not_found" => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             }
         }

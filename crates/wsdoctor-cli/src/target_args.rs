@@ -5,10 +5,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::profile::{Profile, ProfileStore, Vault, resolve};
 use wsdoctor_core::{Error, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct TargetArgs {
+    /// Start from this saved profile (name or id; see `wsdoctor profiles list`); its secrets come from
+    /// the OS keyring. Options given here override the profile's.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The profile's environment whose variables fill its `{{placeholders}}` (default: its active one).
+    #[arg(long = "env", value_name = "NAME", requires = "profile")]
+    environment: Option<String>,
     /// Origin header to send, as a browser on that page would.
     #[arg(long, value_name = "ORIGIN")]
     origin: Option<String>,
@@ -30,9 +38,16 @@ pub struct TargetArgs {
     /// Ignore HTTPS_PROXY / HTTP_PROXY / ALL_PROXY from the environment.
     #[arg(long)]
     no_env_proxy: bool,
-    /// Seconds allowed to connect, and again for the TLS and upgrade handshakes.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    timeout: f64,
+    /// Seconds allowed to connect, and again for the TLS and upgrade handshakes [default: 5].
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<f64>,
+}
+
+/// The profile a command runs with, and the environment it resolved to.
+pub struct ProfileRun {
+    pub store: ProfileStore,
+    pub profile: Profile,
+    pub environment: Option<String>,
 }
 
 /// A duration from a flag, between 0 and an hour.
@@ -57,26 +72,62 @@ pub fn parse_header(line: &str) -> Result<(String, String)> {
 }
 
 impl TargetArgs {
-    /// Check options for `url` with these target settings (everything else at its default).
-    pub fn options(&self, url: String) -> Result<CheckOptions> {
-        let timeout = seconds(self.timeout, "--timeout")?;
-        Ok(CheckOptions {
-            url,
-            origin: self.origin.clone(),
-            headers: self
+    /// The saved profile named by `--profile`, if any.
+    pub fn profile(&self) -> Result<Option<ProfileRun>> {
+        let Some(name) = &self.profile else {
+            return Ok(None);
+        };
+        let store = ProfileStore::open_default()?;
+        let profile = store.find(name)?;
+        let environment = resolve::environment_name(&profile, self.environment.as_deref())?;
+        Ok(Some(ProfileRun {
+            store,
+            profile,
+            environment,
+        }))
+    }
+
+    /// Check options: the profile's (with its secrets from the keyring) when one is given, then `url`
+    /// and these flags on top; everything else at its default.
+    pub fn options(&self, url: Option<String>, run: Option<&ProfileRun>) -> Result<CheckOptions> {
+        let mut options = match run {
+            Some(run) => {
+                let vault = Vault::os();
+                resolve::check_request(&run.profile, run.environment.as_deref(), &vault)?
+                    .into_options()?
+            }
+            None => CheckOptions::default(),
+        };
+        if let Some(url) = url {
+            options.url = url;
+        }
+        if let Some(origin) = &self.origin {
+            options.origin = Some(origin.clone());
+        }
+        for line in &self.headers {
+            let (name, value) = parse_header(line)?;
+            options
                 .headers
-                .iter()
-                .map(|h| parse_header(h))
-                .collect::<Result<_>>()?,
-            subprotocols: self.subprotocols.clone(),
-            ca_file: self.ca_file.clone(),
-            insecure: self.insecure,
-            proxy: self.proxy.clone(),
-            use_env_proxy: !self.no_env_proxy,
-            connect_timeout: timeout,
-            handshake_timeout: timeout,
-            ..CheckOptions::default()
-        })
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+            options.headers.push((name, value));
+        }
+        if !self.subprotocols.is_empty() {
+            options.subprotocols = self.subprotocols.clone();
+        }
+        if let Some(ca_file) = &self.ca_file {
+            options.ca_file = Some(ca_file.clone());
+        }
+        options.insecure |= self.insecure;
+        if let Some(proxy) = &self.proxy {
+            options.proxy = Some(proxy.clone());
+        }
+        options.use_env_proxy = !self.no_env_proxy;
+        if let Some(timeout) = self.timeout {
+            let timeout = seconds(timeout, "--timeout")?;
+            options.connect_timeout = timeout;
+            options.handshake_timeout = timeout;
+        }
+        Ok(options)
     }
 }
 

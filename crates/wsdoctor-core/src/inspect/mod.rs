@@ -24,7 +24,7 @@ use crate::report::{CheckStatus, Evidence, Section};
 pub use server_log::TAIL_BYTES as LOG_TAIL_BYTES;
 
 /// What to inspect on this machine. Every field is optional; any one works without a URL.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServerInputs {
     /// A process name or PID.
     pub process: Option<String>,

@@ -184,6 +184,18 @@ impl SecretSlot {
     }
 }
 
+impl RunVerdict {
+    /// The verdict of a finished check.
+    pub fn of(report: &crate::report::Report, environment: Option<String>) -> Self {
+        RunVerdict {
+            at_ms: super::now_ms(),
+            verdict: report.verdict,
+            summary: report.headline(),
+            environment,
+        }
+    }
+}
+
 impl Profile {
     /// Every secret this profile declares.
     pub fn secret_slots(&self) -> Vec<SecretSlot> {

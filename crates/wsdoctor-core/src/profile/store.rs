@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::model::{Profile, SCHEMA_VERSION};
+use super::model::{KEPT_RUNS, Profile, RunVerdict, SCHEMA_VERSION};
 use crate::atomic_file::write_atomically;
 use crate::{Error, Result};
 
@@ -84,7 +84,9 @@ impl ProfileStore {
                 }
             }
         }
-        loaded.profiles.sort_by_cached_key(|p| p.name.to_lowercase());
+        loaded
+            .profiles
+            .sort_by_cached_key(|p| p.name.to_lowercase());
         Ok(loaded)
     }
 
@@ -166,6 +168,15 @@ impl ProfileStore {
             .into_iter()
             .find(|p| p.id == id_or_name || p.name.eq_ignore_ascii_case(id_or_name.trim()))
             .ok_or_else(|| Error::NotFound(format!("no profile named `{id_or_name}`")))
+    }
+
+    /// Adds a run's verdict to a profile's recent runs (newest first, a few kept). The profile is read afresh
+    /// from disk, so an edit saved meanwhile by another window or the CLI is kept.
+    pub fn record_run(&self, id: &str, run: RunVerdict) -> Result<()> {
+        let mut profile = self.find(id)?;
+        profile.last_runs.insert(0, run);
+        profile.last_runs.truncate(KEPT_RUNS);
+        self.save(&profile).map(|_| ())
     }
 
     /// Removes a profile's file (its backup stays, for an undo); returns what was removed.
