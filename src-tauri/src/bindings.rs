@@ -26,6 +26,10 @@ pub fn typescript() -> String {
     use wsdoctor_core::history::HistoryEntry;
     use wsdoctor_core::lab::{LabEndpoint, Outcome};
     use wsdoctor_core::manual::{ConsoleError, ManualItem};
+    use wsdoctor_core::profile::{
+        ConsoleSettings, Environment, Profile, ProfileHeader, ProfileTarget, RunVerdict,
+        SecretSlot, SecretState, Variable,
+    };
     use wsdoctor_core::report::{
         Check, CheckStatus, Diagnosis, Evidence, HeaderLine, ManualCheck, ManualStatus, Report,
         Section, TargetSummary, Ticket, Tool, Verdict,
@@ -74,6 +78,20 @@ pub fn typescript() -> String {
         EntryKind,
         SessionStatus,
         SessionState,
+        crate::commands::checklist::ProfileRef,
+        crate::commands::profiles::ProfileList,
+        crate::commands::profiles::ProfileView,
+        crate::commands::profiles::SecretView,
+        crate::commands::profiles::SecretInput,
+        Profile,
+        ProfileTarget,
+        ProfileHeader,
+        ConsoleSettings,
+        Variable,
+        Environment,
+        RunVerdict,
+        SecretSlot,
+        SecretState,
     ];
     let mut text = String::from(
         "// Generated from the Rust types by `make bindings` (src-tauri/src/bindings.rs). Do not edit.\n\n",

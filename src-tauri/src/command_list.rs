@@ -25,7 +25,19 @@ macro_rules! app_commands {
             console::console_forget,
             console::console_page,
             console::console_send_file,
-            console::console_export
+            console::console_export,
+            profiles::profiles_list,
+            profiles::profile_get,
+            profiles::profile_save,
+            profiles::profile_secret_clear,
+            profiles::profile_duplicate,
+            profiles::profile_delete,
+            profiles::profile_forget_secrets,
+            profiles::profile_preview,
+            profiles::profile_from_target,
+            profiles::profile_import_command,
+            profiles::profile_import_file,
+            profiles::profile_export
         )
     };
 }

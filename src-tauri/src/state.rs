@@ -13,6 +13,7 @@ use tracing_appender::non_blocking::WorkerGuard;
 use wsdoctor_core::console::ConsoleSession;
 use wsdoctor_core::history::HistoryStore;
 use wsdoctor_core::lab::Lab;
+use wsdoctor_core::profile::{ProfileStore, Vault};
 
 use crate::dialogs::Dialogs;
 
@@ -21,6 +22,9 @@ pub struct AppState {
     pub log_dir: PathBuf,
     pub data_dir: PathBuf,
     pub history: HistoryStore,
+    /// Saved profiles (shared with the CLI: the same folder) and their secrets in the OS keyring.
+    pub profiles: ProfileStore,
+    pub vault: Vault,
     /// Checks under way, by the run id the UI chose, so they can be cancelled.
     pub runs: Mutex<HashMap<String, AbortHandle>>,
     /// Open console sessions, by id.
@@ -47,6 +51,9 @@ impl AppState {
             lab,
             log_dir,
             history: HistoryStore::new(data_dir.join("history")),
+            profiles: ProfileStore::open_default()
+                .unwrap_or_else(|_| ProfileStore::new(data_dir.join("profiles"))),
+            vault: Vault::os(),
             data_dir,
             runs: Mutex::new(HashMap::new()),
             consoles: Mutex::new(HashMap::new()),

@@ -15,6 +15,13 @@ const WAIT_MS = 20_000;
 
 /** @type {import("selenium-webdriver").WebDriver} */
 let driver;
+// The lab's token endpoint accepts this bearer token (wsdoctor_core::lab::LAB_TOKEN).
+const LAB_TOKEN = "lab-token";
+
+/** Launches the app (tauri-driver starts a new process for each session). */
+function start() {
+  return new Builder().usingServer(SERVER).withCapabilities({ browserName: "wry", "tauri:options": { application: APP } }).build();
+}
 
 async function find(css) {
   return driver.wait(until.elementLocated(By.css(css)), WAIT_MS, `waiting for ${css}`);
@@ -55,10 +62,7 @@ async function runChecklist() {
 describe("WS Doctor app", () => {
   before(async () => {
     assert.ok(APP && existsSync(APP), `WSDOCTOR_APP must name the built app (got ${APP})`);
-    driver = await new Builder()
-      .usingServer(SERVER)
-      .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
-      .build();
+    driver = await start();
   });
 
   after(async () => {
@@ -220,12 +224,47 @@ describe("WS Doctor app", () => {
     assert.equal(await (await find("#target-url")).getAttribute("aria-invalid"), "true");
   });
 
-  it("says what Profiles will hold, and shows no invented data", async () => {
-    for (const [id, heading] of [["profiles", "Profiles"]]) {
-      await showSection(id);
-      assert.equal(await (await find(`#${id}-heading`)).getText(), heading);
-      assert.match(await (await find(".planned")).getText(), /What this section will hold/);
-    }
+  it("saves a profile with a secret header in the keyring, keeps it across a restart, and passes the lab's token check", async () => {
+    await showSection("checklist");
+    const auth = await labUrl("auth");
+    await showSection("profiles");
+    await (await find("#profile-new")).click();
+    await (await find("#profile-name")).sendKeys("lab auth");
+    await (await find("#profile-url")).sendKeys(auth);
+    await (await find("#profile-add-header")).click();
+    await (await find(".profile-header-name")).sendKeys("Authorization");
+    await (await find(".profile-header-secret")).click();
+    await (await find('input[data-secret="header/authorization"]')).sendKeys(`Bearer ${LAB_TOKEN}`);
+    await (await find("#profile-save")).click();
+    const state = await find('[data-secret-state="header/authorization"]');
+    await driver.wait(async () => (await state.getText()) === "set (keyring)", WAIT_MS, "the secret is in the keyring");
+
+    await (await find("#profile-export")).click();
+    const exported = join(SAVE_DIR, "lab-auth.wsdoctor.json");
+    await driver.wait(async () => existsSync(exported), WAIT_MS, "the export is written");
+    const shared = readFileSync(exported, "utf8");
+    assert.ok(!shared.includes(LAB_TOKEN), shared);
+    assert.match(shared, /"needsSecret": \[\s*"header Authorization"/);
+    await screenshot("profiles");
+
+    // A new app process: the profile comes from disk, its secret from the keyring.
+    await driver.quit();
+    driver = await start();
+    await showSection("checklist");
+    const authNow = await labUrl("auth"); // the lab's port is new each launch
+    await showSection("profiles");
+    await (await find('[data-profile="lab auth"]')).click();
+    const url = await find("#profile-url");
+    await driver.wait(async () => (await url.getAttribute("value")) !== "", WAIT_MS);
+    await url.clear();
+    await url.sendKeys(authNow);
+    assert.equal(await (await find('[data-secret-state="header/authorization"]')).getText(), "set (keyring)");
+    await (await find("#profile-save")).click();
+    await (await find("#profile-open-checklist")).click();
+    assert.equal(await (await find(".profile-name")).getText(), "lab auth");
+    const run = await runChecklist();
+    assert.equal(run.status, "pass", run.text);
+    assert.equal(run.states.handshake, "pass");
   });
 
   it("About shows the version, the lab and a log directory that holds today's log", async () => {

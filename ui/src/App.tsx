@@ -3,7 +3,7 @@ import { ipc } from "./ipc";
 import { AboutView } from "./views/AboutView";
 import { ChecklistView } from "./views/ChecklistView";
 import { ConsoleView } from "./views/ConsoleView";
-import { PlannedSection } from "./views/PlannedSection";
+import { ProfilesView } from "./views/ProfilesView";
 import { ReportsView } from "./views/ReportsView";
 import { WorkspaceProvider } from "./workspace";
 
@@ -18,25 +18,14 @@ const NAV: readonly { id: ViewId; label: string }[] = [
 
 const VIEWS: readonly ViewId[] = [...NAV.map((n) => n.id), "about"];
 
-function View({ id }: { id: ViewId }) {
+function View({ id, visible, onOpen }: { id: ViewId; visible: boolean; onOpen: (view: ViewId) => void }) {
   switch (id) {
     case "checklist":
       return <ChecklistView />;
     case "console":
       return <ConsoleView />;
     case "profiles":
-      return (
-        <PlannedSection
-          title="Profiles"
-          purpose="Saved targets for the environments you check again and again."
-          arrives={[
-            "URL, headers, origin, subprotocols, TLS and proxy options, saved per environment",
-            "Secrets kept in the operating system's keyring, never in a file, a log or a report",
-            "Import from a curl, wscat or websocat command line, or from a HAR file",
-          ]}
-          meanwhile="Until then, type or pick the target in the Checklist."
-        />
-      );
+      return <ProfilesView visible={visible} onOpen={onOpen} />;
     case "reports":
       return <ReportsView />;
     case "about":
@@ -87,7 +76,7 @@ export function App() {
             check or a half-typed form survives a visit to another view. */}
         {VIEWS.map((id) => (
           <div key={id} className="view" hidden={id !== view}>
-            <View id={id} />
+            <View id={id} visible={id === view} onOpen={setView} />
           </div>
         ))}
       </main>

@@ -239,3 +239,71 @@ dropped: number,
 held: number, heldBytes: number, };
 
 export type SessionState = "connecting" | "open" | "reconnecting" | "closed";
+
+export type ProfileRef = { id: string, environment: string | null, };
+
+export type ProfileList = { profiles: Array<Profile>, problems: Array<string>, 
+/**
+ * Why the OS keyring cannot be used, when it cannot.
+ */
+keyringProblem: string | null, };
+
+export type ProfileView = { profile: Profile, secrets: Array<SecretView>, 
+/**
+ * Set when the profile was saved but a secret was not (no keyring): says what to do.
+ */
+warning: string | null, 
+/**
+ * What an import left out.
+ */
+notes: Array<string>, };
+
+export type SecretView = { slot: SecretSlot, label: string, state: SecretState, };
+
+export type SecretInput = { slot: SecretSlot, value: string, sessionOnly: boolean, };
+
+export type Profile = { schema: number, id: string, name: string, notes: string, tags: Array<string>, target: ProfileTarget, console: ConsoleSettings, server: ServerRequest, 
+/**
+ * Console messages saved for this profile.
+ */
+snippets: Array<string>, 
+/**
+ * Variables used as `{{name}}` in the target's fields; their values are per environment.
+ */
+variables: Array<Variable>, environments: Array<Environment>, 
+/**
+ * The environment used when none is named.
+ */
+activeEnvironment: string | null, 
+/**
+ * Newest first, at most [`KEPT_RUNS`].
+ */
+lastRuns: Array<RunVerdict>, 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+updatedMs: number, };
+
+export type ProfileTarget = { url: string, origin: string | null, pageUrl: string | null, headers: Array<ProfileHeader>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+/**
+ * The proxy URL without credentials; `proxy_credentials` says a `user:password` secret goes with it.
+ */
+proxy: string | null, proxyCredentials: boolean, direct: string | null, timeoutSecs: number | null, replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
+
+export type ProfileHeader = { name: string, value: string, secret: boolean, };
+
+export type ConsoleSettings = { heartbeatSecs: number | null, reconnect: boolean, backoffInitialMs: number | null, backoffMaxMs: number | null, backoffFactor: number | null, backoffAttempts: number | null, };
+
+export type Variable = { name: string, 
+/**
+ * A secret variable's values (one per environment) live in the keyring.
+ */
+secret: boolean, };
+
+export type Environment = { name: string, values: { [key in string]: string }, };
+
+export type RunVerdict = { atMs: number, verdict: Verdict, summary: string, environment: string | null, };
+
+export type SecretSlot = { "kind": "header", name: string, } | { "kind": "variable", environment: string, name: string, } | { "kind": "proxyCredentials" };
+
+export type SecretState = "saved" | "session" | "notSet" | "unknown";

@@ -19,6 +19,12 @@ import type {
   ReportFormat,
   Reproduction,
   RunResult,
+  Profile,
+  ProfileList,
+  ProfileRef,
+  ProfileView,
+  SecretInput,
+  SecretSlot,
 } from "./bindings";
 
 /** A command that failed, with the core's stable error kind. */
@@ -55,10 +61,10 @@ export const ipc = {
   uiReady: () => call<null>("ui_ready"),
   labEndpoints: () => call<LabEndpoint[]>("lab_endpoints"),
   /** Runs a check; `onEvents` receives its progress in batches as it happens. */
-  checkRun: (runId: string, request: CheckRequest, onEvents: (events: CheckEvent[]) => void) => {
+  checkRun: (runId: string, request: CheckRequest, profile: ProfileRef | null, onEvents: (events: CheckEvent[]) => void) => {
     const channel = new Channel<CheckEvent[]>();
     channel.onmessage = onEvents;
-    return call<RunResult>("check_run", { runId, request, onEvent: channel });
+    return call<RunResult>("check_run", { runId, request, profile, onEvent: channel });
   },
   checkCancel: (runId: string) => call<boolean>("check_cancel", { runId }),
   manualGuide: () => call<ManualGuide>("manual_guide"),
@@ -70,11 +76,25 @@ export const ipc = {
   clipboardWrite: (text: string) => call<null>("clipboard_write", { text }),
   pickPath: (kind: PickKind, title: string) => call<string | null>("pick_path", { kind, title }),
   /** Opens a console session; `onBatch` receives its new entries and status at most every ~33 ms. */
-  consoleOpen: (request: ConsoleRequest, onBatch: (batch: ConsoleBatch) => void) => {
+  consoleOpen: (request: ConsoleRequest, profile: ProfileRef | null, onBatch: (batch: ConsoleBatch) => void) => {
     const channel = new Channel<ConsoleBatch>();
     channel.onmessage = onBatch;
-    return call<string>("console_open", { request, onBatch: channel });
+    return call<string>("console_open", { request, profile, onBatch: channel });
   },
+  profilesList: () => call<ProfileList>("profiles_list"),
+  profileGet: (id: string) => call<ProfileView>("profile_get", { id }),
+  /** Saves a profile; secret values go one way, to Rust. */
+  profileSave: (profile: Profile, secrets: SecretInput[]) => call<ProfileView>("profile_save", { profile, secrets }),
+  profileSecretClear: (id: string, slot: SecretSlot) => call<ProfileView>("profile_secret_clear", { id, slot }),
+  profileDuplicate: (id: string) => call<ProfileView>("profile_duplicate", { id }),
+  profileDelete: (id: string) => call<Profile>("profile_delete", { id }),
+  profileForgetSecrets: (profile: Profile) => call<null>("profile_forget_secrets", { profile }),
+  profilePreview: (id: string, environment: string | null) => call<CheckRequest>("profile_preview", { id, environment }),
+  profileFromTarget: (name: string, request: CheckRequest, sessionOnly: boolean) =>
+    call<ProfileView>("profile_from_target", { name, request, sessionOnly }),
+  profileImportCommand: (line: string, name: string) => call<ProfileView>("profile_import_command", { line, name }),
+  profileImportFile: () => call<ProfileView[]>("profile_import_file"),
+  profileExport: (ids: string[]) => call<string | null>("profile_export", { ids }),
   consoleSend: (id: string, message: Outgoing) => call<null>("console_send", { id, message }),
   consolePing: (id: string, payload: string) => call<null>("console_ping", { id, payload }),
   consoleClose: (id: string, code: number, reason: string) => call<null>("console_close", { id, code, reason }),

@@ -1,7 +1,8 @@
-// What the Checklist and Reports views share: the target being checked, the current run, the manual
+// What the Checklist, Console and Reports views share: the target being checked (and the profile it came
+// from), the current run, the manual
 // results and the ticket fields. Kept in one context so switching views loses nothing.
 import { createContext, useContext, useState, type ReactNode } from "react";
-import type { CheckRequest, ManualCheck, Ticket } from "./bindings";
+import type { CheckRequest, ManualCheck, ProfileRef, Ticket } from "./bindings";
 import { emptyRun, type RunState } from "./run";
 
 export function emptyRequest(url = ""): CheckRequest {
@@ -25,7 +26,17 @@ export function emptyRequest(url = ""): CheckRequest {
   };
 }
 
+/** The saved profile the current target came from; runs send its id so Rust fills in its secrets. */
+export interface ActiveProfile {
+  id: string;
+  name: string;
+  environment: string | null;
+  environments: string[];
+}
+
 export interface Workspace {
+  profile: ActiveProfile | null;
+  setProfile: (profile: ActiveProfile | null) => void;
   request: CheckRequest;
   setRequest: (update: (request: CheckRequest) => CheckRequest) => void;
   run: RunState;
@@ -40,10 +51,13 @@ const WorkspaceContext = createContext<Workspace | null>(null);
 
 export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const [request, setRequestState] = useState<CheckRequest>(() => emptyRequest());
+  const [profile, setProfile] = useState<ActiveProfile | null>(null);
   const [run, setRunState] = useState<RunState>(emptyRun);
   const [manual, setManualState] = useState<ManualCheck[]>([]);
   const [ticket, setTicket] = useState<Ticket>({ id: "", reporter: "", notes: "" });
   const value: Workspace = {
+    profile,
+    setProfile,
     request,
     setRequest: (update) => {
       setRequestState(update);
@@ -66,4 +80,9 @@ export function useWorkspace(): Workspace {
   const workspace = useContext(WorkspaceContext);
   if (!workspace) throw new Error("useWorkspace outside WorkspaceProvider");
   return workspace;
+}
+
+/** What a run sends for the active profile. */
+export function profileRef(profile: ActiveProfile | null): ProfileRef | null {
+  return profile ? { id: profile.id, environment: profile.environment } : null;
 }

@@ -1,7 +1,7 @@
 //! Running the checklist: a check streamed to the UI as it happens, cancellable, saved to the history;
 //! the manual items; and "Copy as" commands for the current target.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
 use tokio::sync::mpsc;
@@ -9,6 +9,7 @@ use ts_rs::TS;
 use wsdoctor_core::check::{CheckEvent, CheckRequest, run_check};
 use wsdoctor_core::history::HistoryEntry;
 use wsdoctor_core::manual::{ConsoleError, ManualItem};
+use wsdoctor_core::profile::{RunVerdict, resolve};
 use wsdoctor_core::report::Report;
 use wsdoctor_core::reproduce::{Reproduction, reproduce};
 
@@ -32,8 +33,10 @@ pub async fn check_run(
     state: State<'_, AppState>,
     run_id: String,
     request: CheckRequest,
+    profile: Option<ProfileRef>,
     on_event: Channel<Vec<CheckEvent>>,
 ) -> Result<RunResult, IpcError> {
+    let (request, profile) = with_profile(&state, request, profile.as_ref())?;
     let options = request.into_options()?;
     tracing::info!(run = %run_id, live = !options.url.is_empty(), server_side = !options.server.is_empty(), "check started");
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -71,8 +74,39 @@ pub async fn check_run(
             None
         }
     };
+    if let Some((id, environment)) = profile
+        && let Err(error) = state
+            .profiles
+            .record_run(&id, RunVerdict::of(&report, environment))
+    {
+        tracing::warn!(%error, "cannot save the verdict to the profile");
+    }
     tracing::info!(run = %run_id, verdict = report.verdict.word(), "check finished");
     Ok(RunResult { report, history })
+}
+
+/// The saved profile a request came from, and the environment chosen for it.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileRef {
+    pub id: String,
+    pub environment: Option<String>,
+}
+
+/// A request from the UI with its profile's secrets filled in (the UI never has them); also returns the
+/// profile's id and environment, to record the verdict.
+pub fn with_profile(
+    state: &AppState,
+    request: CheckRequest,
+    profile: Option<&ProfileRef>,
+) -> Result<(CheckRequest, Option<(String, Option<String>)>), IpcError> {
+    let Some(reference) = profile else {
+        return Ok((request, None));
+    };
+    let saved = state.profiles.find(&reference.id)?;
+    let environment = resolve::environment_name(&saved, reference.environment.as_deref())?;
+    let filled = resolve::fill_secrets(request, &saved, environment.as_deref(), &state.vault)?;
+    Ok((filled, Some((saved.id, environment))))
 }
 
 /// Stops a run; `false` when it had already ended.

@@ -12,6 +12,7 @@ use wsdoctor_core::console::{
     ConsoleRequest, ConsoleSession, Entry, Frame, MAX_SEND_BYTES, Outgoing, SessionStatus,
 };
 
+use crate::commands::checklist::{ProfileRef, with_profile};
 use crate::dialogs::PickKind;
 use crate::error::IpcError;
 use crate::state::AppState;
@@ -42,9 +43,11 @@ fn session(state: &AppState, id: &str) -> Result<Arc<ConsoleSession>, IpcError> 
 #[tauri::command]
 pub async fn console_open(
     state: State<'_, AppState>,
-    request: ConsoleRequest,
+    mut request: ConsoleRequest,
+    profile: Option<ProfileRef>,
     on_batch: Channel<ConsoleBatch>,
 ) -> Result<String, IpcError> {
+    request.target = with_profile(&state, request.target, profile.as_ref())?.0;
     let config = request.into_config()?;
     let session = Arc::new(ConsoleSession::start(config)?);
     let id = format!("c{}", state.next_console_id());

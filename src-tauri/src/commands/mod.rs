@@ -6,4 +6,5 @@ pub mod console;
 pub mod files;
 pub mod history;
 pub mod lab;
+pub mod profiles;
 pub mod report;

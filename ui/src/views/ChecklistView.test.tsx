@@ -55,7 +55,7 @@ describe("ChecklistView", () => {
 
   it("streams a run into sections and names the cause with its fix", async () => {
     let sent: CheckRequest | undefined;
-    vi.mocked(ipc.checkRun).mockImplementation((_id, request, onEvents) => {
+    vi.mocked(ipc.checkRun).mockImplementation((_id, request, _profile, onEvents) => {
       sent = request;
       const events: CheckEvent[] = [
         { kind: "planned", checks: [{ id: "handshake", section: "webSocketSetup", title: "Upgrade handshake" }] },

@@ -9,7 +9,8 @@ import { StatusBadge } from "../components/StatusBadge";
 import { type FieldErrors, TargetBar, fieldFor } from "../components/TargetBar";
 import { CommandError, errorText, ipc } from "../ipc";
 import { applyEvents, emptyRun, fromReport, headline, mergeSections } from "../run";
-import { useWorkspace } from "../workspace";
+import { ProfileBar } from "../components/ProfileBar";
+import { profileRef, useWorkspace } from "../workspace";
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -17,7 +18,7 @@ function newRunId(): string {
 
 /** The checklist a tester walks: target, live results by section, causes with fixes, manual items. */
 export function ChecklistView() {
-  const { request, setRequest, run, setRun, manual, setManual } = useWorkspace();
+  const { request, setRequest, run, setRun, manual, setManual, profile } = useWorkspace();
   const [endpoints, setEndpoints] = useState<LabEndpoint[]>([]);
   const [guide, setGuide] = useState<{ items: ManualItem[]; consoleErrors: ConsoleError[] }>({ items: [], consoleErrors: [] });
   const [history, setHistory] = useState<HistoryEntry[]>([]);
@@ -73,7 +74,7 @@ export function ChecklistView() {
         : emptyRun(),
     );
     ipc
-      .checkRun(id, { ...request, sections }, (events) => {
+      .checkRun(id, { ...request, sections }, profileRef(profile), (events) => {
         if (runId.current === id) setRun((current) => applyEvents(current, events));
       })
       .then((result) => {
@@ -126,6 +127,7 @@ export function ChecklistView() {
         Every check a WebSocket troubleshooting checklist asks for, in its order: the server, the upgrade, the frontend, proxies and
         HTTPS, the desktop app. Automated where a program can check it; ticked by you where only a person can.
       </p>
+      <ProfileBar />
       <TargetBar
         request={request}
         onChange={setRequest}

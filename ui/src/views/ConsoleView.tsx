@@ -2,7 +2,8 @@ import { useRef, useState } from "react";
 import type { ConsoleBatch } from "../bindings";
 import { ConsoleSession } from "../components/ConsoleSession";
 import { CommandError, errorText, ipc } from "../ipc";
-import { useWorkspace } from "../workspace";
+import { ProfileBar } from "../components/ProfileBar";
+import { profileRef, useWorkspace } from "../workspace";
 
 interface Tab {
   id: string;
@@ -11,7 +12,7 @@ interface Tab {
 
 /** Talk to a server by hand, several sessions at once, each in its own tab. */
 export function ConsoleView() {
-  const { request, setRequest } = useWorkspace();
+  const { request, setRequest, profile } = useWorkspace();
   const [tabs, setTabs] = useState<Tab[]>([]);
   const [active, setActive] = useState<string | null>(null);
   const [heartbeat, setHeartbeat] = useState("");
@@ -49,6 +50,7 @@ export function ConsoleView() {
           maxEntries: Number(buffer.entries) || null,
           maxMegabytes: Number(buffer.megabytes) || null,
         },
+        profileRef(profile),
         (batch) => {
           const listener = id ? listeners.current.get(id) : undefined;
           if (listener) listener(batch);
@@ -71,6 +73,7 @@ export function ConsoleView() {
     <section className="view console-view" aria-labelledby="console-heading">
       <h1 id="console-heading">Console</h1>
       <p className="lead">Send and receive anything, with every frame timed and kept. Headers, Origin and TLS options come from the Checklist's Advanced drawer.</p>
+      <ProfileBar />
       <form
         className="target-bar console-connect"
         onSubmit={(e) => {

@@ -1,0 +1,380 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Profile, ProfileHeader, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
+import { errorText, ipc } from "../ipc";
+import { useWorkspace } from "../workspace";
+
+type OpenIn = "checklist" | "console";
+
+function blankProfile(): Profile {
+  return {
+    schema: 1,
+    id: "",
+    name: "",
+    notes: "",
+    tags: [],
+    target: {
+      url: "",
+      origin: null,
+      pageUrl: null,
+      headers: [],
+      subprotocols: [],
+      caFile: null,
+      insecure: false,
+      proxy: null,
+      proxyCredentials: false,
+      direct: null,
+      timeoutSecs: null,
+      replySecs: null,
+      idleSecs: null,
+      probeSize: null,
+      message: null,
+    },
+    console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null },
+    server: { process: null, port: null, env: [], logs: [], nginxConf: null, project: null },
+    snippets: [],
+    variables: [],
+    environments: [],
+    activeEnvironment: null,
+    lastRuns: [],
+    updatedMs: 0,
+  };
+}
+
+const slotKey = (slot: SecretSlot) =>
+  slot.kind === "header" ? `header/${slot.name.toLowerCase()}` : slot.kind === "variable" ? `env/${slot.environment}/${slot.name}` : "proxy";
+
+const stateWord: Record<SecretView["state"], string> = {
+  saved: "set (keyring)",
+  session: "set for this session",
+  notSet: "not set",
+  unknown: "unknown: no keyring",
+};
+
+const opt = (text: string) => (text.trim() === "" ? null : text.trim());
+const num = (text: string) => (text.trim() === "" || Number.isNaN(Number(text)) ? null : Number(text));
+
+/** Saved profiles: find, edit, share, and open them in the Checklist or the Console. */
+export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (view: OpenIn) => void }) {
+  const { setRequest, setProfile } = useWorkspace();
+  const [profiles, setProfiles] = useState<Profile[]>([]);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [keyringProblem, setKeyringProblem] = useState<string | null>(null);
+  const [search, setSearch] = useState("");
+  const [tag, setTag] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Profile | null>(null);
+  const [secrets, setSecrets] = useState<SecretView[]>([]);
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [sessionOnly, setSessionOnly] = useState(false);
+  const [environment, setEnvironment] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [undo, setUndo] = useState<Profile | null>(null);
+  const [pasted, setPasted] = useState("");
+
+  const reload = useCallback(() => {
+    ipc
+      .profilesList()
+      .then((list) => {
+        setProfiles(list.profiles);
+        setProblems(list.problems);
+        setKeyringProblem(list.keyringProblem);
+      })
+      .catch((e: unknown) => {
+        setMessage(errorText(e));
+      });
+  }, []);
+
+  useEffect(() => {
+    if (visible) reload();
+  }, [visible, reload]);
+
+  const show = (view: ProfileView) => {
+    setDraft(view.profile);
+    setSecrets(view.secrets);
+    setTyped({});
+    setEnvironment(view.profile.activeEnvironment ?? view.profile.environments[0]?.name ?? null);
+    setMessage(view.warning ?? (view.notes.length > 0 ? `Imported. ${view.notes.join("; ")}.` : null));
+  };
+
+  const select = (id: string) => {
+    ipc.profileGet(id).then(show).catch((e: unknown) => { setMessage(errorText(e)); });
+  };
+
+  const tags = useMemo(() => [...new Set(profiles.flatMap((p) => p.tags))].sort(), [profiles]);
+  const shown = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    return profiles.filter(
+      (p) =>
+        (tag === null || p.tags.includes(tag)) &&
+        (q === "" || p.name.toLowerCase().includes(q) || p.target.url.toLowerCase().includes(q) || p.tags.some((t) => t.toLowerCase().includes(q))),
+    );
+  }, [profiles, search, tag]);
+
+  const listRef = useRef<HTMLDivElement>(null);
+  // The app does not use the React Compiler, so the virtualiser's unmemoisable API is fine here.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const rows = useVirtualizer({ count: shown.length, getScrollElement: () => listRef.current, estimateSize: () => 52, overscan: 10 });
+
+  const edit = (patch: Partial<Profile>) => { setDraft((d) => (d ? { ...d, ...patch } : d)); };
+  const editTarget = (patch: Partial<Profile["target"]>) => { setDraft((d) => (d ? { ...d, target: { ...d.target, ...patch } } : d)); };
+  const setHeader = (i: number, patch: Partial<ProfileHeader>) => {
+    setDraft((d) => (d ? { ...d, target: { ...d.target, headers: d.target.headers.map((h, j) => (j === i ? { ...h, ...patch } : h)) } } : d));
+  };
+
+  const save = () => {
+    if (!draft) return;
+    const inputs: SecretInput[] = [];
+    const slots: SecretSlot[] = [
+      ...draft.target.headers.filter((h) => h.secret).map((h): SecretSlot => ({ kind: "header", name: h.name })),
+      ...draft.variables.filter((v) => v.secret).flatMap((v) => draft.environments.map((e): SecretSlot => ({ kind: "variable", environment: e.name, name: v.name }))),
+      ...(draft.target.proxyCredentials ? [{ kind: "proxyCredentials" } as SecretSlot] : []),
+    ];
+    for (const slot of slots) {
+      const value = typed[slotKey(slot)];
+      if (value) inputs.push({ slot, value, sessionOnly });
+    }
+    ipc
+      .profileSave({ ...draft, activeEnvironment: environment }, inputs)
+      .then((view) => {
+        show(view);
+        setMessage(view.warning ?? "Saved.");
+        reload();
+      })
+      .catch((e: unknown) => { setMessage(errorText(e)); });
+  };
+
+  const open = (where: OpenIn) => {
+    if (!draft?.id) return;
+    ipc
+      .profilePreview(draft.id, environment)
+      .then((preview) => {
+        setRequest(() => preview);
+        setProfile({ id: draft.id, name: draft.name, environment, environments: draft.environments.map((e) => e.name) });
+        onOpen(where);
+      })
+      .catch((e: unknown) => { setMessage(errorText(e)); });
+  };
+
+  const remove = () => {
+    if (!draft?.id) return;
+    ipc
+      .profileDelete(draft.id)
+      .then((deleted) => {
+        setDraft(null);
+        setUndo(deleted);
+        reload();
+        // After the undo window the secrets go too (Rust skips it if the profile was restored).
+        window.setTimeout(() => {
+          setUndo((current) => (current?.id === deleted.id ? null : current));
+          ipc.profileForgetSecrets(deleted).catch(() => undefined);
+        }, 10_000);
+      })
+      .catch((e: unknown) => { setMessage(errorText(e)); });
+  };
+
+  const secretField = (slot: SecretSlot, label: string) => {
+    const key = slotKey(slot);
+    const state = secrets.find((s) => slotKey(s.slot) === key)?.state ?? "notSet";
+    return (
+      <span className="secret-field">
+        <input
+          type="password"
+          aria-label={`${label} (secret)`}
+          data-secret={key}
+          placeholder={state === "notSet" ? "not set: type to set" : "set: type to replace"}
+          value={typed[key] ?? ""}
+          autoComplete="off"
+          onChange={(e) => { setTyped({ ...typed, [key]: e.target.value }); }}
+        />
+        <span className={`secret-state state-${state}`} data-secret-state={key}>{stateWord[state]}</span>
+        {(state === "saved" || state === "session") && draft?.id && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              ipc.profileSecretClear(draft.id, slot).then((view) => { setSecrets(view.secrets); }).catch((e: unknown) => { setMessage(errorText(e)); });
+            }}
+          >
+            Clear
+          </button>
+        )}
+      </span>
+    );
+  };
+
+  const env = draft?.environments.find((e) => e.name === environment) ?? null;
+
+  return (
+    <section className="view profiles-view" aria-labelledby="profiles-heading">
+      <h1 id="profiles-heading">Profiles</h1>
+      <p className="lead">Saved targets for the environments you check again and again. Secrets live in the operating system’s keyring, never in a file, a log or a report.</p>
+      {keyringProblem && <p className="warning" role="alert">{keyringProblem}</p>}
+      {problems.map((p) => <p className="warning" key={p}>{p}</p>)}
+      {undo && (
+        <p className="note" role="status">
+          Deleted “{undo.name}”.{" "}
+          <button type="button" id="profile-undo" onClick={() => {
+            ipc.profileSave(undo, []).then((view) => { setUndo(null); show(view); reload(); }).catch((e: unknown) => { setMessage(errorText(e)); });
+          }}>Undo</button>
+        </p>
+      )}
+      <div className="profiles-layout">
+        <div className="profiles-list">
+          <div className="toolbar">
+            <input id="profile-search" type="search" placeholder="Search name, URL, tag" value={search} onChange={(e) => { setSearch(e.target.value); }} />
+            <button type="button" id="profile-new" onClick={() => { show({ profile: blankProfile(), secrets: [], warning: null, notes: [] }); }}>New</button>
+          </div>
+          {tags.length > 0 && (
+            <div className="tags">
+              {tags.map((t) => (
+                <button type="button" key={t} className={tag === t ? "tag active" : "tag"} aria-pressed={tag === t} onClick={() => { setTag(tag === t ? null : t); }}>#{t}</button>
+              ))}
+            </div>
+          )}
+          <div className="profile-rows" ref={listRef}>
+            <div style={{ height: rows.getTotalSize(), position: "relative" }}>
+              {rows.getVirtualItems().map((row) => {
+                const p = shown[row.index];
+                if (!p) return null;
+                const last = p.lastRuns[0];
+                return (
+                  <button
+                    type="button"
+                    key={p.id}
+                    className={draft?.id === p.id ? "profile-row selected" : "profile-row"}
+                    data-profile={p.name}
+                    style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${String(row.start)}px)` }}
+                    onClick={() => { select(p.id); }}
+                  >
+                    <span className="name">{p.name}</span>
+                    {last && <span className={`verdict verdict-${last.verdict}`}>{last.verdict}</span>}
+                    <span className="url">{p.target.url}</span>
+                  </button>
+                );
+              })}
+            </div>
+          </div>
+          <p className="hint">{shown.length} of {profiles.length} profiles</p>
+          <details className="drawer">
+            <summary>Import</summary>
+            <label htmlFor="profile-paste">A curl, wscat or websocat command line from a ticket</label>
+            <textarea id="profile-paste" rows={3} value={pasted} onChange={(e) => { setPasted(e.target.value); }} />
+            <button type="button" id="profile-import-command" disabled={pasted.trim() === ""} onClick={() => {
+              ipc.profileImportCommand(pasted, "").then((view) => { setPasted(""); show(view); reload(); }).catch((e: unknown) => { setMessage(errorText(e)); });
+            }}>Import command</button>
+            <button type="button" className="secondary" onClick={() => {
+              ipc.profileImportFile().then((views) => { const first = views[0]; if (first) show(first); if (views.length > 1) setMessage(`Imported ${String(views.length)} profiles.`); reload(); }).catch((e: unknown) => { setMessage(errorText(e)); });
+            }}>Import a profiles or HAR file…</button>
+            <button type="button" className="secondary" disabled={shown.length === 0} onClick={() => {
+              ipc.profileExport(shown.map((p) => p.id)).then((path) => { if (path) setMessage(`Exported ${String(shown.length)} profiles (without secrets) to ${path}`); }).catch((e: unknown) => { setMessage(errorText(e)); });
+            }}>Export the listed profiles…</button>
+          </details>
+        </div>
+
+        {draft ? (
+          <form className="profile-editor" onSubmit={(e) => { e.preventDefault(); save(); }}>
+            <div className="actions">
+              <button type="submit" id="profile-save" disabled={draft.name.trim() === ""}>Save</button>
+              <button type="button" id="profile-open-checklist" disabled={!draft.id} onClick={() => { open("checklist"); }}>Open in Checklist</button>
+              <button type="button" disabled={!draft.id} onClick={() => { open("console"); }}>Open in Console</button>
+              <button type="button" className="secondary" disabled={!draft.id} onClick={() => {
+                ipc.profileDuplicate(draft.id).then((view) => { show(view); reload(); }).catch((e: unknown) => { setMessage(errorText(e)); });
+              }}>Duplicate</button>
+              <button type="button" className="secondary" id="profile-export" disabled={!draft.id} onClick={() => {
+                ipc.profileExport([draft.id]).then((path) => { if (path) setMessage(`Exported without secrets to ${path}`); }).catch((e: unknown) => { setMessage(errorText(e)); });
+              }}>Export…</button>
+              <button type="button" className="danger" id="profile-delete" disabled={!draft.id} onClick={remove}>Delete</button>
+            </div>
+            {message && <p className="note" id="profile-message" role="status">{message}</p>}
+            <div className="grid">
+              <div className="field"><label htmlFor="profile-name">Name</label><input id="profile-name" value={draft.name} onChange={(e) => { edit({ name: e.target.value }); }} /></div>
+              <div className="field"><label htmlFor="profile-tags">Tags (comma-separated)</label><input id="profile-tags" value={draft.tags.join(", ")} onChange={(e) => { edit({ tags: e.target.value.split(",").map((t) => t.trim()) }); }} /></div>
+              <div className="field wide"><label htmlFor="profile-url">WebSocket URL ({"{{variables}}"} allowed)</label><input id="profile-url" spellCheck={false} value={draft.target.url} onChange={(e) => { editTarget({ url: e.target.value }); }} /></div>
+              <div className="field"><label htmlFor="profile-origin">Origin</label><input id="profile-origin" value={draft.target.origin ?? ""} onChange={(e) => { editTarget({ origin: opt(e.target.value) }); }} /></div>
+              <div className="field"><label htmlFor="profile-page">Page URL</label><input id="profile-page" value={draft.target.pageUrl ?? ""} onChange={(e) => { editTarget({ pageUrl: opt(e.target.value) }); }} /></div>
+              <div className="field"><label htmlFor="profile-subprotocols">Subprotocols (comma-separated)</label><input id="profile-subprotocols" value={draft.target.subprotocols.join(", ")} onChange={(e) => { editTarget({ subprotocols: e.target.value.split(",").map((p) => p.trim()).filter(Boolean) }); }} /></div>
+              <div className="field"><label htmlFor="profile-ca">CA file</label><input id="profile-ca" value={draft.target.caFile ?? ""} onChange={(e) => { editTarget({ caFile: opt(e.target.value) }); }} /></div>
+              <div className="field"><label htmlFor="profile-proxy">Proxy URL (no credentials)</label><input id="profile-proxy" value={draft.target.proxy ?? ""} onChange={(e) => { editTarget({ proxy: opt(e.target.value) }); }} /></div>
+              <div className="field"><label htmlFor="profile-direct">Direct backend URL</label><input id="profile-direct" value={draft.target.direct ?? ""} onChange={(e) => { editTarget({ direct: opt(e.target.value) }); }} /></div>
+              <div className="field narrow"><label htmlFor="profile-timeout">Timeout (s)</label><input id="profile-timeout" type="number" value={draft.target.timeoutSecs ?? ""} onChange={(e) => { editTarget({ timeoutSecs: num(e.target.value) }); }} /></div>
+              <div className="field narrow"><label htmlFor="profile-heartbeat">Console heartbeat (s)</label><input id="profile-heartbeat" type="number" value={draft.console.heartbeatSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, heartbeatSecs: num(e.target.value) } }); }} /></div>
+              <label className="inline"><input type="checkbox" checked={draft.target.insecure} onChange={(e) => { editTarget({ insecure: e.target.checked }); }} /> Accept invalid certificates</label>
+              <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
+              <label className="inline"><input type="checkbox" checked={draft.target.proxyCredentials} onChange={(e) => { editTarget({ proxyCredentials: e.target.checked }); }} /> Proxy needs credentials</label>
+              {draft.target.proxyCredentials && <div className="field">Proxy user:password {secretField({ kind: "proxyCredentials" }, "Proxy credentials")}</div>}
+            </div>
+
+            <fieldset>
+              <legend>Headers</legend>
+              {draft.target.headers.map((h, i) => (
+                <div className="header-row" key={i}>
+                  <input aria-label="Header name" className="profile-header-name" value={h.name} onChange={(e) => { setHeader(i, { name: e.target.value }); }} />
+                  {h.secret ? secretField({ kind: "header", name: h.name }, `Header ${h.name}`) : (
+                    <input aria-label="Header value" className="profile-header-value" value={h.value} onChange={(e) => { setHeader(i, { value: e.target.value }); }} />
+                  )}
+                  <label className="inline"><input type="checkbox" className="profile-header-secret" checked={h.secret} onChange={(e) => { setHeader(i, { secret: e.target.checked, value: "" }); }} /> secret</label>
+                  <button type="button" className="secondary" aria-label={`Remove header ${h.name}`} onClick={() => { editTarget({ headers: draft.target.headers.filter((_, j) => j !== i) }); }}>×</button>
+                </div>
+              ))}
+              <button type="button" id="profile-add-header" className="secondary" onClick={() => { editTarget({ headers: [...draft.target.headers, { name: "", value: "", secret: false }] }); }}>Add header</button>
+            </fieldset>
+
+            <fieldset>
+              <legend>Environments and variables</legend>
+              <div className="toolbar">
+                <label className="inline">Environment{" "}
+                  <select id="profile-env" value={environment ?? ""} onChange={(e) => { setEnvironment(e.target.value || null); }}>
+                    {draft.environments.length === 0 && <option value="">none</option>}
+                    {draft.environments.map((e) => <option key={e.name} value={e.name}>{e.name}</option>)}
+                  </select>
+                </label>
+                <button type="button" className="secondary" onClick={() => {
+                  const name = window.prompt("Environment name (dev, staging, prod…)")?.trim();
+                  if (name && !draft.environments.some((e) => e.name === name)) {
+                    edit({ environments: [...draft.environments, { name, values: env ? { ...env.values } : {} }] });
+                    setEnvironment(name);
+                  }
+                }}>Add environment</button>
+                <button type="button" className="secondary" onClick={() => { edit({ variables: [...draft.variables, { name: `var${String(draft.variables.length + 1)}`, secret: false }] }); }}>Add variable</button>
+              </div>
+              {draft.variables.map((v, i) => (
+                <div className="header-row" key={i}>
+                  <input aria-label="Variable name" value={v.name} onChange={(e) => { edit({ variables: draft.variables.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) }); }} />
+                  {env && (v.secret ? secretField({ kind: "variable", environment: env.name, name: v.name }, `{{${v.name}}}`) : (
+                    <input aria-label={`Value of ${v.name} in ${env.name}`} value={env.values[v.name] ?? ""} onChange={(e) => {
+                      edit({ environments: draft.environments.map((x) => (x.name === env.name ? { ...x, values: { ...x.values, [v.name]: e.target.value } } : x)) });
+                    }} />
+                  ))}
+                  <label className="inline"><input type="checkbox" checked={v.secret} onChange={(e) => { edit({ variables: draft.variables.map((x, j) => (j === i ? { ...x, secret: e.target.checked } : x)) }); }} /> secret</label>
+                </div>
+              ))}
+              {draft.variables.length > 0 && draft.environments.length === 0 && <p className="hint">Add an environment to give the variables values.</p>}
+            </fieldset>
+
+            <fieldset>
+              <legend>Server side, notes and snippets</legend>
+              <div className="grid">
+                <div className="field"><label htmlFor="profile-process">Process</label><input id="profile-process" value={draft.server.process ?? ""} onChange={(e) => { edit({ server: { ...draft.server, process: opt(e.target.value) } }); }} /></div>
+                <div className="field narrow"><label htmlFor="profile-port">Port</label><input id="profile-port" type="number" value={draft.server.port ?? ""} onChange={(e) => { edit({ server: { ...draft.server, port: num(e.target.value) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-logs">Log files (one per line)</label><textarea id="profile-logs" rows={2} value={draft.server.logs.join("\n")} onChange={(e) => { edit({ server: { ...draft.server, logs: e.target.value.split("\n") } }); }} /></div>
+                <div className="field"><label htmlFor="profile-nginx">nginx config</label><input id="profile-nginx" value={draft.server.nginxConf ?? ""} onChange={(e) => { edit({ server: { ...draft.server, nginxConf: opt(e.target.value) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-project">Project folder</label><input id="profile-project" value={draft.server.project ?? ""} onChange={(e) => { edit({ server: { ...draft.server, project: opt(e.target.value) } }); }} /></div>
+                <div className="field wide"><label htmlFor="profile-notes">Notes</label><textarea id="profile-notes" rows={2} value={draft.notes} onChange={(e) => { edit({ notes: e.target.value }); }} /></div>
+                <div className="field wide"><label htmlFor="profile-snippets">Console snippets (one per line)</label><textarea id="profile-snippets" rows={3} value={draft.snippets.join("\n")} onChange={(e) => { edit({ snippets: e.target.value.split("\n") }); }} /></div>
+              </div>
+            </fieldset>
+            <label className="inline"><input type="checkbox" checked={sessionOnly} onChange={(e) => { setSessionOnly(e.target.checked); }} /> Keep new secrets for this session only (not in the keyring)</label>
+            {draft.lastRuns.length > 0 && (
+              <ul className="runs">{draft.lastRuns.map((r) => <li key={r.atMs}><span className={`verdict verdict-${r.verdict}`}>{r.verdict}</span> {r.summary} {r.environment ? `(${r.environment})` : ""}</li>)}</ul>
+            )}
+          </form>
+        ) : (
+          <div className="profile-editor empty">
+            {message && <p className="note" role="status">{message}</p>}
+            <p>Pick a profile, make a new one, import a command line from a ticket, or use “Save as profile” in the Checklist or the Console.</p>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
