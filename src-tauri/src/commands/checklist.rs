@@ -74,10 +74,10 @@ pub async fn check_run(
             None
         }
     };
-    if let Some((id, environment)) = profile
+    if let Some(run) = profile
         && let Err(error) = state
             .profiles
-            .record_run(&id, RunVerdict::of(&report, environment))
+            .record_run(&run.id, RunVerdict::of(&report, run.environment))
     {
         tracing::warn!(%error, "cannot save the verdict to the profile");
     }
@@ -93,20 +93,32 @@ pub struct ProfileRef {
     pub environment: Option<String>,
 }
 
-/// A request from the UI with its profile's secrets filled in (the UI never has them); also returns the
-/// profile's id and environment, to record the verdict.
+/// The profile a run used: where its verdict is recorded.
+pub struct ProfileRun {
+    pub id: String,
+    pub environment: Option<String>,
+}
+
+/// A request from the UI with its profile's secrets filled in (the UI never has them), and the profile
+/// run it belongs to.
 pub fn with_profile(
     state: &AppState,
     request: CheckRequest,
     profile: Option<&ProfileRef>,
-) -> Result<(CheckRequest, Option<(String, Option<String>)>), IpcError> {
+) -> Result<(CheckRequest, Option<ProfileRun>), IpcError> {
     let Some(reference) = profile else {
         return Ok((request, None));
     };
     let saved = state.profiles.find(&reference.id)?;
     let environment = resolve::environment_name(&saved, reference.environment.as_deref())?;
     let filled = resolve::fill_secrets(request, &saved, environment.as_deref(), &state.vault)?;
-    Ok((filled, Some((saved.id, environment))))
+    Ok((
+        filled,
+        Some(ProfileRun {
+            id: saved.id,
+            environment,
+        }),
+    ))
 }
 
 /// Stops a run; `false` when it had already ended.
