@@ -44,7 +44,15 @@ export type CheckRequest = {
 /**
  * The WebSocket URL; empty for server-side checks only.
  */
-url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, proxy: string | null, direct: string | null, 
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+/**
+ * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
+ */
+clientCert: string | null, clientKey: string | null, 
+/**
+ * The client key's passphrase: accepted from the UI, never sent back to it.
+ */
+keyPassphrase?: string, proxy: string | null, direct: string | null, 
 /**
  * Connect and handshake timeout, seconds (default 5).
  */
@@ -126,7 +134,11 @@ ticket: Ticket | null, };
 
 export type Tool = { name: string, version: string, };
 
-export type TargetSummary = { url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderLine>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, proxy: string | null, direct: string | null, connectTimeoutMs: number, handshakeTimeoutMs: number, replyTimeoutMs: number, idleSecs: number | null, probeSize: number | null, 
+export type TargetSummary = { url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderLine>, subprotocols: Array<string>, caFile: string | null, 
+/**
+ * The client certificate presented for mutual TLS (its path; the key is never reported).
+ */
+clientCert: string | null, insecure: boolean, proxy: string | null, direct: string | null, connectTimeoutMs: number, handshakeTimeoutMs: number, replyTimeoutMs: number, idleSecs: number | null, probeSize: number | null, 
 /**
  * The server-side inputs (`process: node`, `log: /var/log/app.log`, ...).
  */
@@ -286,6 +298,11 @@ updatedMs: number, };
 
 export type ProfileTarget = { url: string, origin: string | null, pageUrl: string | null, headers: Array<ProfileHeader>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
 /**
+ * Mutual TLS: the client certificate and key files (PEM); `key_passphrase` says the key is encrypted
+ * and its passphrase is a secret.
+ */
+clientCert: string | null, clientKey: string | null, keyPassphrase: boolean, 
+/**
  * The proxy URL without credentials; `proxy_credentials` says a `user:password` secret goes with it.
  */
 proxy: string | null, proxyCredentials: boolean, direct: string | null, timeoutSecs: number | null, replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
@@ -304,6 +321,6 @@ export type Environment = { name: string, values: { [key in string]: string }, }
 
 export type RunVerdict = { atMs: number, verdict: Verdict, summary: string, environment: string | null, };
 
-export type SecretSlot = { "kind": "header", name: string, } | { "kind": "variable", environment: string, name: string, } | { "kind": "proxyCredentials" };
+export type SecretSlot = { "kind": "header", name: string, } | { "kind": "variable", environment: string, name: string, } | { "kind": "proxyCredentials" } | { "kind": "keyPassphrase" };
 
 export type SecretState = "saved" | "session" | "notSet" | "unknown";

@@ -33,6 +33,7 @@ function report(checks: Check[], diagnoses: Diagnosis[]): Report {
       headers: [],
       subprotocols: [],
       caFile: null,
+      clientCert: null,
       insecure: false,
       proxy: null,
       direct: null,

@@ -14,6 +14,8 @@ export function emptyRequest(url = ""): CheckRequest {
     subprotocols: [],
     caFile: null,
     insecure: false,
+    clientCert: null,
+    clientKey: null,
     proxy: null,
     direct: null,
     timeoutSecs: null,

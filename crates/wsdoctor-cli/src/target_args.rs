@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use wsdoctor_core::check::CheckOptions;
-use wsdoctor_core::profile::{Profile, ProfileStore, Vault, resolve};
+use wsdoctor_core::profile::{Profile, ProfileStore, Sensitive, Vault, resolve};
 use wsdoctor_core::{Error, Result};
 
 #[derive(Debug, clap::Args)]
@@ -32,6 +32,13 @@ pub struct TargetArgs {
     /// Continue past an untrusted or invalid certificate (a check still reports it).
     #[arg(long, short = 'k')]
     insecure: bool,
+    /// PEM client certificate to present to a server that requires mutual TLS.
+    #[arg(long, value_name = "FILE")]
+    client_cert: Option<PathBuf>,
+    /// Its PEM private key (default: the certificate's file). An encrypted key's passphrase is read
+    /// from the WSDOCTOR_KEY_PASSPHRASE environment variable, never from the command line.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    client_key: Option<PathBuf>,
     /// HTTP proxy to tunnel through (CONNECT); overrides HTTPS_PROXY / HTTP_PROXY.
     #[arg(long, value_name = "URL")]
     proxy: Option<String>,
@@ -118,6 +125,16 @@ impl TargetArgs {
             options.ca_file = Some(ca_file.clone());
         }
         options.insecure |= self.insecure;
+        if let Some(cert) = &self.client_cert {
+            options.client_cert = Some(cert.clone());
+            options.client_key = self.client_key.clone();
+        }
+        if let Some(passphrase) = std::env::var("WSDOCTOR_KEY_PASSPHRASE")
+            .ok()
+            .filter(|p| !p.is_empty())
+        {
+            options.key_passphrase = Some(Sensitive::new(passphrase));
+        }
         if let Some(proxy) = &self.proxy {
             options.proxy = Some(proxy.clone());
         }

@@ -101,6 +101,20 @@ pub fn reproduce(options: &CheckOptions) -> Result<Reproduction> {
         curl.push(format!("--cacert {ca}"));
         wscat.push(format!("--ca {ca}"));
     }
+    if let Some(cert) = &options.client_cert {
+        let cert = quote(&cert.display().to_string());
+        let key = options
+            .client_key
+            .as_ref()
+            .map(|k| quote(&k.display().to_string()))
+            .unwrap_or_else(|| cert.clone());
+        // curl asks for an encrypted key's passphrase itself; wscat takes it as <passphrase>.
+        curl.push(format!("--cert {cert} --key {key}"));
+        wscat.push(format!("--cert {cert} --key {key}"));
+        if options.key_passphrase.is_some() {
+            wscat.push("--passphrase '<passphrase>'".into());
+        }
+    }
     if let Some(proxy) = &options.proxy {
         let proxy = quote(&placeholders(&redactor.url(proxy)));
         curl.push(format!("--proxy {proxy}"));
@@ -213,5 +227,27 @@ mod tests {
             r.javascript
                 .starts_with("// Browsers cannot set request headers")
         );
+    }
+
+    #[test]
+    fn a_client_certificate_is_named_and_its_passphrase_is_a_placeholder() {
+        let r = reproduce(&CheckOptions {
+            client_cert: Some("/etc/me.pem".into()),
+            client_key: Some("/etc/me.key".into()),
+            key_passphrase: Some(crate::profile::Sensitive::new("pw-s3cret".into())),
+            ..options()
+        })
+        .unwrap();
+        assert!(
+            r.curl.contains("--cert '/etc/me.pem' --key '/etc/me.key'"),
+            "{}",
+            r.curl
+        );
+        assert!(
+            r.wscat.contains("--passphrase '<passphrase>'"),
+            "{}",
+            r.wscat
+        );
+        assert!(!r.wscat.contains("pw-s3cret"));
     }
 }

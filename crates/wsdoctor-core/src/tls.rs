@@ -54,6 +54,113 @@ pub(crate) fn root_store(extra_roots: &[CertificateDer<'static>]) -> Result<Root
     Ok(roots)
 }
 
+/// A client certificate and its key, for servers that require mutual TLS.
+pub struct ClientIdentity {
+    pub(crate) chain: Vec<CertificateDer<'static>>,
+    pub(crate) key: PrivateKeyDer<'static>,
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ClientIdentity({} certificate(s), key <redacted>)",
+            self.chain.len()
+        )
+    }
+}
+
+impl Clone for ClientIdentity {
+    fn clone(&self) -> Self {
+        ClientIdentity {
+            chain: self.chain.clone(),
+            key: self.key.clone_key(),
+        }
+    }
+}
+
+impl ClientIdentity {
+    /// Reads a PEM certificate (chain) and its PEM private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), or
+    /// an encrypted PKCS#8 key opened with `passphrase`. The key may also sit in the certificate's file.
+    pub fn load(
+        cert: &std::path::Path,
+        key: Option<&std::path::Path>,
+        passphrase: Option<&str>,
+    ) -> Result<Self> {
+        let read = |path: &std::path::Path, what: &str| {
+            std::fs::read(path).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "cannot read the client {what} {}: {e}",
+                    path.display()
+                ))
+            })
+        };
+        let cert_pem = read(cert, "certificate")?;
+        let chain = CertificateDer::pem_slice_iter(&cert_pem)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::InvalidInput(format!("{}: not valid PEM: {e}", cert.display())))?;
+        if chain.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "{} holds no certificate (expected -----BEGIN CERTIFICATE-----)",
+                cert.display()
+            )));
+        }
+        let key_path = key.unwrap_or(cert);
+        let key_pem = if key.is_some() {
+            read(key_path, "key")?
+        } else {
+            cert_pem
+        };
+        let key = private_key(&key_pem, passphrase)
+            .map_err(|e| Error::InvalidInput(format!("{}: {e}", key_path.display())))?;
+        Ok(ClientIdentity { chain, key })
+    }
+}
+
+fn private_key(
+    pem: &[u8],
+    passphrase: Option<&str>,
+) -> std::result::Result<PrivateKeyDer<'static>, String> {
+    let text = String::from_utf8_lossy(pem);
+    if text.contains("Proc-Type: 4,ENCRYPTED") {
+        return Err("the key is encrypted in the legacy OpenSSL format, which is not supported; convert it \
+                    with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`"
+            .into());
+    }
+    if let Some(start) = text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+        let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
+            return Err("the key is encrypted: give its passphrase".into());
+        };
+        let (label, der) = pkcs8::der::pem::decode_vec(text[start..].as_bytes())
+            .map_err(|e| format!("not valid PEM: {e}"))?;
+        if label != "ENCRYPTED PRIVATE KEY" {
+            return Err(format!("unexpected PEM section {label}"));
+        }
+        let encrypted = pkcs8::EncryptedPrivateKeyInfo::try_from(der.as_slice())
+            .map_err(|e| format!("not an encrypted PKCS#8 key: {e}"))?;
+        let document = encrypted
+            .decrypt(passphrase)
+            .map_err(|_| "the passphrase does not open the key".to_string())?;
+        return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+            document.as_bytes().to_vec(),
+        )));
+    }
+    PrivateKeyDer::from_pem_slice(pem).map_err(|e| match e {
+        rustls::pki_types::pem::Error::NoItemsFound => {
+            "holds no private key (expected -----BEGIN PRIVATE KEY-----)".to_string()
+        }
+        other => format!("not a valid private key: {other}"),
+    })
+}
+
+/// What a client brings to a TLS handshake besides the platform's roots: CAs to trust, and a certificate
+/// to present when the server asks for one.
+#[derive(Debug, Clone, Default)]
+pub struct ClientTls {
+    pub extra_roots: Vec<CertificateDer<'static>>,
+    pub identity: Option<ClientIdentity>,
+}
+
 /// A client config trusting the platform's roots and `extra_roots`.
 pub fn client_config(extra_roots: &[CertificateDer<'static>]) -> Result<Arc<ClientConfig>> {
     let roots = root_store(extra_roots)?;

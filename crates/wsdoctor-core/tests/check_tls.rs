@@ -1,5 +1,6 @@
 //! Certificate mistakes, each made with rcgen and served by a real rustls server on 127.0.0.1, and each
-//! named exactly: expired, wrong host, self-signed, unknown CA, missing intermediate.
+//! named exactly: expired, wrong host, self-signed, unknown CA, missing intermediate; and mutual TLS, with
+//! and without a client certificate.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -195,10 +196,10 @@ async fn a_missing_intermediate() {
     assert_eq!(root(&report), "tls.incomplete_chain");
 }
 
-#[tokio::test]
-async fn a_server_that_requires_a_client_certificate() {
-    let root_ca = ca("Test root");
-    let (cert, key) = leaf(&["localhost", "127.0.0.1"], &root_ca, false);
+/// A server that requires a client certificate signed by `root_ca`; it reads a little after the
+/// handshake, so a refusal (TLS 1.3 sends it after the handshake) reaches the client.
+async fn mtls_server(root_ca: &CertifiedIssuer<'static, KeyPair>) -> SocketAddr {
+    let (cert, key) = leaf(&["localhost", "127.0.0.1"], root_ca, false);
     let mut client_roots = rustls::RootCertStore::empty();
     client_roots.add(root_ca.der().clone()).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -233,11 +234,118 @@ async fn a_server_that_requires_a_client_certificate() {
             });
         }
     });
+    addr
+}
+
+#[tokio::test]
+async fn a_server_that_requires_a_client_certificate() {
+    let root_ca = ca("Test root");
+    let addr = mtls_server(&root_ca).await;
     let report = check(addr, "127.0.0.1", Some(ca_file(&root_ca.pem(), "mtls"))).await;
     assert_eq!(
         root(&report),
         "tls.handshake_failed",
         "{:#?}",
         report.diagnoses
+    );
+}
+
+/// A client certificate signed by `root_ca`, as PEM files: the certificate, and the key either plain or
+/// encrypted with `passphrase` (PKCS#8, PBES2).
+fn client_files(
+    root_ca: &CertifiedIssuer<'static, KeyPair>,
+    name: &str,
+    passphrase: Option<&str>,
+) -> (PathBuf, PathBuf) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, "tester");
+    let cert = params.signed_by(&key, root_ca).unwrap();
+    let key_pem = match passphrase {
+        None => key.serialize_pem(),
+        Some(passphrase) => {
+            let der = key.serialize_der();
+            let info = pkcs8::PrivateKeyInfo::try_from(der.as_slice()).unwrap();
+            let encrypted = info.encrypt(pkcs8::rand_core::OsRng, passphrase).unwrap();
+            encrypted
+                .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
+                .unwrap()
+                .to_string()
+        }
+    };
+    (
+        ca_file(&cert.pem(), &format!("{name}-cert")),
+        ca_file(&key_pem, &format!("{name}-key")),
+    )
+}
+
+async fn check_with_client(
+    addr: SocketAddr,
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+    passphrase: Option<&str>,
+) -> wsdoctor_core::Result<Report> {
+    let options = CheckOptions {
+        url: format!("wss://127.0.0.1:{}/socket", addr.port()),
+        ca_file: Some(ca),
+        client_cert: Some(cert),
+        client_key: Some(key),
+        key_passphrase: passphrase.map(|p| wsdoctor_core::profile::Sensitive::new(p.to_string())),
+        use_env_proxy: false,
+        connect_timeout: Duration::from_secs(2),
+        handshake_timeout: Duration::from_secs(2),
+        ..CheckOptions::default()
+    };
+    let report = tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
+        .await
+        .expect("ends in time");
+    for path in [&options.ca_file, &options.client_cert, &options.client_key] {
+        let _ = std::fs::remove_file(path.as_ref().unwrap());
+    }
+    report
+}
+
+#[tokio::test]
+async fn a_client_certificate_opens_a_mutual_tls_server_also_with_an_encrypted_key() {
+    let root_ca = ca("Test root");
+    let addr = mtls_server(&root_ca).await;
+    for (name, passphrase) in [("plain", None), ("encrypted", Some("correct horse"))] {
+        let (cert, key) = client_files(&root_ca, name, passphrase);
+        let ca = ca_file(&root_ca.pem(), &format!("mtls-{name}"));
+        let report = check_with_client(addr, ca, cert, key, passphrase)
+            .await
+            .unwrap();
+        let tls = report.checks.iter().find(|c| c.id == "tls").unwrap();
+        assert_eq!(tls.status.word(), "pass", "{name}: {tls:#?}");
+        assert!(
+            !report.diagnoses.iter().any(|d| d.code.starts_with("tls.")),
+            "{name}: {:#?}",
+            report.diagnoses
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_passphrase_is_said_before_connecting() {
+    let root_ca = ca("Test root");
+    let (cert, key) = client_files(&root_ca, "locked", Some("right"));
+    let ca = ca_file(&root_ca.pem(), "mtls-locked");
+    let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    let wrong = check_with_client(addr, ca.clone(), cert.clone(), key.clone(), Some("wrong"))
+        .await
+        .unwrap_err();
+    assert!(
+        wrong
+            .to_string()
+            .contains("the passphrase does not open the key"),
+        "{wrong}"
+    );
+    let missing = check_with_client(addr, ca, cert, key, None)
+        .await
+        .unwrap_err();
+    assert!(
+        missing.to_string().contains("give its passphrase"),
+        "{missing}"
     );
 }

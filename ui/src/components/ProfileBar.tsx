@@ -78,7 +78,8 @@ export function ProfileBar() {
           setMessage(view.warning);
           const secrets: SecretInput[] = request.headers
             .filter((h) => h.secret && h.value !== "")
-            .map((h) => ({ slot: { kind: "header", name: h.name.trim() }, value: h.value, sessionOnly: true }));
+            .map((h): SecretInput => ({ slot: { kind: "header", name: h.name.trim() }, value: h.value, sessionOnly: true }));
+          if (request.keyPassphrase) secrets.push({ slot: { kind: "keyPassphrase" }, value: request.keyPassphrase, sessionOnly: true });
           setRetry(secrets.length > 0 ? { id: view.profile.id, secrets } : null);
         } else {
           setMessage(`Saved as profile “${view.profile.name}”.`);

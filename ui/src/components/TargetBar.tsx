@@ -3,11 +3,12 @@ import type { CheckRequest, HeaderInput, LabEndpoint, PickKind } from "../bindin
 import { errorText, ipc } from "../ipc";
 
 /** Which field an engine error belongs to, so it is shown next to it. */
-export type FieldErrors = Partial<Record<"url" | "advanced" | "headers" | "caFile" | "proxy" | "server" | "run", string>>;
+export type FieldErrors = Partial<Record<"url" | "advanced" | "headers" | "caFile" | "clientCert" | "proxy" | "server" | "run", string>>;
 
 export function fieldFor(message: string): keyof FieldErrors {
   const m = message.toLowerCase();
   if (m.includes("ca file")) return "caFile";
+  if (m.includes("client") || m.includes("passphrase") || m.includes("key")) return "clientCert";
   if (m.includes("header")) return "headers";
   if (m.includes("proxy")) return "proxy";
   if (m.includes("does not exist") || m.includes("nothing to check")) return "server";
@@ -224,7 +225,7 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
         </p>
       )}
 
-      <details className="drawer" id="advanced-drawer" open={errors.advanced !== undefined || errors.headers !== undefined || errors.caFile !== undefined || errors.proxy !== undefined ? true : undefined}>
+      <details className="drawer" id="advanced-drawer" open={errors.advanced !== undefined || errors.headers !== undefined || errors.caFile !== undefined || errors.clientCert !== undefined || errors.proxy !== undefined ? true : undefined}>
         <summary>Advanced</summary>
         <div className="grid">
           <Field id="origin" label="Origin" value={request.origin ?? ""} placeholder="https://app.example.com" onChange={(v) => { set({ origin: orNull(v) }); }} />
@@ -237,6 +238,9 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
           />
           <Field id="message" label="Test message" value={request.message ?? ""} placeholder="wsdoctor check" onChange={(v) => { set({ message: orNull(v) }); }} />
           <PathField id="ca-file" label="CA file" kind="file" value={request.caFile ?? ""} onChange={(v) => { set({ caFile: orNull(v) }); }} />
+          <PathField id="client-cert" label="Client certificate (mutual TLS)" kind="file" value={request.clientCert ?? ""} onChange={(v) => { set({ clientCert: orNull(v) }); }} />
+          <PathField id="client-key" label="Client key (default: in the certificate file)" kind="file" value={request.clientKey ?? ""} onChange={(v) => { set({ clientKey: orNull(v) }); }} />
+          <Field id="key-passphrase" label="Key passphrase (if encrypted; never shown again)" type="password" value={request.keyPassphrase ?? ""} error={errors.clientCert} onChange={(v) => { set({ keyPassphrase: v }); }} />
           <div className="field">
             <label className="inline" htmlFor="insecure">
               <input id="insecure" type="checkbox" checked={request.insecure} onChange={(e) => { set({ insecure: e.target.checked }); }} /> Continue past an
@@ -251,6 +255,7 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
           <Field id="probe-size" label="Large message probe (bytes)" type="number" value={request.probeSize?.toString() ?? ""} placeholder="off" onChange={(v) => { set({ probeSize: numberOrNull(v) }); }} />
         </div>
         {errors.caFile && <p className="field-error" role="alert">{errors.caFile}</p>}
+        {errors.clientCert && <p className="field-error" role="alert">{errors.clientCert}</p>}
         <HeadersEditor headers={request.headers} onChange={(headers) => { set({ headers }); }} />
         {errors.headers && <p className="field-error" role="alert">{errors.headers}</p>}
       </details>

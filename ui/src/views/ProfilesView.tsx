@@ -21,6 +21,9 @@ function blankProfile(): Profile {
       subprotocols: [],
       caFile: null,
       insecure: false,
+      clientCert: null,
+      clientKey: null,
+      keyPassphrase: false,
       proxy: null,
       proxyCredentials: false,
       direct: null,
@@ -41,8 +44,18 @@ function blankProfile(): Profile {
   };
 }
 
-const slotKey = (slot: SecretSlot) =>
-  slot.kind === "header" ? `header/${slot.name.toLowerCase()}` : slot.kind === "variable" ? `env/${slot.environment}/${slot.name}` : "proxy";
+function slotKey(slot: SecretSlot): string {
+  switch (slot.kind) {
+    case "header":
+      return `header/${slot.name.toLowerCase()}`;
+    case "variable":
+      return `env/${slot.environment}/${slot.name}`;
+    case "proxyCredentials":
+      return "proxy";
+    case "keyPassphrase":
+      return "key-passphrase";
+  }
+}
 
 const stateWord: Record<SecretView["state"], string> = {
   saved: "set (keyring)",
@@ -128,6 +141,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
       ...draft.target.headers.filter((h) => h.secret).map((h): SecretSlot => ({ kind: "header", name: h.name })),
       ...draft.variables.filter((v) => v.secret).flatMap((v) => draft.environments.map((e): SecretSlot => ({ kind: "variable", environment: e.name, name: v.name }))),
       ...(draft.target.proxyCredentials ? [{ kind: "proxyCredentials" } as SecretSlot] : []),
+      ...(draft.target.keyPassphrase ? [{ kind: "keyPassphrase" } as SecretSlot] : []),
     ];
     for (const slot of slots) {
       const value = typed[slotKey(slot)];
@@ -302,6 +316,10 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
               <label className="inline"><input type="checkbox" checked={draft.target.proxyCredentials} onChange={(e) => { editTarget({ proxyCredentials: e.target.checked }); }} /> Proxy needs credentials</label>
               {draft.target.proxyCredentials && <div className="field">Proxy user:password {secretField({ kind: "proxyCredentials" }, "Proxy credentials")}</div>}
+              <div className="field"><label htmlFor="profile-client-cert">Client certificate (mutual TLS)</label><input id="profile-client-cert" value={draft.target.clientCert ?? ""} onChange={(e) => { editTarget({ clientCert: opt(e.target.value) }); }} /></div>
+              <div className="field"><label htmlFor="profile-client-key">Client key</label><input id="profile-client-key" value={draft.target.clientKey ?? ""} onChange={(e) => { editTarget({ clientKey: opt(e.target.value) }); }} /></div>
+              <label className="inline"><input type="checkbox" checked={draft.target.keyPassphrase} onChange={(e) => { editTarget({ keyPassphrase: e.target.checked }); }} /> The key is encrypted</label>
+              {draft.target.keyPassphrase && <div className="field">Key passphrase {secretField({ kind: "keyPassphrase" }, "Key passphrase")}</div>}
             </div>
 
             <fieldset>

@@ -63,10 +63,15 @@ impl Route {
         if !self.secure {
             return Ok(Box::new(tcp));
         }
-        let outcome =
-            tls_probe::handshake(Box::new(tcp), &self.host, &[], true, self.handshake_timeout)
-                .await
-                .map_err(|e| e.to_string())?;
+        let outcome = tls_probe::handshake(
+            Box::new(tcp),
+            &self.host,
+            &Default::default(),
+            true,
+            self.handshake_timeout,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
         outcome
             .stream
             .ok_or_else(|| outcome.failure.unwrap_or_else(|| "TLS failed".to_string()))

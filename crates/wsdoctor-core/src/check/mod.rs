@@ -18,7 +18,6 @@ pub(crate) mod tls_probe;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rustls::pki_types::CertificateDer;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::mpsc;
@@ -55,6 +54,11 @@ pub struct CheckOptions {
     pub ca_file: Option<PathBuf>,
     /// Carry on past an untrusted certificate (still reporting it).
     pub insecure: bool,
+    /// A client certificate (PEM) for servers that require mutual TLS, its key (PEM; default: the same
+    /// file), and the key's passphrase when it is encrypted.
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub key_passphrase: Option<crate::profile::Sensitive<String>>,
     /// An HTTP proxy (CONNECT) to go through; overrides the environment.
     pub proxy: Option<String>,
     /// Honour HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY.
@@ -89,6 +93,9 @@ impl Default for CheckOptions {
             subprotocols: Vec::new(),
             ca_file: None,
             insecure: false,
+            client_cert: None,
+            client_key: None,
+            key_passphrase: None,
             proxy: None,
             use_env_proxy: true,
             direct: None,
@@ -252,15 +259,35 @@ fn server_summary(inputs: &crate::inspect::ServerInputs) -> Vec<String> {
     lines
 }
 
-fn read_ca_file(options: &CheckOptions) -> Result<Vec<CertificateDer<'static>>> {
-    let Some(path) = &options.ca_file else {
-        return Ok(Vec::new());
+/// The CA file and the client certificate the options name, read and checked before anything connects.
+pub(crate) fn client_tls(options: &CheckOptions) -> Result<tls::ClientTls> {
+    let extra_roots = match &options.ca_file {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                Error::InvalidInput(format!("cannot read the CA file {}: {e}", path.display()))
+            })?;
+            tls::certificates_from_pem(&pem)
+                .map_err(|e| Error::InvalidInput(format!("{}: {e}", path.display())))?
+        }
+        None => Vec::new(),
     };
-    let pem = std::fs::read_to_string(path).map_err(|e| {
-        Error::InvalidInput(format!("cannot read the CA file {}: {e}", path.display()))
-    })?;
-    tls::certificates_from_pem(&pem)
-        .map_err(|e| Error::InvalidInput(format!("{}: {e}", path.display())))
+    let identity = match &options.client_cert {
+        Some(cert) => Some(tls::ClientIdentity::load(
+            cert,
+            options.client_key.as_deref(),
+            options.key_passphrase.as_ref().map(|p| p.expose().as_str()),
+        )?),
+        None if options.client_key.is_some() => {
+            return Err(Error::InvalidInput(
+                "a client key was given without its certificate".into(),
+            ));
+        }
+        None => None,
+    };
+    Ok(tls::ClientTls {
+        extra_roots,
+        identity,
+    })
 }
 
 /// Runs a check. Only unusable input (an unreadable CA file, a malformed proxy URL) is an error; every
@@ -271,7 +298,7 @@ pub async fn run_check(
 ) -> Result<Report> {
     let started_at = OffsetDateTime::now_utc();
     let started = Instant::now();
-    let extra_roots = read_ca_file(options)?;
+    let client_tls = client_tls(options)?;
 
     let redactor = Redactor::new(&options.secret_headers);
     // Learn every secret value up front, so it is scrubbed wherever it appears later.
@@ -290,6 +317,10 @@ pub async fn run_check(
         headers,
         subprotocols: options.subprotocols.clone(),
         ca_file: options.ca_file.as_ref().map(|p| p.display().to_string()),
+        client_cert: options
+            .client_cert
+            .as_ref()
+            .map(|p| p.display().to_string()),
         insecure: options.insecure,
         proxy: None,
         direct: options.direct.as_deref().map(|u| redactor.url(u)),
@@ -324,7 +355,7 @@ pub async fn run_check(
         .map_err(|e| Error::InvalidInput(format!("the server-side checks failed: {e}")))?;
     }
     let proxy_shown = if live {
-        probe(&mut rec, options, &extra_roots).await?
+        probe(&mut rec, options, &client_tls).await?
     } else {
         None
     };
@@ -361,7 +392,7 @@ pub async fn run_check(
 async fn probe(
     rec: &mut Recorder,
     options: &CheckOptions,
-    extra_roots: &[CertificateDer<'static>],
+    client_tls: &tls::ClientTls,
 ) -> Result<Option<String>> {
     // URL
     let step = rec.start("url", Section::FrontendConnection, "URL");
@@ -586,7 +617,7 @@ async fn probe(
         let outcome = tls_probe::handshake(
             Box::new(tcp),
             &target.host,
-            extra_roots,
+            client_tls,
             options.insecure,
             options.handshake_timeout,
         )

@@ -59,6 +59,15 @@ pub struct CheckRequest {
     pub ca_file: Option<String>,
     #[serde(default)]
     pub insecure: bool,
+    /// PEM client certificate for mutual TLS, and its key (default: the certificate's file).
+    #[serde(default)]
+    pub client_cert: Option<String>,
+    #[serde(default)]
+    pub client_key: Option<String>,
+    /// The client key's passphrase: accepted from the UI, never sent back to it.
+    #[serde(default, skip_serializing)]
+    #[ts(optional)]
+    pub key_passphrase: Option<String>,
     #[serde(default)]
     pub proxy: Option<String>,
     #[serde(default)]
@@ -182,6 +191,12 @@ impl CheckRequest {
                 .collect(),
             ca_file: path(&self.ca_file),
             insecure: self.insecure,
+            client_cert: path(&self.client_cert),
+            client_key: path(&self.client_key),
+            key_passphrase: self
+                .key_passphrase
+                .filter(|p| !p.is_empty())
+                .map(crate::profile::Sensitive::new),
             proxy: text(&self.proxy),
             direct: text(&self.direct),
             connect_timeout: timeout,

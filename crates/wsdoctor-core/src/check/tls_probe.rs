@@ -170,11 +170,8 @@ pub(crate) struct TlsOutcome {
     pub protocol: Option<String>,
 }
 
-fn connector(
-    extra_roots: &[CertificateDer<'static>],
-    insecure: bool,
-) -> Result<(TlsConnector, Arc<Mutex<Seen>>)> {
-    let roots = Arc::new(tls::root_store(extra_roots)?);
+fn connector(client: &tls::ClientTls, insecure: bool) -> Result<(TlsConnector, Arc<Mutex<Seen>>)> {
+    let roots = Arc::new(tls::root_store(&client.extra_roots)?);
     let inner = WebPkiServerVerifier::builder_with_provider(roots, tls::provider())
         .build()
         .map_err(|e| Error::Tls(e.to_string()))?;
@@ -188,8 +185,15 @@ fn connector(
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_custom_certificate_verifier(Arc::new(verifier));
+    let config = match &client.identity {
+        Some(identity) => config
+            .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
+            .map_err(|e| {
+                Error::InvalidInput(format!("the client certificate cannot be used: {e}"))
+            })?,
+        None => config.with_no_client_auth(),
+    };
     Ok((TlsConnector::from(Arc::new(config)), seen))
 }
 
@@ -197,11 +201,11 @@ fn connector(
 pub(crate) async fn handshake(
     stream: Stream,
     host: &str,
-    extra_roots: &[CertificateDer<'static>],
+    client: &tls::ClientTls,
     insecure: bool,
     timeout: Duration,
 ) -> Result<TlsOutcome> {
-    let (connector, seen) = connector(extra_roots, insecure)?;
+    let (connector, seen) = connector(client, insecure)?;
     let server_name = ServerName::try_from(host.to_string()).map_err(|e| {
         Error::InvalidInput(format!("`{host}` is not a valid TLS server name: {e}"))
     })?;

@@ -63,18 +63,11 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
             None => tcp,
         };
         let stream: Stream = if parsed.secure {
-            let extra = match &target.ca_file {
-                Some(path) => {
-                    let pem = std::fs::read_to_string(path)
-                        .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
-                    crate::tls::certificates_from_pem(&pem).map_err(|e| e.to_string())?
-                }
-                None => Vec::new(),
-            };
+            let client = crate::check::client_tls(target).map_err(|e| e.to_string())?;
             let outcome = tls_probe::handshake(
                 Box::new(tcp),
                 &parsed.host,
-                &extra,
+                &client,
                 target.insecure,
                 target.handshake_timeout,
             )

@@ -71,6 +71,14 @@ pub struct ProfileTarget {
     pub ca_file: Option<String>,
     #[serde(default)]
     pub insecure: bool,
+    /// Mutual TLS: the client certificate and key files (PEM); `key_passphrase` says the key is encrypted
+    /// and its passphrase is a secret.
+    #[serde(default)]
+    pub client_cert: Option<String>,
+    #[serde(default)]
+    pub client_key: Option<String>,
+    #[serde(default)]
+    pub key_passphrase: bool,
     /// The proxy URL without credentials; `proxy_credentials` says a `user:password` secret goes with it.
     #[serde(default)]
     pub proxy: Option<String>,
@@ -158,6 +166,8 @@ pub enum SecretSlot {
     Variable { environment: String, name: String },
     /// `user:password` for the proxy.
     ProxyCredentials,
+    /// The passphrase of the client key (mutual TLS).
+    KeyPassphrase,
 }
 
 impl SecretSlot {
@@ -169,6 +179,7 @@ impl SecretSlot {
                 format!("{id}/env/{environment}/{name}")
             }
             SecretSlot::ProxyCredentials => format!("{id}/proxy"),
+            SecretSlot::KeyPassphrase => format!("{id}/key-passphrase"),
         }
     }
 
@@ -180,6 +191,7 @@ impl SecretSlot {
                 format!("variable {{{{{name}}}}} in {environment}")
             }
             SecretSlot::ProxyCredentials => "proxy credentials".into(),
+            SecretSlot::KeyPassphrase => "client key passphrase".into(),
         }
     }
 }
@@ -218,6 +230,9 @@ impl Profile {
         }
         if self.target.proxy_credentials {
             slots.push(SecretSlot::ProxyCredentials);
+        }
+        if self.target.key_passphrase {
+            slots.push(SecretSlot::KeyPassphrase);
         }
         slots
     }

@@ -147,6 +147,7 @@ impl Substituter<'_> {
         target: &ProfileTarget,
         mut secret_header: impl FnMut(&ProfileHeader) -> Result<String>,
         proxy_credentials: Option<Sensitive<String>>,
+        key_passphrase: Option<Sensitive<String>>,
     ) -> Result<CheckRequest> {
         let mut headers = Vec::new();
         for header in &target.headers {
@@ -177,6 +178,9 @@ impl Substituter<'_> {
                 .collect::<Result<_>>()?,
             ca_file: self.option(&target.ca_file)?,
             insecure: target.insecure,
+            client_cert: self.option(&target.client_cert)?,
+            client_key: self.option(&target.client_key)?,
+            key_passphrase: key_passphrase.map(|p| p.expose().clone()),
             proxy,
             direct: self.option(&target.direct)?,
             timeout_secs: target.timeout_secs,
@@ -224,16 +228,20 @@ pub fn check_request(
         values,
         strict: true,
     };
-    let proxy_credentials = if profile.target.proxy_credentials {
-        let slot = SecretSlot::ProxyCredentials;
-        Some(
-            vault
-                .get(&slot.key(&profile.id))?
-                .ok_or_else(|| needs(profile, &slot))?,
-        )
-    } else {
-        None
+    let required = |wanted: bool, slot: SecretSlot| -> Result<Option<Sensitive<String>>> {
+        if !wanted {
+            return Ok(None);
+        }
+        vault
+            .get(&slot.key(&profile.id))?
+            .map(Some)
+            .ok_or_else(|| needs(profile, &slot))
     };
+    let proxy_credentials = required(
+        profile.target.proxy_credentials,
+        SecretSlot::ProxyCredentials,
+    )?;
+    let key_passphrase = required(profile.target.key_passphrase, SecretSlot::KeyPassphrase)?;
     substituter.request(
         &profile.target,
         |header| {
@@ -246,6 +254,7 @@ pub fn check_request(
             substituter.text(value.expose())
         },
         proxy_credentials,
+        key_passphrase,
     )
 }
 
@@ -260,7 +269,7 @@ pub fn preview(profile: &Profile, environment: Option<&str>) -> Result<CheckRequ
         values,
         strict: false,
     }
-    .request(&profile.target, |_| Ok(String::new()), None)
+    .request(&profile.target, |_| Ok(String::new()), None, None)
 }
 
 /// A request the UI sent for a profile (possibly edited after [`preview`]): blank secret headers take the
@@ -302,6 +311,9 @@ pub fn fill_secrets(
     }
     if profile.target.proxy_credentials && filled.proxy == preview(profile, None)?.proxy {
         filled.proxy = full.proxy;
+    }
+    if filled.key_passphrase.as_deref().is_none_or(str::is_empty) {
+        filled.key_passphrase = full.key_passphrase;
     }
     Ok(filled)
 }
@@ -372,6 +384,11 @@ pub fn from_request(
             Sensitive::new(format!("{user}:{password}")),
         ));
     }
+    let key_passphrase = request
+        .key_passphrase
+        .clone()
+        .filter(|p| !p.is_empty())
+        .map(Sensitive::new);
     let (url, tokens) = split_url_tokens(request.url.trim());
     let mut profile = Profile {
         name: name.trim().to_string(),
@@ -383,6 +400,9 @@ pub fn from_request(
             subprotocols: request.subprotocols.clone(),
             ca_file: request.ca_file.clone(),
             insecure: request.insecure,
+            client_cert: request.client_cert.clone(),
+            client_key: request.client_key.clone(),
+            key_passphrase: key_passphrase.is_some(),
             proxy: request.proxy.clone(),
             proxy_credentials,
             direct: request.direct.clone(),
@@ -395,6 +415,9 @@ pub fn from_request(
         server: request.server.clone(),
         ..Profile::default()
     };
+    if let Some(passphrase) = key_passphrase {
+        secrets.push((SecretSlot::KeyPassphrase, passphrase));
+    }
     if !tokens.is_empty() {
         let environment = "default".to_string();
         profile.environments.push(Environment {
@@ -586,6 +609,8 @@ mod tests {
                 secret: true,
             }],
             proxy: Some("http://u:p%40ss@proxy:8080/".into()),
+            client_cert: Some("/me.pem".into()),
+            key_passphrase: Some("kp-s3cret".into()),
             ..CheckRequest::default()
         };
         let (mut profile, secrets) = from_request("typed", &request);
@@ -595,11 +620,19 @@ mod tests {
         profile.scrub();
         let json = serde_json::to_string(&profile).unwrap();
         assert!(
-            !json.contains("sid=1") && !json.contains("p%40ss"),
+            !json.contains("sid=1") && !json.contains("p%40ss") && !json.contains("kp-s3cret"),
             "{json}"
         );
-        assert_eq!(secrets.len(), 2);
+        assert_eq!(secrets.len(), 3);
         assert_eq!(secrets[1].1.expose(), "u:p@ss");
-        assert!(profile.target.proxy_credentials);
+        assert_eq!(
+            secrets[2],
+            (
+                SecretSlot::KeyPassphrase,
+                Sensitive::new("kp-s3cret".into())
+            )
+        );
+        assert!(profile.target.proxy_credentials && profile.target.key_passphrase);
+        assert_eq!(profile.target.client_cert.as_deref(), Some("/me.pem"));
     }
 }

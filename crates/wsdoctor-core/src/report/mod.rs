@@ -31,6 +31,9 @@ pub struct TargetSummary {
     pub headers: Vec<HeaderLine>,
     pub subprotocols: Vec<String>,
     pub ca_file: Option<String>,
+    /// The client certificate presented for mutual TLS (its path; the key is never reported).
+    #[serde(default)]
+    pub client_cert: Option<String>,
     pub insecure: bool,
     pub proxy: Option<String>,
     pub direct: Option<String>,
