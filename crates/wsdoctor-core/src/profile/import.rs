@@ -137,6 +137,9 @@ enum Takes {
     Proxy,
     ProxyUser,
     CaFile,
+    ClientCert,
+    ClientKey,
+    Passphrase,
     Timeout,
     /// A value with no place in a profile (an output file, a method, ...).
     Ignored,
@@ -154,12 +157,15 @@ fn option(tool: &str, flag: &str) -> Option<Takes> {
         ("curl", "-x" | "--proxy") => Proxy,
         ("curl", "-U" | "--proxy-user") => ProxyUser,
         ("curl", "--cacert") => CaFile,
+        ("curl" | "wscat", "--cert") => ClientCert,
+        ("curl" | "wscat", "--key") => ClientKey,
+        ("curl", "--pass") | ("wscat", "--passphrase") => Passphrase,
         ("curl", "--connect-timeout") => Timeout,
         (
             "curl",
             "-X" | "--request" | "-o" | "--output" | "-d" | "--data" | "--data-raw" | "-m"
-            | "--max-time" | "-w" | "--write-out" | "--resolve" | "--cert" | "--key" | "-T"
-            | "--upload-file" | "--retry" | "--limit-rate",
+            | "--max-time" | "-w" | "--write-out" | "--resolve" | "-T" | "--upload-file"
+            | "--retry" | "--limit-rate",
         ) => Ignored,
         ("wscat", "-c" | "--connect") => Url,
         ("wscat", "-o" | "--origin") => Origin,
@@ -169,7 +175,7 @@ fn option(tool: &str, flag: &str) -> Option<Takes> {
         (
             "wscat",
             "-l" | "--listen" | "-p" | "--protocol" | "-x" | "--execute" | "-w" | "--wait"
-            | "--cert" | "--key" | "--passphrase" | "--host",
+            | "--host",
         ) => Ignored,
         ("websocat", "--origin") => Origin,
         ("websocat", "--protocol") => Protocol,
@@ -271,6 +277,9 @@ pub fn from_command(line: &str, name: &str) -> Result<Imported> {
                 }
             }
             Takes::CaFile => draft.request.ca_file = Some(value),
+            Takes::ClientCert => draft.request.client_cert = Some(value),
+            Takes::ClientKey => draft.request.client_key = Some(value),
+            Takes::Passphrase => draft.request.key_passphrase = Some(value),
             Takes::Timeout => draft.request.timeout_secs = value.parse().ok(),
             Takes::Ignored => draft.notes.push(format!("ignored {flag} {value}")),
         }
@@ -374,7 +383,8 @@ mod tests {
     #[test]
     fn wscat_and_websocat_lines_are_read_too() {
         let wscat = from_command(
-            "wscat -c wss://h.example/ws -H 'X-Api-Key: k1' -o https://o.example -s chat.v2 --auth u:p",
+            "wscat -c wss://h.example/ws -H 'X-Api-Key: k1' -o https://o.example -s chat.v2 --auth u:p \
+             --cert me.pem --key me.key --passphrase pw",
             "mine",
         )
         .unwrap();
@@ -386,9 +396,11 @@ mod tests {
         );
         assert_eq!(
             wscat.secrets.len(),
-            2,
-            "the API key and the Basic credentials"
+            3,
+            "the API key, the Basic credentials, the key's passphrase"
         );
+        assert_eq!(wscat.profile.target.client_key.as_deref(), Some("me.key"));
+        assert!(wscat.profile.target.key_passphrase);
         let websocat = from_command(
             "websocat -k --protocol=mqtt -H='Cookie: sid=9' ws://127.0.0.1:9/x",
             "",
