@@ -2,7 +2,7 @@
 // window, driven through tauri-driver and WebKitWebDriver. run.sh starts the display, the session bus and
 // the driver, and sets WSDOCTOR_APP, WEBDRIVER_URL and the dialog test seam (WSDOCTOR_TEST_SAVE_DIR).
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
@@ -265,6 +265,32 @@ describe("WS Doctor app", () => {
     const run = await runChecklist();
     assert.equal(run.status, "pass", run.text);
     assert.equal(run.states.handshake, "pass");
+
+    // The same profile in the Console: Rust fills in the secret again; the session is exported.
+    await showSection("console");
+    await (await find("#console-connect")).click();
+    const session = await find(".console-session:not([hidden])");
+    const id = await session.getAttribute("data-console");
+    const sessionState = await find(`#state-${id}`);
+    await driver.wait(async () => (await sessionState.getText()).toLowerCase() === "open", WAIT_MS, "the session opens with the profile's token");
+    await (await find(`#draft-${id}`)).sendKeys("hello with a profile");
+    await (await find(`#send-${id}`)).click();
+    await driver.wait(until.elementLocated(By.xpath(`//div[@data-direction="in"]//span[contains(., "hello with a profile")]`)), WAIT_MS);
+    await (await find(`#export-jsonl-${id}`)).click();
+    const notice = await find(`#notice-${id}`);
+    await driver.wait(async () => /Saved to/.test(await notice.getText()), WAIT_MS);
+
+    await showSection("reports");
+    await (await find("#export-markdown")).click();
+    const status = await find("#export-status");
+    await driver.wait(async () => /Saved to/.test(await status.getText()), WAIT_MS);
+
+    // Every file the app wrote (profiles and backups, history, logs, exports): none holds the token.
+    const roots = [process.env.XDG_DATA_HOME, process.env.XDG_CONFIG_HOME, process.env.XDG_CACHE_HOME, SAVE_DIR].filter(Boolean);
+    const files = roots.flatMap((root) => (existsSync(root) ? readdirSync(root, { recursive: true }).map((f) => join(root, String(f))) : []));
+    const written = files.filter((f) => statSync(f).isFile());
+    assert.ok(written.some((f) => f.includes("profiles")) && written.some((f) => f.endsWith(".log")), written.join("\n"));
+    for (const file of written) assert.ok(!readFileSync(file).includes(LAB_TOKEN), `${file} holds the secret`);
   });
 
   it("About shows the version, the lab and a log directory that holds today's log", async () => {

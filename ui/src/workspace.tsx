@@ -2,7 +2,7 @@
 // from), the current run, the manual
 // results and the ticket fields. Kept in one context so switching views loses nothing.
 import { createContext, useContext, useState, type ReactNode } from "react";
-import type { CheckRequest, ManualCheck, ProfileRef, Ticket } from "./bindings";
+import type { CheckRequest, ConsoleSettings, ManualCheck, ProfileRef, Ticket } from "./bindings";
 import { emptyRun, type RunState } from "./run";
 
 export function emptyRequest(url = ""): CheckRequest {
@@ -34,6 +34,8 @@ export interface ActiveProfile {
   name: string;
   environment: string | null;
   environments: string[];
+  /** The console's heartbeat and reconnect settings saved with it. */
+  console: ConsoleSettings;
 }
 
 export interface Workspace {

@@ -36,12 +36,14 @@ function loadSnippets(): string[] {
 
 interface Props {
   id: string;
+  /** Snippets are saved in this profile when set, else in this app's local storage. */
+  profileId: string | null;
   subscribe: (listener: (batch: ConsoleBatch) => void) => () => void;
   visible: boolean;
 }
 
 /** One console session: status line, filters, the message list (virtualised) and the composer. */
-export function ConsoleSession({ id, subscribe, visible }: Props) {
+export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const [entries, setEntries] = useState<Entry[]>([]);
   const [status, setStatus] = useState<SessionStatus | null>(null);
   const [rates, setRates] = useState({ in: 0, out: 0 });
@@ -54,7 +56,14 @@ export function ConsoleSession({ id, subscribe, visible }: Props) {
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<string[]>([]);
   const [recall, setRecall] = useState(-1);
-  const [snippets, setSnippets] = useState<string[]>(loadSnippets);
+  const [snippets, setSnippets] = useState<string[]>(() => (profileId ? [] : loadSnippets()));
+  useEffect(() => {
+    if (!profileId) return;
+    ipc
+      .profileGet(profileId)
+      .then((view) => { setSnippets(view.profile.snippets.filter((s) => s !== "")); })
+      .catch(() => undefined);
+  }, [profileId]);
   const [closeCode, setCloseCode] = useState("1000");
   const [closeReason, setCloseReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
@@ -299,7 +308,15 @@ export function ConsoleSession({ id, subscribe, visible }: Props) {
             onClick={() => {
               const next = [draft, ...snippets.filter((s) => s !== draft)].slice(0, 50);
               setSnippets(next);
-              localStorage.setItem(SNIPPETS_KEY, JSON.stringify(next));
+              if (profileId) {
+                ipc
+                  .profileGet(profileId)
+                  .then((view) => ipc.profileSave({ ...view.profile, snippets: next }, []))
+                  .then(() => { setNotice("Snippet saved in the profile."); })
+                  .catch((e: unknown) => { setNotice(errorText(e)); });
+              } else {
+                localStorage.setItem(SNIPPETS_KEY, JSON.stringify(next));
+              }
             }}
           >
             Save snippet
@@ -373,14 +390,14 @@ export function ConsoleSession({ id, subscribe, visible }: Props) {
           >
             Close
           </button>
-          <button type="button" className="secondary" onClick={() => { ipc.consoleExport(id, "jsonLines").then((p) => { setNotice(p ? `Saved to ${p}` : "Export cancelled."); }).catch((e: unknown) => { setNotice(errorText(e)); }); }}>
+          <button type="button" className="secondary" id={`export-jsonl-${id}`} onClick={() => { ipc.consoleExport(id, "jsonLines").then((p) => { setNotice(p ? `Saved to ${p}` : "Export cancelled."); }).catch((e: unknown) => { setNotice(errorText(e)); }); }}>
             Export JSON Lines
           </button>
           <button type="button" className="secondary" onClick={() => { ipc.consoleExport(id, "har").then((p) => { setNotice(p ? `Saved to ${p}` : "Export cancelled."); }).catch((e: unknown) => { setNotice(errorText(e)); }); }}>
             Export HAR
           </button>
         </div>
-        {notice && <p role="status" className="hint">{notice}</p>}
+        {notice && <p role="status" className="hint" id={`notice-${id}`}>{notice}</p>}
       </form>
     </div>
   );

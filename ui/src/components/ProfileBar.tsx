@@ -73,6 +73,7 @@ export function ProfileBar() {
           name: view.profile.name,
           environment: view.profile.activeEnvironment,
           environments: view.profile.environments.map((e) => e.name),
+          console: view.profile.console,
         });
         if (view.warning) {
           setMessage(view.warning);

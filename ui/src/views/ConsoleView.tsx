@@ -8,6 +8,8 @@ import { profileRef, useWorkspace } from "../workspace";
 interface Tab {
   id: string;
   title: string;
+  /** The profile the session was opened for: its snippets are the session's. */
+  profileId: string | null;
 }
 
 /** Talk to a server by hand, several sessions at once, each in its own tab. */
@@ -20,6 +22,20 @@ export function ConsoleView() {
   const [backoff, setBackoff] = useState({ initialMs: "500", maxMs: "30000", factor: "2", attempts: "10" });
   const [buffer, setBuffer] = useState({ entries: "1000000", megabytes: "256" });
   const [error, setError] = useState<string | null>(null);
+  // A profile opened here brings its console settings (once per profile, so later edits stick).
+  const [appliedProfile, setAppliedProfile] = useState<string | null>(null);
+  if (profile && profile.id !== appliedProfile) {
+    setAppliedProfile(profile.id);
+    const c = profile.console;
+    setHeartbeat(c.heartbeatSecs?.toString() ?? "");
+    setReconnect(c.reconnect);
+    setBackoff({
+      initialMs: (c.backoffInitialMs ?? 500).toString(),
+      maxMs: (c.backoffMaxMs ?? 30000).toString(),
+      factor: (c.backoffFactor ?? 2).toString(),
+      attempts: (c.backoffAttempts ?? 10).toString(),
+    });
+  }
   // Batches that arrive before a tab's component subscribes are kept for it.
   const listeners = useRef(new Map<string, (batch: ConsoleBatch) => void>());
   const pending = useRef(new Map<string, ConsoleBatch[]>());
@@ -61,7 +77,7 @@ export function ConsoleView() {
       .then((newId) => {
         id = newId;
         pending.current.set(newId, early);
-        setTabs((list) => [...list, { id: newId, title: request.url.replace(/^wss?:\/\//, "") }]);
+        setTabs((list) => [...list, { id: newId, title: request.url.replace(/^wss?:\/\//, ""), profileId: profile?.id ?? null }]);
         setActive(newId);
       })
       .catch((e: unknown) => {
@@ -162,7 +178,7 @@ export function ConsoleView() {
         </div>
       )}
       {tabs.map((tab) => (
-        <ConsoleSession key={tab.id} id={tab.id} subscribe={subscribe(tab.id)} visible={tab.id === active} />
+        <ConsoleSession key={tab.id} id={tab.id} profileId={tab.profileId} subscribe={subscribe(tab.id)} visible={tab.id === active} />
       ))}
     </section>
   );

@@ -163,7 +163,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
       .profilePreview(draft.id, environment)
       .then((preview) => {
         setRequest(() => preview);
-        setProfile({ id: draft.id, name: draft.name, environment, environments: draft.environments.map((e) => e.name) });
+        setProfile({ id: draft.id, name: draft.name, environment, environments: draft.environments.map((e) => e.name), console: draft.console });
         onOpen(where);
       })
       .catch((e: unknown) => { setMessage(errorText(e)); });
@@ -314,6 +314,14 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <div className="field narrow"><label htmlFor="profile-heartbeat">Console heartbeat (s)</label><input id="profile-heartbeat" type="number" value={draft.console.heartbeatSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, heartbeatSecs: num(e.target.value) } }); }} /></div>
               <label className="inline"><input type="checkbox" checked={draft.target.insecure} onChange={(e) => { editTarget({ insecure: e.target.checked }); }} /> Accept invalid certificates</label>
               <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
+              {draft.console.reconnect && (
+                <>
+                  <div className="field narrow"><label htmlFor="profile-backoff-initial">First delay (ms)</label><input id="profile-backoff-initial" type="number" placeholder="500" value={draft.console.backoffInitialMs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffInitialMs: num(e.target.value) } }); }} /></div>
+                  <div className="field narrow"><label htmlFor="profile-backoff-max">Longest delay (ms)</label><input id="profile-backoff-max" type="number" placeholder="30000" value={draft.console.backoffMaxMs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffMaxMs: num(e.target.value) } }); }} /></div>
+                  <div className="field narrow"><label htmlFor="profile-backoff-factor">Delay factor</label><input id="profile-backoff-factor" type="number" placeholder="2" value={draft.console.backoffFactor ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffFactor: num(e.target.value) } }); }} /></div>
+                  <div className="field narrow"><label htmlFor="profile-backoff-attempts">Attempts</label><input id="profile-backoff-attempts" type="number" placeholder="10" value={draft.console.backoffAttempts ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffAttempts: num(e.target.value) } }); }} /></div>
+                </>
+              )}
               <label className="inline"><input type="checkbox" checked={draft.target.proxyCredentials} onChange={(e) => { editTarget({ proxyCredentials: e.target.checked }); }} /> Proxy needs credentials</label>
               {draft.target.proxyCredentials && <div className="field">Proxy user:password {secretField({ kind: "proxyCredentials" }, "Proxy credentials")}</div>}
               <div className="field"><label htmlFor="profile-client-cert">Client certificate (mutual TLS)</label><input id="profile-client-cert" value={draft.target.clientCert ?? ""} onChange={(e) => { editTarget({ clientCert: opt(e.target.value) }); }} /></div>
@@ -374,6 +382,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <div className="grid">
                 <div className="field"><label htmlFor="profile-process">Process</label><input id="profile-process" value={draft.server.process ?? ""} onChange={(e) => { edit({ server: { ...draft.server, process: opt(e.target.value) } }); }} /></div>
                 <div className="field narrow"><label htmlFor="profile-port">Port</label><input id="profile-port" type="number" value={draft.server.port ?? ""} onChange={(e) => { edit({ server: { ...draft.server, port: num(e.target.value) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-server-env">Server environment variables (NAME or NAME=EXPECTED, comma-separated)</label><input id="profile-server-env" value={draft.server.env.join(", ")} onChange={(e) => { edit({ server: { ...draft.server, env: e.target.value.split(",").map((v) => v.trim()) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-logs">Log files (one per line)</label><textarea id="profile-logs" rows={2} value={draft.server.logs.join("\n")} onChange={(e) => { edit({ server: { ...draft.server, logs: e.target.value.split("\n") } }); }} /></div>
                 <div className="field"><label htmlFor="profile-nginx">nginx config</label><input id="profile-nginx" value={draft.server.nginxConf ?? ""} onChange={(e) => { edit({ server: { ...draft.server, nginxConf: opt(e.target.value) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-project">Project folder</label><input id="profile-project" value={draft.server.project ?? ""} onChange={(e) => { edit({ server: { ...draft.server, project: opt(e.target.value) } }); }} /></div>

@@ -271,6 +271,9 @@ impl Profile {
             }
         }
         self.tags.retain(|t| !t.trim().is_empty());
+        self.snippets.retain(|s| !s.is_empty());
+        self.server.env.retain(|e| !e.trim().is_empty());
+        self.server.logs.retain(|l| !l.trim().is_empty());
         self.last_runs.truncate(KEPT_RUNS);
     }
 
