@@ -9,7 +9,7 @@ use super::log::{Direction, EntryKind};
 pub(crate) fn jsonl(shared: &Shared) -> String {
     let mut out = String::new();
     for entry in shared.log.all() {
-        out.push_str(&serde_json::to_string(entry).expect("entries serialise"));
+        out.push_str(&serde_json::to_string(&entry).expect("entries serialise"));
         out.push('\n');
     }
     out

@@ -55,11 +55,54 @@ pub struct Entry {
     pub code: Option<u16>,
 }
 
-impl Entry {
+/// An entry as the log keeps it: half the size of an [`Entry`] (no sequence number, which follows from
+/// the position; boxed payloads; the optional numbers packed), because a flood keeps a million of them.
+struct Stored {
+    at_us: u64,
+    text: Option<Box<str>>,
+    data: Option<Box<str>>,
+    /// NaN when there is none.
+    rtt_ms: f32,
+    size: u32,
+    /// 0 when there is none (0 is not a close code).
+    code: u16,
+    direction: Direction,
+    kind: EntryKind,
+}
+
+impl Stored {
+    fn new(entry: Entry) -> Self {
+        Stored {
+            at_us: entry.at_us,
+            text: entry.text.map(String::into_boxed_str),
+            data: entry.data.map(String::into_boxed_str),
+            rtt_ms: entry.rtt_ms.map_or(f32::NAN, |r| r as f32),
+            size: entry.size,
+            code: entry.code.unwrap_or(0),
+            direction: entry.direction,
+            kind: entry.kind,
+        }
+    }
+
+    fn entry(&self, seq: u64) -> Entry {
+        Entry {
+            seq,
+            at_us: self.at_us,
+            direction: self.direction,
+            kind: self.kind,
+            size: self.size,
+            text: self.text.as_deref().map(str::to_string),
+            data: self.data.as_deref().map(str::to_string),
+            rtt_ms: (!self.rtt_ms.is_nan()).then_some(f64::from(self.rtt_ms)),
+            code: (self.code != 0).then_some(self.code),
+        }
+    }
+
+    /// What the entry costs the byte limit.
     fn weight(&self) -> usize {
-        std::mem::size_of::<Entry>()
-            + self.text.as_ref().map_or(0, String::len)
-            + self.data.as_ref().map_or(0, String::len)
+        std::mem::size_of::<Stored>()
+            + self.text.as_ref().map_or(0, |t| t.len())
+            + self.data.as_ref().map_or(0, |d| d.len())
     }
 }
 
@@ -80,7 +123,9 @@ impl Default for Limits {
 }
 
 pub(crate) struct EntryLog {
-    entries: VecDeque<Entry>,
+    entries: VecDeque<Stored>,
+    /// The sequence number of the oldest entry kept.
+    first_seq: u64,
     bytes: usize,
     limits: Limits,
     next_seq: u64,
@@ -91,6 +136,7 @@ impl EntryLog {
     pub fn new(limits: Limits) -> Self {
         EntryLog {
             entries: VecDeque::new(),
+            first_seq: 1,
             bytes: 0,
             limits,
             next_seq: 1,
@@ -99,16 +145,17 @@ impl EntryLog {
     }
 
     /// Records an entry (its `seq` is assigned here) and drops the oldest beyond the limits.
-    pub fn push(&mut self, mut entry: Entry) -> u64 {
-        entry.seq = self.next_seq;
+    pub fn push(&mut self, entry: Entry) -> u64 {
+        let stored = Stored::new(entry);
         self.next_seq += 1;
-        self.bytes += entry.weight();
-        self.entries.push_back(entry);
+        self.bytes += stored.weight();
+        self.entries.push_back(stored);
         while self.entries.len() > self.limits.max_entries
             || (self.bytes > self.limits.max_bytes && self.entries.len() > 1)
         {
             if let Some(old) = self.entries.pop_front() {
                 self.bytes -= old.weight();
+                self.first_seq += 1;
                 self.dropped += 1;
             }
         }
@@ -128,25 +175,35 @@ impl EntryLog {
     }
 
     fn index_of(&self, seq: u64) -> usize {
-        let first = self.entries.front().map_or(self.next_seq, |e| e.seq);
-        seq.saturating_sub(first).min(self.entries.len() as u64) as usize
+        seq.saturating_sub(self.first_seq)
+            .min(self.entries.len() as u64) as usize
+    }
+
+    fn range(&self, start: usize, end: usize) -> impl Iterator<Item = Entry> + '_ {
+        let first = self.first_seq;
+        self.entries
+            .range(start..end)
+            .enumerate()
+            .map(move |(i, stored)| stored.entry(first + (start + i) as u64))
     }
 
     /// Up to `max` entries after `seq`, oldest first.
     pub fn after(&self, seq: u64, max: usize) -> Vec<Entry> {
         let start = self.index_of(seq + 1);
-        self.entries.range(start..).take(max).cloned().collect()
+        let end = start.saturating_add(max).min(self.entries.len());
+        self.range(start, end).collect()
     }
 
     /// Up to `count` entries before `seq`, oldest first (for paging back).
     pub fn before(&self, seq: u64, count: usize) -> Vec<Entry> {
         let end = self.index_of(seq);
         let start = end.saturating_sub(count);
-        self.entries.range(start..end).cloned().collect()
+        self.range(start, end).collect()
     }
 
-    pub fn all(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter()
+    /// Every entry kept, oldest first (made one at a time, for exports).
+    pub fn all(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.range(0, self.entries.len())
     }
 }
 
@@ -191,7 +248,7 @@ mod tests {
 
     #[test]
     fn drops_by_bytes_too() {
-        let one = entry(&"x".repeat(1000)).weight();
+        let one = Stored::new(entry(&"x".repeat(1000))).weight();
         let mut log = EntryLog::new(Limits {
             max_entries: usize::MAX,
             max_bytes: one * 2,
