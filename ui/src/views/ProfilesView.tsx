@@ -126,7 +126,14 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
   const listRef = useRef<HTMLDivElement>(null);
   // The app does not use the React Compiler, so the virtualiser's unmemoisable API is fine here.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({ count: shown.length, getScrollElement: () => listRef.current, estimateSize: () => 52, overscan: 10 });
+  const rows = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => 52,
+    overscan: 10,
+    // The list's CSS height, so rows render before the first measurement (and where nothing measures).
+    initialRect: { width: 320, height: 420 },
+  });
 
   const edit = (patch: Partial<Profile>) => { setDraft((d) => (d ? { ...d, ...patch } : d)); };
   const editTarget = (patch: Partial<Profile["target"]>) => { setDraft((d) => (d ? { ...d, target: { ...d.target, ...patch } } : d)); };

@@ -1,0 +1,130 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Profile, ProfileView } from "../bindings";
+import { ipc } from "../ipc";
+import { WorkspaceProvider } from "../workspace";
+import { ProfilesView } from "./ProfilesView";
+
+vi.mock("../ipc", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../ipc")>();
+  const stub = { ...actual.ipc };
+  for (const key of Object.keys(stub) as (keyof typeof stub)[]) stub[key] = vi.fn() as never;
+  return { ...actual, ipc: stub };
+});
+
+function profile(id: string, name: string, tags: string[] = []): Profile {
+  return {
+    schema: 1,
+    id,
+    name,
+    notes: "",
+    tags,
+    target: {
+      url: `wss://${name}.example/ws`,
+      origin: null,
+      pageUrl: null,
+      headers: [{ name: "Authorization", value: "", secret: true }],
+      subprotocols: [],
+      caFile: null,
+      insecure: false,
+      clientCert: null,
+      clientKey: null,
+      keyPassphrase: false,
+      proxy: null,
+      proxyCredentials: false,
+      direct: null,
+      timeoutSecs: null,
+      replySecs: null,
+      idleSecs: null,
+      probeSize: null,
+      message: null,
+    },
+    console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null },
+    server: { process: null, port: null, env: [], logs: [], nginxConf: null, project: null },
+    snippets: [],
+    variables: [],
+    environments: [],
+    activeEnvironment: null,
+    lastRuns: [{ atMs: 1, verdict: "healthy", summary: "Healthy", environment: null }],
+    updatedMs: 1,
+  };
+}
+
+const staging = profile("p-1", "staging", ["team"]);
+const acme = profile("p-2", "acme", ["customer"]);
+const view = (p: Profile, state: "saved" | "notSet"): ProfileView => ({
+  profile: p,
+  secrets: [{ slot: { kind: "header", name: "Authorization" }, label: "header Authorization", state }],
+  warning: null,
+  notes: [],
+});
+
+// jsdom lays nothing out: give elements the list's size so the virtualised rows render.
+Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 420 });
+Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 320 });
+
+beforeEach(() => {
+  vi.mocked(ipc.profilesList).mockResolvedValue({ profiles: [acme, staging], problems: ["x.json was damaged"], keyringProblem: null });
+  vi.mocked(ipc.profileGet).mockResolvedValue(view(staging, "saved"));
+});
+
+afterEach(() => {
+  cleanup();
+  vi.resetAllMocks();
+});
+
+function renderView() {
+  return render(
+    <WorkspaceProvider>
+      <ProfilesView visible onOpen={() => undefined} />
+    </WorkspaceProvider>,
+  );
+}
+
+describe("ProfilesView", () => {
+  it("lists, searches and filters by tag, and tells of damaged files", async () => {
+    renderView();
+    expect(await screen.findByText("staging")).toBeTruthy();
+    expect(screen.getByText("acme")).toBeTruthy();
+    expect(screen.getByText("x.json was damaged")).toBeTruthy();
+    fireEvent.change(screen.getByPlaceholderText("Search name, URL, tag"), { target: { value: "acm" } });
+    expect(screen.queryByText("staging")).toBeNull();
+    fireEvent.change(screen.getByPlaceholderText("Search name, URL, tag"), { target: { value: "" } });
+    fireEvent.click(screen.getByText("#team"));
+    expect(screen.queryByText("acme")).toBeNull();
+    expect(screen.getByText("1 of 2 profiles")).toBeTruthy();
+  });
+
+  it("shows whether a secret is set, never a value, and sends a replacement one way", async () => {
+    vi.mocked(ipc.profileSave).mockResolvedValue(view(staging, "saved"));
+    renderView();
+    fireEvent.click(await screen.findByText("staging"));
+    const input = await screen.findByLabelText<HTMLInputElement>("Header Authorization (secret)");
+    expect(input.type).toBe("password");
+    expect(input.value).toBe("");
+    expect(screen.getByText("set (keyring)")).toBeTruthy();
+    fireEvent.change(input, { target: { value: "Bearer new" } });
+    fireEvent.click(screen.getByText("Save"));
+    await waitFor(() => {
+      expect(ipc.profileSave).toHaveBeenCalled();
+    });
+    const [saved, secrets] = vi.mocked(ipc.profileSave).mock.calls[0] ?? [];
+    expect(JSON.stringify(saved)).not.toContain("Bearer new");
+    expect(secrets).toEqual([{ slot: { kind: "header", name: "Authorization" }, value: "Bearer new", sessionOnly: false }]);
+    await waitFor(() => {
+      expect(input.value).toBe("");
+    });
+  });
+
+  it("deletes with an undo that saves the profile back", async () => {
+    vi.mocked(ipc.profileDelete).mockResolvedValue(staging);
+    vi.mocked(ipc.profileSave).mockResolvedValue(view(staging, "saved"));
+    renderView();
+    fireEvent.click(await screen.findByText("staging"));
+    fireEvent.click(await screen.findByText("Delete"));
+    fireEvent.click(await screen.findByText("Undo"));
+    await waitFor(() => {
+      expect(ipc.profileSave).toHaveBeenCalledWith(staging, []);
+    });
+  });
+});
