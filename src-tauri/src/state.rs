@@ -17,14 +17,19 @@ use wsdoctor_core::profile::{ProfileStore, Vault};
 
 use crate::dialogs::Dialogs;
 
+/// The profile files and the keyring holding their secrets, shared with blocking tasks (both block).
+pub struct Profiles {
+    pub store: ProfileStore,
+    pub vault: Vault,
+}
+
 pub struct AppState {
     pub lab: Lab,
     pub log_dir: PathBuf,
     pub data_dir: PathBuf,
     pub history: HistoryStore,
     /// Saved profiles (shared with the CLI: the same folder) and their secrets in the OS keyring.
-    pub profiles: ProfileStore,
-    pub vault: Vault,
+    pub profiles: Arc<Profiles>,
     /// Checks under way, by the run id the UI chose, so they can be cancelled.
     pub runs: Mutex<HashMap<String, AbortHandle>>,
     /// Open console sessions, by id.
@@ -51,9 +56,11 @@ impl AppState {
             lab,
             log_dir,
             history: HistoryStore::new(data_dir.join("history")),
-            profiles: ProfileStore::open_default()
-                .unwrap_or_else(|_| ProfileStore::new(data_dir.join("profiles"))),
-            vault: Vault::os(),
+            profiles: Arc::new(Profiles {
+                store: ProfileStore::open_default()
+                    .unwrap_or_else(|_| ProfileStore::new(data_dir.join("profiles"))),
+                vault: Vault::os(),
+            }),
             data_dir,
             runs: Mutex::new(HashMap::new()),
             consoles: Mutex::new(HashMap::new()),

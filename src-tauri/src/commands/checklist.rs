@@ -36,7 +36,7 @@ pub async fn check_run(
     profile: Option<ProfileRef>,
     on_event: Channel<Vec<CheckEvent>>,
 ) -> Result<RunResult, IpcError> {
-    let (request, profile) = with_profile(&state, request, profile.as_ref())?;
+    let (request, profile) = with_profile(&state, request, profile).await?;
     let options = request.into_options()?;
     tracing::info!(run = %run_id, live = !options.url.is_empty(), server_side = !options.server.is_empty(), "check started");
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -77,6 +77,7 @@ pub async fn check_run(
     if let Some(run) = profile
         && let Err(error) = state
             .profiles
+            .store
             .record_run(&run.id, RunVerdict::of(&report, run.environment))
     {
         tracing::warn!(%error, "cannot save the verdict to the profile");
@@ -101,24 +102,34 @@ pub struct ProfileRun {
 
 /// A request from the UI with its profile's secrets filled in (the UI never has them), and the profile
 /// run it belongs to.
-pub fn with_profile(
+/// Reads the keyring on a blocking thread (it answers over D-Bus, or waits on an unlock prompt).
+pub async fn with_profile(
     state: &AppState,
     request: CheckRequest,
-    profile: Option<&ProfileRef>,
+    profile: Option<ProfileRef>,
 ) -> Result<(CheckRequest, Option<ProfileRun>), IpcError> {
     let Some(reference) = profile else {
         return Ok((request, None));
     };
-    let saved = state.profiles.find(&reference.id)?;
-    let environment = resolve::environment_name(&saved, reference.environment.as_deref())?;
-    let filled = resolve::fill_secrets(request, &saved, environment.as_deref(), &state.vault)?;
-    Ok((
-        filled,
-        Some(ProfileRun {
-            id: saved.id,
-            environment,
-        }),
-    ))
+    let profiles = state.profiles.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let saved = profiles.store.find(&reference.id)?;
+        let environment = resolve::environment_name(&saved, reference.environment.as_deref())?;
+        let filled =
+            resolve::fill_secrets(request, &saved, environment.as_deref(), &profiles.vault)?;
+        Ok((
+            filled,
+            Some(ProfileRun {
+                id: saved.id,
+                environment,
+            }),
+        ))
+    })
+    .await
+    .map_err(|e| IpcError {
+        kind: "internal".into(),
+        message: e.to_string(),
+    })?
 }
 
 /// Stops a run; `false` when it had already ended.

@@ -47,7 +47,7 @@ pub async fn console_open(
     profile: Option<ProfileRef>,
     on_batch: Channel<ConsoleBatch>,
 ) -> Result<String, IpcError> {
-    request.target = with_profile(&state, request.target, profile.as_ref())?.0;
+    request.target = with_profile(&state, request.target, profile).await?.0;
     let config = request.into_config()?;
     let session = Arc::new(ConsoleSession::start(config)?);
     let id = format!("c{}", state.next_console_id());

@@ -12,7 +12,7 @@ use wsdoctor_core::profile::{
 
 use crate::dialogs::PickKind;
 use crate::error::IpcError;
-use crate::state::AppState;
+use crate::state::{AppState, Profiles};
 
 /// The profiles view's data: every profile, what happened to damaged files, and whether the keyring works.
 #[derive(Debug, Serialize, TS)]
@@ -56,12 +56,12 @@ pub struct SecretInput {
     pub session_only: bool,
 }
 
-fn view(state: &AppState, profile: Profile, warning: Option<String>) -> ProfileView {
+fn view(p: &Profiles, profile: Profile, warning: Option<String>) -> ProfileView {
     let secrets = profile
         .secret_slots()
         .into_iter()
         .map(|slot| SecretView {
-            state: state.vault.state(&slot.key(&profile.id)),
+            state: p.vault.state(&slot.key(&profile.id)),
             label: slot.label(),
             slot,
         })
@@ -76,33 +76,54 @@ fn view(state: &AppState, profile: Profile, warning: Option<String>) -> ProfileV
 
 /// Saves secrets; a keyring failure becomes the view's warning, not an error (the profile is saved).
 fn store_secrets(
-    state: &AppState,
+    p: &Profiles,
     profile: &Profile,
     secrets: &[(SecretSlot, Sensitive<String>)],
     session_only: bool,
 ) -> Option<String> {
-    save_secrets(&state.vault, profile, secrets, session_only)
+    save_secrets(&p.vault, profile, secrets, session_only)
         .err()
         .map(|e| e.to_string())
 }
 
+/// Runs `work` on a blocking thread: the keyring answers over D-Bus and may wait on an unlock prompt, and
+/// profile files are read and written synchronously; neither may hold up the async runtime.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Profiles) -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    let profiles = state.profiles.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&profiles))
+        .await
+        .map_err(|e| IpcError {
+            kind: "internal".into(),
+            message: e.to_string(),
+        })?
+}
+
 #[tauri::command]
 pub async fn profiles_list(state: State<'_, AppState>) -> Result<ProfileList, IpcError> {
-    let loaded = state.profiles.load()?;
-    for problem in &loaded.problems {
-        tracing::warn!(%problem, "profile file quarantined");
-    }
-    Ok(ProfileList {
-        profiles: loaded.profiles,
-        problems: loaded.problems,
-        keyring_problem: state.vault.keyring_available().err().map(|e| e.to_string()),
+    blocking(&state, |p| {
+        let loaded = p.store.load()?;
+        for problem in &loaded.problems {
+            tracing::warn!(%problem, "profile file quarantined");
+        }
+        Ok(ProfileList {
+            profiles: loaded.profiles,
+            problems: loaded.problems,
+            keyring_problem: p.vault.keyring_available().err().map(|e| e.to_string()),
+        })
     })
+    .await
 }
 
 #[tauri::command]
 pub async fn profile_get(state: State<'_, AppState>, id: String) -> Result<ProfileView, IpcError> {
-    let profile = state.profiles.find(&id)?;
-    Ok(view(&state, profile, None))
+    blocking(&state, move |p| {
+        let profile = p.store.find(&id)?;
+        Ok(view(p, profile, None))
+    })
+    .await
 }
 
 /// Saves a profile (new when its id is empty) and the secrets typed with it.
@@ -112,19 +133,21 @@ pub async fn profile_save(
     profile: Profile,
     secrets: Vec<SecretInput>,
 ) -> Result<ProfileView, IpcError> {
-    let saved = state.profiles.save(&profile)?;
-    let mut warning = None;
-    for input in secrets {
-        if let Err(error) =
-            state
-                .vault
-                .set(&input.slot.key(&saved.id), &input.value, input.session_only)
-        {
-            warning.get_or_insert(error.to_string());
+    blocking(&state, move |p| {
+        let saved = p.store.save(&profile)?;
+        let mut warning = None;
+        for input in secrets {
+            if let Err(error) =
+                p.vault
+                    .set(&input.slot.key(&saved.id), &input.value, input.session_only)
+            {
+                warning.get_or_insert(error.to_string());
+            }
         }
-    }
-    tracing::info!(profile = %saved.id, "profile saved");
-    Ok(view(&state, saved, warning))
+        tracing::info!(profile = %saved.id, "profile saved");
+        Ok(view(p, saved, warning))
+    })
+    .await
 }
 
 /// Clears one secret.
@@ -134,9 +157,12 @@ pub async fn profile_secret_clear(
     id: String,
     slot: SecretSlot,
 ) -> Result<ProfileView, IpcError> {
-    let profile = state.profiles.find(&id)?;
-    state.vault.clear(&slot.key(&profile.id))?;
-    Ok(view(&state, profile, None))
+    blocking(&state, move |p| {
+        let profile = p.store.find(&id)?;
+        p.vault.clear(&slot.key(&profile.id))?;
+        Ok(view(p, profile, None))
+    })
+    .await
 }
 
 /// A copy under a new name, with copies of its secrets.
@@ -145,31 +171,37 @@ pub async fn profile_duplicate(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<ProfileView, IpcError> {
-    let original = state.profiles.find(&id)?;
-    let copy = Profile {
-        id: String::new(),
-        name: format!("{} copy", original.name),
-        last_runs: Vec::new(),
-        ..original.clone()
-    };
-    let saved = state.profiles.save(&copy)?;
-    let mut secrets = Vec::new();
-    for slot in original.secret_slots() {
-        if let Ok(Some(value)) = state.vault.get(&slot.key(&original.id)) {
-            secrets.push((slot, value));
+    blocking(&state, move |p| {
+        let original = p.store.find(&id)?;
+        let copy = Profile {
+            id: String::new(),
+            name: format!("{} copy", original.name),
+            last_runs: Vec::new(),
+            ..original.clone()
+        };
+        let saved = p.store.save(&copy)?;
+        let mut secrets = Vec::new();
+        for slot in original.secret_slots() {
+            if let Ok(Some(value)) = p.vault.get(&slot.key(&original.id)) {
+                secrets.push((slot, value));
+            }
         }
-    }
-    let warning = store_secrets(&state, &saved, &secrets, false);
-    Ok(view(&state, saved, warning))
+        let warning = store_secrets(p, &saved, &secrets, false);
+        Ok(view(p, saved, warning))
+    })
+    .await
 }
 
 /// Removes a profile's file; its secrets stay until [`profile_forget_secrets`], so an undo brings it back
 /// whole (the UI offers undo, then forgets).
 #[tauri::command]
 pub async fn profile_delete(state: State<'_, AppState>, id: String) -> Result<Profile, IpcError> {
-    let profile = state.profiles.delete(&id)?;
-    tracing::info!(profile = %profile.id, "profile deleted");
-    Ok(profile)
+    blocking(&state, move |p| {
+        let profile = p.store.delete(&id)?;
+        tracing::info!(profile = %profile.id, "profile deleted");
+        Ok(profile)
+    })
+    .await
 }
 
 /// Forgets the secrets of a deleted profile, once its undo has passed.
@@ -178,11 +210,14 @@ pub async fn profile_forget_secrets(
     state: State<'_, AppState>,
     profile: Profile,
 ) -> Result<(), IpcError> {
-    if state.profiles.find(&profile.id).is_ok() {
-        return Ok(()); // restored meanwhile
-    }
-    purge_secrets(&state.vault, &profile)?;
-    Ok(())
+    blocking(&state, move |p| {
+        if p.store.find(&profile.id).is_ok() {
+            return Ok(()); // restored meanwhile
+        }
+        purge_secrets(&p.vault, &profile)?;
+        Ok(())
+    })
+    .await
 }
 
 /// The target a profile opens with in the Checklist or the Console: secrets left blank for Rust to fill.
@@ -192,8 +227,11 @@ pub async fn profile_preview(
     id: String,
     environment: Option<String>,
 ) -> Result<CheckRequest, IpcError> {
-    let profile = state.profiles.find(&id)?;
-    Ok(resolve::preview(&profile, environment.as_deref())?)
+    blocking(&state, move |p| {
+        let profile = p.store.find(&id)?;
+        Ok(resolve::preview(&profile, environment.as_deref())?)
+    })
+    .await
 }
 
 /// "Save current target as profile": the secrets typed in it go to the keyring (or this session only).
@@ -204,10 +242,13 @@ pub async fn profile_from_target(
     request: CheckRequest,
     session_only: bool,
 ) -> Result<ProfileView, IpcError> {
-    let (profile, secrets) = resolve::from_request(&name, &request);
-    let saved = state.profiles.save(&profile)?;
-    let warning = store_secrets(&state, &saved, &secrets, session_only);
-    Ok(view(&state, saved, warning))
+    blocking(&state, move |p| {
+        let (profile, secrets) = resolve::from_request(&name, &request);
+        let saved = p.store.save(&profile)?;
+        let warning = store_secrets(p, &saved, &secrets, session_only);
+        Ok(view(p, saved, warning))
+    })
+    .await
 }
 
 /// A profile from a pasted curl, wscat or websocat command line.
@@ -217,13 +258,16 @@ pub async fn profile_import_command(
     line: String,
     name: String,
 ) -> Result<ProfileView, IpcError> {
-    save_imported(&state, import::from_command(&line, &name)?)
+    blocking(&state, move |p| {
+        save_imported(p, import::from_command(&line, &name)?)
+    })
+    .await
 }
 
-fn save_imported(state: &AppState, imported: Imported) -> Result<ProfileView, IpcError> {
-    let saved = state.profiles.save(&imported.profile)?;
-    let warning = store_secrets(state, &saved, &imported.secrets, false);
-    let mut view = view(state, saved, warning);
+fn save_imported(p: &Profiles, imported: Imported) -> Result<ProfileView, IpcError> {
+    let saved = p.store.save(&imported.profile)?;
+    let warning = store_secrets(p, &saved, &imported.secrets, false);
+    let mut view = view(p, saved, warning);
     view.notes = imported.notes;
     Ok(view)
 }
@@ -242,23 +286,26 @@ pub async fn profile_import_file(
     else {
         return Ok(Vec::new());
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| IpcError {
-        kind: "io".into(),
-        message: format!("cannot read {}: {e}", path.display()),
-    })?;
-    let is_har = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .is_some_and(|v| v.pointer("/log/entries").is_some());
-    if is_har {
-        return Ok(vec![save_imported(&state, import::from_har(&text, "")?)?]);
-    }
-    let mut views = Vec::new();
-    for profile in transfer::import(&text)? {
-        let saved = state.profiles.save(&profile)?;
-        views.push(view(&state, saved, None));
-    }
-    tracing::info!(count = views.len(), "profiles imported");
-    Ok(views)
+    blocking(&state, move |p| {
+        let text = std::fs::read_to_string(&path).map_err(|e| IpcError {
+            kind: "io".into(),
+            message: format!("cannot read {}: {e}", path.display()),
+        })?;
+        let is_har = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .is_some_and(|v| v.pointer("/log/entries").is_some());
+        if is_har {
+            return Ok(vec![save_imported(p, import::from_har(&text, "")?)?]);
+        }
+        let mut views = Vec::new();
+        for profile in transfer::import(&text)? {
+            let saved = p.store.save(&profile)?;
+            views.push(view(p, saved, None));
+        }
+        tracing::info!(count = views.len(), "profiles imported");
+        Ok(views)
+    })
+    .await
 }
 
 /// Exports profiles (without secrets) through a native save dialog; the path, or `None` if cancelled.
@@ -268,10 +315,12 @@ pub async fn profile_export(
     state: State<'_, AppState>,
     ids: Vec<String>,
 ) -> Result<Option<String>, IpcError> {
-    let profiles = ids
-        .iter()
-        .map(|id| state.profiles.find(id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let profiles = blocking(&state, move |p| {
+        ids.iter()
+            .map(|id| p.store.find(id).map_err(IpcError::from))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
     let suggested = match profiles.as_slice() {
         [one] => format!("{}.wsdoctor.json", file_safe(&one.name)),
         _ => "profiles.wsdoctor.json".into(),
