@@ -111,8 +111,7 @@ pub async fn with_profile(
     let Some(reference) = profile else {
         return Ok((request, None));
     };
-    let profiles = state.profiles.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    crate::commands::profiles::blocking(state, move |profiles| {
         let saved = profiles.store.find(&reference.id)?;
         let environment = resolve::environment_name(&saved, reference.environment.as_deref())?;
         let filled =
@@ -126,10 +125,6 @@ pub async fn with_profile(
         ))
     })
     .await
-    .map_err(|e| IpcError {
-        kind: "internal".into(),
-        message: e.to_string(),
-    })?
 }
 
 /// Stops a run; `false` when it had already ended.

@@ -88,7 +88,7 @@ fn store_secrets(
 
 /// Runs `work` on a blocking thread: the keyring answers over D-Bus and may wait on an unlock prompt, and
 /// profile files are read and written synchronously; neither may hold up the async runtime.
-async fn blocking<T: Send + 'static>(
+pub async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Profiles) -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Profile, ProfileView } from "../bindings";
 import { ipc } from "../ipc";
 import { WorkspaceProvider } from "../workspace";
-import { ProfilesView } from "./ProfilesView";
+import { ProfilesView, blankProfile } from "./ProfilesView";
 
 vi.mock("../ipc", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../ipc")>();
@@ -13,38 +13,13 @@ vi.mock("../ipc", async (importOriginal) => {
 });
 
 function profile(id: string, name: string, tags: string[] = []): Profile {
+  const blank = blankProfile();
   return {
-    schema: 1,
+    ...blank,
     id,
     name,
-    notes: "",
     tags,
-    target: {
-      url: `wss://${name}.example/ws`,
-      origin: null,
-      pageUrl: null,
-      headers: [{ name: "Authorization", value: "", secret: true }],
-      subprotocols: [],
-      caFile: null,
-      insecure: false,
-      clientCert: null,
-      clientKey: null,
-      keyPassphrase: false,
-      proxy: null,
-      proxyCredentials: false,
-      direct: null,
-      timeoutSecs: null,
-      replySecs: null,
-      idleSecs: null,
-      probeSize: null,
-      message: null,
-    },
-    console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null },
-    server: { process: null, port: null, env: [], logs: [], nginxConf: null, project: null },
-    snippets: [],
-    variables: [],
-    environments: [],
-    activeEnvironment: null,
+    target: { ...blank.target, url: `wss://${name}.example/ws`, headers: [{ name: "Authorization", value: "", secret: true }] },
     lastRuns: [{ atMs: 1, verdict: "healthy", summary: "Healthy", environment: null }],
     updatedMs: 1,
   };

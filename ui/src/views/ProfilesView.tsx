@@ -6,7 +6,8 @@ import { useWorkspace } from "../workspace";
 
 type OpenIn = "checklist" | "console";
 
-function blankProfile(): Profile {
+/** A new, empty profile (the editor's "New"). */
+export function blankProfile(): Profile {
   return {
     schema: 1,
     id: "",
