@@ -67,10 +67,17 @@ dev: deps-build
 	  cargo run -p wsdoctor-app --no-default-features
 
 ## bench: check times against the lab, and scanning a 5,000-file project and a 2 GB log
-bench:
+bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-core --bench check --locked
 	cargo bench -p wsdoctor-core --bench inspect --locked
+	cargo bench -p wsdoctor-core --bench console_flood --locked
+	cargo bench -p wsdoctor-core --bench profiles --locked
 	cd ui && npm run --silent bench
+
+# websocat receives the same flood as the console in the console_flood bench, for comparison.
+$(STAMPS)/websocat: | $(STAMPS)
+	command -v websocat >/dev/null || cargo install websocat --locked --version 1.14.1
+	touch $@
 
 ## measure: launch time, idle memory and size of the release app (scripts/measure-app), and the app under
 ## a 1,000,000-message flood (scripts/measure-flood)

@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use futures_util::SinkExt;
+use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig};
@@ -41,7 +41,13 @@ fn flood_server() -> SocketAddr {
                         break;
                     }
                 }
+                // Close cleanly and wait (bounded) for the client's answer: dropping the socket at once
+                // would reset it and cut off frames the client has not read yet.
                 let _ = ws.close(None).await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), async {
+                    while let Some(Ok(_)) = ws.next().await {}
+                })
+                .await;
             }
         });
     });
@@ -107,29 +113,39 @@ fn main() {
     {
         Ok(version) if version.status.success() => {
             let started = Instant::now();
-            // websocat writes each message to stdout (discarded here) and exits when the server closes
-            // after the last one; its stdin stays open so it does not end early.
+            // websocat prints each message on a line of stdout, counted here; `-U` stops it copying
+            // stdin to the socket (`-u` would stop the direction measured), and it exits when the server
+            // closes after the last message.
             let mut child = std::process::Command::new("websocat")
-                .args(["-u", &format!("ws://{addr}/")])
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::null())
+                .args(["-U", "-B", "65536", &format!("ws://{addr}/")])
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
                 .spawn()
                 .expect("websocat runs");
-            let _stdin = child.stdin.take();
+            let mut stdout = child.stdout.take().expect("websocat's stdout");
+            let counter = std::thread::spawn(move || {
+                let mut buf = vec![0u8; 1 << 16];
+                let mut lines = 0usize;
+                while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+                }
+                lines
+            });
             let deadline = Instant::now() + Duration::from_secs(60);
             while child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(5));
+                std::thread::sleep(Duration::from_millis(2));
             }
             if child.try_wait().ok().flatten().is_none() {
                 let _ = child.kill();
                 let _ = child.wait();
-                println!(
-                    "websocat did not finish the flood within 60 s (it stopped reading its socket): no rate to compare"
-                );
+                println!("websocat did not finish the flood within 60 s: no rate to compare");
                 return;
             }
             let took = started.elapsed();
-            let lines = MESSAGES;
+            let lines = counter.join().unwrap_or(0);
             let theirs = lines as f64 / took.as_secs_f64();
             println!(
                 "websocat {}: {lines} messages in {:.2} s = {theirs:.0} msg/s; console / websocat = {:.2}",
