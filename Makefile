@@ -66,7 +66,8 @@ dev: deps-build
 	cd ui && npm run dev & vite=$$!; trap "kill $$vite" EXIT; \
 	  cargo run -p wsdoctor-app --no-default-features
 
-## bench: check times against the lab, and scanning a 5,000-file project and a 2 GB log
+## bench: check times against the lab, scanning a 5,000-file project and a 2 GB log, the console under a
+## 1,000,000-message flood (beside websocat), loading 10,000 profiles, and the UI's render times
 bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-core --bench check --locked
 	cargo bench -p wsdoctor-core --bench inspect --locked
