@@ -302,3 +302,56 @@ async fn a_writer_killed_between_write_and_rename_leaves_the_profile_set_intact(
         std::fs::read_to_string(home.dir.join("config/profiles/p-fixed.json.bak")).unwrap();
     assert!(backup.contains("first"));
 }
+
+#[tokio::test]
+async fn without_a_keyring_the_secret_is_refused_plainly_and_never_written() {
+    let home = Home::new("nokeyring");
+    // A session bus address that leads nowhere: the Secret Service cannot be reached.
+    let no_bus = [
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/wsdoctor-bus",
+        ),
+        ("DISPLAY", ""),
+    ];
+    let imported = home
+        .run_with(
+            &[
+                "profiles",
+                "import",
+                "--command",
+                "wscat -c ws://127.0.0.1:9/ws -H 'Authorization: Bearer nokeyring-s3cret'",
+                "--name",
+                "offline",
+            ],
+            "",
+            &no_bus,
+        )
+        .await;
+    assert_eq!(imported.code, Some(1), "{}", imported.stderr);
+    assert!(
+        imported.stderr.contains("saved without its secrets")
+            && imported.stderr.contains("No OS keyring is available"),
+        "{}",
+        imported.stderr
+    );
+    let show = home
+        .run_with(&["profiles", "show", "offline"], "", &no_bus)
+        .await;
+    assert!(
+        show.stdout
+            .contains("secret header Authorization: unknown (no keyring)"),
+        "{}",
+        show.stdout
+    );
+    let check = home
+        .run_with(&["check", "--profile", "offline"], "", &no_bus)
+        .await;
+    assert_eq!(check.code, Some(1));
+    assert!(
+        check.stderr.contains("No OS keyring is available"),
+        "{}",
+        check.stderr
+    );
+    assert_no_file_holds(&home.dir, "nokeyring-s3cret");
+}

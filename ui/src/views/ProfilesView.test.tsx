@@ -91,6 +91,14 @@ describe("ProfilesView", () => {
     });
   });
 
+  it("says plainly when no keyring is available and offers this session only", async () => {
+    vi.mocked(ipc.profilesList).mockResolvedValue({ profiles: [staging], problems: [], keyringProblem: "No OS keyring is available (no bus)." });
+    renderView();
+    expect((await screen.findByRole("alert")).textContent).toContain("No OS keyring is available");
+    fireEvent.click(await screen.findByText("staging"));
+    expect(await screen.findByText("Keep new secrets for this session only (not in the keyring)", { exact: false })).toBeTruthy();
+  });
+
   it("deletes with an undo that saves the profile back", async () => {
     vi.mocked(ipc.profileDelete).mockResolvedValue(staging);
     vi.mocked(ipc.profileSave).mockResolvedValue(view(staging, "saved"));
