@@ -297,13 +297,20 @@ async fn check_with_client(
         handshake_timeout: Duration::from_secs(2),
         ..CheckOptions::default()
     };
-    let report = tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
+    tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
         .await
-        .expect("ends in time");
-    for path in [&options.ca_file, &options.client_cert, &options.client_key] {
-        let _ = std::fs::remove_file(path.as_ref().unwrap());
+        .expect("ends in time")
+}
+
+/// Files a test wrote, removed when it ends (however it ends).
+struct Written(Vec<PathBuf>);
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
     }
-    report
 }
 
 #[tokio::test]
@@ -313,6 +320,7 @@ async fn a_client_certificate_opens_a_mutual_tls_server_also_with_an_encrypted_k
     for (name, passphrase) in [("plain", None), ("encrypted", Some("correct horse"))] {
         let (cert, key) = client_files(&root_ca, name, passphrase);
         let ca = ca_file(&root_ca.pem(), &format!("mtls-{name}"));
+        let _written = Written(vec![cert.clone(), key.clone(), ca.clone()]);
         let report = check_with_client(addr, ca, cert, key, passphrase)
             .await
             .unwrap();
@@ -331,6 +339,7 @@ async fn a_wrong_or_missing_passphrase_is_said_before_connecting() {
     let root_ca = ca("Test root");
     let (cert, key) = client_files(&root_ca, "locked", Some("right"));
     let ca = ca_file(&root_ca.pem(), "mtls-locked");
+    let _written = Written(vec![cert.clone(), key.clone(), ca.clone()]);
     let addr: SocketAddr = "127.0.0.1:9".parse().unwrap();
     let wrong = check_with_client(addr, ca.clone(), cert.clone(), key.clone(), Some("wrong"))
         .await

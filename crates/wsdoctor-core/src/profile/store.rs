@@ -103,7 +103,8 @@ impl ProfileStore {
         }
         let backup = PathBuf::from(format!("{}.bak", path.display()));
         if let Ok(profile) = read_profile(&backup)
-            && fs::copy(&backup, path).is_ok()
+            && let Ok(bytes) = fs::read(&backup)
+            && write_atomically(path, &bytes).is_ok()
         {
             return (
                 Some(profile),
@@ -299,7 +300,7 @@ mod tests {
     #[test]
     fn saves_loads_and_keeps_the_previous_version() {
         let dir = tempdir();
-        let store = ProfileStore::new(&dir);
+        let store = ProfileStore::new(&*dir);
         let saved = store.save(&profile("staging")).unwrap();
         assert!(!saved.id.is_empty());
         let mut changed = saved.clone();
@@ -316,7 +317,7 @@ mod tests {
     #[test]
     fn a_damaged_file_is_moved_aside_and_its_backup_restored() {
         let dir = tempdir();
-        let store = ProfileStore::new(&dir);
+        let store = ProfileStore::new(&*dir);
         let kept = store.save(&profile("kept")).unwrap();
         let damaged = store.save(&profile("damaged")).unwrap();
         store.save(&damaged).unwrap(); // now it has a backup
@@ -342,7 +343,7 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("no usable backup"))
         );
-        let aside = fs::read_dir(&dir)
+        let aside = fs::read_dir(&*dir)
             .unwrap()
             .flatten()
             .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
@@ -364,16 +365,33 @@ mod tests {
 
     #[test]
     fn ids_cannot_name_paths_outside_the_store() {
-        let store = ProfileStore::new(tempdir());
+        let dir = tempdir();
+        let store = ProfileStore::new(&*dir);
         let mut evil = profile("evil");
         evil.id = "../escape".into();
         assert!(store.save(&evil).is_err());
         assert_eq!(store.delete("../x").unwrap_err().kind(), "not_found");
     }
 
-    fn tempdir() -> PathBuf {
+    /// A fresh folder, removed when the test ends.
+    struct TempDir(PathBuf);
+
+    impl std::ops::Deref for TempDir {
+        type Target = PathBuf;
+        fn deref(&self) -> &PathBuf {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn tempdir() -> TempDir {
         let dir = std::env::temp_dir().join(format!("wsdoctor-store-{}", super::super::new_id()));
         fs::create_dir_all(&dir).unwrap();
-        dir
+        TempDir(dir)
     }
 }
