@@ -309,7 +309,9 @@ pub fn fill_secrets(
             header.value = substituter.text(&header.value)?;
         }
     }
-    if profile.target.proxy_credentials && filled.proxy == preview(profile, None)?.proxy {
+    if profile.target.proxy_credentials
+        && filled.proxy == preview(profile, substituter.environment.as_deref())?.proxy
+    {
         filled.proxy = full.proxy;
     }
     if filled.key_passphrase.as_deref().is_none_or(str::is_empty) {

@@ -163,12 +163,24 @@ impl ProfileStore {
         {
             return Ok(profile);
         }
-        let loaded = self.load()?;
-        loaded
+        let mut matches: Vec<Profile> = self
+            .load()?
             .profiles
             .into_iter()
-            .find(|p| p.id == id_or_name || p.name.eq_ignore_ascii_case(id_or_name.trim()))
-            .ok_or_else(|| Error::NotFound(format!("no profile named `{id_or_name}`")))
+            .filter(|p| p.id == id_or_name || p.name.eq_ignore_ascii_case(id_or_name.trim()))
+            .collect();
+        match matches.len() {
+            0 => Err(Error::NotFound(format!("no profile named `{id_or_name}`"))),
+            1 => Ok(matches.remove(0)),
+            n => Err(Error::InvalidInput(format!(
+                "{n} profiles are named `{id_or_name}`: name one by its id ({})",
+                matches
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
 
     /// Adds a run's verdict to a profile's recent runs (newest first, a few kept). The profile is read afresh
@@ -312,6 +324,13 @@ mod tests {
         let backup = fs::read_to_string(dir.join(format!("{}.json.bak", saved.id))).unwrap();
         assert!(!backup.contains("second"));
         assert_eq!(store.find("STAGING").unwrap().id, saved.id);
+        let twin = store.save(&profile("Staging")).unwrap();
+        let error = store.find("staging").unwrap_err();
+        assert!(
+            error.to_string().contains("2 profiles are named"),
+            "{error}"
+        );
+        assert_eq!(store.find(&twin.id).unwrap().name, "Staging");
     }
 
     #[test]
