@@ -72,6 +72,10 @@ impl ProfileStore {
         };
         for entry in entries.flatten() {
             let path = entry.path();
+            if path.extension().is_some_and(|e| e == "tmp") {
+                sweep_stale(&path);
+                continue;
+            }
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
@@ -239,6 +243,23 @@ impl ProfileStore {
     }
 }
 
+/// How old a temporary file must be before it counts as left by a writer that died: a live writer keeps
+/// one for milliseconds.
+const STALE_TEMP: Duration = Duration::from_secs(600);
+
+/// Removes a temporary file a crashed writer left behind (its target was never replaced, so nothing in it
+/// is needed).
+fn sweep_stale(path: &Path) {
+    let stale = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > STALE_TEMP);
+    if stale {
+        let _ = fs::remove_file(path);
+    }
+}
+
 /// Ids are made by [`super::new_id`]; anything else could name a path outside the store.
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -369,6 +390,29 @@ mod tests {
             .count();
         assert_eq!(aside, 2);
         assert!(store.find(&kept.id).is_ok());
+    }
+
+    #[test]
+    fn temporary_files_of_dead_writers_are_swept_and_live_ones_left() {
+        let dir = tempdir();
+        let store = ProfileStore::new(&*dir);
+        store.save(&profile("kept")).unwrap();
+        let old = dir.join("p-x.json.123.tmp");
+        let fresh = dir.join("p-y.json.456.tmp");
+        fs::write(&old, "{half").unwrap();
+        fs::write(&fresh, "{half").unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.profiles.len(), 1);
+        assert!(loaded.problems.is_empty());
+        assert!(!old.exists(), "a dead writer's temporary file is swept");
+        assert!(fresh.exists(), "a live writer's is left alone");
     }
 
     #[test]
