@@ -174,7 +174,7 @@ export type ManualStatus = "unchecked" | "pass" | "fail" | "notApplicable";
 
 export type Ticket = { id: string, reporter: string, notes: string, };
 
-export type ConsoleRequest = { target: CheckRequest, 
+export type ConsoleRequest = { target: CheckRequest, maxEntries: number | null, maxMegabytes: number | null, 
 /**
  * Ping every N seconds and report a missed pong (off when absent).
  */
@@ -198,7 +198,7 @@ backoffFactor: number | null,
 /**
  * Attempts before giving up (default 10).
  */
-backoffAttempts: number | null, maxEntries: number | null, maxMegabytes: number | null, };
+backoffAttempts: number | null, };
 
 export type Outgoing = { "mode": "text", "payload": string } | { "mode": "json", "payload": { text: string, compact: boolean, } } | { "mode": "hex", "payload": string } | { "mode": "base64", "payload": string };
 
@@ -309,7 +309,31 @@ proxy: string | null, proxyCredentials: boolean, direct: string | null, timeoutS
 
 export type ProfileHeader = { name: string, value: string, secret: boolean, };
 
-export type ConsoleSettings = { heartbeatSecs: number | null, reconnect: boolean, backoffInitialMs: number | null, backoffMaxMs: number | null, backoffFactor: number | null, backoffAttempts: number | null, };
+export type ConsoleSettings = { 
+/**
+ * Ping every N seconds and report a missed pong (off when absent).
+ */
+heartbeatSecs: number | null, 
+/**
+ * Reconnect with exponential backoff when the connection drops.
+ */
+reconnect: boolean, 
+/**
+ * First reconnect delay, ms (default 500).
+ */
+backoffInitialMs: number | null, 
+/**
+ * Longest reconnect delay, ms (default 30,000).
+ */
+backoffMaxMs: number | null, 
+/**
+ * Growth of the delay per attempt (default 2).
+ */
+backoffFactor: number | null, 
+/**
+ * Attempts before giving up (default 10).
+ */
+backoffAttempts: number | null, };
 
 export type Variable = { name: string, 
 /**

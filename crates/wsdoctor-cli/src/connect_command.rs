@@ -10,8 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use wsdoctor_core::console::{
-    Backoff, ConsoleSession, Direction, Entry, EntryKind, Heartbeat, Limits, Outgoing,
-    SessionConfig, SessionState,
+    ConsoleSession, Direction, Entry, EntryKind, Limits, Outgoing, SessionConfig, SessionState,
 };
 use wsdoctor_core::{Error, Result};
 
@@ -148,30 +147,20 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         seconds(args.wait, "--wait")?
     };
     let run = args.target.profile()?;
-    let console = run
+    // A profile's heartbeat and backoff apply unless the flags say otherwise.
+    let mut console = run
         .as_ref()
         .map(|r| r.profile.console.clone())
         .unwrap_or_default();
-    let heartbeat = match args.heartbeat.or(console.heartbeat_secs) {
-        Some(secs) => {
-            let interval = seconds(secs, "--heartbeat")?;
-            Some(Heartbeat {
-                interval,
-                deadline: interval.min(Duration::from_secs(10)),
-            })
-        }
-        None => None,
-    };
+    if let Some(secs) = args.heartbeat {
+        seconds(secs, "--heartbeat")?;
+        console.heartbeat_secs = Some(secs);
+    }
+    console.reconnect |= args.reconnect;
     let session = ConsoleSession::start(SessionConfig {
         target: args.target.options(args.url.clone(), run.as_ref())?,
-        heartbeat,
-        // A profile's own backoff settings apply to its reconnects.
-        reconnect: (args.reconnect || console.reconnect).then(|| Backoff {
-            initial: Duration::from_millis(u64::from(console.backoff_initial_ms.unwrap_or(500))),
-            max: Duration::from_millis(u64::from(console.backoff_max_ms.unwrap_or(30_000))),
-            factor: console.backoff_factor.unwrap_or(2.0).clamp(1.0, 10.0),
-            max_attempts: console.backoff_attempts.unwrap_or(10).max(1),
-        }),
+        heartbeat: console.heartbeat()?,
+        reconnect: console.reconnect_policy()?,
         limits: Limits::default(),
     })?;
 

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 pub use log::{Direction, Entry, EntryKind, Limits};
-pub use request::ConsoleRequest;
+pub use request::{ConsoleRequest, ConsoleSettings};
 
 use crate::check::CheckOptions;
 use crate::{Error, Result};
@@ -53,6 +53,7 @@ impl Backoff {
     }
 }
 
+#[derive(Debug)]
 pub struct SessionConfig {
     pub target: CheckOptions,
     pub heartbeat: Option<Heartbeat>,

@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Backoff, Heartbeat, Limits, SessionConfig};
 use crate::check::CheckRequest;
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, Deserialize, TS)]
+/// How a session keeps watch on its connection and comes back after a drop; a profile saves these too.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct ConsoleRequest {
-    pub target: CheckRequest,
+pub struct ConsoleSettings {
     /// Ping every N seconds and report a missed pong (off when absent).
     #[serde(default)]
     pub heartbeat_secs: Option<f64>,
@@ -32,14 +32,31 @@ pub struct ConsoleRequest {
     /// Attempts before giving up (default 10).
     #[serde(default)]
     pub backoff_attempts: Option<u32>,
-    #[serde(default)]
-    pub max_entries: Option<u32>,
-    #[serde(default)]
-    pub max_megabytes: Option<u32>,
 }
 
-impl ConsoleRequest {
-    fn backoff(&self) -> Result<Backoff> {
+impl ConsoleSettings {
+    /// The heartbeat asked for, checked: a pong is awaited for the interval, at most 10 s.
+    pub fn heartbeat(&self) -> Result<Option<Heartbeat>> {
+        match self.heartbeat_secs {
+            None => Ok(None),
+            Some(s) if (0.1..=3600.0).contains(&s) => {
+                let interval = Duration::from_secs_f64(s);
+                Ok(Some(Heartbeat {
+                    interval,
+                    deadline: interval.min(Duration::from_secs(10)),
+                }))
+            }
+            Some(s) => Err(Error::InvalidInput(format!(
+                "the heartbeat must be between 0.1 and 3600 seconds, not {s}"
+            ))),
+        }
+    }
+
+    /// The reconnect policy: none unless `reconnect`, else the backoff with its defaults filled in.
+    pub fn reconnect_policy(&self) -> Result<Option<Backoff>> {
+        if !self.reconnect {
+            return Ok(None);
+        }
         let initial = self.backoff_initial_ms.unwrap_or(500).max(10);
         let max = self.backoff_max_ms.unwrap_or(30_000).max(initial);
         let factor = self.backoff_factor.unwrap_or(2.0);
@@ -48,35 +65,34 @@ impl ConsoleRequest {
                 "the backoff factor must be between 1 and 10, not {factor}"
             )));
         }
-        Ok(Backoff {
+        Ok(Some(Backoff {
             initial: Duration::from_millis(u64::from(initial)),
             max: Duration::from_millis(u64::from(max)),
             factor,
             max_attempts: self.backoff_attempts.unwrap_or(10).max(1),
-        })
+        }))
     }
+}
 
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleRequest {
+    pub target: CheckRequest,
+    #[serde(flatten)]
+    pub settings: ConsoleSettings,
+    #[serde(default)]
+    pub max_entries: Option<u32>,
+    #[serde(default)]
+    pub max_megabytes: Option<u32>,
+}
+
+impl ConsoleRequest {
     pub fn into_config(self) -> Result<SessionConfig> {
         if self.target.url.trim().is_empty() {
             return Err(Error::InvalidInput(
                 "give the WebSocket URL to connect to".into(),
             ));
         }
-        let heartbeat = match self.heartbeat_secs {
-            None => None,
-            Some(s) if (0.1..=3600.0).contains(&s) => {
-                let interval = Duration::from_secs_f64(s);
-                Some(Heartbeat {
-                    interval,
-                    deadline: interval.min(Duration::from_secs(10)),
-                })
-            }
-            Some(s) => {
-                return Err(Error::InvalidInput(format!(
-                    "the heartbeat must be between 0.1 and 3600 seconds, not {s}"
-                )));
-            }
-        };
         let defaults = Limits::default();
         let limits = Limits {
             max_entries: self
@@ -86,16 +102,56 @@ impl ConsoleRequest {
                 .max_megabytes
                 .map_or(defaults.max_bytes, |mb| (mb as usize).max(1) << 20),
         };
-        let reconnect = if self.reconnect {
-            Some(self.backoff()?)
-        } else {
-            None
-        };
         Ok(SessionConfig {
+            heartbeat: self.settings.heartbeat()?,
+            reconnect: self.settings.reconnect_policy()?,
             target: self.target.into_options()?,
-            heartbeat,
-            reconnect,
             limits,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_arrive_beside_the_target_and_are_checked() {
+        let request: ConsoleRequest = serde_json::from_value(serde_json::json!({
+            "target": {"url": "ws://127.0.0.1:9/"},
+            "heartbeatSecs": 20.0,
+            "reconnect": true,
+            "backoffFactor": 3.0,
+            "maxEntries": 500
+        }))
+        .unwrap();
+        let config = request.clone().into_config().unwrap();
+        let heartbeat = config.heartbeat.unwrap();
+        assert_eq!(heartbeat.interval, Duration::from_secs(20));
+        assert_eq!(heartbeat.deadline, Duration::from_secs(10));
+        let backoff = config.reconnect.unwrap();
+        assert_eq!(
+            (backoff.initial, backoff.factor, backoff.max_attempts),
+            (Duration::from_millis(500), 3.0, 10)
+        );
+        assert_eq!(config.limits.max_entries, 500);
+
+        let mut bad = request;
+        bad.settings.backoff_factor = Some(20.0);
+        assert!(
+            bad.clone()
+                .into_config()
+                .unwrap_err()
+                .to_string()
+                .contains("backoff factor")
+        );
+        bad.settings.backoff_factor = None;
+        bad.settings.heartbeat_secs = Some(0.01);
+        assert!(
+            bad.into_config()
+                .unwrap_err()
+                .to_string()
+                .contains("heartbeat")
+        );
     }
 }

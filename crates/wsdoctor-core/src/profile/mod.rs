@@ -12,9 +12,9 @@ pub mod transfer;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub use crate::console::ConsoleSettings;
 pub use model::{
-    ConsoleSettings, Environment, Profile, ProfileHeader, ProfileTarget, RunVerdict, SecretSlot,
-    Variable,
+    Environment, Profile, ProfileHeader, ProfileTarget, RunVerdict, SecretSlot, Variable,
 };
 pub use secret::{SecretState, Sensitive, Vault};
 pub use store::{Loaded, ProfileStore};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::check::ServerRequest;
+use crate::console::ConsoleSettings;
 use crate::report::Verdict;
 
 /// The schema version this build writes; older files are migrated when read (see `store.rs`).
@@ -107,23 +108,6 @@ pub struct ProfileHeader {
     pub value: String,
     #[serde(default)]
     pub secret: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsoleSettings {
-    #[serde(default)]
-    pub heartbeat_secs: Option<f64>,
-    #[serde(default)]
-    pub reconnect: bool,
-    #[serde(default)]
-    pub backoff_initial_ms: Option<u32>,
-    #[serde(default)]
-    pub backoff_max_ms: Option<u32>,
-    #[serde(default)]
-    pub backoff_factor: Option<f64>,
-    #[serde(default)]
-    pub backoff_attempts: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]

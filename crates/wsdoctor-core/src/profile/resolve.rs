@@ -11,7 +11,6 @@ use super::model::{Environment, Profile, ProfileHeader, ProfileTarget, SecretSlo
 use super::secret::{Sensitive, Vault};
 use crate::check::net::percent_decode;
 use crate::check::{CheckRequest, HeaderInput};
-use crate::console::ConsoleRequest;
 use crate::redact::is_secret_param;
 use crate::{Error, Result};
 
@@ -318,26 +317,6 @@ pub fn fill_secrets(
         filled.key_passphrase = full.key_passphrase;
     }
     Ok(filled)
-}
-
-/// A console session for a profile: its target and its heartbeat and reconnect settings.
-pub fn console_request(
-    profile: &Profile,
-    environment: Option<&str>,
-    vault: &Vault,
-) -> Result<ConsoleRequest> {
-    let console = &profile.console;
-    Ok(ConsoleRequest {
-        target: check_request(profile, environment, vault)?,
-        heartbeat_secs: console.heartbeat_secs,
-        reconnect: console.reconnect,
-        backoff_initial_ms: console.backoff_initial_ms,
-        backoff_max_ms: console.backoff_max_ms,
-        backoff_factor: console.backoff_factor,
-        backoff_attempts: console.backoff_attempts,
-        max_entries: None,
-        max_megabytes: None,
-    })
 }
 
 /// A new profile from a request typed in the Checklist or Console (or imported): secret header values and
