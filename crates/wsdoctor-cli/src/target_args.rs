@@ -106,6 +106,9 @@ impl TargetArgs {
             None => CheckOptions::default(),
         };
         if let Some(url) = url {
+            if let Some(run) = run {
+                resolve::guard_destination(&run.profile, &options.url, &url)?;
+            }
             options.url = url;
         }
         if let Some(origin) = &self.origin {

@@ -172,6 +172,18 @@ async fn a_profile_with_a_keyring_secret_passes_the_labs_token_check_and_no_file
     let scanned = assert_no_file_holds(&home.dir, LAB_TOKEN);
     assert!(scanned >= 7, "scanned {scanned} files");
 
+    // Another server on the command line does not get the profile's token.
+    let elsewhere = home
+        .run(&["check", "--profile", "lab auth", "ws://127.0.0.2:9/auth"])
+        .await;
+    assert_eq!(elsewhere.code, Some(2), "{}", elsewhere.stderr);
+    assert!(
+        elsewhere.stderr.contains("not at ws://127.0.0.1:")
+            && elsewhere.stderr.contains("sends its secrets"),
+        "{}",
+        elsewhere.stderr
+    );
+
     let deleted = home.run(&["profiles", "delete", "lab auth"]).await;
     assert_eq!(deleted.code, Some(0), "{}", deleted.stderr);
     let after = home.run(&["profiles", "show", "lab auth"]).await;

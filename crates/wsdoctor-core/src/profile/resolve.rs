@@ -295,6 +295,7 @@ pub fn fill_secrets(
         message: substituter.option(&request.message)?,
         ..request
     };
+    guard_destination(profile, &full.url, &filled.url)?;
     for header in &mut filled.headers {
         if header.secret && header.value.is_empty() {
             if let Some(saved) = full
@@ -317,6 +318,37 @@ pub fn fill_secrets(
         filled.key_passphrase = full.key_passphrase;
     }
     Ok(filled)
+}
+
+/// A profile's secrets go only to the server it was saved for (`saved_url`, resolved): a URL edited or given
+/// on the command line for another server must not carry them there.
+pub fn guard_destination(profile: &Profile, saved_url: &str, url: &str) -> Result<()> {
+    if profile.secret_slots().is_empty() || server_of(url) == server_of(saved_url) {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "the URL points at {}, not at {} where profile `{}` sends its secrets: check it without the \
+         profile (detach it in the app), or save the new URL in the profile",
+        server_of(url).unwrap_or_else(|| url.to_string()),
+        server_of(saved_url).unwrap_or_else(|| saved_url.to_string()),
+        profile.name
+    )))
+}
+
+/// Scheme, host and port of a URL (`wss://host:443`), the unit a secret is bound to.
+fn server_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    // http(s):// is taken as ws(s):// everywhere a target is typed.
+    let scheme = match url.scheme() {
+        "http" => "ws",
+        "https" => "wss",
+        other => other,
+    };
+    Some(format!(
+        "{scheme}://{}:{}",
+        url.host_str()?,
+        url.port_or_known_default()?
+    ))
 }
 
 /// A new profile from a request typed in the Checklist or Console (or imported): secret header values and
@@ -573,10 +605,22 @@ mod tests {
             assert!(!json.contains(secret), "{json}");
         }
         assert_eq!(shown.headers[1].value, "{{token}}");
-        let filled = fill_secrets(shown, &profile(), Some("prod"), &vault()).unwrap();
+        let filled = fill_secrets(shown.clone(), &profile(), Some("prod"), &vault()).unwrap();
         assert_eq!(
             filled,
             check_request(&profile(), Some("prod"), &vault()).unwrap()
+        );
+        // Edited to another server after opening: the secrets stay home.
+        let elsewhere = CheckRequest {
+            url: "wss://attacker.example/ws".into(),
+            ..shown
+        };
+        let error = fill_secrets(elsewhere, &profile(), Some("prod"), &vault()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("wss://attacker.example:443, not at wss://prod.example:443"),
+            "{error}"
         );
     }
 
