@@ -219,6 +219,16 @@ pub fn check_request(
     environment: Option<&str>,
     vault: &Vault,
 ) -> Result<CheckRequest> {
+    resolved(profile, environment, vault).map(|(request, _)| request)
+}
+
+/// The full request, and the substituter that made it (every variable's value, secret ones included),
+/// so [`fill_secrets`] reads the keyring once.
+fn resolved<'a>(
+    profile: &'a Profile,
+    environment: Option<&str>,
+    vault: &Vault,
+) -> Result<(CheckRequest, Substituter<'a>)> {
     let environment = environment_name(profile, environment)?;
     let values = variables(profile, environment.as_deref(), Some(vault))?;
     let substituter = Substituter {
@@ -241,7 +251,7 @@ pub fn check_request(
         SecretSlot::ProxyCredentials,
     )?;
     let key_passphrase = required(profile.target.key_passphrase, SecretSlot::KeyPassphrase)?;
-    substituter.request(
+    let request = substituter.request(
         &profile.target,
         |header| {
             let slot = SecretSlot::Header {
@@ -254,7 +264,8 @@ pub fn check_request(
         },
         proxy_credentials,
         key_passphrase,
-    )
+    )?;
+    Ok((request, substituter))
 }
 
 /// The request as the UI may see it: plain variables substituted, secret headers empty, secret variables
@@ -279,14 +290,7 @@ pub fn fill_secrets(
     environment: Option<&str>,
     vault: &Vault,
 ) -> Result<CheckRequest> {
-    let full = check_request(profile, environment, vault)?;
-    let environment = environment_name(profile, environment)?;
-    let substituter = Substituter {
-        profile,
-        values: variables(profile, environment.as_deref(), Some(vault))?,
-        environment,
-        strict: true,
-    };
+    let (full, substituter) = resolved(profile, environment, vault)?;
     let mut filled = CheckRequest {
         url: substituter.text(&request.url)?,
         origin: substituter.option(&request.origin)?,
