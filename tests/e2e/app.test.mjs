@@ -41,10 +41,38 @@ async function labUrl(id) {
   return option.getAttribute("value");
 }
 
+/**
+ * Empties a field the way React notices, then types `text`. WebDriver's clear() sets the value through the
+ * element's own setter, which React watches to tell its writes from the user's, and fires no input event: React's
+ * state keeps the old text and its next render (a virtualised list re-measuring, say) writes it back under the
+ * keys typed after it ("1000" + "4001"). Backspaces are no way out: WebKitWebDriver drops some of them and all
+ * modifier chords (Ctrl+A). So: the prototype's setter, then an input event, as a user's edit would fire.
+ */
+async function replaceText(input, text) {
+  await driver.executeScript(
+    `const input = arguments[0];
+     Object.getOwnPropertyDescriptor(Object.getPrototypeOf(input), "value").set.call(input, "");
+     input.dispatchEvent(new Event("input", { bubbles: true }));`,
+    input,
+  );
+  if (text !== "") await input.sendKeys(text);
+  let value = null;
+  await waitFor(async () => (value = await input.getAttribute("value")) === text, () => `the field holds ${JSON.stringify(text)}, not ${JSON.stringify(value)}`);
+}
+
+/** Waits for `condition`; a timeout names what was awaited (`what`: text, or a function giving it) and quotes the errors the window shows. */
+async function waitFor(condition, what) {
+  try {
+    await driver.wait(condition, WAIT_MS);
+  } catch (error) {
+    const alerts = await driver.findElements(By.css('[role="alert"]'));
+    const shown = (await Promise.all(alerts.map((a) => a.getText()))).filter((t) => t !== "");
+    throw new Error(`${typeof what === "function" ? what() : what}: ${error.message}${shown.length ? `; the window shows: ${shown.join(" | ")}` : ""}`);
+  }
+}
+
 async function setUrl(url) {
-  const input = await find("#target-url");
-  await input.clear();
-  await input.sendKeys(url);
+  await replaceText(await find("#target-url"), url);
 }
 
 /** Runs the checklist and waits for its verdict; returns the summary line and the item states. */
@@ -174,11 +202,10 @@ describe("WS Doctor app", () => {
     const echo = await labUrl("echo");
     await showSection("console");
     const url = await find("#console-url");
-    await url.clear();
-    await url.sendKeys(echo);
+    await replaceText(url, echo);
     await (await find("#console-connect")).click();
     const state = await find(".console-session:not([hidden]) .state");
-    await driver.wait(async () => (await state.getText()).toLowerCase() === "open", WAIT_MS, "the session opens");
+    await waitFor(async () => (await state.getText()).toLowerCase() === "open", "the session opens");
     const id = await (await find(".console-session:not([hidden])")).getAttribute("data-console");
 
     const draft = await find(`#draft-${id}`);
@@ -195,7 +222,7 @@ describe("WS Doctor app", () => {
     await (await find(`#send-${id}`)).click();
     const sendError = await find(`#send-error-${id}`);
     assert.match(await sendError.getText(), /not valid hex/);
-    await draft.clear();
+    await replaceText(draft, "");
 
     await (await find('.console-session:not([hidden]) .filters select option[value="in"]')).click();
     const shownDirections = await Promise.all(
@@ -205,10 +232,9 @@ describe("WS Doctor app", () => {
     await (await find('.console-session:not([hidden]) .filters select option[value="all"]')).click();
 
     const code = await find(`#close-code-${id}`);
-    await code.clear();
-    await code.sendKeys("4001");
+    await replaceText(code, "4001");
     await (await find(`#close-${id}`)).click();
-    await driver.wait(async () => (await state.getText()).toLowerCase() === "closed", WAIT_MS, "the session closes");
+    await waitFor(async () => (await state.getText()).toLowerCase() === "closed", "the session closes");
     const closes = await driver.findElements(By.css('.console-session:not([hidden]) .entry[data-kind="close"]'));
     const texts = await Promise.all(closes.map((c) => c.getAttribute("textContent")));
     assert.ok(texts.some((t) => /4001: Application-defined/.test(t)), texts.join("\n"));
@@ -256,8 +282,7 @@ describe("WS Doctor app", () => {
     await (await find('[data-profile="lab auth"]')).click();
     const url = await find("#profile-url");
     await driver.wait(async () => (await url.getAttribute("value")) !== "", WAIT_MS);
-    await url.clear();
-    await url.sendKeys(authNow);
+    await replaceText(url, authNow);
     assert.equal(await (await find('[data-secret-state="header/authorization"]')).getText(), "set (keyring)");
     await (await find("#profile-save")).click();
     await (await find("#profile-open-checklist")).click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Entry } from "./bindings";
-import { NO_FILTER, detail, hexDump, matcher, preview } from "./console";
+import { NO_FILTER, detail, hexDump, matcher, parseCloseCode, preview } from "./console";
 
 const entry = (patch: Partial<Entry>): Entry => ({
   seq: 1,
@@ -45,5 +45,12 @@ describe("console helpers", () => {
     expect(seqs({ ...NO_FILTER, search: "hello" })).toEqual([1, 2]);
     expect(seqs({ ...NO_FILTER, search: "^HELLO", regex: true })).toEqual([1, 2]);
     expect(matcher({ ...NO_FILTER, search: "(", regex: true }).error).not.toBeNull();
+  });
+  it("reads a typed close code and names one that is not a number", () => {
+    expect(parseCloseCode(" 4001 ")).toEqual({ code: 4001 });
+    expect(parseCloseCode("10004001")).toEqual({ error: '"10004001" is not a close code (use 1000-1003, 1007-1014 or 3000-4999)' });
+    expect(parseCloseCode("")).toHaveProperty("error");
+    expect(parseCloseCode("4e3")).toHaveProperty("error");
+    expect(parseCloseCode("70000")).toHaveProperty("error");
   });
 });

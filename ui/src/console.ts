@@ -107,3 +107,16 @@ export function clock(us: number): string {
   const pad = (n: number, w = 2) => n.toString().padStart(w, "0");
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
+
+/**
+ * The close code typed in the composer as a number, or why it is not one. The range rule itself (which codes
+ * a client may send) stays in Rust; this only keeps "abc" or "10004001" from reaching it as NaN or an overflow.
+ */
+export function parseCloseCode(text: string): { code: number } | { error: string } {
+  const trimmed = text.trim();
+  const code = /^\d{1,5}$/.test(trimmed) ? Number(trimmed) : NaN;
+  if (Number.isNaN(code) || code > 65535) {
+    return { error: `"${trimmed}" is not a close code (use 1000-1003, 1007-1014 or 3000-4999)` };
+  }
+  return { code };
+}

@@ -1,7 +1,7 @@
 // What the Checklist, Console and Reports views share: the target being checked (and the profile it came
-// from), the current run, the manual
-// results and the ticket fields. Kept in one context so switching views loses nothing.
-import { createContext, useContext, useState, type ReactNode } from "react";
+// from), the current run, the manual results and the ticket fields. Kept in one context so switching views
+// loses nothing.
+import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
 import type { CheckRequest, ConsoleSettings, ManualCheck, ProfileRef, Ticket } from "./bindings";
 import { emptyRun, type RunState } from "./run";
 
@@ -59,24 +59,23 @@ export function WorkspaceProvider({ children }: { children: ReactNode }) {
   const [run, setRunState] = useState<RunState>(emptyRun);
   const [manual, setManualState] = useState<ManualCheck[]>([]);
   const [ticket, setTicket] = useState<Ticket>({ id: "", reporter: "", notes: "" });
-  const value: Workspace = {
-    profile,
-    setProfile,
-    request,
-    setRequest: (update) => {
-      setRequestState(update);
-    },
-    run,
-    setRun: (update) => {
-      setRunState(update);
-    },
-    manual,
-    setManual: (update) => {
-      setManualState(update);
-    },
-    ticket,
-    setTicket,
-  };
+  // The setters are React's own, so they keep their identity across renders: views list them in effect
+  // dependencies, and a new function each render would re-run those effects on every keystroke.
+  const value = useMemo<Workspace>(
+    () => ({
+      profile,
+      setProfile,
+      request,
+      setRequest: setRequestState,
+      run,
+      setRun: setRunState,
+      manual,
+      setManual: setManualState,
+      ticket,
+      setTicket,
+    }),
+    [profile, request, run, manual, ticket],
+  );
   return <WorkspaceContext.Provider value={value}>{children}</WorkspaceContext.Provider>;
 }
 

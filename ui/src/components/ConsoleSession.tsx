@@ -1,7 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ConsoleBatch, Entry, Outgoing, SessionStatus } from "../bindings";
-import { type EntryFilter, NO_FILTER, clock, detail, formatBytes, matcher, preview } from "../console";
+import { type EntryFilter, NO_FILTER, clock, detail, formatBytes, matcher, parseCloseCode, preview } from "../console";
 import { errorText, ipc } from "../ipc";
 import { CopyButton } from "./CopyButton";
 
@@ -385,7 +385,13 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
             id={`close-${id}`}
             disabled={!open}
             onClick={() => {
-              ipc.consoleClose(id, Number(closeCode), closeReason).catch((e: unknown) => { setProblem(errorText(e)); });
+              const parsed = parseCloseCode(closeCode);
+              if ("error" in parsed) {
+                setProblem(parsed.error);
+                return;
+              }
+              setProblem(null);
+              ipc.consoleClose(id, parsed.code, closeReason).catch((e: unknown) => { setProblem(errorText(e)); });
             }}
           >
             Close

@@ -53,6 +53,21 @@ describe("ChecklistView", () => {
     expect(screen.getByText(/Nothing listens\./)).toBeTruthy();
   });
 
+  it("leaves an emptied URL empty: the lab's echo is only the first target, not a default that returns", async () => {
+    renderView();
+    const url = screen.getByLabelText<HTMLInputElement>("WebSocket URL");
+    await waitFor(() => {
+      expect(url.value).toBe("ws://127.0.0.1:9/echo");
+    });
+    fireEvent.change(url, { target: { value: "" } });
+    fireEvent.change(url, { target: { value: "w" } });
+    fireEvent.change(url, { target: { value: "" } });
+    // Let any IPC answers a keystroke asked for arrive.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(url.value).toBe("");
+    expect(ipc.labEndpoints).toHaveBeenCalledTimes(1);
+  });
+
   it("streams a run into sections and names the cause with its fix", async () => {
     let sent: CheckRequest | undefined;
     vi.mocked(ipc.checkRun).mockImplementation((_id, request, _profile, onEvents) => {
