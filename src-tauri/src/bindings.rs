@@ -79,6 +79,7 @@ pub fn typescript() -> String {
         SessionStatus,
         SessionState,
         crate::commands::checklist::ProfileRef,
+        crate::commands::profiles::ProfileDeleted,
         crate::commands::profiles::ProfileList,
         crate::commands::profiles::ProfileView,
         crate::commands::profiles::SecretView,

@@ -32,7 +32,6 @@ macro_rules! app_commands {
             profiles::profile_secret_clear,
             profiles::profile_duplicate,
             profiles::profile_delete,
-            profiles::profile_forget_secrets,
             profiles::profile_preview,
             profiles::profile_from_target,
             profiles::profile_import_command,

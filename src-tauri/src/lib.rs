@@ -46,7 +46,48 @@ pub fn run() -> Result<(), tauri::Error> {
                 launched_at,
                 log_guard,
             ));
+            quit_on_signal(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!("../tauri.conf.json"))?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event
+                && let Some(state) = app.try_state::<state::AppState>()
+            {
+                // Deleted profiles still inside their undo window: their secrets go now, not never.
+                let p = &state.profiles;
+                match p.deleted.forget_due(&p.store, &p.vault, true) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(profiles = n, "secrets of deleted profiles forgotten at exit"),
+                    Err(error) => tracing::warn!(%error, "secrets of a deleted profile not forgotten"),
+                }
+            }
+        });
+    Ok(())
+}
+
+/// A logout, a shutdown or `kill` ends the app the way closing its window does, so what must happen at exit
+/// (secrets of deleted profiles forgotten, log lines flushed) still happens. Without this, SIGTERM would end
+/// the process on the spot.
+fn quit_on_signal(app: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut interrupt), Ok(mut hangup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = interrupt.recv() => {}
+            _ = hangup.recv() => {}
+        }
+        tracing::info!("asked to quit by a signal");
+        app.exit(0);
+    });
+    #[cfg(not(unix))]
+    let _ = app;
 }

@@ -6,21 +6,26 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tokio::task::AbortHandle;
 use tracing_appender::non_blocking::WorkerGuard;
 use wsdoctor_core::console::ConsoleSession;
 use wsdoctor_core::history::HistoryStore;
 use wsdoctor_core::lab::Lab;
-use wsdoctor_core::profile::{ProfileStore, Vault};
+use wsdoctor_core::profile::{DeletedProfiles, ProfileStore, Vault};
 
 use crate::dialogs::Dialogs;
+
+/// How long a deleted profile can be brought back whole, secrets included.
+const UNDO_DELETE: Duration = Duration::from_secs(10);
 
 /// The profile files and the keyring holding their secrets, shared with blocking tasks (both block).
 pub struct Profiles {
     pub store: ProfileStore,
     pub vault: Vault,
+    /// Deleted profiles whose secrets wait for the undo window (or the app's exit) to be forgotten.
+    pub deleted: DeletedProfiles,
 }
 
 pub struct AppState {
@@ -60,6 +65,7 @@ impl AppState {
                 store: ProfileStore::open_default()
                     .unwrap_or_else(|_| ProfileStore::new(data_dir.join("profiles"))),
                 vault: Vault::os(),
+                deleted: DeletedProfiles::new(UNDO_DELETE),
             }),
             data_dir,
             runs: Mutex::new(HashMap::new()),

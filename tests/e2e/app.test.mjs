@@ -2,8 +2,9 @@
 // window, driven through tauri-driver and WebKitWebDriver. run.sh starts the display, the session bus and
 // the driver, and sets WSDOCTOR_APP, WEBDRIVER_URL and the dialog test seam (WSDOCTOR_TEST_SAVE_DIR).
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
 
@@ -73,6 +74,21 @@ async function waitFor(condition, what) {
 
 async function setUrl(url) {
   await replaceText(await find("#target-url"), url);
+}
+
+/** Waits until no process runs the app binary (its exit handlers have run). */
+async function waitForExit() {
+  const running = () => {
+    try {
+      return execFileSync("pgrep", ["-f", APP], { encoding: "utf8" }).trim() !== "";
+    } catch {
+      return false; // pgrep exits 1 when nothing matches
+    }
+  };
+  for (let waited = 0; running(); waited += 100) {
+    assert.ok(waited < WAIT_MS, "the app did not quit when asked");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Runs the checklist and waits for its verdict; returns the summary line and the item states. */
@@ -325,5 +341,31 @@ describe("WS Doctor app", () => {
     const logDir = (await (await find("#about-logs code")).getText()).trim();
     assert.ok(existsSync(logDir), `log dir ${logDir} exists`);
     assert.ok(readdirSync(logDir).some((name) => name.startsWith("wsdoctor") && name.endsWith(".log")));
+  });
+
+  // Last: it ends the app.
+  it("deletes a profile with an undo, and its secret leaves the keyring when the app quits inside the undo", async () => {
+    await showSection("profiles");
+    await (await find('[data-profile="lab auth"]')).click();
+    await (await find("#profile-delete")).click();
+    await find("#profile-undo");
+    const config = process.env.XDG_CONFIG_HOME;
+    const deleted = readdirSync(config, { recursive: true })
+      .map((f) => join(config, String(f)))
+      .find((f) => f.endsWith(".json.bak") && !existsSync(f.replace(/\.bak$/, "")) && readFileSync(f, "utf8").includes('"name": "lab auth"'));
+    assert.ok(deleted, "the deleted profile's file is kept aside as .bak");
+
+    // The app is told to quit (as at a logout; WebDriver itself can only kill it) well inside the 10 s undo.
+    execFileSync("pkill", ["-TERM", "-f", APP]);
+    await waitForExit();
+    driver = null;
+
+    // Put the file back by hand: the profile returns, its secret does not.
+    copyFileSync(deleted, deleted.replace(/\.bak$/, ""));
+    const cli = join(dirname(APP), "wsdoctor");
+    const shown = JSON.parse(execFileSync(cli, ["profiles", "show", "lab auth", "--json"], { encoding: "utf8", timeout: 20_000 }));
+    const logs = readdirSync(process.env.XDG_DATA_HOME, { recursive: true }).map((f) => join(process.env.XDG_DATA_HOME, String(f))).filter((f) => f.endsWith(".log"));
+    const tail = logs.map((f) => readFileSync(f, "utf8").split("\n").slice(-8).join("\n")).join("\n");
+    assert.deepEqual(shown.secrets, [{ secret: "header Authorization", state: "not set" }], tail);
   });
 });

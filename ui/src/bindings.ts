@@ -254,6 +254,8 @@ export type SessionState = "connecting" | "open" | "reconnecting" | "closed";
 
 export type ProfileRef = { id: string, environment: string | null, };
 
+export type ProfileDeleted = { profile: Profile, undoMs: number, };
+
 export type ProfileList = { profiles: Array<Profile>, problems: Array<string>, 
 /**
  * Why the OS keyring cannot be used, when it cannot.

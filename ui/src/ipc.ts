@@ -20,6 +20,7 @@ import type {
   Reproduction,
   RunResult,
   Profile,
+  ProfileDeleted,
   ProfileList,
   ProfileRef,
   ProfileView,
@@ -87,8 +88,7 @@ export const ipc = {
   profileSave: (profile: Profile, secrets: SecretInput[]) => call<ProfileView>("profile_save", { profile, secrets }),
   profileSecretClear: (id: string, slot: SecretSlot) => call<ProfileView>("profile_secret_clear", { id, slot }),
   profileDuplicate: (id: string) => call<ProfileView>("profile_duplicate", { id }),
-  profileDelete: (id: string) => call<Profile>("profile_delete", { id }),
-  profileForgetSecrets: (profile: Profile) => call<null>("profile_forget_secrets", { profile }),
+  profileDelete: (id: string) => call<ProfileDeleted>("profile_delete", { id }),
   profilePreview: (id: string, environment: string | null) => call<CheckRequest>("profile_preview", { id, environment }),
   profileFromTarget: (name: string, request: CheckRequest, sessionOnly: boolean) =>
     call<ProfileView>("profile_from_target", { name, request, sessionOnly }),

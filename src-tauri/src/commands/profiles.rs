@@ -2,12 +2,12 @@
 //! the UI to Rust (to be saved); the UI learns a secret's state, never its value.
 
 use serde::{Deserialize, Serialize};
-use tauri::{State, Window};
+use tauri::{AppHandle, Manager, State, Window};
 use ts_rs::TS;
 use wsdoctor_core::check::CheckRequest;
 use wsdoctor_core::profile::import::{self, Imported};
 use wsdoctor_core::profile::{
-    Profile, SecretSlot, SecretState, Sensitive, purge_secrets, resolve, save_secrets, transfer,
+    Profile, SecretSlot, SecretState, Sensitive, resolve, save_secrets, transfer,
 };
 
 use crate::dialogs::PickKind;
@@ -192,32 +192,48 @@ pub async fn profile_duplicate(
     .await
 }
 
-/// Removes a profile's file; its secrets stay until [`profile_forget_secrets`], so an undo brings it back
-/// whole (the UI offers undo, then forgets).
-#[tauri::command]
-pub async fn profile_delete(state: State<'_, AppState>, id: String) -> Result<Profile, IpcError> {
-    blocking(&state, move |p| {
-        let profile = p.store.delete(&id)?;
-        tracing::info!(profile = %profile.id, "profile deleted");
-        Ok(profile)
-    })
-    .await
+/// What the UI learns of a deletion: the profile (to save again on undo) and how long the undo lasts.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileDeleted {
+    pub profile: Profile,
+    pub undo_ms: u32,
 }
 
-/// Forgets the secrets of a deleted profile, once its undo has passed.
+/// Removes a profile's file. Its secrets stay in the keyring for the undo window, then go (or when the app
+/// quits, if sooner): saving the profile again inside the window keeps them.
 #[tauri::command]
-pub async fn profile_forget_secrets(
+pub async fn profile_delete(
+    app: AppHandle,
     state: State<'_, AppState>,
-    profile: Profile,
-) -> Result<(), IpcError> {
-    blocking(&state, move |p| {
-        if p.store.find(&profile.id).is_ok() {
-            return Ok(()); // restored meanwhile
-        }
-        purge_secrets(&p.vault, &profile)?;
-        Ok(())
+    id: String,
+) -> Result<ProfileDeleted, IpcError> {
+    let (profile, window) = blocking(&state, move |p| {
+        let profile = p.store.delete(&id)?;
+        tracing::info!(profile = %profile.id, "profile deleted");
+        p.deleted.add(profile.clone());
+        Ok((profile, p.deleted.window()))
     })
-    .await
+    .await?;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(window).await;
+        let state = app.state::<AppState>();
+        match blocking(&state, |p| {
+            Ok(p.deleted.forget_due(&p.store, &p.vault, false)?)
+        })
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(profiles = n, "secrets of deleted profiles forgotten"),
+            Err(error) => {
+                tracing::warn!(%error.message, "secrets of a deleted profile not forgotten yet")
+            }
+        }
+    });
+    Ok(ProfileDeleted {
+        profile,
+        undo_ms: u32::try_from(window.as_millis()).unwrap_or(u32::MAX),
+    })
 }
 
 /// The target a profile opens with in the Checklist or the Console: secrets left blank for Rust to fill.

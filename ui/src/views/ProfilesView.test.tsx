@@ -100,7 +100,7 @@ describe("ProfilesView", () => {
   });
 
   it("deletes with an undo that saves the profile back", async () => {
-    vi.mocked(ipc.profileDelete).mockResolvedValue(staging);
+    vi.mocked(ipc.profileDelete).mockResolvedValue({ profile: staging, undoMs: 10_000 });
     vi.mocked(ipc.profileSave).mockResolvedValue(view(staging, "saved"));
     renderView();
     fireEvent.click(await screen.findByText("staging"));

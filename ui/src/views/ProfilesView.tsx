@@ -181,15 +181,14 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
     if (!draft?.id) return;
     ipc
       .profileDelete(draft.id)
-      .then((deleted) => {
+      .then(({ profile: deleted, undoMs }) => {
         setDraft(null);
         setUndo(deleted);
         reload();
-        // After the undo window the secrets go too (Rust skips it if the profile was restored).
+        // Rust forgets the secrets when the window ends (or the app quits); an undo inside it keeps them.
         window.setTimeout(() => {
           setUndo((current) => (current?.id === deleted.id ? null : current));
-          ipc.profileForgetSecrets(deleted).catch(() => undefined);
-        }, 10_000);
+        }, undoMs);
       })
       .catch((e: unknown) => { setMessage(errorText(e)); });
   };

@@ -3,6 +3,7 @@
 //! ([`secret`]), and [`resolve`] joins the two, with an environment's variables, when a check or a console
 //! session runs. [`import`] and [`transfer`] move profiles in and out without their secrets.
 
+pub mod deleted;
 pub mod import;
 pub mod model;
 pub mod resolve;
@@ -13,6 +14,7 @@ pub mod transfer;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use crate::console::ConsoleSettings;
+pub use deleted::DeletedProfiles;
 pub use model::{
     Environment, Profile, ProfileHeader, ProfileTarget, RunVerdict, SecretSlot, Variable,
 };

@@ -320,7 +320,7 @@ pub(crate) fn migrate(mut value: Value) -> std::result::Result<Value, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn profile(name: &str) -> Profile {
@@ -437,7 +437,7 @@ mod tests {
     }
 
     /// A fresh folder, removed when the test ends.
-    struct TempDir(PathBuf);
+    pub(crate) struct TempDir(PathBuf);
 
     impl std::ops::Deref for TempDir {
         type Target = PathBuf;
@@ -452,7 +452,7 @@ mod tests {
         }
     }
 
-    fn tempdir() -> TempDir {
+    pub(crate) fn tempdir() -> TempDir {
         let dir = std::env::temp_dir().join(format!("wsdoctor-store-{}", super::super::new_id()));
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
