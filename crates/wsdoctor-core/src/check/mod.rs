@@ -37,8 +37,9 @@ pub(crate) use recorder::Recorder;
 pub use recorder::{CheckEvent, PlannedCheck};
 pub use request::{CheckRequest, HeaderInput, ServerRequest, validate_header};
 
-/// Everything a check can be told. `Default` gives the documented defaults.
-#[derive(Debug, Clone)]
+/// Everything a check can be told. `Default` gives the documented defaults. Its `Debug` hides secret header
+/// values and a URL's password and tokens, as reports do.
+#[derive(Clone)]
 pub struct CheckOptions {
     pub url: String,
     /// The `Origin` header to send (browsers always send the page's origin).
@@ -80,6 +81,43 @@ pub struct CheckOptions {
     /// Run only the checks of these sections, and report only their findings (a re-run of one
     /// section). The live probes still walk every layer below the ones asked for.
     pub sections: Option<Vec<Section>>,
+}
+
+impl std::fmt::Debug for CheckOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redactor = crate::redact::Redactor::new(&self.secret_headers);
+        let url = |u: &Option<String>| u.as_deref().map(|u| redactor.url(u));
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), redactor.header_value(name, value)))
+            .collect();
+        f.debug_struct("CheckOptions")
+            .field("url", &redactor.url(&self.url))
+            .field("origin", &self.origin)
+            .field("page_url", &url(&self.page_url))
+            .field("headers", &headers)
+            .field("secret_headers", &self.secret_headers)
+            .field("subprotocols", &self.subprotocols)
+            .field("ca_file", &self.ca_file)
+            .field("insecure", &self.insecure)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
+            .field("key_passphrase", &self.key_passphrase)
+            .field("proxy", &url(&self.proxy))
+            .field("use_env_proxy", &self.use_env_proxy)
+            .field("direct", &url(&self.direct))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("handshake_timeout", &self.handshake_timeout)
+            .field("reply_timeout", &self.reply_timeout)
+            .field("close_timeout", &self.close_timeout)
+            .field("idle", &self.idle)
+            .field("probe_size", &self.probe_size)
+            .field("message", &self.message)
+            .field("server", &self.server)
+            .field("sections", &self.sections)
+            .finish()
+    }
 }
 
 impl Default for CheckOptions {
@@ -1086,5 +1124,39 @@ async fn refused(
             "socketio.detected",
             vec![Evidence::new("Follow-up: Socket.IO", line)],
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secret_headers_and_url_credentials() {
+        let options = CheckOptions {
+            url: "wss://host/ws?token=abc123&room=1".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer s3cr3t-bearer".into()),
+                ("X-Tenant-Key".into(), "tenant-secret".into()),
+                ("X-Trace".into(), "visible-trace".into()),
+            ],
+            secret_headers: vec!["x-tenant-key".into()],
+            proxy: Some("http://joe:proxy-pass@proxy.local:3128".into()),
+            key_passphrase: Some(crate::profile::Sensitive::new("key-pass".into())),
+            ..CheckOptions::default()
+        };
+        let debug = format!("{options:?}");
+        for secret in [
+            "abc123",
+            "s3cr3t-bearer",
+            "tenant-secret",
+            "proxy-pass",
+            "key-pass",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        for shown in ["Bearer", "visible-trace", "room=1", "proxy.local"] {
+            assert!(debug.contains(shown), "{shown} missing from {debug}");
+        }
     }
 }

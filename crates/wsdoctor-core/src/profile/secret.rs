@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize, Serializer};
+use zeroize::Zeroize;
 
 use crate::{Error, Result};
 
@@ -16,12 +17,19 @@ use crate::{Error, Result};
 pub const KEYRING_SERVICE: &str = "dev.wsdoctor.app";
 
 /// A secret value. Its `Debug` says `<redacted>` and serialising it fails, so it cannot reach a log, a
-/// report, a file or the IPC bridge by accident; [`Sensitive::expose`] is the one way to read it.
+/// report, a file or the IPC bridge by accident; [`Sensitive::expose`] is the one way to read it. Its memory
+/// is wiped when it is dropped (copies made to go on the wire are not).
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
-pub struct Sensitive<T>(T);
+pub struct Sensitive<T: Zeroize>(T);
 
-impl<T> Sensitive<T> {
+impl<T: Zeroize> Drop for Sensitive<T> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl<T: Zeroize> Sensitive<T> {
     pub fn new(value: T) -> Self {
         Sensitive(value)
     }
@@ -32,13 +40,13 @@ impl<T> Sensitive<T> {
     }
 }
 
-impl<T> fmt::Debug for Sensitive<T> {
+impl<T: Zeroize> fmt::Debug for Sensitive<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
 }
 
-impl<T> Serialize for Sensitive<T> {
+impl<T: Zeroize> Serialize for Sensitive<T> {
     fn serialize<S: Serializer>(&self, _: S) -> std::result::Result<S::Ok, S::Error> {
         Err(serde::ser::Error::custom(
             "a secret value is never serialised",
