@@ -144,20 +144,25 @@ impl ProfileStore {
         }
         profile.scrub();
         profile.updated_ms = super::now_ms();
-        let json = serde_json::to_vec_pretty(&profile)
-            .map_err(|e| Error::InvalidInput(format!("cannot encode the profile: {e}")))?;
         fs::create_dir_all(&self.dir)
             .map_err(|e| Error::io(format!("cannot create {}", self.dir.display()), e))?;
         let _lock = self.lock()?;
+        self.write(&profile, true)?;
+        Ok(profile)
+    }
+
+    /// Writes a profile's file, the lock held; with `keep_backup`, the version it replaces becomes the `.bak`.
+    fn write(&self, profile: &Profile, keep_backup: bool) -> Result<()> {
+        let json = serde_json::to_vec_pretty(profile)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the profile: {e}")))?;
         let path = self.file(&profile.id);
-        if path.exists() {
+        if keep_backup && path.exists() {
             let backup = PathBuf::from(format!("{}.bak", path.display()));
             let previous = fs::read(&path)
                 .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
             write_atomically(&backup, &previous)?;
         }
-        write_atomically(&path, &json)?;
-        Ok(profile)
+        write_atomically(&path, &json)
     }
 
     /// Finds a profile by id, or by name (case-insensitive).
@@ -187,13 +192,19 @@ impl ProfileStore {
         }
     }
 
-    /// Adds a run's verdict to a profile's recent runs (newest first, a few kept). The profile is read afresh
-    /// from disk, so an edit saved meanwhile by another window or the CLI is kept.
+    /// Adds a run's verdict to a profile's recent runs (newest first, a few kept). The file is read and
+    /// written under the writers' lock, so an edit saved meanwhile by another window or the CLI is kept. A
+    /// verdict is not an edit: the backup keeps the version before the last edit, and `updated_ms` stays.
     pub fn record_run(&self, id: &str, run: RunVerdict) -> Result<()> {
-        let mut profile = self.find(id)?;
+        if !valid_id(id) {
+            return Err(Error::NotFound(format!("no profile with id `{id}`")));
+        }
+        let _lock = self.lock()?;
+        let mut profile = read_profile(&self.file(id))
+            .map_err(|_| Error::NotFound(format!("no profile with id `{id}`")))?;
         profile.last_runs.insert(0, run);
         profile.last_runs.truncate(KEPT_RUNS);
-        self.save(&profile).map(|_| ())
+        self.write(&profile, false)
     }
 
     /// Removes a profile's file (its backup stays, for an undo); returns what was removed.
@@ -328,6 +339,37 @@ pub(crate) mod tests {
             name: name.into(),
             ..Profile::default()
         }
+    }
+
+    #[test]
+    fn a_recorded_run_keeps_the_backup_of_the_last_edit() {
+        let dir = tempdir();
+        let store = ProfileStore::new(&*dir);
+        let first = store.save(&profile("staging")).unwrap();
+        let mut edited = first.clone();
+        edited.notes = "edited".into();
+        let edited = store.save(&edited).unwrap();
+        let run = RunVerdict {
+            at_ms: 1,
+            verdict: crate::report::Verdict::Healthy,
+            summary: "healthy".into(),
+            environment: None,
+        };
+        store.record_run(&first.id, run.clone()).unwrap();
+        store.record_run(&first.id, run.clone()).unwrap();
+        let now = store.find(&first.id).unwrap();
+        assert_eq!(now.last_runs.len(), 2);
+        assert_eq!(now.notes, "edited");
+        assert_eq!(
+            now.updated_ms, edited.updated_ms,
+            "a verdict is not an edit"
+        );
+        let backup = fs::read_to_string(dir.join(format!("{}.json.bak", first.id))).unwrap();
+        assert!(
+            !backup.contains("edited"),
+            "the backup is still the version before the edit"
+        );
+        assert!(store.record_run("staging", run).is_err(), "ids only");
     }
 
     #[test]
