@@ -61,13 +61,15 @@ pub fn run() -> Result<(), tauri::Error> {
                     Ok(n) => tracing::info!(profiles = n, "secrets of deleted profiles forgotten at exit"),
                     Err(error) => tracing::warn!(%error, "secrets of a deleted profile not forgotten"),
                 }
+                tracing::info!("WS Doctor quitting");
+                state.flush_log();
             }
         });
     Ok(())
 }
 
 /// A logout, a shutdown or `kill` ends the app the way closing its window does, so what must happen at exit
-/// (secrets of deleted profiles forgotten, log lines flushed) still happens. Without this, SIGTERM would end
+/// (secrets of deleted profiles forgotten, the log flushed) still happens. Without this, SIGTERM would end
 /// the process on the spot.
 fn quit_on_signal(app: tauri::AppHandle) {
     #[cfg(unix)]

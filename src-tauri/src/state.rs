@@ -45,8 +45,9 @@ pub struct AppState {
     pub launched_at: SystemTime,
     /// Set once the UI has reported its first paint.
     pub ui_ready: AtomicBool,
-    /// Flushes buffered log lines when the app exits.
-    _log_guard: WorkerGuard,
+    /// Flushes buffered log lines when dropped, which [`AppState::flush_log`] does at exit: Tauri may end the
+    /// process without dropping managed state.
+    log_guard: Mutex<Option<WorkerGuard>>,
 }
 
 impl AppState {
@@ -74,8 +75,18 @@ impl AppState {
             dialogs: Dialogs::from_env(),
             launched_at,
             ui_ready: AtomicBool::new(false),
-            _log_guard: log_guard,
+            log_guard: Mutex::new(Some(log_guard)),
         }
+    }
+
+    /// Writes out the log lines still buffered; later lines go nowhere. For the very end of the app.
+    pub fn flush_log(&self) {
+        let guard = self
+            .log_guard
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        drop(guard);
     }
 
     pub fn consoles(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<ConsoleSession>>> {

@@ -367,5 +367,7 @@ describe("WS Doctor app", () => {
     const logs = readdirSync(process.env.XDG_DATA_HOME, { recursive: true }).map((f) => join(process.env.XDG_DATA_HOME, String(f))).filter((f) => f.endsWith(".log"));
     const tail = logs.map((f) => readFileSync(f, "utf8").split("\n").slice(-8).join("\n")).join("\n");
     assert.deepEqual(shown.secrets, [{ secret: "header Authorization", state: "not set" }], tail);
+    assert.match(tail, /secrets of deleted profiles forgotten at exit profiles=1/);
+    assert.match(tail, /WS Doctor quitting/, "the log is flushed at exit");
   });
 });
