@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFil
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
+import { emptyField } from "./fields.mjs";
 
 const APP = process.env.WSDOCTOR_APP;
 const SERVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444/";
@@ -42,20 +43,9 @@ async function labUrl(id) {
   return option.getAttribute("value");
 }
 
-/**
- * Empties a field the way React notices, then types `text`. WebDriver's clear() sets the value through the
- * element's own setter, which React watches to tell its writes from the user's, and fires no input event: React's
- * state keeps the old text and its next render (a virtualised list re-measuring, say) writes it back under the
- * keys typed after it ("1000" + "4001"). Backspaces are no way out: WebKitWebDriver drops some of them and all
- * modifier chords (Ctrl+A). So: the prototype's setter, then an input event, as a user's edit would fire.
- */
+/** Replaces a field's text as a user would, and checks it holds exactly `text` (see fields.mjs for why not clear()). */
 async function replaceText(input, text) {
-  await driver.executeScript(
-    `const input = arguments[0];
-     Object.getOwnPropertyDescriptor(Object.getPrototypeOf(input), "value").set.call(input, "");
-     input.dispatchEvent(new Event("input", { bubbles: true }));`,
-    input,
-  );
+  await emptyField(driver, input);
   if (text !== "") await input.sendKeys(text);
   let value = null;
   await waitFor(async () => (value = await input.getAttribute("value")) === text, () => `the field holds ${JSON.stringify(text)}, not ${JSON.stringify(value)}`);

@@ -5,6 +5,7 @@
 // flood arrived); `scripts/measure-flood` runs it through run.sh and prints its figures.
 import { readFileSync, readdirSync } from "node:fs";
 import { Builder, By, until } from "selenium-webdriver";
+import { emptyField } from "./fields.mjs";
 
 const APP = process.env.WSDOCTOR_APP;
 const SERVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444/";
@@ -65,13 +66,7 @@ try {
   const before = treeMemory();
   await (await find("#nav-console")).click();
   const url = await find("#console-url");
-  // Not clear(): React keeps the text clear() removes without an input event (see replaceText in app.test.mjs).
-  await driver.executeScript(
-    `const input = arguments[0];
-     Object.getOwnPropertyDescriptor(Object.getPrototypeOf(input), "value").set.call(input, "");
-     input.dispatchEvent(new Event("input", { bubbles: true }));`,
-    url,
-  );
+  await emptyField(driver, url);
   await url.sendKeys(floodUrl);
   const started = Date.now();
   await (await find("#console-connect")).click();

@@ -386,7 +386,7 @@ fn import_into(
         (_, Some(har), _) => import::from_har(&read_input(&har)?, &name)?,
         (_, _, Some(file)) => {
             for profile in transfer::import(&read_input(&file)?)? {
-                let saved = store.save(&profile)?;
+                let saved = store.save_imported(&profile)?;
                 let needs = labels(&saved);
                 println!(
                     "imported `{}`{}",

@@ -162,10 +162,25 @@ async fn a_profile_with_a_keyring_secret_passes_the_labs_token_check_and_no_file
         shared.contains("header Authorization"),
         "needs secret is listed: {shared}"
     );
+    // Importing the team's file updates the profile: its previous version becomes a backup (recording a
+    // run's verdict does not make one) and its local verdicts stay (exports carry none).
+    let reimported = home.run(&["profiles", "import", "team.json"]).await;
+    assert_eq!(reimported.code, Some(0), "{}", reimported.stderr);
+    let backups = std::fs::read_dir(home.dir.join("config/profiles"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .to_string_lossy()
+                .ends_with(".json.bak")
+        })
+        .count();
+    assert_eq!(backups, 1, "the update kept the previous version");
     let list = home.run(&["profiles", "list"]).await;
     assert!(list.stdout.contains("last: healthy"), "{}", list.stdout);
 
-    for run in [&imported, &connect, &export, &list] {
+    for run in [&imported, &connect, &export, &reimported, &list] {
         assert!(!run.stdout.contains(LAB_TOKEN) && !run.stderr.contains(LAB_TOKEN));
     }
     // Profiles, their backups, the lock, the reports and the export: none holds the token.

@@ -315,7 +315,7 @@ pub async fn profile_import_file(
         }
         let mut views = Vec::new();
         for profile in transfer::import(&text)? {
-            let saved = p.store.save(&profile)?;
+            let saved = p.store.save_imported(&profile)?;
             views.push(view(p, saved, None));
         }
         tracing::info!(count = views.len(), "profiles imported");

@@ -165,6 +165,19 @@ impl ProfileStore {
         write_atomically(&path, &json)
     }
 
+    /// Saves a profile read from a shared file. Exports carry no run history, so an update of a profile saved
+    /// here keeps this machine's recent verdicts.
+    pub fn save_imported(&self, profile: &Profile) -> Result<Profile> {
+        let mut profile = profile.clone();
+        if profile.last_runs.is_empty()
+            && valid_id(&profile.id)
+            && let Ok(local) = read_profile(&self.file(&profile.id))
+        {
+            profile.last_runs = local.last_runs;
+        }
+        self.save(&profile)
+    }
+
     /// Finds a profile by id, or by name (case-insensitive).
     pub fn find(&self, id_or_name: &str) -> Result<Profile> {
         if valid_id(id_or_name)
