@@ -64,7 +64,7 @@ function Field(props: {
 }
 
 /** A path chosen with the native dialog (opened by Rust), or typed. */
-function PathField(props: { id: string; label: string; value: string; kind: PickKind; onChange: (value: string) => void }) {
+function PathField(props: { id: string; label: string; value: string; kind: PickKind; onChange: (value: string) => void; onRemove?: (() => void) | undefined }) {
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <div className="field path-field">
@@ -97,9 +97,42 @@ function PathField(props: { id: string; label: string; value: string; kind: Pick
         >
           Choose…
         </button>
+        {props.onRemove && (
+          <button type="button" className="secondary" aria-label={`Remove ${props.label.toLowerCase()}`} onClick={props.onRemove}>
+            ×
+          </button>
+        )}
       </div>
       {problem && <p className="field-error">{problem}</p>}
     </div>
+  );
+}
+
+/** The server's log files: a field each, and an empty one after them to add another (chosen or typed). */
+function LogFiles({ logs, onChange }: { logs: string[]; onChange: (logs: string[]) => void }) {
+  const rows = logs.length === 0 || logs[logs.length - 1] !== "" ? [...logs, ""] : logs;
+  return (
+    <>
+      {rows.map((path, index) => {
+        const label = index === 0 ? "Log file" : `Log file ${(index + 1).toString()}`;
+        return (
+          <PathField
+            // Rows only come and go at the end or by their own button, so the position is a stable key.
+            key={index}
+            id={index === 0 ? "log-file" : `log-file-${(index + 1).toString()}`}
+            label={label}
+            kind="file"
+            value={path}
+            onChange={(value) => {
+              const next = [...logs];
+              next[index] = value;
+              onChange(next);
+            }}
+            onRemove={index < logs.length ? () => { onChange(logs.filter((_, i) => i !== index)); } : undefined}
+          />
+        );
+      })}
+    </>
   );
 }
 
@@ -271,7 +304,7 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
             value={request.server.env.join(", ")}
             onChange={(v) => { setServer({ env: v.split(",").map((e) => e.trim()).filter(Boolean) }); }}
           />
-          <PathField id="log-file" label="Log file" kind="file" value={request.server.logs[0] ?? ""} onChange={(v) => { setServer({ logs: v ? [v] : [] }); }} />
+          <LogFiles logs={request.server.logs} onChange={(logs) => { setServer({ logs }); }} />
           <PathField id="nginx-conf" label="nginx config (file)" kind="file" value={request.server.nginxConf ?? ""} onChange={(v) => { setServer({ nginxConf: orNull(v) }); }} />
           <PathField id="project" label="Project folder" kind="folder" value={request.server.project ?? ""} onChange={(v) => { setServer({ project: orNull(v) }); }} />
         </div>

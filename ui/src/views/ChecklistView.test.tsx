@@ -102,6 +102,26 @@ describe("ChecklistView", () => {
     expect(sent?.url).toBe("ws://127.0.0.1:9/http");
   });
 
+  it("takes several server log files, adding a field as each is filled, and removes one", async () => {
+    let sent: CheckRequest | undefined;
+    vi.mocked(ipc.checkRun).mockImplementation((_id, request) => {
+      sent = request;
+      return new Promise<RunResult>(() => undefined);
+    });
+    renderView();
+    fireEvent.change(screen.getByLabelText("Log file"), { target: { value: "/var/log/app.log" } });
+    fireEvent.change(screen.getByLabelText("Log file 2"), { target: { value: "/var/log/nginx/error.log" } });
+    fireEvent.change(screen.getByLabelText("Log file 3"), { target: { value: "/tmp/third.log" } });
+    fireEvent.click(screen.getByRole("button", { name: "Remove log file 2" }));
+    expect(screen.getByLabelText<HTMLInputElement>("Log file 2").value).toBe("/tmp/third.log");
+    expect(screen.getByLabelText<HTMLInputElement>("Log file 3").value).toBe("");
+    expect(screen.queryByRole("button", { name: "Remove log file 3" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Run checks" }));
+    await waitFor(() => {
+      expect(sent?.server.logs).toEqual(["/var/log/app.log", "/tmp/third.log"]);
+    });
+  });
+
   it("shows a bad URL next to the field", async () => {
     vi.mocked(ipc.checkRun).mockRejectedValue(new CommandError({ kind: "invalid_input", message: "`nope` is not a valid URL" }));
     renderView();
