@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { Fragment, type ReactNode, useState } from "react";
 import type { CheckRequest, HeaderInput, LabEndpoint, PickKind } from "../bindings";
 import { errorText, ipc } from "../ipc";
 
@@ -38,22 +38,35 @@ function Field(props: {
   placeholder?: string;
   type?: string;
   error?: string | undefined;
+  /** In a list of rows: removes this one; `null` for the row that adds (it keeps the button, disabled, so
+   * the input is not re-created, and loses no focus, when its first key makes it a row that can go). */
+  onRemove?: (() => void) | null;
 }) {
+  const input = (
+    <input
+      id={props.id}
+      type={props.type ?? "text"}
+      spellCheck={false}
+      value={props.value}
+      placeholder={props.placeholder}
+      aria-invalid={props.error !== undefined}
+      aria-describedby={props.error ? `${props.id}-error` : undefined}
+      onChange={(e) => {
+        props.onChange(e.target.value);
+      }}
+    />
+  );
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        type={props.type ?? "text"}
-        spellCheck={false}
-        value={props.value}
-        placeholder={props.placeholder}
-        aria-invalid={props.error !== undefined}
-        aria-describedby={props.error ? `${props.id}-error` : undefined}
-        onChange={(e) => {
-          props.onChange(e.target.value);
-        }}
-      />
+      {props.onRemove === undefined ? (
+        input
+      ) : (
+        <div className="with-button">
+          {input}
+          <RemoveButton label={props.label} onRemove={props.onRemove} />
+        </div>
+      )}
       {props.error && (
         <p id={`${props.id}-error`} className="field-error" role="alert">
           {props.error}
@@ -64,7 +77,7 @@ function Field(props: {
 }
 
 /** A path chosen with the native dialog (opened by Rust), or typed. */
-function PathField(props: { id: string; label: string; value: string; kind: PickKind; onChange: (value: string) => void; onRemove?: (() => void) | undefined }) {
+function PathField(props: { id: string; label: string; value: string; kind: PickKind; onChange: (value: string) => void; onRemove?: (() => void) | null }) {
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <div className="field path-field">
@@ -97,41 +110,52 @@ function PathField(props: { id: string; label: string; value: string; kind: Pick
         >
           Choose…
         </button>
-        {props.onRemove && (
-          <button type="button" className="secondary" aria-label={`Remove ${props.label.toLowerCase()}`} onClick={props.onRemove}>
-            ×
-          </button>
-        )}
+        {props.onRemove !== undefined && <RemoveButton label={props.label} onRemove={props.onRemove} />}
       </div>
       {problem && <p className="field-error">{problem}</p>}
     </div>
   );
 }
 
-/** The server's log files: a field each, and an empty one after them to add another (chosen or typed). */
-function LogFiles({ logs, onChange }: { logs: string[]; onChange: (logs: string[]) => void }) {
-  const rows = logs.length === 0 || logs[logs.length - 1] !== "" ? [...logs, ""] : logs;
+function RemoveButton({ label, onRemove }: { label: string; onRemove: (() => void) | null }) {
+  return (
+    <button type="button" className="secondary" aria-label={`Remove ${label.toLowerCase()}`} disabled={onRemove === null} onClick={onRemove ?? undefined}>
+      ×
+    </button>
+  );
+}
+
+interface RowProps {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  onRemove: (() => void) | null;
+}
+
+/**
+ * A list of values as a field each, and an empty one after them to add another; `field` draws a row. A value
+ * emptied in place stays a row until removed (Rust skips empty values), so rows never shift under the caret.
+ */
+function Repeated(props: { id: string; label: string; values: string[]; onChange: (values: string[]) => void; field: (row: RowProps) => ReactNode }) {
+  const { values, onChange } = props;
+  const rows = values.length === 0 || values[values.length - 1] !== "" ? [...values, ""] : values;
   return (
     <>
-      {rows.map((path, index) => {
-        const label = index === 0 ? "Log file" : `Log file ${(index + 1).toString()}`;
-        return (
-          <PathField
-            // Rows only come and go at the end or by their own button, so the position is a stable key.
-            key={index}
-            id={index === 0 ? "log-file" : `log-file-${(index + 1).toString()}`}
-            label={label}
-            kind="file"
-            value={path}
-            onChange={(value) => {
-              const next = [...logs];
-              next[index] = value;
-              onChange(next);
-            }}
-            onRemove={index < logs.length ? () => { onChange(logs.filter((_, i) => i !== index)); } : undefined}
-          />
-        );
-      })}
+      {rows.map((value, index) => (
+        // Rows only come and go at the end or by their own button, so the position is a stable key.
+        <Fragment key={index}>
+          {props.field({
+            id: index === 0 ? props.id : `${props.id}-${(index + 1).toString()}`,
+            label: index === 0 ? props.label : `${props.label} ${(index + 1).toString()}`,
+            value,
+            onChange: (next) => {
+              onChange(values.length > index ? values.map((v, i) => (i === index ? next : v)) : [...values, next]);
+            },
+            onRemove: index < values.length ? () => { onChange(values.filter((_, i) => i !== index)); } : null,
+          })}
+        </Fragment>
+      ))}
     </>
   );
 }
@@ -298,13 +322,20 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
         <div className="grid">
           <Field id="process" label="Process (name or PID)" value={request.server.process ?? ""} onChange={(v) => { setServer({ process: orNull(v) }); }} />
           <Field id="port" label="Port" type="number" value={request.server.port?.toString() ?? ""} onChange={(v) => { setServer({ port: numberOrNull(v) }); }} />
-          <Field
+          <Repeated
             id="env"
-            label="Environment (NAME or NAME=VALUE, comma-separated)"
-            value={request.server.env.join(", ")}
-            onChange={(v) => { setServer({ env: v.split(",").map((e) => e.trim()).filter(Boolean) }); }}
+            label="Environment variable"
+            values={request.server.env}
+            onChange={(env) => { setServer({ env }); }}
+            field={(row) => <Field {...row} placeholder="NAME or NAME=EXPECTED" />}
           />
-          <LogFiles logs={request.server.logs} onChange={(logs) => { setServer({ logs }); }} />
+          <Repeated
+            id="log-file"
+            label="Log file"
+            values={request.server.logs}
+            onChange={(logs) => { setServer({ logs }); }}
+            field={(row) => <PathField {...row} kind="file" />}
+          />
           <PathField id="nginx-conf" label="nginx config (file)" kind="file" value={request.server.nginxConf ?? ""} onChange={(v) => { setServer({ nginxConf: orNull(v) }); }} />
           <PathField id="project" label="Project folder" kind="folder" value={request.server.project ?? ""} onChange={(v) => { setServer({ project: orNull(v) }); }} />
         </div>

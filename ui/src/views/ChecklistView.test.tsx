@@ -102,7 +102,7 @@ describe("ChecklistView", () => {
     expect(sent?.url).toBe("ws://127.0.0.1:9/http");
   });
 
-  it("takes several server log files, adding a field as each is filled, and removes one", async () => {
+  it("takes several server log files and environment variables, a field each, and removes one", async () => {
     let sent: CheckRequest | undefined;
     vi.mocked(ipc.checkRun).mockImplementation((_id, request) => {
       sent = request;
@@ -115,11 +115,19 @@ describe("ChecklistView", () => {
     fireEvent.click(screen.getByRole("button", { name: "Remove log file 2" }));
     expect(screen.getByLabelText<HTMLInputElement>("Log file 2").value).toBe("/tmp/third.log");
     expect(screen.getByLabelText<HTMLInputElement>("Log file 3").value).toBe("");
-    expect(screen.queryByRole("button", { name: "Remove log file 3" })).toBeNull();
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Remove log file 3" }).disabled).toBe(true);
+    // The first key turns the adding row into a value row: the same input stays (and keeps the focus).
+    const env = screen.getByLabelText("Environment variable");
+    fireEvent.change(env, { target: { value: "A" } });
+    expect(screen.getByLabelText("Environment variable")).toBe(env);
+    // A value may hold commas: an origin allow-list is a typical one to check.
+    fireEvent.change(env, { target: { value: "ALLOWED_ORIGINS=https://a.test,https://b.test" } });
+    fireEvent.change(screen.getByLabelText("Environment variable 2"), { target: { value: "NODE_ENV=production" } });
     fireEvent.click(screen.getByRole("button", { name: "Run checks" }));
     await waitFor(() => {
       expect(sent?.server.logs).toEqual(["/var/log/app.log", "/tmp/third.log"]);
     });
+    expect(sent?.server.env).toEqual(["ALLOWED_ORIGINS=https://a.test,https://b.test", "NODE_ENV=production"]);
   });
 
   it("shows a bad URL next to the field", async () => {
