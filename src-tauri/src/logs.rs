@@ -2,13 +2,16 @@
 //!
 //! What reaches the log is decided where events are recorded: commands log hosts, ports, paths and
 //! outcomes, never a URL's query or user info, a header value or a message body, so a secret has no field
-//! to travel in.
+//! to travel in; third-party records (tungstenite logs the upgrade request at trace level) are capped by
+//! the core's log policy, whatever `RUST_LOG` says.
 
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::prelude::*;
 
 /// How many daily files are kept.
 pub const KEPT_LOG_FILES: usize = 14;
@@ -23,10 +26,15 @@ pub fn init(dir: &Path) -> Result<WorkerGuard, Box<dyn std::error::Error>> {
         .build(dir)?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(writer)
         .with_ansi(false)
+        .with_filter(filter_fn(|meta| {
+            wsdoctor_core::log_policy::allowed(meta.target(), meta.level())
+        }));
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(layer)
         .try_init()
         .map_err(|e| e.to_string())?;
     Ok(guard)

@@ -164,7 +164,11 @@ export type Diagnosis = { code: string, severity: Severity, title: string, expla
 /**
  * The snippet's language (`nginx`, `js`), for highlighting.
  */
-snippetLanguage: string | null, evidence: Array<Evidence>, };
+snippetLanguage: string | null, evidence: Array<Evidence>, 
+/**
+ * The code of a cause named in the same run that explains this one (this is its consequence).
+ */
+explainedBy?: string, };
 
 export type Severity = "error" | "warning" | "info";
 

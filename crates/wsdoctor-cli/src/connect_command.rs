@@ -2,8 +2,11 @@
 //!
 //! On a terminal it is a REPL: a line is sent as text; `/ping [text]`, `/close [CODE [REASON]]`,
 //! `/hex …`, `/b64 …`, `/json …` and `/quit` do what they say. With stdin from a pipe or a file it is a
-//! script: each line is sent, replies are awaited for `--wait` seconds, the connection is closed, and the
-//! exit status says what happened: 0 opened and closed cleanly, 1 never opened or lost, 2 bad input.
+//! script: each line is sent, then once the server has been quiet for `--wait` seconds the connection is
+//! closed. Every entry is printed, in order: when stdout is slower than the socket the session stops
+//! reading it (TCP backpressure), so nothing is dropped and memory stays flat. The exit status says what
+//! happened: 0 opened and ended with a clean close from either side (ours answered, or the server's
+//! 1000/1001), 1 never opened, lost, or closed with another code, 2 bad input.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -12,6 +15,7 @@ use std::time::Duration;
 use wsdoctor_core::console::{
     ConsoleSession, Direction, Entry, EntryKind, Limits, Outgoing, SessionConfig, SessionState,
 };
+
 use wsdoctor_core::{Error, Result};
 
 use crate::target_args::{TargetArgs, seconds};
@@ -73,7 +77,9 @@ fn parse_line(line: &str) -> Result<Line> {
         }),
         "quit" | "exit" => Line::Quit,
         // `//text` sends `/text`.
-        _ if line.starts_with("//") => Line::Send(Outgoing::Text(line[1..].to_string())),
+        _ if line.starts_with("//") => Line::Send(Outgoing::Text(
+            line.strip_prefix('/').unwrap_or(line).to_string(),
+        )),
         other => {
             return Err(Error::InvalidInput(format!(
                 "unknown command /{other} (try /ping, /close, /hex, /b64, /json, /quit)"
@@ -139,6 +145,37 @@ fn render(entry: &Entry, json: bool) -> String {
     format!("{} {arrow} {kind}{size}{rtt}  {body}", clock(entry.at_us))
 }
 
+/// Entries the printer may fall behind the socket before the session stops reading it.
+const FOLLOW_BACKLOG: usize = 4096;
+
+/// What the printed entries showed of how the session went.
+#[derive(Default)]
+struct Outcome {
+    opened: bool,
+    close_sent: bool,
+    /// The code of the server's close frame, if one came.
+    close_received: Option<u16>,
+}
+
+impl Outcome {
+    fn track(&mut self, entry: &Entry) {
+        match (entry.kind, entry.direction) {
+            (EntryKind::Open, _) => self.opened = true,
+            (EntryKind::Close, Direction::Out) => self.close_sent = true,
+            (EntryKind::Close, Direction::In) => self.close_received = entry.code,
+            _ => {}
+        }
+    }
+
+    /// A clean close from either side: ours answered, or the server's with 1000 or 1001.
+    fn clean(&self) -> bool {
+        match self.close_received {
+            Some(code) => self.close_sent || matches!(code, 1000 | 1001),
+            None => false,
+        }
+    }
+}
+
 pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     // 0 is a valid wait: send everything and close at once.
     let wait = if args.wait == 0.0 {
@@ -157,120 +194,106 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         console.heartbeat_secs = Some(secs);
     }
     console.reconnect |= args.reconnect;
+    // Every entry reaches stdout through the follower, in order; the session's own log only needs to
+    // hold what the printer has not caught up with, so it stays small whatever the flood.
+    let (follower, mut entries) = tokio::sync::mpsc::channel::<Entry>(FOLLOW_BACKLOG);
     let session = ConsoleSession::start(SessionConfig {
         target: args.target.options(args.url.clone(), run.as_ref())?,
         heartbeat: console.heartbeat()?,
         reconnect: console.reconnect_policy()?,
-        limits: Limits::default(),
+        limits: Limits {
+            max_entries: FOLLOW_BACKLOG * 2,
+            max_bytes: 8 << 20,
+        },
+        follower: Some(follower),
     })?;
 
-    let mut printed = 0u64;
-    let print_new = |printed: &mut u64| {
-        let entries = session.entries_after(*printed, 10_000);
-        let mut out = std::io::stdout().lock();
-        for entry in &entries {
-            let _ = writeln!(out, "{}", render(entry, args.json));
-            *printed = entry.seq;
-        }
-        let _ = out.flush();
-        entries
-    };
-
-    // Wait for the connection to open or fail.
-    let opened = loop {
-        print_new(&mut printed);
-        match session.status().state {
-            SessionState::Open => break true,
-            SessionState::Closed => break false,
-            _ if !args.reconnect
-                && session
-                    .entries_after(0, usize::MAX)
-                    .iter()
-                    .any(|e| e.kind == EntryKind::Error) =>
-            {
-                break false;
-            }
-            _ => {}
-        }
-        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
-    };
-    if !opened {
-        print_new(&mut printed);
-        return Ok(ExitCode::from(1));
-    }
-
-    let mut bad_input = false;
     let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // Handed to the stdin thread once the connection opens; its end closes `lines`.
+    let mut lines_tx = Some(lines_tx);
     let interactive = std::io::stdin().is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
+    let mut outcome = Outcome::default();
+    let mut bad_input = false;
+    let mut reading_input = false;
+    // After the input ends: close once the server has been quiet for `--wait`.
+    let mut quiet_until: Option<tokio::time::Instant> = None;
+    let mut closing = false;
+    loop {
+        let quiet = async {
+            match quiet_until {
+                Some(at) if !closing => tokio::time::sleep_until(at).await,
+                _ => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            entry = entries.recv() => {
+                let Some(entry) = entry else { break };
+                outcome.track(&entry);
+                if writeln!(out, "{}", render(&entry, args.json)).is_err() {
+                    // stdout is gone (a closed pipe): nothing more can be shown.
+                    session.stop();
+                    break;
+                }
+                if entries.is_empty() && out.flush().is_err() {
+                    session.stop();
+                    break;
+                }
+                if quiet_until.is_some() {
+                    quiet_until = Some(tokio::time::Instant::now() + wait);
+                }
+                if outcome.opened && let Some(tx) = lines_tx.take() {
+                    reading_input = true;
+                    start_reading_stdin(tx, interactive);
+                }
+            }
+            line = lines.recv(), if reading_input && quiet_until.is_none() => match line {
+                Some(line) if line.is_empty() && interactive => {}
+                Some(line) => match parse_line(&line).and_then(|l| apply(&session, l)) {
+                    Ok(true) => {}
+                    Ok(false) => closing = true,
+                    Err(error) => {
+                        let _ = out.flush();
+                        eprintln!("not sent: {error}");
+                        bad_input = true;
+                    }
+                },
+                None => quiet_until = Some(tokio::time::Instant::now() + wait),
+            },
+            _ = quiet => {
+                closing = true;
+                if session.status().state == SessionState::Open {
+                    let _ = session.close(1000, "");
+                }
+            }
+        }
+    }
+    let _ = out.flush();
+    Ok(if bad_input {
+        ExitCode::from(2)
+    } else if outcome.opened && outcome.clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Reads stdin lines on a thread of their own (stdin blocks) into `lines`.
+fn start_reading_stdin(lines: tokio::sync::mpsc::UnboundedSender<String>, interactive: bool) {
+    if interactive {
+        eprintln!(
+            "connected; type a message, or /ping, /close CODE REASON, /hex, /b64, /json, /quit"
+        );
+    }
     std::thread::spawn(move || {
         for line in std::io::stdin()
             .lock()
             .lines()
             .map_while(std::result::Result::ok)
         {
-            if lines_tx.send(line).is_err() {
+            if lines.send(line).is_err() {
                 break;
             }
         }
     });
-    if interactive {
-        eprintln!(
-            "connected; type a message, or /ping, /close CODE REASON, /hex, /b64, /json, /quit"
-        );
-    }
-    loop {
-        tokio::select! {
-            line = lines.recv() => match line {
-                Some(line) if line.is_empty() && interactive => {}
-                Some(_) if session.status().state == SessionState::Closed => break,
-                Some(line) => match parse_line(&line).and_then(|l| apply(&session, l)) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(error) => {
-                        eprintln!("not sent: {error}");
-                        bad_input = true;
-                    }
-                },
-                None => {
-                    // End of input: give the server `--wait` to answer, then close.
-                    let until = tokio::time::Instant::now() + wait;
-                    while tokio::time::Instant::now() < until && session.status().state == SessionState::Open {
-                        let _ = tokio::time::timeout_at(until, session.changed()).await;
-                        print_new(&mut printed);
-                    }
-                    if session.status().state == SessionState::Open {
-                        let _ = session.close(1000, "");
-                    }
-                    break;
-                }
-            },
-            _ = session.changed() => {
-                print_new(&mut printed);
-                if session.status().state == SessionState::Closed {
-                    break;
-                }
-            }
-        }
-    }
-    // Let the closing handshake finish.
-    let until = tokio::time::Instant::now() + Duration::from_secs(4);
-    while session.status().state != SessionState::Closed && tokio::time::Instant::now() < until {
-        let _ = tokio::time::timeout_at(until, session.changed()).await;
-    }
-    let entries = print_new(&mut printed);
-    drop(entries);
-    let all = session.entries_after(0, usize::MAX);
-    let closed_by_us = all
-        .iter()
-        .any(|e| e.kind == EntryKind::Close && e.direction == Direction::Out)
-        && all
-            .iter()
-            .any(|e| e.kind == EntryKind::Close && e.direction == Direction::In);
-    Ok(if bad_input {
-        ExitCode::from(2)
-    } else if closed_by_us {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }

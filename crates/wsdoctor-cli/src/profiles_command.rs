@@ -357,21 +357,27 @@ fn show(store: &ProfileStore, name: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_input(path: &PathBuf) -> Result<String> {
+fn read_input(path: &std::path::Path) -> Result<String> {
+    let max = wsdoctor_core::input_file::MAX_IMPORT_BYTES;
     if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
+            .take(max + 1)
             .read_to_string(&mut text)
             .map_err(|e| Error::Io {
                 context: "cannot read stdin".into(),
                 source: e,
             })?;
+        if text.len() as u64 > max {
+            return Err(Error::InvalidInput(format!(
+                "stdin holds more than {} (the most WS Doctor imports)",
+                wsdoctor_core::input_file::size_words(max)
+            )));
+        }
         return Ok(text);
     }
-    std::fs::read_to_string(path).map_err(|e| Error::Io {
-        context: format!("cannot read {}", path.display()),
-        source: e,
-    })
+    wsdoctor_core::input_file::read_text_capped(path, max, "file to import")
+        .map_err(Error::InvalidInput)
 }
 
 fn import_into(

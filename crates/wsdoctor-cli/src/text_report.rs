@@ -40,6 +40,7 @@ fn indent(text: &str, by: &str) -> String {
 }
 
 pub fn render(report: &Report, color: bool) -> String {
+    let report = &report.scrubbed();
     let p = Paint { on: color };
     let mut out = String::new();
     let headline = report.headline();
@@ -66,6 +67,11 @@ pub fn render(report: &Report, color: bool) -> String {
             ));
             out.push_str(&format!("{}\n", indent(&d.explanation, "       ")));
             out.push_str(&format!("       Fix: {}\n", d.fix));
+            if let Some(cause) = &d.explained_by {
+                out.push_str(&format!(
+                    "       A consequence of {cause} above: fix that first.\n"
+                ));
+            }
             if let Some(snippet) = &d.snippet {
                 out.push_str(&format!("{}\n", indent(snippet, "         ")));
             }

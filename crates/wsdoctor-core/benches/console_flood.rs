@@ -76,6 +76,7 @@ fn main() {
             heartbeat: None,
             reconnect: None,
             limits: Limits::default(),
+            follower: None,
         })
         .unwrap();
         // Read batches the way the app does (every ~33 ms), so batching is part of the figure.

@@ -404,6 +404,27 @@ pub static CATALOG: &[Entry] = &[
         "Check what writes to the socket after the upgrade: a proxy buffering the response, or an application writing raw bytes."
     ),
     entry!(
+        "frame.unfinished_message",
+        Error,
+        "A fragmented message was never finished",
+        "The server began a message in fragments (a frame without FIN) and never sent its final frame before the connection ended or the wait ran out. Clients hold the parts and deliver nothing; the application sees no message at all.",
+        "Check the server's code that streams a message in parts: every fragmented message must end with a final frame (FIN set), even on errors. A proxy that cuts long transfers can cause this too."
+    ),
+    entry!(
+        "close.invalid_code",
+        Error,
+        "The server closed with a code that may not be sent",
+        "The server's close frame carried a code that must never appear on the wire (below 1000, 1004-1006, 1015, or 1016-2999). Clients treat it as a protocol error and answer 1002, which is what the application then sees, not the server's intended reason.",
+        "Send a valid close code: 1000 for a normal close, 1008 for policy, 1011 for a server error, or an application code in 4000-4999."
+    ),
+    entry!(
+        "message.not_read",
+        Error,
+        "The server stops reading",
+        "What WS Doctor had to send (a message, the pongs owed to the server's own pings, or a close frame) could not be written: the server's receive window stayed full. A server that does not read blocks its clients' sends and, when it also floods, grows their buffers.",
+        "Check that the server reads every connection, even while it is busy sending (a blocked event loop or a handler that only writes), and that it answers its own pings' pongs."
+    ),
+    entry!(
         "frame.invalid_utf8",
         Error,
         "A text message is not valid UTF-8",
@@ -668,6 +689,49 @@ pub static CATALOG: &[Entry] = &[
 ];
 
 /// The entry for a code. Panics on an unknown code: codes are compile-time constants of this crate.
+/// A cause found at a deeper layer (the server side, framework detection, how the connection ended)
+/// that explains a symptom seen on the wire. When both are named, the cause is ranked first and the
+/// symptom is marked as its consequence, so a user fixes the cause, not the symptom.
+#[derive(Debug)]
+pub struct Explains {
+    pub cause: &'static str,
+    pub symptom: &'static str,
+    /// Why the cause brings the symptom about.
+    pub because: &'static str,
+}
+
+/// Every "X explains Y" relation; `docs/diagnoses.md` lists them, and each has a test on a real server.
+pub const EXPLAINS: &[Explains] = &[
+    Explains {
+        cause: "close.abnormal",
+        symptom: "ping.unanswered",
+        because: "a connection that is dropped answers no ping",
+    },
+    Explains {
+        cause: "socketio.detected",
+        symptom: "handshake.no_response",
+        because: "Socket.IO servers drop upgrade requests outside `/socket.io/` without an answer",
+    },
+    Explains {
+        cause: "port.conflict",
+        symptom: "handshake.not_websocket",
+        because: "another process holds the port and answers the upgrade as a plain HTTP request",
+    },
+    Explains {
+        cause: "log.port_in_use",
+        symptom: "tcp.refused",
+        because: "the server could not bind its port (EADDRINUSE) and exited, so nothing listens",
+    },
+];
+
+/// What explains `symptom` among `named` codes, if anything.
+pub fn explained_by<'a>(symptom: &str, named: &[&'a str]) -> Option<&'a str> {
+    EXPLAINS
+        .iter()
+        .filter(|e| e.symptom == symptom)
+        .find_map(|e| named.iter().find(|c| **c == e.cause).copied())
+}
+
 pub fn entry(code: &str) -> &'static Entry {
     CATALOG
         .iter()
@@ -705,6 +769,22 @@ pub fn markdown() -> String {
             entry.code.replace('.', ""),
             entry.severity.word(),
             entry.title
+        ));
+    }
+    text.push_str(
+        "\n## What explains what\n\n\
+         A cause found at a deeper layer explains a symptom seen on the wire: when both are named, the cause \
+         is ranked first and the symptom is marked as its consequence.\n\n\
+         | cause | explains | because |\n|---|---|---|\n",
+    );
+    for relation in EXPLAINS {
+        text.push_str(&format!(
+            "| [`{}`](#{}) | [`{}`](#{}) | {} |\n",
+            relation.cause,
+            relation.cause.replace('.', ""),
+            relation.symptom,
+            relation.symptom.replace('.', ""),
+            relation.because
         ));
     }
     for entry in CATALOG {

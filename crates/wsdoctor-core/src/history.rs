@@ -71,6 +71,8 @@ impl HistoryStore {
 
     /// Saves a run and forgets the oldest of its target beyond the last 20.
     pub fn save(&self, report: &Report) -> Result<HistoryEntry> {
+        // The history holds nothing a rendered report could not: the scrubbed copy, index entry included.
+        let report = &report.scrubbed();
         std::fs::create_dir_all(self.dir.join("runs"))
             .map_err(|e| Error::io(format!("cannot create {}", self.dir.display()), e))?;
         let stamp: String = report
@@ -127,8 +129,12 @@ impl HistoryStore {
     /// A past run's full report.
     pub fn load(&self, id: &str) -> Result<Report> {
         let path = self.run_path(id)?;
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::io(format!("cannot read run {id}"), e))?;
+        let text = crate::input_file::read_text_capped(
+            &path,
+            crate::input_file::MAX_STORED_BYTES,
+            "history run",
+        )
+        .map_err(Error::InvalidInput)?;
         serde_json::from_str(&text)
             .map_err(|e| Error::InvalidInput(format!("run {id} is damaged: {e}")))
     }

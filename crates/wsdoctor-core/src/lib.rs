@@ -3,6 +3,10 @@
 //! Everything that knows about WebSockets lives here, free of any GUI or Tauri type, so the desktop app and
 //! the `wsdoctor` CLI present the same behaviour. Long-running work reports progress through channels;
 //! the front ends only forward what they receive.
+//!
+//! Peer data is never sliced at byte offsets: `clippy::string_slice` is denied, so a multibyte character
+//! at the wrong place cannot panic a check (use `str::get`, `chars()`, or `report::capped`).
+#![deny(clippy::string_slice)]
 
 pub mod atomic_file;
 pub mod catalog;
@@ -11,8 +15,10 @@ pub mod close_code;
 pub mod console;
 mod error;
 pub mod history;
+pub mod input_file;
 pub mod inspect;
 pub mod lab;
+pub mod log_policy;
 pub mod manual;
 pub mod profile;
 pub mod redact;

@@ -88,12 +88,12 @@ impl ClientIdentity {
         passphrase: Option<&str>,
     ) -> Result<Self> {
         let read = |path: &std::path::Path, what: &str| {
-            std::fs::read(path).map_err(|e| {
-                Error::InvalidInput(format!(
-                    "cannot read the client {what} {}: {e}",
-                    path.display()
-                ))
-            })
+            crate::input_file::read_capped(
+                path,
+                crate::input_file::MAX_PEM_BYTES,
+                &format!("client {what}"),
+            )
+            .map_err(Error::InvalidInput)
         };
         let cert_pem = read(cert, "certificate")?;
         let chain = CertificateDer::pem_slice_iter(&cert_pem)
@@ -131,8 +131,9 @@ fn private_key(
         let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
             return Err("the key is encrypted: give its passphrase".into());
         };
-        let (label, der) = pkcs8::der::pem::decode_vec(text[start..].as_bytes())
-            .map_err(|e| format!("not valid PEM: {e}"))?;
+        let pem = text.as_bytes().get(start..).unwrap_or_default();
+        let (label, der) =
+            pkcs8::der::pem::decode_vec(pem).map_err(|e| format!("not valid PEM: {e}"))?;
         if label != "ENCRYPTED PRIVATE KEY" {
             return Err(format!("unexpected PEM section {label}"));
         }

@@ -381,3 +381,229 @@ async fn a_connect_that_gets_no_answer() {
     assert_eq!(root(&report), "tcp.timeout");
     drop(socket);
 }
+
+/// Reads a request head whole (up to 16 KB).
+async fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n")
+        && head.len() < 16 * 1024
+        && stream.read(&mut byte).await.unwrap_or(0) == 1
+    {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// A server frame (unmasked) with the given first byte.
+fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![first];
+    match payload.len() {
+        n if n < 126 => bytes.push(n as u8),
+        n if n < 65_536 => {
+            bytes.push(126);
+            bytes.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            bytes.push(127);
+            bytes.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+#[tokio::test]
+async fn a_ping_flood_from_a_server_that_never_reads_ends_in_time() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        // Pings as fast as the socket takes them; never a byte read, so our pongs pile up.
+        let ping = frame(0x89, b"flood");
+        let batch: Vec<u8> = ping
+            .iter()
+            .copied()
+            .cycle()
+            .take(ping.len() * 1000)
+            .collect();
+        let until = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < until && s.write_all(&batch).await.is_ok() {}
+    })
+    .await;
+    let (report, took) = check(addr).await;
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    let ping = report.checks.iter().find(|c| c.id == "ping").unwrap();
+    assert!(ping.summary.contains("pings"), "{}", ping.summary);
+    // Our close frame went out but was never read, so never answered.
+    let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"close.no_reply"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_large_probe_to_a_server_that_stops_reading_ends_in_time() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let options = CheckOptions {
+        url: format!("ws://{addr}/socket"),
+        use_env_proxy: false,
+        reply_timeout: Duration::from_millis(300),
+        close_timeout: Duration::from_millis(300),
+        probe_size: Some(50_000_000),
+        ..CheckOptions::default()
+    };
+    let started = Instant::now();
+    let report = tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
+        .await
+        .expect("a server that stops reading cannot hang the size probe")
+        .unwrap();
+    // The size probe's wait: max(reply, 2 s) + 50 MB at 10 MB/s = 7 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"message.not_read"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn an_invalid_close_code_is_the_servers_not_our_1002() {
+    for code in [999u16, 1005] {
+        let addr = server(move |mut s| async move {
+            switch(&mut s).await;
+            let _ = s.write_all(&frame(0x88, &code.to_be_bytes())).await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        })
+        .await;
+        let (report, _) = check(addr).await;
+        assert_eq!(
+            root(&report),
+            "close.invalid_code",
+            "{:#?}",
+            report.diagnoses
+        );
+        let evidence = &report.diagnoses[0].evidence[0].content;
+        assert!(evidence.contains(&format!("code {code}")), "{evidence}");
+        assert!(
+            evidence.contains("WS Doctor answered with 1002"),
+            "{evidence}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_protocol_error_close_is_said_to_be_ours() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        // RSV1 set without a negotiated extension.
+        let _ = s.write_all(&frame(0xC1, b"compressed?")).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "frame.protocol_error");
+    let evidence = &report.diagnoses[0].evidence[0].content;
+    assert!(
+        evidence.contains("WS Doctor closed the connection with 1002"),
+        "{evidence}"
+    );
+}
+
+#[tokio::test]
+async fn a_fragmented_message_never_finished_is_named() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        let _ = s.write_all(&frame(0x01, b"hel")).await; // text, no FIN
+        let _ = s.write_all(&frame(0x00, b"lo")).await; // continuation, no FIN
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Then the connection ends without the final frame.
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    let unfinished = report
+        .diagnoses
+        .iter()
+        .find(|d| d.code == "frame.unfinished_message")
+        .unwrap_or_else(|| panic!("{:#?}", report.diagnoses));
+    assert!(
+        unfinished.evidence[0]
+            .content
+            .contains("2 frame(s) (5 bytes)"),
+        "{:?}",
+        unfinished.evidence
+    );
+}
+
+#[tokio::test]
+async fn a_huge_first_frame_is_capped_in_the_report() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        let mut text = b"0{\"sid\":\"abc\",\"upgrades\":[]}".to_vec();
+        text.resize(8 << 20, b'x');
+        let _ = s.write_all(&frame(0x81, &text)).await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    })
+    .await;
+    let options = CheckOptions {
+        url: format!("ws://{addr}/socket"),
+        use_env_proxy: false,
+        reply_timeout: Duration::from_secs(3),
+        close_timeout: Duration::from_millis(300),
+        ..CheckOptions::default()
+    };
+    let report = run_check(&options, None).await.unwrap();
+    let json = report.to_json();
+    assert!(json.len() < 64 * 1024, "the report is {} bytes", json.len());
+    assert!(json.contains("more bytes"), "the cut is said");
+}
+
+#[tokio::test]
+async fn a_multibyte_character_at_the_cut_of_a_socketio_body_does_not_panic() {
+    let addr = server(|mut s| async move {
+        let head = read_head(&mut s).await;
+        if head.starts_with("GET /socket.io/") {
+            // 199 ASCII bytes, then a two-byte character across byte 200.
+            let mut body = String::from("0{\"sid\":\"");
+            while body.len() < 199 {
+                body.push('a');
+            }
+            body.push_str("é\"}");
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = s.write_all(response.as_bytes()).await;
+        }
+        // Upgrades elsewhere get no answer, as Socket.IO servers do.
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert!(
+        report
+            .diagnoses
+            .iter()
+            .any(|d| d.code == "socketio.detected"),
+        "{:#?}",
+        report.diagnoses
+    );
+}
+
+#[test]
+fn the_time_budget_is_a_formula_of_the_options() {
+    let options = CheckOptions::default();
+    // (1 + 4)·5 + 3·5 + 2·((2 + 4)·5 + 2·5) + 1 (reply) + 2 (close) + 1 = 124 s.
+    assert_eq!(
+        wsdoctor_core::check::time_budget(&options),
+        Duration::from_secs(124)
+    );
+    let with_idle = CheckOptions {
+        idle: Some(Duration::from_secs(30)),
+        ..CheckOptions::default()
+    };
+    assert_eq!(
+        wsdoctor_core::check::time_budget(&with_idle),
+        Duration::from_secs(154)
+    );
+}

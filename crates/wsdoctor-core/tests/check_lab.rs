@@ -312,13 +312,19 @@ async fn secrets_never_reach_a_rendered_report() {
     ];
     options.secret_headers = vec!["x-tenant".into()];
     let report = check(options).await;
-    assert_eq!(report.redactions, 3);
+    // The three given, and the token the lab's 401 body quotes in an `Authorization: Bearer` line.
+    assert_eq!(report.redactions, 4, "{:?}", report.redacted);
     for rendered in [
         report.to_json(),
         report::markdown(&report),
         report::html(&report),
     ] {
-        for secret in ["query-secret-42", "header-secret-42", "tenant-secret-42"] {
+        for secret in [
+            "query-secret-42",
+            "header-secret-42",
+            "tenant-secret-42",
+            "lab-token",
+        ] {
             assert!(!rendered.contains(secret), "{secret} leaked");
         }
         assert!(rendered.contains("[REDACTED]"));

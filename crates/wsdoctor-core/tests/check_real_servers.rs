@@ -238,6 +238,7 @@ async fn console_sessions_against_node_and_python() {
             heartbeat: None,
             reconnect: None,
             limits: Limits::default(),
+            follower: None,
         })
         .unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -292,6 +293,7 @@ async fn console_sessions_against_node_and_python() {
         heartbeat: None,
         reconnect: None,
         limits: Limits::default(),
+        follower: None,
     })
     .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

@@ -358,3 +358,51 @@ async fn a_wrong_or_missing_passphrase_is_said_before_connecting() {
         "{missing}"
     );
 }
+
+/// A leaf signed straight by a private root the client does not trust, sent without a chain: the missing
+/// piece is trust (give the CA file), not a chain to serve.
+#[tokio::test]
+async fn a_leaf_from_an_untrusted_private_root_sent_alone_is_untrusted() {
+    let private_root = ca("Corp Root CA");
+    let (cert, key) = leaf(&["localhost", "127.0.0.1"], &private_root, false);
+    let addr = tls_server(vec![cert], key).await;
+    let report = check(addr, "127.0.0.1", None).await;
+    assert_eq!(root(&report), "tls.untrusted", "{:#?}", report.diagnoses);
+}
+
+/// A leaf that names where its issuer's certificate is (Authority Information Access, as every public
+/// CA's leaves do), sent alone: the intermediate is missing.
+#[tokio::test]
+async fn a_leaf_naming_its_issuers_certificate_sent_alone_is_an_incomplete_chain() {
+    let issuing = ca("Issuing CA 7");
+    let key = KeyPair::generate().unwrap();
+    let mut params =
+        CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    // AuthorityInfoAccess: caIssuers (1.3.6.1.5.5.7.48.2) at http://ca.test/i.crt
+    let uri = b"http://ca.test/i.crt";
+    let mut access = vec![0x06, 0x08, 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    access.extend([0x86, uri.len() as u8]);
+    access.extend_from_slice(uri);
+    let mut description = vec![0x30, access.len() as u8];
+    description.extend(access);
+    let mut content = vec![0x30, description.len() as u8];
+    content.extend(description);
+    params
+        .custom_extensions
+        .push(rcgen::CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+            content,
+        ));
+    let cert = params.signed_by(&key, &issuing).unwrap();
+    let addr = tls_server(vec![cert.der().clone()], key).await;
+    let report = check(addr, "127.0.0.1", None).await;
+    assert_eq!(
+        root(&report),
+        "tls.incomplete_chain",
+        "{:#?}",
+        report.diagnoses
+    );
+}

@@ -22,6 +22,7 @@ fn config(url: String) -> SessionConfig {
         heartbeat: None,
         reconnect: None,
         limits: Limits::default(),
+        follower: None,
     }
 }
 

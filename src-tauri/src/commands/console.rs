@@ -147,25 +147,12 @@ pub async fn console_send_file(
     else {
         return Ok(None);
     };
-    let size = std::fs::metadata(&path)
-        .map_err(|e| IpcError {
-            kind: "io".into(),
-            message: format!("cannot read {}: {e}", path.display()),
-        })?
-        .len();
-    if size > MAX_SEND_BYTES as u64 {
-        return Err(IpcError {
-            kind: "invalid_input".into(),
-            message: format!(
-                "{} is {size} bytes; the console sends at most {MAX_SEND_BYTES}",
-                path.display()
-            ),
-        });
-    }
-    let bytes = std::fs::read(&path).map_err(|e| IpcError {
-        kind: "io".into(),
-        message: format!("cannot read {}: {e}", path.display()),
-    })?;
+    let bytes =
+        wsdoctor_core::input_file::read_capped(&path, MAX_SEND_BYTES as u64, "file to send")
+            .map_err(|message| IpcError {
+                kind: "invalid_input".into(),
+                message,
+            })?;
     session.send_frame(Frame::Binary(bytes))?;
     Ok(Some(path.display().to_string()))
 }

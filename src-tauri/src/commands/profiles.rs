@@ -303,9 +303,14 @@ pub async fn profile_import_file(
         return Ok(Vec::new());
     };
     blocking(&state, move |p| {
-        let text = std::fs::read_to_string(&path).map_err(|e| IpcError {
-            kind: "io".into(),
-            message: format!("cannot read {}: {e}", path.display()),
+        let text = wsdoctor_core::input_file::read_text_capped(
+            &path,
+            wsdoctor_core::input_file::MAX_IMPORT_BYTES,
+            "file to import",
+        )
+        .map_err(|message| IpcError {
+            kind: "invalid_input".into(),
+            message,
         })?;
         let is_har = serde_json::from_str::<serde_json::Value>(&text)
             .ok()

@@ -17,8 +17,15 @@ export function DiagnosisPanel({ diagnoses }: { diagnoses: readonly Diagnosis[] 
                 <span aria-hidden="true">{SEVERITY[d.severity].icon}</span> {SEVERITY[d.severity].word}
               </span>
               <strong>{d.title}</strong> <code>{d.code}</code>
-              {index === 0 && d.severity === "error" && <span className="root">root cause</span>}
+              {index === 0 && (d.severity === "error" || diagnoses.some((x) => x.explainedBy === d.code)) && (
+                <span className="root">root cause</span>
+              )}
             </div>
+            {d.explainedBy && (
+              <p className="consequence">
+                A consequence of <code>{d.explainedBy}</code> above: fix that first.
+              </p>
+            )}
             <p>{d.explanation}</p>
             <p className="fix">
               <strong>Fix:</strong> {d.fix}

@@ -172,5 +172,10 @@ pub(crate) async fn socketio(route: &Route, host_header: &str) -> Option<String>
     (response.status == 200
         && body.contains("\"sid\"")
         && (body.starts_with('0') || body.contains(":0{")))
-    .then(|| format!("GET {path} → HTTP 200: {}", &body[..body.len().min(200)]))
+    .then(|| {
+        format!(
+            "GET {path} → HTTP 200: {}",
+            crate::report::capped(&body, 200)
+        )
+    })
 }

@@ -3,11 +3,12 @@
 //! problem named by a catalog code.
 //!
 //! A layer that fails makes the layers above it moot: they are recorded as skipped with the reason,
-//! rather than piling consequences on the root cause. Every network step has its own timeout, so a check
-//! always ends.
+//! rather than piling consequences on the root cause. Every network step, send and loop has its own
+//! deadline, and the live probes as a whole are held to [`time_budget`], so a check always ends.
 
 mod fingerprint;
 mod follow_up;
+mod frame_watch;
 mod handshake;
 pub(crate) mod net;
 mod recorder;
@@ -148,6 +149,34 @@ impl Default for CheckOptions {
             sections: None,
         }
     }
+}
+
+/// Addresses a connection tries, at most (a name may resolve to dozens).
+pub(crate) const MAX_ADDRESSES: usize = 4;
+
+/// The longest the live probes of a check can take, from its options (documented in
+/// `docs/architecture.md`), with C the connect timeout, H the handshake timeout, A = 4 addresses:
+/// `(1 + A)·C + 3·H` to reach the server and upgrade (DNS, TCP, proxy, TLS, upgrade), plus
+/// `2·((2 + A)·C + 2·H)` for at most two rounds of follow-up requests, plus the reply wait, the size
+/// probe's wait, the idle probe and the close timeout, plus 1 s. The run stops its probes there whatever a
+/// server does, and says which items it could not finish.
+pub fn time_budget(options: &CheckOptions) -> Duration {
+    let c = options.connect_timeout;
+    let h = options.handshake_timeout;
+    let a = MAX_ADDRESSES as u32;
+    let reach = c * (1 + a) + h * 3;
+    let follow_ups = (c * (2 + a) + h * 2) * 2;
+    let size = options
+        .probe_size
+        .map(|size| session::size_probe_wait(size, options.reply_timeout))
+        .unwrap_or_default();
+    reach
+        + follow_ups
+        + options.reply_timeout
+        + size
+        + options.idle.unwrap_or_default()
+        + options.close_timeout
+        + Duration::from_secs(1)
 }
 
 fn ms(duration: Duration) -> u32 {
@@ -301,9 +330,12 @@ fn server_summary(inputs: &crate::inspect::ServerInputs) -> Vec<String> {
 pub(crate) fn client_tls(options: &CheckOptions) -> Result<tls::ClientTls> {
     let extra_roots = match &options.ca_file {
         Some(path) => {
-            let pem = std::fs::read_to_string(path).map_err(|e| {
-                Error::InvalidInput(format!("cannot read the CA file {}: {e}", path.display()))
-            })?;
+            let pem = crate::input_file::read_text_capped(
+                path,
+                crate::input_file::MAX_PEM_BYTES,
+                "CA file",
+            )
+            .map_err(Error::InvalidInput)?;
             tls::certificates_from_pem(&pem)
                 .map_err(|e| Error::InvalidInput(format!("{}: {e}", path.display())))?
         }
@@ -353,7 +385,11 @@ pub async fn run_check(
         origin: options.origin.clone(),
         page_url: options.page_url.as_deref().map(|u| redactor.url(u)),
         headers,
-        subprotocols: options.subprotocols.clone(),
+        subprotocols: options
+            .subprotocols
+            .iter()
+            .map(|p| redactor.subprotocol(p))
+            .collect(),
         ca_file: options.ca_file.as_ref().map(|p| p.display().to_string()),
         client_cert: options
             .client_cert
@@ -373,6 +409,7 @@ pub async fn run_check(
             .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
         server: server_summary(&options.server),
     };
+    learn_secrets(&redactor, options);
     let live = !options.url.trim().is_empty();
     if !live && options.server.is_empty() {
         return Err(Error::InvalidInput(
@@ -393,7 +430,24 @@ pub async fn run_check(
         .map_err(|e| Error::InvalidInput(format!("the server-side checks failed: {e}")))?;
     }
     let proxy_shown = if live {
-        probe(&mut rec, options, &client_tls).await?
+        let budget = time_budget(options);
+        match tokio::time::timeout(budget, probe(&mut rec, options, &client_tls)).await {
+            Ok(shown) => shown?,
+            Err(_) => {
+                // A step outran its own deadline: whatever did not finish is said, not left hanging.
+                let done: Vec<String> = rec.checks.iter().map(|c| c.id.clone()).collect();
+                let because = format!(
+                    "the check reached its time budget of {} s",
+                    budget.as_secs()
+                );
+                for item in plan(options) {
+                    if !done.contains(&item.id) {
+                        rec.skip(&item.id, item.section, &item.title, &because);
+                    }
+                }
+                None
+            }
+        }
     } else {
         None
     };
@@ -405,7 +459,7 @@ pub async fn run_check(
         diagnoses.retain(|d| sections.contains(&crate::catalog::section_of(&d.code)));
     }
     report::rank(&mut diagnoses);
-    Ok(Report {
+    let mut report = Report {
         tool: Tool {
             name: crate::TOOL_NAME.into(),
             version: crate::VERSION.into(),
@@ -419,11 +473,43 @@ pub async fn run_check(
         verdict: report::verdict_of(&diagnoses),
         checks,
         diagnoses,
-        redactions: rec.redactor.count(),
-        redacted: rec.redactor.labels(),
+        redactions: 0,
+        redacted: Vec::new(),
         manual: Vec::new(),
         ticket: None,
-    })
+    };
+    // The one pass once more over the whole model: a secret first seen late in the run (in a log line,
+    // a response) is scrubbed from what was recorded before it too.
+    report.redact(&rec.redactor);
+    report.redactions = rec.redactor.count();
+    report.redacted = rec.redactor.labels();
+    Ok(report)
+}
+
+/// Teaches the redactor every secret the options hold before anything is recorded, so no event, log
+/// line or piece of evidence can show one, whatever quotes it.
+fn learn_secrets(redactor: &Redactor, options: &CheckOptions) {
+    for url in [
+        Some(&options.url),
+        options.page_url.as_ref(),
+        options.proxy.as_ref(),
+        options.direct.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        redactor.url(url);
+    }
+    if let Some(passphrase) = &options.key_passphrase {
+        redactor.remember(passphrase.expose(), "client key passphrase");
+    }
+    for spec in &options.server.env {
+        if let Some((name, expected)) = spec.split_once('=')
+            && crate::redact::is_secret_name(name.trim())
+        {
+            redactor.remember(expected, format!("environment variable {}", name.trim()));
+        }
+    }
 }
 
 /// The layers in order. Returns the proxy used (for the report), if any.
@@ -668,7 +754,7 @@ async fn probe(
         }
         let chain_evidence = step.evidence.clone();
         if let Some(error) = &outcome.verify_error {
-            let code = tls_probe::certificate_code(error, &outcome.chain);
+            let code = tls_probe::certificate_code(error, &outcome.chain, &client_tls.extra_roots);
             let mut evidence = vec![Evidence::new("Verification", error.to_string())];
             evidence.extend(chain_evidence);
             rec.diagnose(code, evidence);
@@ -1024,6 +1110,16 @@ async fn refused(
     let wants_origin_retry = matches!(status, 400 | 401 | 403);
     let wants_direct = options.direct.is_some() && matches!(status, 400 | 426 | 502 | 504);
     let direct_route = options.direct.as_deref().and_then(|d| parse_target(d).ok());
+    // Secrets go only to the server they are for: another host named as the backend does not get them.
+    let withheld: Vec<String> = match &direct_route {
+        Some(direct) if !direct.host.eq_ignore_ascii_case(&route.host) => request
+            .headers
+            .iter()
+            .filter(|(name, _)| rec.redactor.is_secret_header(name))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
 
     let (origin, socketio, direct) = tokio::join!(
         async {
@@ -1061,6 +1157,9 @@ async fn refused(
             let mut direct_request = request.clone();
             direct_request.path = path;
             direct_request.host_header = host;
+            direct_request
+                .headers
+                .retain(|(name, _)| !withheld.contains(name));
             let result = direct.upgrade(&direct_request).await;
             Some((target.url.to_string(), result))
         }
@@ -1075,10 +1174,14 @@ async fn refused(
     let mut backend_works = false;
     if let Some((url, result)) = &direct {
         backend_works = matches!(result, Ok(r) if r.status == 101);
-        evidence.push(Evidence::new(
-            "Follow-up: the backend directly",
-            follow_up::describe(&rec.redactor.url(url), result),
-        ));
+        let mut line = follow_up::describe(&rec.redactor.url(url), result);
+        if !withheld.is_empty() {
+            line.push_str(&format!(
+                "\n(not sent to the backend, another host than the target: {})",
+                withheld.join(", ")
+            ));
+        }
+        evidence.push(Evidence::new("Follow-up: the backend directly", line));
     }
     let proxied = fingerprint.proxy.is_some();
     let auth_hint = response.header("WWW-Authenticate").is_some()

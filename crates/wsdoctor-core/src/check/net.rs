@@ -70,13 +70,14 @@ pub(crate) struct Attempt {
     pub result: Result<u32, (TcpFailure, String)>,
 }
 
-/// Connects to the first address that answers, trying them in order; reports every attempt.
+/// Connects to the first address that answers, trying them in order (the first [`super::MAX_ADDRESSES`]);
+/// reports every attempt.
 pub(crate) async fn connect_any(
     addrs: &[SocketAddr],
     timeout: Duration,
 ) -> (Option<(TcpStream, SocketAddr)>, Vec<Attempt>) {
     let mut attempts = Vec::new();
-    for &addr in addrs {
+    for &addr in addrs.iter().take(super::MAX_ADDRESSES) {
         let started = std::time::Instant::now();
         match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
             Ok(Ok(stream)) => {

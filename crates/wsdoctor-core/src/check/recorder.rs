@@ -96,11 +96,14 @@ impl Recorder {
             section: step.section,
             title: step.title,
             status,
-            summary: self.redactor.text(&summary.into()),
+            summary: crate::report::capped(
+                &self.redactor.text(&summary.into()),
+                crate::report::MAX_EVIDENCE_BYTES,
+            ),
             evidence: step
                 .evidence
                 .into_iter()
-                .map(|e| Evidence::new(e.label, self.redactor.text(&e.content)))
+                .map(|e| e.shown(&self.redactor))
                 .collect(),
             duration_ms: elapsed_ms(step.started),
         };
@@ -123,7 +126,7 @@ impl Recorder {
         }
         let evidence = evidence
             .into_iter()
-            .map(|e| Evidence::new(e.label, self.redactor.text(&e.content)))
+            .map(|e| e.shown(&self.redactor))
             .collect();
         let diagnosis = Diagnosis::from_catalog(code, evidence);
         self.emit(CheckEvent::Diagnosed {

@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
+use super::frame_watch::{self, Watch};
 use super::net::Stream;
 use super::recorder::{Recorder, elapsed_ms};
 use crate::close_code;
@@ -19,6 +20,11 @@ use crate::report::{CheckStatus, Evidence, Section};
 const PING_PAYLOAD: &[u8] = b"wsdoctor-ping";
 /// The largest message the probe accepts from a server.
 const MAX_MESSAGE_BYTES: usize = 64 << 20;
+/// What may wait in the write buffer beyond the message being sent: pongs owed to a server that floods
+/// pings and never reads pile up here, and past this the server is named as not reading.
+const WRITE_SLACK_BYTES: usize = 1 << 20;
+/// How much of the server's first text message is kept to look at (Socket.IO detection, evidence).
+const FIRST_TEXT_BYTES: usize = 4096;
 
 pub(crate) struct Plan {
     pub message: String,
@@ -42,6 +48,17 @@ enum Ended {
     },
     Invalid {
         code: &'static str,
+        detail: String,
+    },
+    /// The server sent a close frame whose code may not be sent (999, 1005, 1006 on the wire);
+    /// tungstenite answered it with 1002 on WS Doctor's behalf.
+    InvalidClose {
+        wire: u16,
+        after: Duration,
+    },
+    /// What WS Doctor had to send did not leave within the step's deadline, or the write buffer filled:
+    /// the server stopped reading.
+    NotReading {
         detail: String,
     },
 }
@@ -69,7 +86,14 @@ impl Ended {
                     after.as_secs_f32()
                 )
             }
-            Ended::Invalid { detail, .. } => format!("the server broke the protocol: {detail}"),
+            Ended::Invalid { detail, .. } => format!(
+                "the server broke the protocol: {detail}; WS Doctor closed the connection with 1002 (protocol error), as clients must"
+            ),
+            Ended::InvalidClose { wire, after } => format!(
+                "the server closed the connection after {:.1} s with code {wire}, which may not be sent in a close frame; WS Doctor answered with 1002 (protocol error)",
+                after.as_secs_f32()
+            ),
+            Ended::NotReading { detail } => format!("the server stopped reading: {detail}"),
         }
     }
 }
@@ -78,10 +102,28 @@ type Ws = WebSocketStream<Stream>;
 
 struct Session {
     ws: Ws,
+    watch: Watch,
     opened: Instant,
     ended: Option<Ended>,
-    server_pings: Vec<Instant>,
+    server_pings: PingCount,
     first_text: Option<String>,
+}
+
+/// The server's pings, counted (a flood of them must not grow memory).
+#[derive(Debug, Default, Clone, Copy)]
+struct PingCount {
+    count: u64,
+    first: Option<Instant>,
+    last: Option<Instant>,
+}
+
+impl PingCount {
+    fn add(&mut self) {
+        let now = Instant::now();
+        self.count += 1;
+        self.first.get_or_insert(now);
+        self.last = Some(now);
+    }
 }
 
 enum Frame {
@@ -95,6 +137,11 @@ impl Session {
     async fn next(&mut self, deadline: tokio::time::Instant) -> Option<Option<Frame>> {
         if self.ended.is_some() {
             return Some(None);
+        }
+        // A server that never stops sending keeps `next` ready: the deadline is checked first, or a
+        // flood would keep the loop alive past it.
+        if tokio::time::Instant::now() >= deadline {
+            return None;
         }
         let next = match tokio::time::timeout_at(deadline, self.ws.next()).await {
             Err(_) => return None,
@@ -117,17 +164,21 @@ impl Session {
                 let (code, reason) = frame
                     .map(|f| (u16::from(f.code), f.reason.to_string()))
                     .unwrap_or((1005, String::new()));
-                self.ended = Some(Ended::Closed {
-                    code,
-                    reason,
-                    after,
+                // tungstenite hands over an invalid code as 1002, its own answer: the wire tells.
+                self.ended = Some(match self.watch.seen().close_code {
+                    Some(wire) if wire != code => Ended::InvalidClose { wire, after },
+                    _ => Ended::Closed {
+                        code,
+                        reason: crate::report::capped(&reason, 123),
+                        after,
+                    },
                 });
                 // Let tungstenite flush its answer to the close frame.
                 let _ = tokio::time::timeout(Duration::from_millis(200), self.ws.next()).await;
                 None
             }
             Some(Ok(Message::Ping(_))) => {
-                self.server_pings.push(Instant::now());
+                self.server_pings.add();
                 Some(Frame::Other)
             }
             Some(Ok(Message::Pong(payload))) => Some(Frame::Pong(payload.to_vec())),
@@ -135,7 +186,7 @@ impl Session {
                 if self.first_text.is_none()
                     && let Message::Text(text) = &message
                 {
-                    self.first_text = Some(text.to_string());
+                    self.first_text = Some(crate::report::capped(text.as_str(), FIRST_TEXT_BYTES));
                 }
                 Some(Frame::Data(message))
             }
@@ -143,17 +194,40 @@ impl Session {
         })
     }
 
-    async fn send(&mut self, message: Message) -> bool {
+    /// Sends within `deadline`; a server that stops reading ends the session as [`Ended::NotReading`].
+    async fn send(&mut self, message: Message, deadline: tokio::time::Instant) -> bool {
         if self.ended.is_some() {
             return false;
         }
-        match self.ws.send(message).await {
-            Ok(()) => true,
-            Err(error) => {
+        let size = message.len();
+        match tokio::time::timeout_at(deadline, self.ws.send(message)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(error)) => {
                 self.ended = Some(classify_error(error, self.opened.elapsed()));
                 false
             }
+            Err(_) => {
+                self.ended = Some(Ended::NotReading {
+                    detail: format!(
+                        "a {size}-byte frame could not be written within the step's deadline (the server's receive window stayed full)"
+                    ),
+                });
+                false
+            }
         }
+    }
+
+    /// A fragmented message the server began and had not finished when the session ended or the wait
+    /// ran out, as evidence.
+    fn unfinished(&self) -> Option<String> {
+        let (kind, frames, bytes) = self.watch.seen().unfinished?;
+        Some(format!(
+            "a {kind} message was begun in {frames} frame(s) ({bytes} bytes) without a final frame (FIN): {}",
+            match &self.ended {
+                Some(ended) => ended.describe(),
+                None => "it was still unfinished when the wait ended".to_string(),
+            }
+        ))
     }
 }
 
@@ -176,6 +250,12 @@ fn classify_error(error: tungstenite::Error, after: Duration) -> Ended {
         tungstenite::Error::Protocol(protocol) => Ended::Invalid {
             code: "frame.protocol_error",
             detail: protocol.to_string(),
+        },
+        tungstenite::Error::WriteBufferFull(_) => Ended::NotReading {
+            detail: format!(
+                "more than {} KB waited to be sent (pongs owed to its pings, or a message) while it read nothing",
+                WRITE_SLACK_BYTES / 1024
+            ),
         },
         tungstenite::Error::Capacity(capacity) => Ended::Invalid {
             code: "frame.protocol_error",
@@ -204,11 +284,8 @@ fn preview(message: &Message) -> String {
         }
         other => {
             let data = other.clone().into_data();
-            format!(
-                "binary, {} bytes: {}",
-                data.len(),
-                hex::encode(&data[..data.len().min(32)])
-            )
+            let shown: Vec<u8> = data.iter().take(32).copied().collect();
+            format!("binary, {} bytes: {}", data.len(), hex::encode(shown))
         }
     }
 }
@@ -216,14 +293,17 @@ fn preview(message: &Message) -> String {
 pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, plan: &Plan) {
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
-        .max_frame_size(Some(MAX_MESSAGE_BYTES));
+        .max_frame_size(Some(MAX_MESSAGE_BYTES))
+        .max_write_buffer_size(plan.probe_size.unwrap_or(0) + WRITE_SLACK_BYTES);
+    let (stream, watch) = frame_watch::watch(stream, &leftover);
     let ws =
         WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await;
     let mut session = Session {
         ws,
+        watch,
         opened: Instant::now(),
         ended: None,
-        server_pings: Vec::new(),
+        server_pings: PingCount::default(),
         first_text: None,
     };
 
@@ -231,11 +311,13 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
     let message_step = rec.start("message", Section::DebuggingDetails, "Test message");
     let ping_step = rec.start("ping", Section::WebSocketSetup, "Ping / pong");
     let sent = Instant::now();
-    let ping_sent = session
-        .send(Message::Ping(PING_PAYLOAD.to_vec().into()))
-        .await;
-    let text_sent = session.send(Message::text(plan.message.clone())).await;
     let deadline = tokio::time::Instant::now() + plan.reply_timeout;
+    let ping_sent = session
+        .send(Message::Ping(PING_PAYLOAD.to_vec().into()), deadline)
+        .await;
+    let text_sent = session
+        .send(Message::text(plan.message.clone()), deadline)
+        .await;
     let mut reply: Option<(String, u32)> = None;
     let mut pong: Option<u32> = None;
     while ping_sent && text_sent && (reply.is_none() || pong.is_none()) {
@@ -273,7 +355,7 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
             );
         }
     }
-    let server_pings = describe_server_pings(&session.server_pings);
+    let server_pings = describe_server_pings(session.server_pings);
     match (pong, &session.ended) {
         (Some(ms), _) => rec.finish(
             ping_step,
@@ -328,17 +410,24 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
         probe_idle(rec, &mut session, idle).await;
     }
     close(rec, &mut session, plan.close_timeout).await;
+    // However the session ended (or did not), a message left half-sent is a finding of its own.
+    if let Some(unfinished) = session.unfinished() {
+        rec.diagnose(
+            "frame.unfinished_message",
+            vec![Evidence::new("Fragments", unfinished)],
+        );
+    }
 }
 
-fn describe_server_pings(pings: &[Instant]) -> String {
-    match pings {
-        [] => String::new(),
-        [_] => " The server sent 1 ping.".to_string(),
-        [first, .., last] => format!(
-            " The server sent {} pings, about every {:.1} s.",
-            pings.len(),
-            last.duration_since(*first).as_secs_f32() / (pings.len() - 1) as f32
+fn describe_server_pings(pings: PingCount) -> String {
+    match (pings.count, pings.first, pings.last) {
+        (0, _, _) => String::new(),
+        (1, _, _) => " The server sent 1 ping.".to_string(),
+        (count, Some(first), Some(last)) => format!(
+            " The server sent {count} pings, about every {:.3} s.",
+            last.duration_since(first).as_secs_f32() / (count - 1) as f32
         ),
+        (count, _, _) => format!(" The server sent {count} pings."),
     }
 }
 
@@ -353,11 +442,11 @@ async fn probe_size(
         let because = ended.describe();
         return rec.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
     }
-    let sent = session.send(Message::text("x".repeat(size))).await;
     // Allow for the transfer itself at a modest 10 MB/s on top of the reply wait.
-    let wait =
-        reply_timeout.max(Duration::from_secs(2)) + Duration::from_millis((size / 10_000) as u64);
-    let deadline = tokio::time::Instant::now() + wait;
+    let deadline = tokio::time::Instant::now() + size_probe_wait(size, reply_timeout);
+    let sent = session
+        .send(Message::text("x".repeat(size)), deadline)
+        .await;
     let mut echoed = false;
     while sent && !echoed {
         match session.next(deadline).await {
@@ -407,7 +496,7 @@ async fn probe_idle(rec: &mut Recorder, session: &mut Session, idle: Duration) {
         return rec.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
     }
     let started = Instant::now();
-    let pings_before = session.server_pings.len();
+    let pings_before = session.server_pings.count;
     let deadline = tokio::time::Instant::now() + idle;
     loop {
         match session.next(deadline).await {
@@ -417,7 +506,7 @@ async fn probe_idle(rec: &mut Recorder, session: &mut Session, idle: Duration) {
         }
     }
     let silent = started.elapsed();
-    let pings = session.server_pings.len() - pings_before;
+    let pings = session.server_pings.count - pings_before;
     match &session.ended {
         Some(ended) => {
             let summary = format!(
@@ -453,8 +542,8 @@ async fn close(rec: &mut Recorder, session: &mut Session, close_timeout: Duratio
             code: CloseCode::Normal,
             reason: "wsdoctor: check done".into(),
         };
-        if session.send(Message::Close(Some(frame))).await {
-            let deadline = tokio::time::Instant::now() + close_timeout;
+        let deadline = tokio::time::Instant::now() + close_timeout;
+        if session.send(Message::Close(Some(frame)), deadline).await {
             loop {
                 match session.next(deadline).await {
                     None => {
@@ -521,7 +610,20 @@ async fn close(rec: &mut Recorder, session: &mut Session, close_timeout: Duratio
             rec.diagnose(code, evidence);
             rec.finish(step, CheckStatus::Fail, summary);
         }
+        Ended::InvalidClose { .. } => {
+            rec.diagnose("close.invalid_code", evidence);
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+        Ended::NotReading { .. } => {
+            rec.diagnose("message.not_read", evidence);
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
     }
+}
+
+/// How long the size probe waits: the reply wait (at least 2 s) plus the transfer at 10 MB/s.
+pub(crate) fn size_probe_wait(size: usize, reply_timeout: Duration) -> Duration {
+    reply_timeout.max(Duration::from_secs(2)) + Duration::from_millis((size / 10_000) as u64)
 }
 
 fn capitalise(text: &str) -> String {

@@ -23,6 +23,9 @@ pub(crate) struct CertSummary {
     pub not_before: String,
     pub not_after: String,
     pub self_signed: bool,
+    /// The certificate says where its issuer's certificate can be fetched (Authority Information
+    /// Access): public CAs put it in every leaf they issue from an intermediate.
+    pub names_issuer_url: bool,
 }
 
 impl CertSummary {
@@ -61,6 +64,13 @@ impl CertSummary {
             not_before: cert.validity().not_before.to_string(),
             not_after: cert.validity().not_after.to_string(),
             self_signed: cert.subject() == cert.issuer(),
+            names_issuer_url: cert.extensions().iter().any(|ext| {
+                matches!(
+                    ext.parsed_extension(),
+                    x509_parser::extensions::ParsedExtension::AuthorityInfoAccess(aia)
+                        if aia.accessdescs.iter().any(|d| d.access_method.to_id_string() == "1.3.6.1.5.5.7.48.2")
+                )
+            }),
         })
     }
 
@@ -247,7 +257,45 @@ pub(crate) async fn handshake(
 }
 
 /// The catalog code for a certificate that failed verification.
-pub(crate) fn certificate_code(error: &rustls::Error, chain: &[CertSummary]) -> &'static str {
+/// Names of public certificate authorities: a leaf issued by one of them and sent alone is missing its
+/// intermediate (every public CA issues from intermediates), not signed by an untrusted root.
+const PUBLIC_CAS: &[&str] = &[
+    "let's encrypt",
+    "isrg",
+    "digicert",
+    "sectigo",
+    "comodo",
+    "globalsign",
+    "godaddy",
+    "go daddy",
+    "amazon",
+    "google trust services",
+    "entrust",
+    "zerossl",
+    "buypass",
+    "certum",
+    "geotrust",
+    "thawte",
+    "rapidssl",
+    "microsoft",
+    "actalis",
+    "harica",
+    "ssl.com",
+    "identrust",
+    "quovadis",
+    "swisssign",
+    "cloudflare",
+];
+
+/// The catalog code for a certificate the verifier refused. With the leaf sent alone and its issuer
+/// unknown, the evidence tells a missing intermediate (the leaf names where its issuer's certificate is,
+/// or was issued by a public CA, or a private root was given as a CA file and the issuer is not it) from
+/// a leaf signed straight by a root the client does not trust: the fixes are on different sides.
+pub(crate) fn certificate_code(
+    error: &rustls::Error,
+    chain: &[CertSummary],
+    extra_roots: &[CertificateDer<'static>],
+) -> &'static str {
     match error {
         rustls::Error::InvalidCertificate(cert_error) => match cert_error {
             CertificateError::Expired
@@ -257,13 +305,22 @@ pub(crate) fn certificate_code(error: &rustls::Error, chain: &[CertSummary]) -> 
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 "tls.hostname_mismatch"
             }
-            CertificateError::UnknownIssuer => {
-                // A leaf that is not self-signed, sent alone: the intermediate is missing.
-                match chain {
-                    [leaf] if !leaf.self_signed => "tls.incomplete_chain",
-                    _ => "tls.untrusted",
+            CertificateError::UnknownIssuer => match chain {
+                [leaf] if !leaf.self_signed => {
+                    let issuer = leaf.issuer.to_ascii_lowercase();
+                    let public = PUBLIC_CAS.iter().any(|ca| issuer.contains(ca));
+                    let under_given_root = !extra_roots.is_empty()
+                        && !extra_roots.iter().any(|root| {
+                            CertSummary::parse(root).is_some_and(|r| r.subject == leaf.issuer)
+                        });
+                    if leaf.names_issuer_url || public || under_given_root {
+                        "tls.incomplete_chain"
+                    } else {
+                        "tls.untrusted"
+                    }
                 }
-            }
+                _ => "tls.untrusted",
+            },
             _ => "tls.untrusted",
         },
         _ => "tls.handshake_failed",

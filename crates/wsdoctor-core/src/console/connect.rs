@@ -119,9 +119,11 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
                 )
             })
             .collect();
+        // Pongs owed to a server that floods pings and never reads wait in the write buffer: capped.
         let config = WebSocketConfig::default()
             .max_message_size(Some(MAX_MESSAGE_BYTES))
-            .max_frame_size(Some(MAX_MESSAGE_BYTES));
+            .max_frame_size(Some(MAX_MESSAGE_BYTES))
+            .max_write_buffer_size(super::MAX_SEND_BYTES + (1 << 20));
         let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
         let (ws, response) = match tokio::time::timeout(target.handshake_timeout, handshake).await {
             Ok(Ok(pair)) => pair,
@@ -130,7 +132,7 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
                     .body()
                     .as_deref()
                     .map(|b| {
-                        String::from_utf8_lossy(&b[..b.len().min(300)])
+                        String::from_utf8_lossy(b.get(..300).unwrap_or(b))
                             .trim()
                             .to_string()
                     })

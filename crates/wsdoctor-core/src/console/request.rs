@@ -107,6 +107,7 @@ impl ConsoleRequest {
             reconnect: self.settings.reconnect_policy()?,
             target: self.target.into_options()?,
             limits,
+            follower: None,
         })
     }
 }

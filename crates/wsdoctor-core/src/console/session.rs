@@ -1,5 +1,9 @@
 //! The session task: connect, then one loop over user commands, incoming frames and the heartbeat; on a
 //! drop, reconnect with backoff if asked to. Every step becomes an entry of the log.
+//!
+//! Nothing here waits without a deadline: every write is bounded by [`WRITE_TIMEOUT`] and gives way to a
+//! stop, and a follower that reads slower than the socket pauses the reading (TCP backpressure) instead
+//! of growing memory or dropping entries.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -20,6 +24,12 @@ use crate::redact::Redactor;
 
 /// How long to wait for the server's answer to a close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(3);
+/// How long one write may wait for a server that is not reading before the session says so.
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Pings of ours awaiting their pong, at most (the oldest is forgotten past this).
+const MAX_PINGS_AWAITED: usize = 1000;
+/// Server pings closer together than this are counted into the next shown one, not logged each.
+const PING_SHOWN_EVERY: Duration = Duration::from_secs(1);
 
 pub(crate) fn now_us() -> u64 {
     std::time::SystemTime::now()
@@ -35,6 +45,9 @@ fn b64(data: &[u8]) -> String {
 struct Recorder {
     shared: Arc<Mutex<Shared>>,
     changed: Arc<Notify>,
+    /// Gets every entry, in order; a full channel holds the session until the follower catches up.
+    follower: Option<mpsc::Sender<Entry>>,
+    stop: CancellationToken,
 }
 
 impl Recorder {
@@ -43,7 +56,7 @@ impl Recorder {
         f(&mut shared)
     }
 
-    fn push(
+    async fn push(
         &self,
         direction: Direction,
         kind: EntryKind,
@@ -61,11 +74,13 @@ impl Recorder {
             data,
             rtt_ms: None,
             code: None,
-        });
+        })
+        .await;
     }
 
-    fn push_entry(&self, entry: Entry) {
-        self.with(|s| {
+    async fn push_entry(&self, entry: Entry) {
+        let copy = self.follower.as_ref().map(|_| entry.clone());
+        let seq = self.with(|s| {
             match entry.direction {
                 Direction::In if matches!(entry.kind, EntryKind::Text | EntryKind::Binary) => {
                     s.status.messages_in += 1;
@@ -80,13 +95,19 @@ impl Recorder {
             if let Some(rtt) = entry.rtt_ms {
                 s.status.last_rtt_ms = Some(rtt);
             }
-            s.log.push(entry);
+            s.log.push(entry)
         });
         self.changed.notify_waiters();
+        if let (Some(follower), Some(entry)) = (&self.follower, copy) {
+            tokio::select! {
+                _ = follower.send(Entry { seq, ..entry }) => {}
+                _ = self.stop.cancelled() => {}
+            }
+        }
     }
 
-    fn local(&self, kind: EntryKind, text: String) {
-        self.push(Direction::Local, kind, 0, Some(text), None);
+    async fn local(&self, kind: EntryKind, text: String) {
+        self.push(Direction::Local, kind, 0, Some(text), None).await;
     }
 
     fn state(&self, state: SessionState) {
@@ -131,7 +152,12 @@ pub(crate) async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     stop: CancellationToken,
 ) {
-    let rec = Recorder { shared, changed };
+    let rec = Recorder {
+        shared,
+        changed,
+        follower: config.follower.clone(),
+        stop: stop.clone(),
+    };
     let url = rec.with(|s| s.status.url.clone());
     let mut attempt = 0u32;
     loop {
@@ -140,7 +166,8 @@ pub(crate) async fn run(
         } else {
             SessionState::Reconnecting
         });
-        rec.local(EntryKind::Connecting, format!("connecting to {url}"));
+        rec.local(EntryKind::Connecting, format!("connecting to {url}"))
+            .await;
         let opened = tokio::select! {
             _ = stop.cancelled() => break,
             opened = super::connect::open(&config.target) => opened,
@@ -180,14 +207,16 @@ pub(crate) async fn run(
                         opened.response_status,
                         lines(&opened.response_headers)
                     ),
-                );
+                )
+                .await;
                 converse(&rec, opened.ws, &config, &mut commands, &stop).await
             }
             Err(error) => {
                 rec.local(
                     EntryKind::Error,
                     redactor.text(&format!("connection failed: {error}")),
-                );
+                )
+                .await;
                 End::Lost
             }
         };
@@ -214,7 +243,8 @@ pub(crate) async fn run(
                 backoff.max_attempts,
                 delay.as_millis()
             ),
-        );
+        )
+        .await;
         // Wait out the delay; a close from the user during it ends the session.
         let deadline = tokio::time::sleep(delay);
         tokio::pin!(deadline);
@@ -225,7 +255,7 @@ pub(crate) async fn run(
                 _ = stop.cancelled() => { give_up = true; break; }
                 command = commands.recv() => match command {
                     None | Some(Command::Close { .. }) => { give_up = true; break; }
-                    Some(_) => rec.local(EntryKind::Info, "not sent: the connection is down (reconnecting)".into()),
+                    Some(_) => { rec.local(EntryKind::Info, "not sent: the connection is down (reconnecting)".into()).await; }
                 },
             }
         }
@@ -234,7 +264,7 @@ pub(crate) async fn run(
         }
     }
     rec.state(SessionState::Closed);
-    rec.local(EntryKind::Info, "session ended".into());
+    rec.local(EntryKind::Info, "session ended".into()).await;
     commands.close();
 }
 
@@ -252,13 +282,15 @@ async fn converse(
         .map(|h| tokio::time::interval_at(tokio::time::Instant::now() + h.interval, h.interval));
     let mut heartbeat_seq = 0u64;
     let mut closing_since: Option<Instant> = None;
+    let mut last_ping_shown: Option<Instant> = None;
+    let mut pings_unshown = 0u64;
     loop {
         let close_deadline =
             closing_since.map(|since| tokio::time::Instant::from_std(since + CLOSE_WAIT));
         tokio::select! {
             _ = stop.cancelled() => return End::ByUser,
             _ = async { match close_deadline { Some(at) => tokio::time::sleep_until(at).await, None => std::future::pending().await } } => {
-                rec.local(EntryKind::Info, format!("the server did not answer the close frame within {} s", CLOSE_WAIT.as_secs()));
+                rec.local(EntryKind::Info, format!("the server did not answer the close frame within {} s", CLOSE_WAIT.as_secs())).await;
                 return End::ByUser;
             }
             _ = async { match heartbeat.as_mut() { Some(timer) => { timer.tick().await; } None => std::future::pending().await } } => {
@@ -266,15 +298,16 @@ async fn converse(
                 if let Some((_, sent)) = pings.front()
                     && sent.elapsed() > deadline
                 {
-                    rec.local(EntryKind::Error, format!("missed pong: no answer to a heartbeat ping within {} ms", deadline.as_millis()));
+                    rec.local(EntryKind::Error, format!("missed pong: no answer to a heartbeat ping within {} ms", deadline.as_millis())).await;
                     pings.pop_front();
                 }
                 heartbeat_seq += 1;
                 let payload = format!("hb-{heartbeat_seq}").into_bytes();
-                if sink.send(Message::Ping(payload.clone().into())).await.is_err() {
-                    continue;
+                if let Err(error) = send_within(&mut sink, Message::Ping(payload.clone().into()), stop).await {
+                    rec.local(EntryKind::Error, format!("heartbeat not sent: {error}")).await;
+                    return End::Lost;
                 }
-                rec.push(Direction::Out, EntryKind::Ping, payload.len(), Some("heartbeat".into()), Some(b64(&payload)));
+                rec.push(Direction::Out, EntryKind::Ping, payload.len(), Some("heartbeat".into()), Some(b64(&payload))).await;
                 pings.push_back((payload, Instant::now()));
             }
             command = commands.recv() => match command {
@@ -284,24 +317,33 @@ async fn converse(
                         Frame::Text(text) => (Message::text(text.clone()), EntryKind::Text, text.len(), Some(text), None),
                         Frame::Binary(bytes) => (Message::binary(bytes.clone()), EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))),
                     };
-                    match sink.send(message).await {
-                        Ok(()) => rec.push(Direction::Out, kind, size, text, data),
-                        Err(error) => rec.local(EntryKind::Error, format!("not sent: {error}")),
+                    match send_within(&mut sink, message, stop).await {
+                        Ok(()) => rec.push(Direction::Out, kind, size, text, data).await,
+                        Err(error) => {
+                            rec.local(EntryKind::Error, format!("not sent: {error}")).await;
+                            return End::Lost;
+                        }
                     }
                 }
                 Some(Command::Ping(payload)) => {
-                    match sink.send(Message::Ping(payload.clone().into())).await {
+                    match send_within(&mut sink, Message::Ping(payload.clone().into()), stop).await {
                         Ok(()) => {
-                            rec.push(Direction::Out, EntryKind::Ping, payload.len(), None, Some(b64(&payload)));
+                            rec.push(Direction::Out, EntryKind::Ping, payload.len(), None, Some(b64(&payload))).await;
                             pings.push_back((payload, Instant::now()));
+                            if pings.len() > MAX_PINGS_AWAITED {
+                                pings.pop_front();
+                            }
                         }
-                        Err(error) => rec.local(EntryKind::Error, format!("ping not sent: {error}")),
+                        Err(error) => {
+                            rec.local(EntryKind::Error, format!("ping not sent: {error}")).await;
+                            return End::Lost;
+                        }
                     }
                 }
                 Some(Command::Close { code, reason }) => {
                     let frame = CloseFrame { code: CloseCode::from(code), reason: reason.clone().into() };
-                    if sink.send(Message::Close(Some(frame))).await.is_ok() {
-                        rec.push_entry(close_entry(Direction::Out, code, &reason));
+                    if send_within(&mut sink, Message::Close(Some(frame)), stop).await.is_ok() {
+                        rec.push_entry(close_entry(Direction::Out, code, &reason)).await;
                         closing_since = Some(Instant::now());
                     } else {
                         return End::ByUser;
@@ -310,7 +352,7 @@ async fn converse(
             },
             message = stream.next() => match message {
                 None => {
-                    rec.local(EntryKind::Error, "the connection ended without a close frame (1006)".into());
+                    rec.local(EntryKind::Error, "the connection ended without a close frame (1006)".into()).await;
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };
                 }
                 Some(Err(error)) => {
@@ -320,17 +362,27 @@ async fn converse(
                         tungstenite::Error::Protocol(detail) => format!("protocol error: {detail} (close 1002)"),
                         other => format!("the connection failed: {other} (1006)"),
                     };
-                    rec.local(EntryKind::Error, text);
+                    rec.local(EntryKind::Error, text).await;
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };
                 }
                 Some(Ok(Message::Text(text))) => {
-                    rec.push(Direction::In, EntryKind::Text, text.len(), Some(text.to_string()), None);
+                    rec.push(Direction::In, EntryKind::Text, text.len(), Some(text.to_string()), None).await;
                 }
                 Some(Ok(Message::Binary(bytes))) => {
-                    rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes)));
+                    rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))).await;
                 }
                 Some(Ok(Message::Ping(payload))) => {
-                    rec.push(Direction::In, EntryKind::Ping, payload.len(), Some("answered automatically".into()), Some(b64(&payload)));
+                    // A server that floods pings is counted, not logged ping by ping.
+                    if last_ping_shown.is_some_and(|at| at.elapsed() < PING_SHOWN_EVERY) {
+                        pings_unshown += 1;
+                    } else {
+                        let text = match std::mem::take(&mut pings_unshown) {
+                            0 => "answered automatically".to_string(),
+                            n => format!("answered automatically ({n} more since the last one shown)"),
+                        };
+                        last_ping_shown = Some(Instant::now());
+                        rec.push(Direction::In, EntryKind::Ping, payload.len(), Some(text), Some(b64(&payload))).await;
+                    }
                 }
                 Some(Ok(Message::Pong(payload))) => {
                     let rtt = pings
@@ -348,11 +400,11 @@ async fn converse(
                         data: Some(b64(&payload)),
                         rtt_ms: rtt,
                         code: None,
-                    });
+                    }).await;
                 }
                 Some(Ok(Message::Close(frame))) => {
                     let (code, reason) = frame.map(|f| (u16::from(f.code), f.reason.to_string())).unwrap_or((1005, String::new()));
-                    rec.push_entry(close_entry(Direction::In, code, &reason));
+                    rec.push_entry(close_entry(Direction::In, code, &reason)).await;
                     // Let tungstenite send its answer to the close frame.
                     let _ = tokio::time::timeout(Duration::from_millis(500), sink.flush()).await;
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };
@@ -360,5 +412,31 @@ async fn converse(
                 Some(Ok(Message::Frame(_))) => {}
             },
         }
+    }
+}
+
+/// Sends one frame, within [`WRITE_TIMEOUT`] and giving way to a stop: a server that stops reading
+/// cannot hold the session (or a close, or the app's stop) forever.
+async fn send_within<S>(
+    sink: &mut S,
+    message: Message,
+    stop: &CancellationToken,
+) -> Result<(), String>
+where
+    S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
+{
+    tokio::select! {
+        sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(message)) => match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(tungstenite::Error::WriteBufferFull(_))) => {
+                Err("the server is not reading: the write buffer is full".to_string())
+            }
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err(format!(
+                "the server has read nothing for {} s: its receive window stayed full",
+                WRITE_TIMEOUT.as_secs()
+            )),
+        },
+        _ = stop.cancelled() => Err("the session was stopped".to_string()),
     }
 }

@@ -12,17 +12,10 @@ const DEFAULT_NAMES: &[&str] = &["NODE_ENV", "FLASK_ENV", "DJANGO_SETTINGS_MODUL
 /// Variables whose values are never shown (only whether they are set).
 fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    [
-        "KEY",
-        "SECRET",
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "CREDENTIAL",
-        "DATABASE_URL",
-    ]
-    .iter()
-    .any(|w| upper.contains(w))
+    crate::redact::is_secret_name(name)
+        || ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL"]
+            .iter()
+            .any(|w| upper.contains(w))
 }
 
 /// `specs` are `NAME` or `NAME=EXPECTED`; with none, the defaults are checked (only when a process is known).
@@ -87,11 +80,25 @@ pub(crate) fn check(
                 }
                 lines.push(format!("{name}: (not set)"));
             }
+            (Some(value), Some(expected)) if *value != expected && looks_secret(name) => {
+                // Neither value is shown: a mismatch of a secret is said, never quoted.
+                rec.redactor
+                    .remember(value, format!("environment variable {name}"));
+                rec.redactor
+                    .remember(&expected, format!("environment variable {name}"));
+                mismatched.push(format!("{name} (set, but not to the expected value)"));
+                lines.push(format!(
+                    "{name}={}  ≠ the expected value",
+                    crate::redact::REDACTED
+                ));
+            }
             (Some(value), Some(expected)) if *value != expected => {
                 mismatched.push(format!("{name}={value} (expected {expected})"));
                 lines.push(format!("{name}={value}  ≠ expected {expected}"));
             }
-            (Some(_), _) if looks_secret(name) => {
+            (Some(value), _) if looks_secret(name) => {
+                rec.redactor
+                    .remember(value, format!("environment variable {name}"));
                 lines.push(format!("{name}={}", crate::redact::REDACTED))
             }
             (Some(value), _) => lines.push(format!("{name}={}", rec.redactor.text(value))),

@@ -9,6 +9,8 @@ use walkdir::WalkDir;
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// The most files read from one project.
 const MAX_FILES: usize = 50_000;
+/// The most text held from one project in all: past it, further files are counted as skipped.
+pub const MAX_TOTAL_BYTES: u64 = 64 << 20;
 
 const SKIPPED_DIRS: &[&str] = &[
     "node_modules",
@@ -68,8 +70,10 @@ impl SourceFile {
 
     /// 1-based line number of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .matches('\n')
+        let bytes = self.text.as_bytes();
+        bytes[..offset.min(bytes.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
             .count()
             + 1
     }
@@ -98,6 +102,7 @@ pub(crate) fn read(root: &Path) -> Result<Project, String> {
         skipped_large: 0,
         unreadable: 0,
     };
+    let mut held = 0u64;
     let walker = WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -126,16 +131,14 @@ pub(crate) fn read(root: &Path) -> Result<Project, String> {
         {
             continue;
         }
-        if entry
-            .metadata()
-            .map(|m| m.len() > MAX_FILE_BYTES)
-            .unwrap_or(true)
-        {
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        if size > MAX_FILE_BYTES || held.saturating_add(size) > MAX_TOTAL_BYTES {
             project.skipped_large += 1;
             continue;
         }
-        match std::fs::read(entry.path()) {
-            Ok(bytes) if !bytes[..bytes.len().min(4096)].contains(&0) => {
+        match crate::input_file::read_capped(entry.path(), MAX_FILE_BYTES, "source file") {
+            Ok(bytes) if !bytes.get(..4096).unwrap_or(&bytes).contains(&0) => {
+                held += bytes.len() as u64;
                 let shown = entry
                     .path()
                     .strip_prefix(root)

@@ -15,6 +15,51 @@ use crate::report::{CheckStatus, Evidence, Section};
 /// `proxy_read_timeout` at or under this many seconds closes idle WebSockets too soon.
 const SHORT_TIMEOUT_SECS: u64 = 60;
 const MAX_INCLUDE_DEPTH: usize = 16;
+/// Blocks nested deeper than this are refused before parsing (the parser recurses per level).
+const MAX_BLOCK_DEPTH: usize = 64;
+/// Config files read in all, includes counted.
+const MAX_CONFIG_FILES: usize = 256;
+
+/// A config file's text: a regular file within the size cap, nested no deeper than [`MAX_BLOCK_DEPTH`].
+fn read_config(path: &Path) -> Result<String, String> {
+    let text = crate::input_file::read_text_capped(
+        path,
+        crate::input_file::MAX_CONFIG_BYTES,
+        "config file",
+    )?;
+    let mut depth = 0usize;
+    let (mut quote, mut comment, mut escaped) = (None, false, false);
+    for (line, c) in text.chars().scan(1usize, |line, c| {
+        let at = *line;
+        if c == '\n' {
+            *line += 1;
+        }
+        Some((at, c))
+    }) {
+        match (c, quote) {
+            _ if escaped => escaped = false,
+            ('\\', _) => escaped = true,
+            ('\n', _) => comment = false,
+            _ if comment => {}
+            (q @ ('"' | '\''), None) => quote = Some(q),
+            (q, Some(open)) if q == open => quote = None,
+            _ if quote.is_some() => {}
+            ('#', None) => comment = true,
+            ('{', None) => {
+                depth += 1;
+                if depth > MAX_BLOCK_DEPTH {
+                    return Err(format!(
+                        "{}:{line}: blocks are nested more than {MAX_BLOCK_DEPTH} deep; WS Doctor does not read it",
+                        path.display()
+                    ));
+                }
+            }
+            ('}', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(text)
+}
 
 /// Paths that usually carry WebSockets.
 static WEBSOCKET_PATH: LazyLock<Regex> = LazyLock::new(|| {
@@ -65,18 +110,25 @@ impl Loader {
         if depth > MAX_INCLUDE_DEPTH || !self.visited.insert(canonical) {
             return Vec::new();
         }
+        if self.files.len() >= MAX_CONFIG_FILES {
+            self.errors.push(format!(
+                "{}: not read: more than {MAX_CONFIG_FILES} config files are included",
+                path.display()
+            ));
+            return Vec::new();
+        }
         self.files.push(path.to_path_buf());
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_config(path) {
             Ok(text) => text,
             Err(error) => {
-                self.errors
-                    .push(format!("{}: cannot read: {error}", path.display()));
+                self.errors.push(error);
                 return Vec::new();
             }
         };
         let (config, errors): (Config, _) = nginx_lint_parser::parse_string_with_errors(&text);
         for error in errors.iter().take(3) {
-            let line = text[..error.offset.min(text.len())].matches('\n').count() + 1;
+            let before = &text.as_bytes()[..error.offset.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
             self.errors
                 .push(format!("{}:{line}: {}", path.display(), error.message));
         }
@@ -385,7 +437,7 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
     let mut other_notes = Vec::new();
     let mut nginx_files = Vec::new();
     for file in &entry_files {
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let text = read_config(file).unwrap_or_default();
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.eq_ignore_ascii_case("Caddyfile")
             || (text.contains("reverse_proxy") && !text.contains("proxy_pass"))

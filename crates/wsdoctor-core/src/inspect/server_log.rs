@@ -4,7 +4,6 @@
 //!
 //! Only the last 8 MB of a file is read, so a multi-gigabyte log costs the same as a small one.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::LazyLock;
@@ -74,11 +73,8 @@ static WEBSOCKET_INIT: LazyLock<Regex> = LazyLock::new(|| {
 /// Reads the tail of a file: the text, the line number of its first line when the whole file was read
 /// (else `None`), and the file's size.
 fn read_tail(path: &Path) -> Result<(String, Option<usize>, u64), String> {
-    let mut file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(format!("{} is a directory, not a log file", path.display()));
-    }
+    // A FIFO or a device given as a log would block or never end: regular files only.
+    let (mut file, size) = crate::input_file::open_regular(path, "log file")?;
     let start = size.saturating_sub(TAIL_BYTES);
     file.seek(SeekFrom::Start(start))
         .map_err(|e| e.to_string())?;
@@ -86,7 +82,7 @@ fn read_tail(path: &Path) -> Result<(String, Option<usize>, u64), String> {
     file.take(TAIL_BYTES)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let sample = &bytes[..bytes.len().min(8192)];
+    let sample = bytes.get(..8192).unwrap_or(&bytes);
     if sample.contains(&0) {
         return Err(format!(
             "{} is not a text log (it contains binary data)",

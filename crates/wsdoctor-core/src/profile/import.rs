@@ -228,12 +228,15 @@ pub fn from_command(line: &str, name: &str) -> Result<Imported> {
             _ => (word.clone(), None),
         };
         // curl and websocat also accept `-Hvalue`, with the value glued to a short flag.
-        let (flag, inline) = if inline.is_none() && !flag.starts_with("--") && flag.len() > 2 {
-            match option(&tool, &flag[..2]) {
+        let split = flag
+            .get(..2)
+            .zip(flag.get(2..))
+            .filter(|_| inline.is_none() && !flag.starts_with("--") && flag.len() > 2);
+        let (flag, inline) = if let Some((short, glued)) = split {
+            match option(&tool, short) {
                 Some(_) => {
-                    let glued = &flag[2..];
                     let value = glued.strip_prefix('=').unwrap_or(glued).to_string();
-                    (flag[..2].to_string(), Some(value))
+                    (short.to_string(), Some(value))
                 }
                 None => (flag, None),
             }

@@ -294,7 +294,8 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn read_profile(path: &Path) -> std::result::Result<Profile, String> {
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let bytes =
+        crate::input_file::read_capped(path, crate::input_file::MAX_STORED_BYTES, "profile")?;
     // Current files parse straight into a profile; only older ones go through the migration's JSON tree.
     if let Ok(profile) = serde_json::from_slice::<Profile>(&bytes)
         && profile.schema == SCHEMA_VERSION
@@ -419,7 +420,7 @@ pub(crate) mod tests {
         let lone = store.save(&profile("lone")).unwrap();
         let path = dir.join(format!("{}.json", damaged.id));
         let text = fs::read_to_string(&path).unwrap();
-        fs::write(&path, &text[..text.len() / 2]).unwrap(); // truncated
+        fs::write(&path, &text.as_bytes()[..text.len() / 2]).unwrap(); // truncated
         fs::write(dir.join(format!("{}.json", lone.id)), "garbage").unwrap();
 
         let loaded = store.load().unwrap();

@@ -32,6 +32,7 @@ code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace}
 "#;
 
 pub fn html(report: &Report) -> String {
+    let report = &report.scrubbed();
     let verdict_class = match report.verdict {
         Verdict::Healthy => "v-healthy",
         Verdict::Degraded => "v-degraded",
@@ -79,6 +80,12 @@ pub fn html(report: &Report) -> String {
                 esc(&d.explanation),
                 esc(&d.fix)
             ));
+            if let Some(cause) = &d.explained_by {
+                out.push_str(&format!(
+                    "<p><em>A consequence of <code>{}</code> above: fix that first.</em></p>",
+                    esc(cause)
+                ));
+            }
             if let Some(snippet) = &d.snippet {
                 out.push_str(&format!("<pre>{}</pre>", esc(snippet)));
             }

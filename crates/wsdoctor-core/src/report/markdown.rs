@@ -27,6 +27,7 @@ fn fenced(out: &mut String, language: &str, content: &str) {
 }
 
 pub fn markdown(report: &Report) -> String {
+    let report = &report.scrubbed();
     let mut out = String::new();
     out.push_str(&format!(
         "# WS Doctor report\n\n**{}**\n\n",
@@ -86,6 +87,11 @@ pub fn markdown(report: &Report) -> String {
                 d.explanation,
                 d.fix
             ));
+            if let Some(cause) = &d.explained_by {
+                out.push_str(&format!(
+                    "\n*A consequence of `{cause}` above: fix that first.*\n"
+                ));
+            }
             if let Some(snippet) = &d.snippet {
                 out.push('\n');
                 fenced(

@@ -1,7 +1,10 @@
 //! The report: one model of a run, and the renderers that turn it into JSON, Markdown and HTML.
 //!
-//! Everything in a report has already passed through the run's redactor, so no renderer can leak a
-//! secret. The JSON form is documented in `docs/report-format.md`.
+//! Everything in a report has already passed through the run's redactor, and every renderer runs the
+//! model through the redaction pass once more ([`Report::scrubbed`]) before it writes a byte, so notes typed
+//! into the ticket fields or a report read back from a file cannot carry a secret out either. Evidence is
+//! capped ([`MAX_EVIDENCE_BYTES`]) before it is stored. The JSON form is documented in
+//! `docs/report-format.md`.
 
 mod html;
 mod markdown;
@@ -10,6 +13,23 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{self, Severity};
+use crate::redact::Redactor;
+
+/// The most a piece of evidence keeps (the rest is counted: "… N more bytes").
+pub const MAX_EVIDENCE_BYTES: usize = 4096;
+
+/// `text` cut to at most `max` bytes at a character boundary, with what was left out counted.
+pub fn capped(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let kept = text.get(..end).unwrap_or_default();
+    format!("{kept}… {} more bytes", text.len() - end)
+}
 
 pub use html::html;
 pub use markdown::markdown;
@@ -138,6 +158,16 @@ impl Evidence {
             content: content.into(),
         }
     }
+
+    /// The evidence as it may be stored: redacted, then capped. Redaction reads a little more than the
+    /// cap keeps, so a secret cut in two by the cap is still seen whole.
+    pub fn shown(self, redactor: &Redactor) -> Evidence {
+        let content = capped(&self.content, MAX_EVIDENCE_BYTES * 4);
+        Evidence {
+            label: capped(&redactor.text(&self.label), 200),
+            content: capped(&redactor.text(&content), MAX_EVIDENCE_BYTES),
+        }
+    }
 }
 
 /// One item of the checklist.
@@ -167,6 +197,10 @@ pub struct Diagnosis {
     /// The snippet's language (`nginx`, `js`), for highlighting.
     pub snippet_language: Option<String>,
     pub evidence: Vec<Evidence>,
+    /// The code of a cause named in the same run that explains this one (this is its consequence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub explained_by: Option<String>,
 }
 
 impl Diagnosis {
@@ -182,6 +216,7 @@ impl Diagnosis {
             snippet: entry.snippet.map(|s| s.text.to_string()),
             snippet_language: entry.snippet.map(|s| s.language.to_string()),
             evidence,
+            explained_by: None,
         }
     }
 }
@@ -254,8 +289,10 @@ pub struct Ticket {
 }
 
 /// Orders diagnoses so the root cause comes first: errors before warnings before info, and within a
-/// severity the layer a connection meets first (the catalog's order).
-pub fn rank(diagnoses: &mut [Diagnosis]) {
+/// severity the layer a connection meets first (the catalog's order). A cause that explains a symptom
+/// ([`catalog::EXPLAINS`]) is moved before it, whatever its severity, and the symptom is marked as its
+/// consequence.
+pub fn rank(diagnoses: &mut Vec<Diagnosis>) {
     let position = |code: &str| {
         catalog::CATALOG
             .iter()
@@ -263,6 +300,23 @@ pub fn rank(diagnoses: &mut [Diagnosis]) {
             .unwrap_or(usize::MAX)
     };
     diagnoses.sort_by_key(|d| (d.severity, position(&d.code)));
+    let named: Vec<String> = diagnoses.iter().map(|d| d.code.clone()).collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    for diagnosis in diagnoses.iter_mut() {
+        diagnosis.explained_by = catalog::explained_by(&diagnosis.code, &named).map(str::to_string);
+    }
+    // Each move puts a cause right before its first symptom; the table has no cycles, so a pass per
+    // relation settles it.
+    for _ in 0..=catalog::EXPLAINS.len() {
+        let misplaced = diagnoses.iter().enumerate().find_map(|(at, d)| {
+            let cause = d.explained_by.as_deref()?;
+            let from = diagnoses.iter().position(|c| c.code == cause)?;
+            (from > at).then_some((from, at))
+        });
+        let Some((from, to)) = misplaced else { break };
+        let cause = diagnoses.remove(from);
+        diagnoses.insert(to, cause);
+    }
 }
 
 /// The verdict that follows from ranked diagnoses.
@@ -277,9 +331,61 @@ pub fn verdict_of(diagnoses: &[Diagnosis]) -> Verdict {
 }
 
 impl Report {
-    /// The report as pretty-printed JSON.
+    /// Runs every text the report holds through `redactor`: the one redaction pass, which a run ends
+    /// with (so a secret learned late is scrubbed from what was recorded early) and every renderer
+    /// repeats. Catalog text (titles, explanations, fixes) is the tool's own and is left alone.
+    pub fn redact(&mut self, redactor: &Redactor) {
+        let t = &mut self.target;
+        t.url = redactor.url(&t.url);
+        for value in [&mut t.origin, &mut t.page_url, &mut t.proxy, &mut t.direct]
+            .into_iter()
+            .flatten()
+        {
+            *value = redactor.url(value);
+        }
+        for header in &mut t.headers {
+            header.value = redactor.header_value(&header.name, &header.value);
+        }
+        for protocol in &mut t.subprotocols {
+            *protocol = redactor.subprotocol(protocol);
+        }
+        for line in &mut t.server {
+            *line = redactor.text(line);
+        }
+        let evidence = |list: &mut Vec<Evidence>| {
+            for item in list.iter_mut() {
+                *item = std::mem::replace(item, Evidence::new("", "")).shown(redactor);
+            }
+        };
+        for check in &mut self.checks {
+            check.summary = capped(&redactor.text(&check.summary), MAX_EVIDENCE_BYTES);
+            evidence(&mut check.evidence);
+        }
+        for diagnosis in &mut self.diagnoses {
+            evidence(&mut diagnosis.evidence);
+        }
+        for manual in &mut self.manual {
+            manual.note = redactor.text(&manual.note);
+        }
+        if let Some(ticket) = &mut self.ticket {
+            ticket.id = redactor.text(&ticket.id);
+            ticket.reporter = redactor.text(&ticket.reporter);
+            ticket.notes = redactor.text(&ticket.notes);
+        }
+    }
+
+    /// A copy fit to leave the program: run through the redaction pass by a fresh redactor, which finds
+    /// secrets by their names (URL credentials, tokens in queries, `NAME=value`, `Authorization:` lines).
+    /// Every renderer writes this copy, whatever the report went through before.
+    pub fn scrubbed(&self) -> Report {
+        let mut copy = self.clone();
+        copy.redact(&Redactor::new(&[]));
+        copy
+    }
+
+    /// The report as pretty-printed JSON (scrubbed).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a report always serialises")
+        serde_json::to_string_pretty(&self.scrubbed()).expect("a report always serialises")
     }
 
     /// The one-line verdict a ticket starts with.

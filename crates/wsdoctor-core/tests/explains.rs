@@ -1,0 +1,201 @@
+//! Each "X explains Y" relation of the catalog, on real servers: when a deeper cause and the wire symptom
+//! it brings about are both named, the cause is ranked first and the symptom is marked as its consequence.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use wsdoctor_core::catalog::EXPLAINS;
+use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::inspect::ServerInputs;
+use wsdoctor_core::report::Report;
+
+async fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n")
+        && head.len() < 16 * 1024
+        && stream.read(&mut byte).await.unwrap_or(0) == 1
+    {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// Serves each connection with `serve` until the test ends.
+async fn server<F, Fut>(serve: F) -> SocketAddr
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serve = std::sync::Arc::new(serve);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn((serve.clone())(stream));
+        }
+    });
+    addr
+}
+
+async fn check(url: String, server: ServerInputs) -> Report {
+    let options = CheckOptions {
+        url,
+        use_env_proxy: false,
+        connect_timeout: Duration::from_secs(2),
+        handshake_timeout: Duration::from_millis(800),
+        reply_timeout: Duration::from_millis(500),
+        close_timeout: Duration::from_millis(500),
+        server,
+        ..CheckOptions::default()
+    };
+    tokio::time::timeout(Duration::from_secs(30), run_check(&options, None))
+        .await
+        .expect("the check ends")
+        .expect("valid input")
+}
+
+/// Asserts `cause` is ranked before `symptom`, which is marked as its consequence.
+fn assert_explains(report: &Report, cause: &str, symptom: &str) {
+    assert!(
+        EXPLAINS
+            .iter()
+            .any(|e| e.cause == cause && e.symptom == symptom),
+        "{cause} → {symptom} is a declared relation"
+    );
+    let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
+    let at = |code: &str| {
+        codes
+            .iter()
+            .position(|c| *c == code)
+            .unwrap_or_else(|| panic!("{code} is named: {codes:?}"))
+    };
+    assert!(
+        at(cause) < at(symptom),
+        "{cause} before {symptom}: {codes:?}"
+    );
+    let marked = &report.diagnoses[at(symptom)];
+    assert_eq!(marked.explained_by.as_deref(), Some(cause));
+    assert_eq!(
+        report.diagnoses[0].code, cause,
+        "the cause is the root: {codes:?}"
+    );
+    assert!(
+        wsdoctor_core::report::markdown(report).contains(&format!("A consequence of `{cause}`")),
+        "the report says so"
+    );
+}
+
+#[tokio::test]
+async fn a_drop_explains_an_unanswered_ping() {
+    let addr = server(|mut s| async move {
+        let key = read_head(&mut s).await;
+        let key = key
+            .lines()
+            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+            .unwrap_or_default()
+            .to_string();
+        let _ = s
+            .write_all(
+                format!(
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+                    derive_accept_key(key.as_bytes())
+                )
+                .as_bytes(),
+            )
+            .await;
+        // Read (and ignore) what comes for a while, answering nothing; then cut TCP.
+        let mut sink = [0u8; 4096];
+        let _ = tokio::time::timeout(Duration::from_millis(700), async {
+            while s.read(&mut sink).await.unwrap_or(0) > 0 {}
+        })
+        .await;
+    })
+    .await;
+    let report = check(format!("ws://{addr}/socket"), ServerInputs::default()).await;
+    assert_explains(&report, "close.abnormal", "ping.unanswered");
+}
+
+#[tokio::test]
+async fn socketio_explains_an_upgrade_without_an_answer() {
+    let addr = server(|mut s| async move {
+        let head = read_head(&mut s).await;
+        if head.starts_with("GET /socket.io/") {
+            let body = "0{\"sid\":\"x1\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000}";
+            let _ = s
+                .write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                )
+                .await;
+        }
+    })
+    .await;
+    let report = check(format!("ws://{addr}/ws"), ServerInputs::default()).await;
+    assert_explains(&report, "socketio.detected", "handshake.no_response");
+}
+
+#[tokio::test]
+async fn another_process_on_the_port_explains_a_plain_http_answer() {
+    // This test process holds the port and answers plain HTTP; the server expected is another process.
+    let addr = server(|mut s| async move {
+        let _ = read_head(&mut s).await;
+        let _ = s
+            .write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\nhello",
+            )
+            .await;
+    })
+    .await;
+    let mut expected = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    let report = check(
+        format!("ws://{addr}/"),
+        ServerInputs {
+            process: Some(expected.id().to_string()),
+            port: Some(addr.port()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let _ = expected.kill();
+    let _ = expected.wait();
+    assert_explains(&report, "port.conflict", "handshake.not_websocket");
+}
+
+#[tokio::test]
+async fn a_logged_eaddrinuse_explains_a_refused_connection() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = std::env::temp_dir().join(format!("wsd-explains-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("server.log");
+    std::fs::write(
+        &log,
+        format!(
+            "> node server.js\n\nError: listen EADDRINUSE: address already in use :::{port}\n    at Server.setupListenHandle [as _listen2] (node:net:1908:16)\n"
+        ),
+    )
+    .unwrap();
+    let report = check(
+        format!("ws://127.0.0.1:{port}/"),
+        ServerInputs {
+            logs: vec![log],
+            ..Default::default()
+        },
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_explains(&report, "log.port_in_use", "tcp.refused");
+}

@@ -1,0 +1,343 @@
+//! The secrets property: generated secrets, planted in every place a secret can be given or quoted (the
+//! URL's user name, password and token-like query values in raw and percent-encoded form, headers, a
+//! subprotocol token, an environment variable's expected value, a project's `.env` and source, a server
+//! log, and a server that echoes the whole request back), never appear in any output: the report as JSON,
+//! Markdown and HTML, the history files, the progress events, and the log at trace level (tungstenite logs
+//! the upgrade request there).
+//!
+//! Each case draws new secrets from a seeded generator (the seed is printed on failure), with characters
+//! that must be encoded in a URL (`+`, `/`, `=`) and short ones, which are looked for as whole words.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig, SessionState};
+use wsdoctor_core::history::HistoryStore;
+use wsdoctor_core::lab::{Lab, LabConfig};
+use wsdoctor_core::report;
+
+/// A small deterministic generator (xorshift), so a failing case can be replayed from its seed.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A secret of `len` characters with a fixed prefix that no output holds by chance.
+    fn secret(&mut self, len: usize, special: bool) -> String {
+        const PLAIN: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        const SPECIAL: &[u8] = b"+/=";
+        let mut out = String::from("Qz");
+        while out.len() < len {
+            let pick = self.next() as usize;
+            if special && pick.is_multiple_of(5) {
+                out.push(SPECIAL[pick / 5 % SPECIAL.len()] as char);
+            } else {
+                out.push(PLAIN[pick / 5 % PLAIN.len()] as char);
+            }
+        }
+        out
+    }
+}
+
+fn form(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A server that refuses every upgrade with 401 and quotes the whole request back in the body.
+async fn echoing_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n")
+                    && head.len() < 16 * 1024
+                    && stream.read(&mut byte).await.unwrap_or(0) == 1
+                {
+                    head.push(byte[0]);
+                }
+                let body = String::from_utf8_lossy(&head);
+                let response = format!(
+                    "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+/// Everything written to the log at trace level, through the same policy the front ends install.
+fn captured_log() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        use tracing_subscriber::filter::filter_fn;
+        use tracing_subscriber::prelude::*;
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let layer = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || Writer(sink.clone()))
+            .with_filter(filter_fn(|meta| {
+                wsdoctor_core::log_policy::allowed(meta.target(), meta.level())
+            }));
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::EnvFilter::new("trace"))
+            .with(layer)
+            .try_init()
+            .expect("the test's subscriber is the only one");
+        buffer
+    })
+}
+
+struct Writer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Asserts no secret is in `output`: long ones anywhere, short ones as a whole word.
+fn assert_clean(secrets: &[String], output: &str, what: &str, seed: u64) {
+    for secret in secrets {
+        let encoded = form(secret);
+        for form in [secret.as_str(), encoded.as_str()] {
+            let leaked = if form.chars().count() >= 4 {
+                output.contains(form)
+            } else {
+                output.match_indices(form).any(|(at, _)| {
+                    let before = output.get(..at).and_then(|b| b.chars().next_back());
+                    let after = output.get(at + form.len()..).and_then(|a| a.chars().next());
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                })
+            };
+            assert!(
+                !leaked,
+                "seed {seed}: the secret {form:?} leaked into the {what}:\n{}",
+                output
+                    .lines()
+                    .filter(|l| l.contains(form))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wsd-secrets-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_secrets_never_reach_any_output() {
+    let log = captured_log();
+    let addr = echoing_server().await;
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    for seed in [
+        0x9E37_79B9_7F4A_7C15u64,
+        42,
+        7_777_777,
+        0xDEAD_BEEF,
+        123_456_789,
+        31_337,
+    ] {
+        let mut draw = Draw(seed);
+        let mut secrets = Vec::new();
+        let mut new = |len: usize, special: bool, secrets: &mut Vec<String>| {
+            let s = draw.secret(len, special);
+            secrets.push(s.clone());
+            s
+        };
+        let user = new(12, false, &mut secrets);
+        let password = new(10, true, &mut secrets);
+        let token = new(24, true, &mut secrets);
+        let client_secret = new(18, true, &mut secrets);
+        let amz = new(20, false, &mut secrets);
+        let code = new(16, false, &mut secrets);
+        let sid = new(14, false, &mut secrets);
+        let apikey = new(16, true, &mut secrets);
+        let bearer = new(32, true, &mut secrets);
+        let tenant = new(15, false, &mut secrets);
+        let k8s = new(28, false, &mut secrets);
+        let env_expected = new(12, false, &mut secrets);
+        let env_actual = new(12, false, &mut secrets);
+        let dotenv = new(20, false, &mut secrets);
+        let source_token = new(22, false, &mut secrets);
+        let log_token = new(18, false, &mut secrets);
+        let log_bearer = new(26, false, &mut secrets);
+        let redis_password = new(11, false, &mut secrets);
+        let passphrase = new(9, false, &mut secrets);
+        // Short secrets (1 to 3 characters): looked for as whole words.
+        let pin = format!("Q{}", (draw.next() % 90 + 10));
+        secrets.push(pin.clone());
+
+        let project = temp_dir(&format!("project-{seed}"));
+        std::fs::write(
+            project.join(".env"),
+            format!("API_KEY={dotenv}\nNODE_ENV=production\n"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(project.join("src")).unwrap();
+        std::fs::write(
+            project.join("src/app.js"),
+            format!("const socket = new WebSocket(\"wss://example.test/ws?access_token={source_token}\");\n"),
+        )
+        .unwrap();
+        let logs = temp_dir(&format!("logs-{seed}"));
+        let log_file = logs.join("server.log");
+        std::fs::write(
+            &log_file,
+            format!(
+                "2026-11-30T10:00:00Z connecting with token={log_token}\n\
+                 2026-11-30T10:00:01Z header Authorization: Bearer {log_bearer}\n\
+                 2026-11-30T10:00:02Z REDIS_URL=redis://:{redis_password}@cache:6379/0\n\
+                 2026-11-30T10:00:03Z Error: listen EADDRINUSE: address already in use :::{}\n",
+                addr.port()
+            ),
+        )
+        .unwrap();
+        let env_name = format!("WSD_SECRETS_TEST_API_TOKEN_{seed}");
+        // SAFETY: the variable is this test's own; nothing else reads or writes it.
+        unsafe { std::env::set_var(&env_name, &env_actual) };
+
+        let options = CheckOptions {
+            url: format!(
+                "ws://{user}:{}@{addr}/socket?room=1&token={}&client_secret={}&X-Amz-Signature={amz}&code={code}&sid={sid}&apikey={}",
+                form(&password),
+                form(&token),
+                form(&client_secret),
+                form(&apikey)
+            ),
+            headers: vec![
+                ("Authorization".into(), format!("Bearer {bearer}")),
+                ("X-Tenant".into(), tenant.clone()),
+                ("X-Pin".into(), pin.clone()),
+            ],
+            secret_headers: vec!["x-tenant".into(), "x-pin".into()],
+            subprotocols: vec![
+                format!("base64url.bearer.authorization.k8s.io.{k8s}"),
+                "v4.channel.k8s.io".into(),
+            ],
+            key_passphrase: Some(wsdoctor_core::profile::Sensitive::new(passphrase.clone())),
+            use_env_proxy: false,
+            connect_timeout: Duration::from_secs(2),
+            handshake_timeout: Duration::from_secs(2),
+            reply_timeout: Duration::from_millis(300),
+            close_timeout: Duration::from_millis(300),
+            server: wsdoctor_core::inspect::ServerInputs {
+                env: vec![format!("{env_name}={env_expected}")],
+                logs: vec![log_file.clone()],
+                project: Some(project.clone()),
+                ..Default::default()
+            },
+            ..CheckOptions::default()
+        };
+        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let report = tokio::time::timeout(
+            Duration::from_secs(60),
+            run_check(&options, Some(events_tx)),
+        )
+        .await
+        .expect("the check ends")
+        .expect("valid input");
+        assert!(
+            report.redactions >= 10,
+            "seed {seed}: {:?}",
+            report.redacted
+        );
+        // The echo was received and quoted (redacted), so the test did plant the secrets there.
+        assert!(
+            report.to_json().contains("Bearer [REDACTED]"),
+            "seed {seed}: the echoed request is missing from the report"
+        );
+
+        let mut event_text = String::new();
+        while let Ok(event) = events.try_recv() {
+            event_text.push_str(&serde_json::to_string(&event).unwrap());
+        }
+        let history_dir = temp_dir(&format!("history-{seed}"));
+        HistoryStore::new(&history_dir).save(&report).unwrap();
+        let mut history_text = String::new();
+        for entry in walk(&history_dir) {
+            history_text.push_str(&std::fs::read_to_string(entry).unwrap());
+        }
+
+        // A console session logs the upgrade request through tungstenite at trace level.
+        let console_url = format!("{}?token={}", lab.url("/echo"), form(&token));
+        let session = ConsoleSession::start(SessionConfig {
+            target: CheckOptions {
+                url: console_url,
+                headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
+                use_env_proxy: false,
+                ..CheckOptions::default()
+            },
+            heartbeat: None,
+            reconnect: None,
+            limits: Limits::default(),
+            follower: None,
+        })
+        .unwrap();
+        let opened = tokio::time::timeout(Duration::from_secs(5), async {
+            while session.status().state != SessionState::Open {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+        assert!(opened.is_ok(), "the console session opens on the lab");
+        let console_text = session.export_jsonl() + &session.export_har();
+        session.stop();
+
+        let log_text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+        for (what, output) in [
+            ("JSON report", report.to_json()),
+            ("Markdown report", report::markdown(&report)),
+            ("HTML report", report::html(&report)),
+            ("progress events", event_text),
+            ("history files", history_text),
+            ("console exports", console_text),
+            ("log at trace level", log_text),
+        ] {
+            assert_clean(&secrets, &output, what, seed);
+        }
+        unsafe { std::env::remove_var(&env_name) };
+        for dir in [project, logs, history_dir] {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
