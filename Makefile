@@ -43,14 +43,18 @@ lint: ui
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run --silent typecheck && npm run --silent lint
 
-## test-rust: unit and integration tests, including the bindings-freshness and capability checks
+## test-rust: unit and integration tests, including the bindings-freshness and capability checks; then
+## the crash-safety test, which needs the `test-seams` hooks the builds users get do not have
 test-rust: ui
 	scripts/with-keyring cargo test --workspace --locked
+	scripts/with-keyring cargo test -p wsdoctor-cli --features test-seams --locked --test profiles killed
 
 test-ui: $(STAMPS)/ui-deps
 	cd ui && npm test --silent
 
+# The end-to-end suite drives the app through its test seams (scripted dialogs): a build of its own.
 test-e2e: build $(STAMPS)/e2e-deps
+	cargo build -p wsdoctor-app --features test-seams --locked
 	tests/e2e/run.sh
 
 ## bindings: regenerate ui/src/bindings.ts from the Rust types
@@ -67,12 +71,14 @@ dev: deps-build
 	  cargo run -p wsdoctor-app --no-default-features
 
 ## bench: check times against the lab, scanning a 5,000-file project and a 2 GB log, the console under a
-## 1,000,000-message flood (beside websocat), loading 10,000 profiles, and the UI's render times
+## 1,000,000-message flood (beside websocat), `wsdoctor connect` printing that flood into a pipe (beside
+## websocat: time and peak RSS), loading 10,000 profiles, and the UI's render times
 bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-core --bench check --locked
 	cargo bench -p wsdoctor-core --bench inspect --locked
 	cargo bench -p wsdoctor-core --bench console_flood --locked
 	cargo bench -p wsdoctor-core --bench profiles --locked
+	cargo bench -p wsdoctor-cli --bench connect_flood --locked
 	cd ui && npm run --silent bench
 
 # websocat receives the same flood as the console in the console_flood bench, for comparison.

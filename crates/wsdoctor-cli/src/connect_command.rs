@@ -249,6 +249,8 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
             }
             line = lines.recv(), if reading_input && quiet_until.is_none() => match line {
                 Some(line) if line.is_empty() && interactive => {}
+                // The server has closed already: nothing more can be sent, and that is no bad input.
+                Some(_) if session.status().state == SessionState::Closed => {}
                 Some(line) => match parse_line(&line).and_then(|l| apply(&session, l)) {
                     Ok(true) => {}
                     Ok(false) => closing = true,

@@ -391,8 +391,12 @@ fn import_into(
         (Some(line), _, _) => import::from_command(&line, &name)?,
         (_, Some(har), _) => import::from_har(&read_input(&har)?, &name)?,
         (_, _, Some(file)) => {
+            let vault = Vault::os();
             for profile in transfer::import(&read_input(&file)?)? {
-                let saved = store.save_imported(&profile)?;
+                let (saved, dropped) = store.save_imported(&profile, &vault)?;
+                if let Some(dropped) = dropped {
+                    eprintln!("`{}`: {dropped}", saved.name);
+                }
                 let needs = labels(&saved);
                 println!(
                     "imported `{}`{}",

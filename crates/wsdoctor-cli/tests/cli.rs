@@ -354,3 +354,80 @@ async fn connect_as_a_script_sends_each_line_and_exits_with_what_happened() {
         serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["kind"], "connecting");
 }
+
+/// Runs `wsdoctor connect URL < /dev/null` and counts the message lines on its stdout, waiting `delay`
+/// between reads (a slow pipe); returns the count, the exit code, whether the close came last, and the
+/// last lines read.
+async fn connect_counting(url: &str, delay: Duration) -> (usize, i32, bool, String) {
+    use tokio::io::AsyncReadExt;
+    let mut child = Command::new(BIN)
+        .args(["connect", url, "--wait", "0.3"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let counted = async {
+        let mut lines = 0usize;
+        let mut last_seen = Vec::new();
+        let mut tail = String::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = stdout.read(&mut buf).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            last_seen.extend_from_slice(&buf[..n]);
+            // Count whole lines that are messages; keep the unfinished last line for the next read.
+            let cut = last_seen
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let done: Vec<u8> = last_seen.drain(..cut).collect();
+            lines += String::from_utf8_lossy(&done)
+                .lines()
+                .filter(|l| l.contains("← text 100 B"))
+                .count();
+            tail = String::from_utf8_lossy(&done).into_owned();
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+        }
+        (lines, tail)
+    };
+    let ((lines, tail), status) = tokio::time::timeout(Duration::from_secs(120), async {
+        let counted = counted.await;
+        (counted, child.wait().await.unwrap())
+    })
+    .await
+    .expect("the flood ends in time");
+    let closed_last = tail.contains("← close") && tail.contains("lab: flood done");
+    (lines, status.code().unwrap_or(-1), closed_last, tail)
+}
+
+/// Every message of a flood is printed, in order, then the close; exit 0 for the server's clean close.
+#[tokio::test]
+async fn connect_prints_every_message_of_a_flood_then_the_close() {
+    let lab = lab().await;
+    let (lines, code, closed_last, tail) =
+        connect_counting(&lab.url("/flood?n=100000"), Duration::ZERO).await;
+    assert_eq!(lines, 100_000);
+    assert_eq!(code, 0);
+    assert!(
+        closed_last,
+        "the close comes after the last message: {tail}"
+    );
+}
+
+/// When stdout is slower than the socket, the session stops reading (TCP backpressure): still every
+/// message, none dropped.
+#[tokio::test]
+async fn a_slow_reader_loses_nothing() {
+    let lab = lab().await;
+    let (lines, code, closed_last, tail) =
+        connect_counting(&lab.url("/flood?n=20000"), Duration::from_millis(10)).await;
+    assert_eq!(lines, 20_000);
+    assert_eq!(code, 0);
+    assert!(closed_last, "{tail}");
+}

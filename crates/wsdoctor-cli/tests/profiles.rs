@@ -279,6 +279,8 @@ async fn an_imported_profile_names_the_secret_it_needs_until_one_is_set_from_std
     home.run(&["profiles", "delete", "shared"]).await;
 }
 
+// The crash hook exists only with the `test-seams` feature (`make test` runs this test with it).
+#[cfg(feature = "test-seams")]
 #[tokio::test]
 async fn a_writer_killed_between_write_and_rename_leaves_the_profile_set_intact() {
     let home = Home::new("crash");

@@ -320,8 +320,10 @@ pub async fn profile_import_file(
         }
         let mut views = Vec::new();
         for profile in transfer::import(&text)? {
-            let saved = p.store.save_imported(&profile)?;
-            views.push(view(p, saved, None));
+            let (saved, dropped) = p.store.save_imported(&profile, &p.vault)?;
+            let mut shown = view(p, saved, None);
+            shown.notes.extend(dropped);
+            views.push(shown);
         }
         tracing::info!(count = views.len(), "profiles imported");
         Ok(views)

@@ -166,16 +166,39 @@ impl ProfileStore {
     }
 
     /// Saves a profile read from a shared file. Exports carry no run history, so an update of a profile saved
-    /// here keeps this machine's recent verdicts.
-    pub fn save_imported(&self, profile: &Profile) -> Result<Profile> {
+    /// here keeps this machine's recent verdicts. When it replaces a saved profile whose secrets would now
+    /// go somewhere else (another server, proxy, backend, CA, or TLS checking turned off), those secrets
+    /// are forgotten first, and the second value says why: a secret given for one server never follows a
+    /// file to another. If they cannot be forgotten, nothing is imported.
+    pub fn save_imported(
+        &self,
+        profile: &Profile,
+        vault: &super::Vault,
+    ) -> Result<(Profile, Option<String>)> {
         let mut profile = profile.clone();
-        if profile.last_runs.is_empty()
-            && valid_id(&profile.id)
-            && let Ok(local) = read_profile(&self.file(&profile.id))
-        {
-            profile.last_runs = local.last_runs;
+        let local = valid_id(&profile.id)
+            .then(|| read_profile(&self.file(&profile.id)).ok())
+            .flatten();
+        let mut dropped = None;
+        if let Some(local) = local {
+            if profile.last_runs.is_empty() {
+                profile.last_runs = local.last_runs.clone();
+            }
+            if let Some(change) = destination_change(&local, &profile) {
+                super::purge_secrets(vault, &local).map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "`{}` was not imported: its saved secrets must be forgotten first, because the file {change}, and they could not be: {e}",
+                        local.name
+                    ))
+                })?;
+                if !local.secret_slots().is_empty() {
+                    dropped = Some(format!(
+                        "its saved secrets were forgotten, because the imported version {change}: set them again for the new destination"
+                    ));
+                }
+            }
         }
-        self.save(&profile)
+        Ok((self.save(&profile)?, dropped))
     }
 
     /// Finds a profile by id, or by name (case-insensitive).
@@ -273,6 +296,55 @@ const STALE_TEMP: Duration = Duration::from_secs(600);
 
 /// Removes a temporary file a crashed writer left behind (its target was never replaced, so nothing in it
 /// is needed).
+/// How an imported profile would send its secrets somewhere the saved one does not: a sentence, or `None`.
+fn destination_change(saved: &Profile, imported: &Profile) -> Option<String> {
+    let redactor = crate::redact::Redactor::new(&[]);
+    let shown = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map_or("none".to_string(), |v| redactor.url(v))
+    };
+    let (a, b) = (&saved.target, &imported.target);
+    if a.url.trim() != b.url.trim() {
+        return Some(format!(
+            "connects to {} instead of {}",
+            redactor.url(&b.url),
+            redactor.url(&a.url)
+        ));
+    }
+    if a.proxy != b.proxy {
+        return Some(format!(
+            "goes through proxy {} instead of {}",
+            shown(&b.proxy),
+            shown(&a.proxy)
+        ));
+    }
+    if a.direct != b.direct {
+        return Some(format!(
+            "names backend {} instead of {}",
+            shown(&b.direct),
+            shown(&a.direct)
+        ));
+    }
+    if !a.insecure && b.insecure {
+        return Some("turns certificate checking off (insecure)".to_string());
+    }
+    if a.ca_file != b.ca_file {
+        return Some("trusts another CA file".to_string());
+    }
+    // Environments fill `{{host}}`-style placeholders of the URL: a changed value can move the server.
+    let values = |p: &Profile| {
+        p.environments
+            .iter()
+            .map(|e| (e.name.clone(), e.values.clone()))
+            .collect::<Vec<_>>()
+    };
+    if values(saved) != values(imported) {
+        return Some("changes its environments' values (which fill the URL)".to_string());
+    }
+    None
+}
+
 fn sweep_stale(path: &Path) {
     let stale = fs::metadata(path)
         .and_then(|m| m.modified())
@@ -352,6 +424,88 @@ pub(crate) mod tests {
         Profile {
             name: name.into(),
             ..Profile::default()
+        }
+    }
+
+    /// Secrets in memory, for tests that must see what was forgotten.
+    #[derive(Default)]
+    struct Memory(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+    impl crate::profile::secret::SecretBackend for std::sync::Arc<Memory> {
+        fn get(&self, key: &str) -> Result<Option<crate::profile::Sensitive<String>>> {
+            Ok(self
+                .0
+                .lock()
+                .unwrap()
+                .get(key)
+                .map(|v| crate::profile::Sensitive::new(v.clone())))
+        }
+        fn set(&self, key: &str, value: &crate::profile::Sensitive<String>) -> Result<()> {
+            self.0
+                .lock()
+                .unwrap()
+                .insert(key.into(), value.expose().clone());
+            Ok(())
+        }
+        fn delete(&self, key: &str) -> Result<()> {
+            self.0.lock().unwrap().remove(key);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_import_to_another_destination_forgets_the_saved_secrets_and_says_so() {
+        use crate::profile::model::ProfileHeader;
+        let dir = tempdir();
+        let store = ProfileStore::new(&*dir);
+        let memory = std::sync::Arc::new(Memory::default());
+        let vault = crate::profile::Vault::new(Box::new(memory.clone()));
+        let mut saved = profile("prod");
+        saved.target.url = "wss://prod.example/ws".into();
+        saved.target.headers = vec![ProfileHeader {
+            name: "Authorization".into(),
+            value: String::new(),
+            secret: true,
+        }];
+        let saved = store.save(&saved).unwrap();
+        let key = format!("{}/header/authorization", saved.id);
+        vault
+            .set(
+                &key,
+                &crate::profile::Sensitive::new("Bearer s3cret".into()),
+                false,
+            )
+            .unwrap();
+
+        // The same destination, other notes: the secret stays.
+        let mut same = saved.clone();
+        same.notes = "edited elsewhere".into();
+        let (_, dropped) = store.save_imported(&same, &vault).unwrap();
+        assert_eq!(dropped, None);
+        assert!(memory.0.lock().unwrap().contains_key(&key));
+
+        // Each change of destination forgets it.
+        let changes: [fn(&mut Profile); 4] = [
+            |p| p.target.url = "wss://attacker.example/ws".into(),
+            |p| p.target.proxy = Some("http://proxy.example:3128".into()),
+            |p| p.target.direct = Some("ws://10.0.0.9:8080/ws".into()),
+            |p| p.target.insecure = true,
+        ];
+        for change in changes {
+            vault
+                .set(
+                    &key,
+                    &crate::profile::Sensitive::new("Bearer s3cret".into()),
+                    false,
+                )
+                .unwrap();
+            let mut moved = saved.clone();
+            change(&mut moved);
+            let (_, dropped) = store.save_imported(&moved, &vault).unwrap();
+            let dropped = dropped.expect("the import says the secrets were forgotten");
+            assert!(dropped.contains("forgotten"), "{dropped}");
+            assert!(!memory.0.lock().unwrap().contains_key(&key), "{dropped}");
+            store.save(&saved).unwrap();
         }
     }
 
