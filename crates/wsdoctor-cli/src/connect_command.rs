@@ -101,9 +101,11 @@ fn apply(session: &ConsoleSession, line: Line) -> Result<bool> {
     Ok(true)
 }
 
-fn clock(us: u64) -> String {
+/// Writes `at` (microseconds since the epoch) as `HH:MM:SS.mmm` (UTC).
+fn clock(out: &mut impl Write, us: u64) -> std::io::Result<()> {
     let secs = us / 1_000_000;
-    format!(
+    write!(
+        out,
         "{:02}:{:02}:{:02}.{:03}",
         secs / 3600 % 24,
         secs / 60 % 60,
@@ -112,41 +114,63 @@ fn clock(us: u64) -> String {
     )
 }
 
-fn render(entry: &Entry, json: bool) -> String {
+fn kind_word(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Text => "text",
+        EntryKind::Binary => "binary",
+        EntryKind::Ping => "ping",
+        EntryKind::Pong => "pong",
+        EntryKind::Close => "close",
+        EntryKind::Open => "open",
+        EntryKind::Connecting => "connecting",
+        EntryKind::Error => "error",
+        EntryKind::Reconnect => "reconnect",
+        EntryKind::Info => "info",
+    }
+}
+
+/// Prints one entry as a line (or a JSON line), straight into `out`: a flood prints a million of them.
+fn print_entry(out: &mut impl Write, entry: &Entry, json: bool) -> std::io::Result<()> {
     if json {
-        return serde_json::to_string(entry).expect("entries serialise");
+        serde_json::to_writer(&mut *out, entry)?;
+        return out.write_all(b"\n");
     }
     let arrow = match entry.direction {
         Direction::In => "←",
         Direction::Out => "→",
         Direction::Local => "·",
     };
-    let kind = format!("{:?}", entry.kind).to_lowercase();
-    let body = match (&entry.text, &entry.data, entry.kind) {
-        (Some(text), _, _) => text.clone(),
-        (None, Some(data), _) => {
+    clock(out, entry.at_us)?;
+    write!(out, " {arrow} {}", kind_word(entry.kind))?;
+    if entry.direction != Direction::Local {
+        write!(out, " {} B", entry.size)?;
+    }
+    if let Some(ms) = entry.rtt_ms {
+        write!(out, " rtt {ms:.1} ms")?;
+    }
+    out.write_all(b"  ")?;
+    match (&entry.text, &entry.data) {
+        (Some(text), _) => out.write_all(text.as_bytes())?,
+        (None, Some(data)) => {
             use base64::Engine;
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(data)
                 .unwrap_or_default();
-            hex::encode(&bytes[..bytes.len().min(64)]) + if bytes.len() > 64 { "…" } else { "" }
+            let shown: Vec<u8> = bytes.iter().take(64).copied().collect();
+            out.write_all(hex::encode(shown).as_bytes())?;
+            if bytes.len() > 64 {
+                out.write_all("…".as_bytes())?;
+            }
         }
-        _ => String::new(),
-    };
-    let rtt = entry
-        .rtt_ms
-        .map(|ms| format!(" rtt {ms:.1} ms"))
-        .unwrap_or_default();
-    let size = if entry.direction == Direction::Local {
-        String::new()
-    } else {
-        format!(" {} B", entry.size)
-    };
-    format!("{} {arrow} {kind}{size}{rtt}  {body}", clock(entry.at_us))
+        _ => {}
+    }
+    out.write_all(b"\n")
 }
 
 /// Entries the printer may fall behind the socket before the session stops reading it.
 const FOLLOW_BACKLOG: usize = 4096;
+/// Entries printed per wake-up.
+const FOLLOW_BATCH: usize = 1024;
 
 /// What the printed entries showed of how the session went.
 #[derive(Default)]
@@ -194,17 +218,15 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         console.heartbeat_secs = Some(secs);
     }
     console.reconnect |= args.reconnect;
-    // Every entry reaches stdout through the follower, in order; the session's own log only needs to
-    // hold what the printer has not caught up with, so it stays small whatever the flood.
+    // Every entry reaches stdout through the follower, in order; the session keeps none itself, and at
+    // most FOLLOW_BACKLOG wait in the channel, so memory stays flat whatever the flood.
     let (follower, mut entries) = tokio::sync::mpsc::channel::<Entry>(FOLLOW_BACKLOG);
     let session = ConsoleSession::start(SessionConfig {
         target: args.target.options(args.url.clone(), run.as_ref())?,
         heartbeat: console.heartbeat()?,
         reconnect: console.reconnect_policy()?,
-        limits: Limits {
-            max_entries: FOLLOW_BACKLOG * 2,
-            max_bytes: 8 << 20,
-        },
+        // With a follower the session's log keeps no entry: the limits bound nothing here.
+        limits: Limits::default(),
         follower: Some(follower),
     })?;
 
@@ -214,6 +236,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut outcome = Outcome::default();
+    let mut batch = Vec::with_capacity(FOLLOW_BATCH);
     let mut bad_input = false;
     let mut reading_input = false;
     // After the input ends: close once the server has been quiet for `--wait`.
@@ -227,15 +250,19 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
             }
         };
         tokio::select! {
-            entry = entries.recv() => {
-                let Some(entry) = entry else { break };
-                outcome.track(&entry);
-                if writeln!(out, "{}", render(&entry, args.json)).is_err() {
-                    // stdout is gone (a closed pipe): nothing more can be shown.
-                    session.stop();
+            received = entries.recv_many(&mut batch, FOLLOW_BATCH) => {
+                if received == 0 {
                     break;
                 }
-                if entries.is_empty() && out.flush().is_err() {
+                let mut written = Ok(());
+                for entry in batch.drain(..) {
+                    outcome.track(&entry);
+                    if written.is_ok() {
+                        written = print_entry(&mut out, &entry, args.json);
+                    }
+                }
+                if written.is_err() || (entries.is_empty() && out.flush().is_err()) {
+                    // stdout is gone (a closed pipe): nothing more can be shown.
                     session.stop();
                     break;
                 }

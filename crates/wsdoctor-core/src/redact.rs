@@ -701,4 +701,49 @@ mod tests {
         );
         assert!(!r.text("sent ZXlKaGJHY2lPaUpT").contains("ZXlKaGJHY2lPaUpT"));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn form(value: &str) -> String {
+            url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// A remembered secret never survives in any text, raw or encoded, wherever it stands.
+            #[test]
+            fn a_remembered_secret_never_survives(
+                secret in "[A-Za-z0-9+/=_.~-]{4,40}",
+                before in "[ -Z^-~]{0,60}",
+                after in "[ -Z^-~]{0,60}",
+            ) {
+                let r = Redactor::new(&[]);
+                r.remember(&secret, "test");
+                for planted in [secret.clone(), form(&secret)] {
+                    let out = r.text(&format!("{before}{planted}{after}"));
+                    prop_assert!(!out.contains(&planted), "{} in {}", planted, out);
+                }
+            }
+
+            /// A token-named query value in a URL quoted anywhere in text is hidden, whatever it holds.
+            #[test]
+            fn a_token_in_a_quoted_url_never_survives(
+                token in "[A-Za-z][A-Za-z0-9+/=]{0,39}",
+                name in prop::sample::select(vec![
+                    "token", "access_token", "client_secret", "sig", "X-Amz-Signature", "apikey", "code",
+                    "sid", "refreshToken", "api-key",
+                ]),
+                prefix in "[ -Z^-~]{0,30}",
+            ) {
+                let pair = format!("{name}={}", form(&token));
+                let text = format!("{prefix} connecting to wss://h.example/ws?room=1&{pair} now");
+                let out = Redactor::new(&[]).text(&text);
+                prop_assert!(!out.contains(&pair), "{} in {}", pair, out);
+                prop_assert!(out.contains("room=1"), "{}", out);
+            }
+        }
+    }
 }

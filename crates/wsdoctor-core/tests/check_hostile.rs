@@ -607,3 +607,51 @@ fn the_time_budget_is_a_formula_of_the_options() {
         Duration::from_secs(154)
     );
 }
+
+#[tokio::test]
+async fn a_slowloris_answer_times_out_at_the_handshake_deadline() {
+    let addr = server(|mut s| async move {
+        let _ = read_key(&mut s).await;
+        // A byte every 100 ms: the head would take minutes.
+        for byte in b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            .iter()
+            .cycle()
+        {
+            if s.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    let (report, took) = check(addr).await;
+    assert_eq!(root(&report), "handshake.timeout");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_two_gigabyte_frame_header_is_refused_without_reading_it() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        // A text frame announcing 2 GiB, then a trickle of payload.
+        let mut header = vec![0x81, 127];
+        header.extend_from_slice(&(2u64 << 30).to_be_bytes());
+        let _ = s.write_all(&header).await;
+        let _ = s.write_all(&[b'x'; 1024]).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    })
+    .await;
+    let (report, took) = check(addr).await;
+    assert_eq!(
+        root(&report),
+        "frame.protocol_error",
+        "{:#?}",
+        report.diagnoses
+    );
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    assert!(
+        report.diagnoses[0].evidence[0].content.contains("64 MB"),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+}

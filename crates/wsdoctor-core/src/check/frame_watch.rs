@@ -219,3 +219,27 @@ mod tests {
         assert_eq!(t.seen.bytes_in, 100_000);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any bytes in any pieces: counted exactly, the header buffer never past its limit.
+        #[test]
+        fn any_bytes_in_any_pieces_are_counted_in_constant_memory(
+            bytes in proptest::collection::vec(any::<u8>(), 0..20_000),
+            chunk in 1usize..3_000,
+        ) {
+            let mut t = Tracker::default();
+            for part in bytes.chunks(chunk) {
+                t.feed(part);
+                prop_assert!(t.header.len() <= MAX_HEADER);
+            }
+            prop_assert_eq!(t.seen.bytes_in, bytes.len() as u64);
+        }
+    }
+}

@@ -325,3 +325,97 @@ pub(crate) fn show_bytes(bytes: &[u8]) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Property tests: whatever bytes a server answers with, in whatever pieces, the exchange ends
+    //! (no panic, no hang) and holds no more than its limits.
+    use super::*;
+    use proptest::prelude::*;
+    use tokio::io::AsyncReadExt;
+
+    fn exchange_with(answer: Vec<u8>, chunk: usize) -> Exchange {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let (client, mut server) = tokio::io::duplex(64 * 1024);
+            tokio::spawn(async move {
+                let mut request = [0u8; 1024];
+                let _ = server.read(&mut request).await;
+                for part in answer.chunks(chunk.max(1)) {
+                    if server.write_all(part).await.is_err() {
+                        break;
+                    }
+                }
+                // Dropping the server's end closes the stream.
+            });
+            exchange_bytes(
+                Box::new(client),
+                b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+                Duration::from_millis(500),
+            )
+            .await
+        })
+    }
+
+    fn check_bounds(exchange: Exchange) -> Result<(), TestCaseError> {
+        match exchange {
+            Exchange::Answered {
+                response, leftover, ..
+            } => {
+                prop_assert!(response.body.len() <= MAX_BODY_BYTES);
+                prop_assert!(response.headers.len() <= MAX_HEADERS);
+                if response.status != 101 {
+                    prop_assert!(leftover.is_empty());
+                }
+                let _ = response.evidence(&Redactor::new(&[]));
+                let _ = response.tokens("Connection");
+            }
+            Exchange::Timeout { partial }
+            | Exchange::Closed { partial }
+            | Exchange::Invalid { partial, .. } => {
+                // The head stops growing past its limit (plus the last read).
+                prop_assert!(partial.len() <= MAX_HEAD_BYTES + 4096);
+                let _ = show_bytes(&partial);
+                let _ = looks_like_tls(&partial);
+            }
+            Exchange::Broken { .. } => {}
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_bytes_end_in_a_bounded_exchange(
+            answer in proptest::collection::vec(any::<u8>(), 0..40_000),
+            chunk in 1usize..5_000,
+        ) {
+            check_bounds(exchange_with(answer, chunk))?;
+        }
+
+        #[test]
+        fn http_shaped_answers_end_in_a_bounded_exchange(
+            status in 0u16..1000,
+            reason in "[ -~]{0,40}",
+            headers in proptest::collection::vec(("[!-9;-~]{1,24}", "[ -~éü漢字😀]{0,120}"), 0..130),
+            body in proptest::collection::vec(any::<u8>(), 0..3_000),
+            chunk in 1usize..700,
+        ) {
+            let mut answer = format!("HTTP/1.1 {status} {reason}\r\n").into_bytes();
+            for (name, value) in &headers {
+                answer.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+            }
+            answer.extend_from_slice(b"\r\n");
+            answer.extend_from_slice(&body);
+            check_bounds(exchange_with(answer, chunk))?;
+        }
+    }
+}

@@ -162,6 +162,13 @@ impl EntryLog {
         self.next_seq - 1
     }
 
+    /// Numbers an entry that goes to a follower instead (a session with a follower keeps none).
+    pub fn number(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.first_seq = self.next_seq;
+        self.next_seq - 1
+    }
+
     pub fn last_seq(&self) -> u64 {
         self.next_seq - 1
     }

@@ -59,8 +59,9 @@ pub struct SessionConfig {
     pub heartbeat: Option<Heartbeat>,
     pub reconnect: Option<Backoff>,
     pub limits: Limits,
-    /// A reader that gets every entry in order (the CLI printing them). When it falls behind, the
-    /// session stops reading the socket until it catches up: TCP backpressure, never a dropped entry.
+    /// A reader that gets every entry in order (the CLI printing them), instead of the log (which then
+    /// keeps none). When it falls behind, the session stops reading the socket until it catches up: TCP
+    /// backpressure, never a dropped entry.
     pub follower: Option<mpsc::Sender<Entry>>,
 }
 

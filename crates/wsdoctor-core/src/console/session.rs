@@ -79,8 +79,8 @@ impl Recorder {
     }
 
     async fn push_entry(&self, entry: Entry) {
-        let copy = self.follower.as_ref().map(|_| entry.clone());
-        let seq = self.with(|s| {
+        let following = self.follower.is_some();
+        let (seq, entry) = self.with(|s| {
             match entry.direction {
                 Direction::In if matches!(entry.kind, EntryKind::Text | EntryKind::Binary) => {
                     s.status.messages_in += 1;
@@ -95,13 +95,22 @@ impl Recorder {
             if let Some(rtt) = entry.rtt_ms {
                 s.status.last_rtt_ms = Some(rtt);
             }
-            s.log.push(entry)
+            // A follower gets the entries instead of the log: one copy of each, never two.
+            if following {
+                (s.log.number(), Some(entry))
+            } else {
+                (s.log.push(entry), None)
+            }
         });
         self.changed.notify_waiters();
-        if let (Some(follower), Some(entry)) = (&self.follower, copy) {
-            tokio::select! {
-                _ = follower.send(Entry { seq, ..entry }) => {}
-                _ = self.stop.cancelled() => {}
+        if let (Some(follower), Some(entry)) = (&self.follower, entry) {
+            let entry = Entry { seq, ..entry };
+            // The usual case costs no wait; a full channel holds the session (and so the socket).
+            if let Err(mpsc::error::TrySendError::Full(entry)) = follower.try_send(entry) {
+                tokio::select! {
+                    _ = follower.send(entry) => {}
+                    _ = self.stop.cancelled() => {}
+                }
             }
         }
     }
