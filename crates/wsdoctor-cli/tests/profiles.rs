@@ -384,3 +384,33 @@ async fn without_a_keyring_the_secret_is_refused_plainly_and_never_written() {
     );
     assert_no_file_holds(&home.dir, "nokeyring-s3cret");
 }
+
+/// A profiles or HAR file past the import cap, or one that is not a regular file, is refused plainly,
+/// before it is read (a 200 MB HAR was read whole: 1.6 GB of memory).
+#[tokio::test]
+async fn an_oversized_or_special_import_file_is_refused_before_it_is_read() {
+    let home = Home::new("oversized");
+    let huge = home.dir.join("huge.har");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(200 << 20)
+        .unwrap();
+    for (args, says) in [
+        (
+            vec!["profiles", "import", "huge.har"],
+            "is larger than 32 MB",
+        ),
+        (
+            vec!["profiles", "import", "--har", "huge.har"],
+            "is larger than 32 MB",
+        ),
+        (
+            vec!["profiles", "import", "/dev/zero"],
+            "is not a regular file",
+        ),
+    ] {
+        let run = home.run(&args).await;
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+}

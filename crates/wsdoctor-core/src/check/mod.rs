@@ -417,6 +417,8 @@ pub async fn run_check(
         ));
     }
     let mut rec = Recorder::new(redactor, progress);
+    // Dropping this run (a cancel) stops the server-side scans at their next step.
+    let _cancel = rec.cancel_on_drop();
     rec.plan(plan(options));
     if !options.server.is_empty() {
         // File and /proc reads block: keep them off the async workers.

@@ -1,5 +1,7 @@
 //! Collects a run's checks and diagnoses as they happen, and reports each to whoever listens.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -43,6 +45,18 @@ pub(crate) struct Recorder {
     pub checks: Vec<Check>,
     pub diagnoses: Vec<Diagnosis>,
     progress: Option<mpsc::UnboundedSender<CheckEvent>>,
+    /// Set when the run is dropped (cancelled): work on a blocking thread stops at its next step.
+    cancelled: Arc<AtomicBool>,
+}
+
+/// Sets the recorder's cancel flag when dropped: held by the run's future, so aborting the run stops
+/// the server-side scans that go on without it on a blocking thread.
+pub(crate) struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A check under way: finish it with a status and a summary.
@@ -61,7 +75,23 @@ impl Recorder {
             checks: Vec::new(),
             diagnoses: Vec::new(),
             progress,
+            cancelled: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// A guard that cancels this run's blocking work when dropped.
+    pub fn cancel_on_drop(&self) -> CancelOnDrop {
+        CancelOnDrop(self.cancelled.clone())
+    }
+
+    /// Whether the run was cancelled (checked between steps of long scans).
+    pub fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// The flag itself, for a scan that runs without the recorder.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancelled.clone()
     }
 
     fn emit(&self, event: CheckEvent) {

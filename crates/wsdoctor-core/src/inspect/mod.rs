@@ -193,8 +193,14 @@ pub(crate) fn run(rec: &mut Recorder, inputs: &ServerInputs, target: &TargetCont
             target_port,
         );
         for (index, log) in inputs.logs.iter().enumerate() {
+            if rec.cancelled() {
+                return;
+            }
             server_log::check(rec, index + 1, log, port.or(target_port));
         }
+    }
+    if rec.cancelled() {
+        return;
     }
     if let Some(config) = inputs
         .proxy_config
@@ -206,7 +212,7 @@ pub(crate) fn run(rec: &mut Recorder, inputs: &ServerInputs, target: &TargetCont
     let wants_project =
         target.wants(Section::FrontendConnection) || target.wants(Section::DesktopApp);
     if let Some(root) = inputs.project.as_ref().filter(|_| wants_project) {
-        match project::read(root) {
+        match project::read(root, &rec.cancel_flag()) {
             Ok(project) => {
                 let frontend_target = frontend::Target {
                     url: target.url.as_ref(),

@@ -93,7 +93,11 @@ pub(crate) struct Project {
     pub unreadable: usize,
 }
 
-pub(crate) fn read(root: &Path) -> Result<Project, String> {
+/// Reads the project's sources; stops (with an error) as soon as `cancelled` is set.
+pub(crate) fn read(
+    root: &Path,
+    cancelled: &std::sync::atomic::AtomicBool,
+) -> Result<Project, String> {
     if !root.is_dir() {
         return Err(format!("{} is not a folder", root.display()));
     }
@@ -115,6 +119,9 @@ pub(crate) fn read(root: &Path) -> Result<Project, String> {
                     .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
         });
     for entry in walker.filter_map(Result::ok) {
+        if cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err("the run was cancelled".to_string());
+        }
         if !entry.file_type().is_file() || project.files.len() >= MAX_FILES {
             continue;
         }
