@@ -1,56 +1,16 @@
 //! Hostile and broken servers cannot hang or crash a check: each case ends within its timeouts in a named
 //! finding. Every server here is a raw TCP listener on 127.0.0.1 written for the case.
 
-use std::future::Future;
+mod support;
+
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use support::{frame, read_head, read_key, server, switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::check::{CheckOptions, run_check};
 use wsdoctor_core::report::{Report, Verdict};
-
-/// Serves every connection with `behaviour` until the test ends.
-async fn server<F, Fut>(behaviour: F) -> SocketAddr
-where
-    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let behaviour = Arc::new(behaviour);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let behaviour = behaviour.clone();
-            tokio::spawn(async move { behaviour(stream).await });
-        }
-    });
-    addr
-}
-
-/// Reads a request head and returns the `Sec-WebSocket-Key` in it.
-async fn read_key(stream: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap_or(0) == 1 {
-        head.push(byte[0]);
-    }
-    String::from_utf8_lossy(&head)
-        .lines()
-        .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: ").map(str::to_string))
-        .unwrap_or_default()
-}
-
-async fn switch(stream: &mut TcpStream) {
-    let key = read_key(stream).await;
-    let response = format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
-        derive_accept_key(key.as_bytes())
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-}
 
 async fn check(addr: SocketAddr) -> (Report, Duration) {
     let options = CheckOptions {
@@ -380,37 +340,6 @@ async fn a_connect_that_gets_no_answer() {
     let report = run_check(&options, None).await.unwrap();
     assert_eq!(root(&report), "tcp.timeout");
     drop(socket);
-}
-
-/// Reads a request head whole (up to 16 KB).
-async fn read_head(stream: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n")
-        && head.len() < 16 * 1024
-        && stream.read(&mut byte).await.unwrap_or(0) == 1
-    {
-        head.push(byte[0]);
-    }
-    String::from_utf8_lossy(&head).into_owned()
-}
-
-/// A server frame (unmasked) with the given first byte.
-fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
-    let mut bytes = vec![first];
-    match payload.len() {
-        n if n < 126 => bytes.push(n as u8),
-        n if n < 65_536 => {
-            bytes.push(126);
-            bytes.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        n => {
-            bytes.push(127);
-            bytes.extend_from_slice(&(n as u64).to_be_bytes());
-        }
-    }
-    bytes.extend_from_slice(payload);
-    bytes
 }
 
 #[tokio::test]

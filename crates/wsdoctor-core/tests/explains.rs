@@ -1,45 +1,16 @@
 //! Each "X explains Y" relation of the catalog, on real servers: when a deeper cause and the wire symptom
 //! it brings about are both named, the cause is ranked first and the symptom is marked as its consequence.
 
-use std::net::SocketAddr;
+mod support;
+
 use std::time::Duration;
 
+use support::{read_head, server, switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::catalog::EXPLAINS;
 use wsdoctor_core::check::{CheckOptions, run_check};
 use wsdoctor_core::inspect::ServerInputs;
 use wsdoctor_core::report::Report;
-
-async fn read_head(stream: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n")
-        && head.len() < 16 * 1024
-        && stream.read(&mut byte).await.unwrap_or(0) == 1
-    {
-        head.push(byte[0]);
-    }
-    String::from_utf8_lossy(&head).into_owned()
-}
-
-/// Serves each connection with `serve` until the test ends.
-async fn server<F, Fut>(serve: F) -> SocketAddr
-where
-    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let serve = std::sync::Arc::new(serve);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn((serve.clone())(stream));
-        }
-    });
-    addr
-}
 
 async fn check(url: String, server: ServerInputs) -> Report {
     let options = CheckOptions {
@@ -92,21 +63,7 @@ fn assert_explains(report: &Report, cause: &str, symptom: &str) {
 #[tokio::test]
 async fn a_drop_explains_an_unanswered_ping() {
     let addr = server(|mut s| async move {
-        let key = read_head(&mut s).await;
-        let key = key
-            .lines()
-            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
-            .unwrap_or_default()
-            .to_string();
-        let _ = s
-            .write_all(
-                format!(
-                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
-                    derive_accept_key(key.as_bytes())
-                )
-                .as_bytes(),
-            )
-            .await;
+        switch(&mut s).await;
         // Read (and ignore) what comes for a while, answering nothing; then cut TCP.
         let mut sink = [0u8; 4096];
         let _ = tokio::time::timeout(Duration::from_millis(700), async {

@@ -8,14 +8,16 @@
 //! Each case draws new secrets from a seeded generator (the seed is printed on failure), with characters
 //! that must be encoded in a URL (`+`, `/`, `=`) and short ones, which are looked for as whole words.
 
+mod support;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use support::{read_head, server};
+use tokio::io::AsyncWriteExt;
 use wsdoctor_core::check::{CheckOptions, run_check};
 use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig, SessionState};
 use wsdoctor_core::history::HistoryStore;
@@ -56,29 +58,15 @@ fn form(value: &str) -> String {
 
 /// A server that refuses every upgrade with 401 and quotes the whole request back in the body.
 async fn echoing_server() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n")
-                    && head.len() < 16 * 1024
-                    && stream.read(&mut byte).await.unwrap_or(0) == 1
-                {
-                    head.push(byte[0]);
-                }
-                let body = String::from_utf8_lossy(&head);
-                let response = format!(
-                    "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    addr
+    server(|mut stream| async move {
+        let body = read_head(&mut stream).await;
+        let response = format!(
+            "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.write_all(response.as_bytes()).await;
+    })
+    .await
 }
 
 /// Everything written to the log at trace level, through the same policy the front ends install.

@@ -1,0 +1,80 @@
+//! Raw servers for the integration tests: a listener on 127.0.0.1 that serves each connection with a
+//! behaviour written for the case, and the few protocol pieces those behaviours need (read a request
+//! head, answer the upgrade, write a frame). Shared so each test file states only its behaviours.
+#![allow(dead_code)] // each test file uses the part it needs
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+
+/// Serves every connection with `behaviour` until the test ends.
+pub async fn server<F, Fut>(behaviour: F) -> SocketAddr
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let behaviour = Arc::new(behaviour);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let behaviour = behaviour.clone();
+            tokio::spawn(async move { behaviour(stream).await });
+        }
+    });
+    addr
+}
+
+/// Reads a request head whole (up to 16 KB), byte by byte so nothing after it is consumed.
+pub async fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n")
+        && head.len() < 16 * 1024
+        && stream.read(&mut byte).await.unwrap_or(0) == 1
+    {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// Reads a request head and returns the `Sec-WebSocket-Key` in it.
+pub async fn read_key(stream: &mut TcpStream) -> String {
+    read_head(stream)
+        .await
+        .lines()
+        .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: ").map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Reads the upgrade request and accepts it with a valid 101.
+pub async fn switch(stream: &mut TcpStream) {
+    let key = read_key(stream).await;
+    let response = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+        derive_accept_key(key.as_bytes())
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+}
+
+/// A server frame (unmasked) with the given first byte (FIN, RSV bits, opcode) and payload.
+pub fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![first];
+    match payload.len() {
+        n if n < 126 => bytes.push(n as u8),
+        n if n < 65_536 => {
+            bytes.push(126);
+            bytes.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            bytes.push(127);
+            bytes.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    bytes.extend_from_slice(payload);
+    bytes
+}
