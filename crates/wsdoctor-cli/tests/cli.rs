@@ -431,3 +431,48 @@ async fn a_slow_reader_loses_nothing() {
     assert_eq!(code, 0);
     assert!(closed_last, "{tail}");
 }
+
+/// With `RUST_LOG=trace`, tungstenite would log the whole upgrade request; the CLI caps third-party
+/// logs, so neither stderr nor the text report shows the token.
+#[tokio::test]
+async fn trace_logging_and_the_text_report_keep_secrets_out() {
+    let lab = lab().await;
+    let token = "Qz-trace-secret-4711";
+    let url = format!("{}?access_token={token}", lab.url("/echo"));
+    let header = format!("Authorization: Bearer {token}");
+    for args in [
+        vec![
+            "connect",
+            url.as_str(),
+            "-H",
+            header.as_str(),
+            "--wait",
+            "0.2",
+        ],
+        vec![
+            "check",
+            url.as_str(),
+            "-H",
+            header.as_str(),
+            "--format",
+            "text",
+        ],
+    ] {
+        let output = tokio::time::timeout(
+            Duration::from_secs(30),
+            Command::new(BIN)
+                .args(&args)
+                .env("RUST_LOG", "trace")
+                .env("NO_COLOR", "1")
+                .stdin(Stdio::null())
+                .output(),
+        )
+        .await
+        .expect("ends")
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stdout.contains(token), "{args:?} stdout: {stdout}");
+        assert!(!stderr.contains(token), "{args:?} stderr: {stderr}");
+    }
+}

@@ -2,9 +2,12 @@
 //! their round trip, closes are explained, drops reconnect with backoff, the ring buffer drops the oldest
 //! and says so, and exports parse.
 
-use std::time::Duration;
+mod support;
+
+use std::time::{Duration, Instant};
 
 use base64::Engine;
+use tokio::io::AsyncWriteExt;
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::console::{
     Backoff, ConsoleSession, Direction, Entry, EntryKind, Heartbeat, Limits, Outgoing,
@@ -381,4 +384,77 @@ async fn the_labs_flood_keeps_to_the_rate_it_is_asked_for() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// A server that accepts and then never reads: a large send fills the socket, yet a close and a stop
+/// still end the session promptly (a send waits at most its write timeout, and gives way to a stop).
+#[tokio::test]
+async fn a_send_to_a_server_that_never_reads_does_not_block_close_or_stop() {
+    let addr = support::server(|mut s| async move {
+        support::switch(&mut s).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let session = open(format!("ws://{addr}/")).await;
+    // 16 MB: far more than the socket buffers hold.
+    session
+        .send(&Outgoing::Base64(
+            base64::engine::general_purpose::STANDARD.encode(vec![0u8; 16 << 20]),
+        ))
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let asked = Instant::now();
+    session.stop();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while !session.is_finished() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stop was not heard while a send was blocked"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(asked.elapsed() < Duration::from_secs(3));
+}
+
+/// A server that floods pings: they are answered and counted, not logged one entry each.
+#[tokio::test]
+async fn a_ping_flood_is_counted_not_logged_ping_by_ping() {
+    let addr = support::server(|mut s| async move {
+        support::switch(&mut s).await;
+        let ping = support::frame(0x89, b"p");
+        let batch: Vec<u8> = ping
+            .iter()
+            .copied()
+            .cycle()
+            .take(ping.len() * 500)
+            .collect();
+        let until = Instant::now() + Duration::from_millis(1500);
+        while Instant::now() < until && s.write_all(&batch).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    })
+    .await;
+    let session = open(format!("ws://{addr}/")).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let entries = session.entries_after(0, usize::MAX);
+    let pings: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Ping && e.direction == Direction::In)
+        .collect();
+    assert!(
+        (1..=4).contains(&pings.len()),
+        "{} ping entries",
+        pings.len()
+    );
+    assert!(
+        pings.iter().any(|p| p
+            .text
+            .as_deref()
+            .unwrap_or("")
+            .contains("more since the last one shown")),
+        "{pings:#?}"
+    );
+    session.close(1000, "").unwrap();
+    session.stop();
 }

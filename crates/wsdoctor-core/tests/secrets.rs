@@ -329,3 +329,52 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// `--direct` names the backend to compare with: secret headers go to it only when it is the target's own
+/// host, never to another host named in a ticket or a profile.
+#[tokio::test]
+async fn the_direct_backend_gets_secret_headers_only_on_the_targets_own_host() {
+    // The target refuses the upgrade with 426, which makes the check try the backend directly.
+    let target = server(|mut stream| async move {
+        let _ = read_head(&mut stream).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n")
+            .await;
+    })
+    .await;
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let heads = seen.clone();
+    let backend = server(move |mut stream| {
+        let heads = heads.clone();
+        async move {
+            let head = read_head(&mut stream).await;
+            heads.lock().unwrap().push(head);
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    })
+    .await;
+    for (direct_host, gets_secret) in [("localhost", false), ("127.0.0.1", true)] {
+        seen.lock().unwrap().clear();
+        let options = CheckOptions {
+            url: format!("ws://{target}/ws"),
+            direct: Some(format!("ws://{direct_host}:{}/ws", backend.port())),
+            headers: vec![("Authorization".into(), "Bearer direct-secret-77".into())],
+            use_env_proxy: false,
+            connect_timeout: Duration::from_secs(2),
+            handshake_timeout: Duration::from_secs(2),
+            ..CheckOptions::default()
+        };
+        let report = run_check(&options, None).await.unwrap();
+        let heads = seen.lock().unwrap().join("\n");
+        assert!(!heads.is_empty(), "the backend was asked ({direct_host})");
+        assert_eq!(
+            heads.contains("direct-secret-77"),
+            gets_secret,
+            "{direct_host}: {heads}"
+        );
+        let said = report.to_json().contains("not sent to the backend");
+        assert_eq!(said, !gets_secret, "the report says what was withheld");
+    }
+}
