@@ -20,8 +20,8 @@ use crate::report::{CheckStatus, Evidence, Section};
 const PING_PAYLOAD: &[u8] = b"wsdoctor-ping";
 /// The largest message the probe accepts from a server.
 const MAX_MESSAGE_BYTES: usize = 64 << 20;
-/// What may wait in the write buffer beyond the message being sent: pongs owed to a server that floods
-/// pings and never reads pile up here, and past this the server is named as not reading.
+/// What may wait in the write buffer beyond the message being sent (the size probe's): past this, a
+/// server that reads nothing is named as not reading instead of the buffer growing.
 const WRITE_SLACK_BYTES: usize = 1 << 20;
 /// How much of the server's first text message is kept to look at (Socket.IO detection, evidence).
 const FIRST_TEXT_BYTES: usize = 4096;
