@@ -1,6 +1,7 @@
 //! `cargo bench -p wsdoctor-core --bench hostile`: each hostile server of the hostile suite, checked with
 //! the default options, in a process of its own, so its wall time and peak RSS are the check's alone.
-//! Prints one line per case: the root cause named, the time, the peak RSS (VmHWM of the child).
+//! Prints one line per case: the root cause named, the time, the peak RSS (the child's VmHWM, which
+//! includes the hostile server it runs: the check's own share is smaller).
 //!
 //! Targets: every case ends within its time budget, none grows memory with what the server sends (a
 //! 60 MB frame, a ping flood, 2 GB announced).
@@ -45,7 +46,9 @@ async fn case(name: &str) -> CheckOptions {
         "slowloris" => {
             server(|mut s| async move {
                 let _ = read_key(&mut s).await;
-                for byte in b"HTTP/1.1 101 Switching Protocols\r\n".iter().cycle() {
+                let _ = s.write_all(b"HTTP/1.1 101 Switching Protocols\r\n").await;
+                // Then valid header lines, a byte every 100 ms: the head never ends.
+                for byte in b"X-Slow: 1\r\n".iter().cycle() {
                     if s.write_all(&[*byte]).await.is_err() {
                         break;
                     }
@@ -216,7 +219,8 @@ fn main() {
                 .map(|d| d.code.clone())
                 .unwrap_or_else(|| "(none)".into())
         });
-        println!("{root}");
+        // The child's own peak, read as it ends (a case that ends in milliseconds is never sampled).
+        println!("{root}\t{}", vm_hwm_kb(std::process::id()).unwrap_or(0));
         // The servers' tasks may still be writing: end without waiting for them.
         std::process::exit(0);
     }
@@ -235,13 +239,8 @@ fn main() {
             .stderr(Stdio::null())
             .spawn()
             .expect("the bench runs itself");
-        let pid = child.id();
-        let mut peak_kb = 0;
         let deadline = Instant::now() + Duration::from_secs(180);
         loop {
-            if let Some(kb) = vm_hwm_kb(pid) {
-                peak_kb = peak_kb.max(kb);
-            }
             match child.try_wait() {
                 Ok(Some(_)) => break,
                 _ if Instant::now() > deadline => {
@@ -252,7 +251,11 @@ fn main() {
             }
         }
         let output = child.wait_with_output().expect("the case's output");
-        let named = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let printed = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let (named, peak_kb) = printed
+            .split_once('\t')
+            .map(|(n, kb)| (n.to_string(), kb.parse::<u64>().unwrap_or(0)))
+            .unwrap_or((printed.clone(), 0));
         println!(
             "{name:<28} {named:<26} {:>7.2}s {:>9.1} MB",
             started.elapsed().as_secs_f64(),
