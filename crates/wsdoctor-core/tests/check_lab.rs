@@ -403,6 +403,29 @@ async fn a_broken_run_still_accounts_for_every_planned_check() {
     let report = run_check(&options, None).await.unwrap();
     let ran: Vec<String> = report.checks.iter().map(|c| c.id.clone()).collect();
     assert_eq!(planned, ran);
+
+    // Through a proxy whose name does not resolve, and one that refuses the connection: the proxy item
+    // is planned, and accounted for as skipped.
+    let refused = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    for proxy in [
+        "http://proxy.invalid:3128".to_string(),
+        format!("http://{refused}"),
+    ] {
+        let mut proxied = self::options(lab.url("/echo"));
+        proxied.proxy = Some(proxy.clone());
+        let options = proxied;
+        let planned: Vec<String> = wsdoctor_core::check::plan(&options)
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        assert!(planned.contains(&"proxy".to_string()), "{planned:?}");
+        let report = run_check(&options, None).await.unwrap();
+        let ran: Vec<String> = report.checks.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(planned, ran, "{proxy}");
+    }
 }
 
 #[tokio::test]

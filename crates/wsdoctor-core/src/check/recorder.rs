@@ -143,6 +143,16 @@ impl Recorder {
         self.checks.push(check);
     }
 
+    /// Starts a live checklist item.
+    pub fn begin(&self, item: &super::items::Item) -> Step {
+        self.start(item.id, item.section, item.title)
+    }
+
+    /// Records a live item that was not run because of an earlier finding.
+    pub fn skip_item(&mut self, item: &super::items::Item, because: &str) {
+        self.skip(item.id, item.section, item.title, because);
+    }
+
     /// Records a check that was not run because of an earlier finding.
     pub fn skip(&mut self, id: &str, section: Section, title: &str, because: &str) {
         let step = self.start(id, section, title);

@@ -12,10 +12,11 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::frame_watch::{self, Watch};
+use super::items;
 use super::net::Stream;
 use super::recorder::{Recorder, elapsed_ms};
 use crate::close_code;
-use crate::report::{CheckStatus, Evidence, Section};
+use crate::report::{CheckStatus, Evidence};
 
 const PING_PAYLOAD: &[u8] = b"wsdoctor-ping";
 /// The largest message the probe accepts from a server.
@@ -308,8 +309,8 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
     };
 
     // The test message and a ping go out together; both answers are awaited in one window.
-    let message_step = rec.start("message", Section::DebuggingDetails, "Test message");
-    let ping_step = rec.start("ping", Section::WebSocketSetup, "Ping / pong");
+    let message_step = rec.begin(&items::MESSAGE);
+    let ping_step = rec.begin(&items::PING);
     let sent = Instant::now();
     let deadline = tokio::time::Instant::now() + plan.reply_timeout;
     let ping_sent = session
@@ -383,7 +384,7 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
         }
     }
 
-    let socketio_step = rec.start("socketio", Section::WebSocketSetup, "Socket.IO");
+    let socketio_step = rec.begin(&items::SOCKETIO);
     match &session.first_text {
         Some(text) if text.starts_with("0{") && text.contains("\"sid\"") => {
             rec.diagnose(
@@ -437,7 +438,7 @@ async fn probe_size(
     size: usize,
     reply_timeout: Duration,
 ) {
-    let step = rec.start("message_size", Section::WebSocketSetup, "Large message");
+    let step = rec.begin(&items::MESSAGE_SIZE);
     if let Some(ended) = &session.ended {
         let because = ended.describe();
         return rec.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
@@ -490,7 +491,7 @@ async fn probe_size(
 }
 
 async fn probe_idle(rec: &mut Recorder, session: &mut Session, idle: Duration) {
-    let step = rec.start("idle", Section::ProxyAndHttps, "Idle connection");
+    let step = rec.begin(&items::IDLE);
     if let Some(ended) = &session.ended {
         let because = ended.describe();
         return rec.finish(step, CheckStatus::Skip, format!("Skipped: {because}."));
@@ -536,7 +537,7 @@ async fn probe_idle(rec: &mut Recorder, session: &mut Session, idle: Duration) {
 }
 
 async fn close(rec: &mut Recorder, session: &mut Session, close_timeout: Duration) {
-    let step = rec.start("close", Section::DebuggingDetails, "Closing handshake");
+    let step = rec.begin(&items::CLOSE);
     if session.ended.is_none() {
         let frame = CloseFrame {
             code: CloseCode::Normal,

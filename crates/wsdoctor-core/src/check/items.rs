@@ -1,0 +1,57 @@
+//! The live checklist items, each id, section and title written once: the plan announces them, the
+//! layers record them, and a failure skips the ones after it, all from these constants.
+
+use super::CheckOptions;
+use crate::report::Section;
+
+/// One item of the live checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub id: &'static str,
+    pub section: Section,
+    pub title: &'static str,
+}
+
+const fn item(id: &'static str, section: Section, title: &'static str) -> Item {
+    Item { id, section, title }
+}
+
+pub(crate) const URL: Item = item("url", Section::FrontendConnection, "URL");
+pub(crate) const DNS: Item = item("dns", Section::ServerHealth, "DNS");
+pub(crate) const TCP: Item = item("tcp", Section::ServerHealth, "TCP connection");
+pub(crate) const PROXY: Item = item("proxy", Section::ProxyAndHttps, "HTTP proxy");
+pub(crate) const TLS: Item = item("tls", Section::ProxyAndHttps, "TLS");
+pub(crate) const HANDSHAKE: Item = item("handshake", Section::WebSocketSetup, "Upgrade handshake");
+pub(crate) const ORIGIN: Item = item("origin", Section::WebSocketSetup, "Origin");
+pub(crate) const SUBPROTOCOL: Item = item("subprotocol", Section::WebSocketSetup, "Subprotocol");
+pub(crate) const MESSAGE: Item = item("message", Section::DebuggingDetails, "Test message");
+pub(crate) const PING: Item = item("ping", Section::WebSocketSetup, "Ping / pong");
+pub(crate) const SOCKETIO: Item = item("socketio", Section::WebSocketSetup, "Socket.IO");
+pub(crate) const MESSAGE_SIZE: Item =
+    item("message_size", Section::WebSocketSetup, "Large message");
+pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
+pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
+
+/// The items after the upgrade, skipped together when it fails.
+pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
+    let mut list = vec![ORIGIN, SUBPROTOCOL, MESSAGE, PING, SOCKETIO];
+    if options.probe_size.is_some() {
+        list.push(MESSAGE_SIZE);
+    }
+    if options.idle.is_some() {
+        list.push(IDLE);
+    }
+    list.push(CLOSE);
+    list
+}
+
+/// Every live item in the order they run (`proxy` only when one is used).
+pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
+    let mut list = vec![URL, DNS, TCP];
+    if proxied {
+        list.push(PROXY);
+    }
+    list.extend([TLS, HANDSHAKE]);
+    list.extend(after_upgrade(options));
+    list
+}

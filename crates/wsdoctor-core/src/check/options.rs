@@ -1,0 +1,183 @@
+//! What a check can be told ([`CheckOptions`], with the documented defaults) and the longest it may take
+//! with them ([`time_budget`]).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::session;
+use crate::report::Section;
+
+/// Everything a check can be told. `Default` gives the documented defaults. Its `Debug` hides secret header
+/// values and a URL's password and tokens, as reports do.
+#[derive(Clone)]
+pub struct CheckOptions {
+    pub url: String,
+    /// The `Origin` header to send (browsers always send the page's origin).
+    pub origin: Option<String>,
+    /// The page that opens the socket, for the mixed-content check.
+    pub page_url: Option<String>,
+    /// Extra request headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// Header names whose values are secret beyond the usual ones (Authorization, Cookie, ...).
+    pub secret_headers: Vec<String>,
+    pub subprotocols: Vec<String>,
+    /// A PEM file of CA certificates to trust besides the platform's.
+    pub ca_file: Option<PathBuf>,
+    /// Carry on past an untrusted certificate (still reporting it).
+    pub insecure: bool,
+    /// A client certificate (PEM) for servers that require mutual TLS, its key (PEM; default: the same
+    /// file), and the key's passphrase when it is encrypted.
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub key_passphrase: Option<crate::profile::Sensitive<String>>,
+    /// An HTTP proxy (CONNECT) to go through; overrides the environment.
+    pub proxy: Option<String>,
+    /// Honour HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY.
+    pub use_env_proxy: bool,
+    /// The backend behind the proxy, probed for comparison when the upgrade fails.
+    pub direct: Option<String>,
+    pub connect_timeout: Duration,
+    pub handshake_timeout: Duration,
+    pub reply_timeout: Duration,
+    pub close_timeout: Duration,
+    /// Stay silent this long and report whether the connection is cut.
+    pub idle: Option<Duration>,
+    /// Send one message of this many bytes and report a 1009 or a drop.
+    pub probe_size: Option<usize>,
+    /// The test message.
+    pub message: String,
+    /// Server-side and code checks (process, port, environment, logs, proxy config, project).
+    pub server: crate::inspect::ServerInputs,
+    /// Run only the checks of these sections, and report only their findings (a re-run of one
+    /// section). The live probes still walk every layer below the ones asked for.
+    pub sections: Option<Vec<Section>>,
+}
+
+impl std::fmt::Debug for CheckOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redactor = crate::redact::Redactor::new(&self.secret_headers);
+        let url = |u: &Option<String>| u.as_deref().map(|u| redactor.url(u));
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), redactor.header_value(name, value)))
+            .collect();
+        f.debug_struct("CheckOptions")
+            .field("url", &redactor.url(&self.url))
+            .field("origin", &self.origin)
+            .field("page_url", &url(&self.page_url))
+            .field("headers", &headers)
+            .field("secret_headers", &self.secret_headers)
+            .field("subprotocols", &self.subprotocols)
+            .field("ca_file", &self.ca_file)
+            .field("insecure", &self.insecure)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
+            .field("key_passphrase", &self.key_passphrase)
+            .field("proxy", &url(&self.proxy))
+            .field("use_env_proxy", &self.use_env_proxy)
+            .field("direct", &url(&self.direct))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("handshake_timeout", &self.handshake_timeout)
+            .field("reply_timeout", &self.reply_timeout)
+            .field("close_timeout", &self.close_timeout)
+            .field("idle", &self.idle)
+            .field("probe_size", &self.probe_size)
+            .field("message", &self.message)
+            .field("server", &self.server)
+            .field("sections", &self.sections)
+            .finish()
+    }
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            url: String::new(),
+            origin: None,
+            page_url: None,
+            headers: Vec::new(),
+            secret_headers: Vec::new(),
+            subprotocols: Vec::new(),
+            ca_file: None,
+            insecure: false,
+            client_cert: None,
+            client_key: None,
+            key_passphrase: None,
+            proxy: None,
+            use_env_proxy: true,
+            direct: None,
+            connect_timeout: Duration::from_secs(5),
+            handshake_timeout: Duration::from_secs(5),
+            reply_timeout: Duration::from_secs(1),
+            close_timeout: Duration::from_secs(2),
+            idle: None,
+            probe_size: None,
+            message: "wsdoctor check".to_string(),
+            server: crate::inspect::ServerInputs::default(),
+            sections: None,
+        }
+    }
+}
+
+/// Addresses a connection tries, at most (a name may resolve to dozens).
+pub(crate) const MAX_ADDRESSES: usize = 4;
+
+/// The longest the live probes of a check can take, from its options (documented in
+/// `docs/architecture.md`), with C the connect timeout, H the handshake timeout, A = 4 addresses:
+/// `(1 + A)·C + 3·H` to reach the server and upgrade (DNS, TCP, proxy, TLS, upgrade), plus
+/// `2·((2 + A)·C + 2·H)` for at most two rounds of follow-up requests, plus the reply wait, the size
+/// probe's wait, the idle probe and the close timeout, plus 1 s. The run stops its probes there whatever a
+/// server does, and says which items it could not finish.
+pub fn time_budget(options: &CheckOptions) -> Duration {
+    let c = options.connect_timeout;
+    let h = options.handshake_timeout;
+    let a = MAX_ADDRESSES as u32;
+    let reach = c * (1 + a) + h * 3;
+    let follow_ups = (c * (2 + a) + h * 2) * 2;
+    let size = options
+        .probe_size
+        .map(|size| session::size_probe_wait(size, options.reply_timeout))
+        .unwrap_or_default();
+    reach
+        + follow_ups
+        + options.reply_timeout
+        + size
+        + options.idle.unwrap_or_default()
+        + options.close_timeout
+        + Duration::from_secs(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secret_headers_and_url_credentials() {
+        let options = CheckOptions {
+            url: "wss://host/ws?token=abc123&room=1".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer s3cr3t-bearer".into()),
+                ("X-Tenant-Key".into(), "tenant-secret".into()),
+                ("X-Trace".into(), "visible-trace".into()),
+            ],
+            secret_headers: vec!["x-tenant-key".into()],
+            proxy: Some("http://joe:proxy-pass@proxy.local:3128".into()),
+            key_passphrase: Some(crate::profile::Sensitive::new("key-pass".into())),
+            ..CheckOptions::default()
+        };
+        let debug = format!("{options:?}");
+        for secret in [
+            "abc123",
+            "s3cr3t-bearer",
+            "tenant-secret",
+            "proxy-pass",
+            "key-pass",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        for shown in ["Bearer", "visible-trace", "room=1", "proxy.local"] {
+            assert!(debug.contains(shown), "{shown} missing from {debug}");
+        }
+    }
+}

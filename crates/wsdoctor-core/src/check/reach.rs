@@ -1,0 +1,159 @@
+//! Reaching the server: DNS (of the proxy, when there is one), TCP to each address in turn, and the
+//! proxy's CONNECT tunnel. Each records its item; a failure names its cause and skips what depends on it.
+
+use tokio::net::TcpStream;
+
+use super::net::{self, Proxy};
+use super::recorder::Recorder;
+use super::{CheckOptions, items, skip_after};
+use crate::report::{CheckStatus, Evidence};
+use crate::try_connect::Target;
+
+/// Records DNS, TCP and (with a proxy) the tunnel; the connected stream, or `None` when one failed.
+pub(super) async fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    target: &Target,
+    proxy: &Option<Proxy>,
+) -> Option<TcpStream> {
+    // DNS (of the proxy, when there is one: the proxy resolves the target)
+    let (dial_host, dial_port) = proxy
+        .as_ref()
+        .map(|p| (p.host.clone(), p.port))
+        .unwrap_or((target.host.clone(), target.port));
+    let step = rec.begin(&items::DNS);
+    let addrs = match net::resolve(&dial_host, dial_port, options.connect_timeout).await {
+        Ok(addrs) => addrs,
+        Err(error) => {
+            rec.diagnose(
+                "dns.unresolved",
+                vec![Evidence::new("Lookup", error.clone())],
+            );
+            rec.finish(step, CheckStatus::Fail, error);
+            skip_after(rec, options, items::DNS, "the host name does not resolve");
+            return None;
+        }
+    };
+    let list = addrs
+        .iter()
+        .map(|a| a.ip().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    rec.finish(
+        step,
+        CheckStatus::Pass,
+        format!("{dial_host} resolves to {list}."),
+    );
+
+    // TCP
+    let mut step = rec.begin(&items::TCP);
+    let (connected, attempts) = net::connect_any(&addrs, options.connect_timeout).await;
+    let attempt_lines = attempts
+        .iter()
+        .map(|a| match &a.result {
+            Ok(ms) => format!("{}: connected in {ms} ms", a.addr),
+            Err((_, error)) => format!("{}: {error}", a.addr),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    step.evidence
+        .push(Evidence::new("Addresses tried", attempt_lines.clone()));
+    let Some((tcp, addr)) = connected else {
+        let failure = attempts
+            .iter()
+            .filter_map(|a| a.result.as_ref().err().map(|(kind, _)| *kind))
+            .min_by_key(|kind| match kind {
+                net::TcpFailure::Refused => 0,
+                net::TcpFailure::Reset => 1,
+                net::TcpFailure::Timeout => 2,
+                net::TcpFailure::Other => 3,
+            })
+            .unwrap_or(net::TcpFailure::Other);
+        let because = match failure {
+            net::TcpFailure::Refused => format!("nothing is listening on {dial_host}:{dial_port}"),
+            net::TcpFailure::Timeout => format!("{dial_host}:{dial_port} does not answer"),
+            _ => format!("the connection to {dial_host}:{dial_port} was reset"),
+        };
+        rec.diagnose(
+            failure.code(),
+            vec![Evidence::new("Addresses tried", attempt_lines)],
+        );
+        rec.finish(
+            step,
+            CheckStatus::Fail,
+            format!("Cannot connect: {because}."),
+        );
+        skip_after(rec, options, items::TCP, &because);
+        return None;
+    };
+    let tcp_ms = step_elapsed(&attempts);
+    rec.finish(
+        step,
+        CheckStatus::Pass,
+        format!("Connected to {addr} in {tcp_ms} ms."),
+    );
+
+    // Proxy tunnel
+    let tcp = match &proxy {
+        None => tcp,
+        Some(proxy) => {
+            let mut step = rec.begin(&items::PROXY);
+            match net::connect_tunnel(
+                tcp,
+                proxy,
+                &target.host,
+                target.port,
+                options.handshake_timeout,
+            )
+            .await
+            {
+                Ok((tunnel, status_line)) => {
+                    step.evidence.push(Evidence::new(
+                        "CONNECT",
+                        format!("CONNECT {}:{} → {status_line}", target.host, target.port),
+                    ));
+                    rec.diagnose(
+                        "proxy.used",
+                        vec![Evidence::new(
+                            "Proxy",
+                            format!("{} (from {})", proxy.shown, proxy.source),
+                        )],
+                    );
+                    rec.finish(
+                        step,
+                        CheckStatus::Info,
+                        format!("Tunnelled through {} (from {}).", proxy.shown, proxy.source),
+                    );
+                    tunnel
+                }
+                Err(error) => {
+                    rec.diagnose(
+                        "proxy.connect_failed",
+                        vec![Evidence::new("CONNECT", error.clone())],
+                    );
+                    rec.finish(
+                        step,
+                        CheckStatus::Fail,
+                        format!("The proxy {} refused the tunnel: {error}.", proxy.shown),
+                    );
+                    skip_after(
+                        rec,
+                        options,
+                        items::PROXY,
+                        "the proxy did not open a tunnel",
+                    );
+                    return None;
+                }
+            }
+        }
+    };
+    Some(tcp)
+}
+
+fn step_elapsed(attempts: &[net::Attempt]) -> u32 {
+    attempts
+        .iter()
+        .filter_map(|a| a.result.as_ref().ok().copied())
+        .next()
+        .unwrap_or(0)
+}

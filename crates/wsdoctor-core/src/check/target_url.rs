@@ -1,0 +1,75 @@
+//! The first checklist item: the URL itself. A URL that cannot be reached as a WebSocket ends the check
+//! here; an `http(s)://` one is taken as `ws(s)://` and said so; a `ws://` socket opened from an
+//! `https://` page is the mixed content browsers block.
+
+use super::recorder::Recorder;
+use super::{CheckOptions, items, skip_after};
+use crate::report::{CheckStatus, Evidence};
+use crate::try_connect::{Target, parse_target};
+
+/// Records the URL item; `None` when the URL is not usable (the items after it are skipped).
+pub(super) fn record(rec: &mut Recorder, options: &CheckOptions) -> Option<Target> {
+    let step = rec.begin(&items::URL);
+    let target = match parse_target(&options.url) {
+        Ok(target) => target,
+        Err(error) => {
+            let message = error.to_string();
+            rec.diagnose(
+                "url.invalid",
+                vec![Evidence::new("URL", options.url.clone())],
+            );
+            rec.finish(step, CheckStatus::Fail, message);
+            skip_after(rec, options, items::URL, "the URL is not valid");
+            return None;
+        }
+    };
+    let mut status = CheckStatus::Pass;
+    let mut notes = String::new();
+    let given_scheme = options
+        .url
+        .trim()
+        .split("://")
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if given_scheme == "http" || given_scheme == "https" {
+        rec.diagnose(
+            "url.http_scheme",
+            vec![Evidence::new(
+                "URL",
+                format!("{} was tried as {}", options.url, target.url),
+            )],
+        );
+        status = CheckStatus::Info;
+        notes.push_str(&format!(
+            " {given_scheme}:// was taken as {}://.",
+            target.url.scheme()
+        ));
+    }
+    if let Some(page) = &options.page_url
+        && page.trim().to_ascii_lowercase().starts_with("https://")
+        && !target.secure
+    {
+        rec.diagnose(
+            "url.mixed_content",
+            vec![Evidence::new(
+                "Page and socket",
+                format!("page {page} opens {}", target.url),
+            )],
+        );
+        status = CheckStatus::Fail;
+        notes.push_str(" Browsers block ws:// from an https:// page.");
+    }
+    rec.finish(
+        step,
+        status,
+        format!(
+            "{} (host {}, port {}, path {}).{notes}",
+            target.url,
+            target.host,
+            target.port,
+            target.url.path()
+        ),
+    );
+    Some(target)
+}

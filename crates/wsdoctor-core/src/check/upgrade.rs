@@ -1,0 +1,427 @@
+//! The upgrade handshake and what it settles: the request as sent, the response as received, whether a
+//! 101 is a valid one, the Origin and the subprotocol items; a refusal or a silence is classified, helped
+//! by follow-up requests (Origin retries, Socket.IO polling, the backend directly).
+
+use std::time::Duration;
+
+use super::fingerprint::Fingerprint;
+use super::follow_up::{self, Route};
+use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
+use super::net::Stream;
+use super::recorder::Recorder;
+use super::{CheckOptions, items};
+use crate::report::{CheckStatus, Evidence};
+use crate::try_connect::{Target, parse_target};
+
+/// Records the upgrade, Origin and subprotocol items; the open stream and the bytes read past the
+/// response, or `None` when the upgrade failed (the session items are skipped).
+pub(super) async fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    target: &Target,
+    route: &Route,
+    stream: Stream,
+) -> Option<(Stream, Vec<u8>)> {
+    let host_header = match target.url.port() {
+        Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or(&target.host)),
+        None => target.url.host_str().unwrap_or(&target.host).to_string(),
+    };
+    let path = match target.url.query() {
+        Some(query) => format!("{}?{query}", target.url.path()),
+        None => target.url.path().to_string(),
+    };
+    let mut request = UpgradeRequest::new(&path, &host_header);
+    request.origin = options.origin.clone();
+    request.subprotocols = options.subprotocols.clone();
+    request.headers = options.headers.clone();
+    let mut step = rec.begin(&items::HANDSHAKE);
+    step.evidence
+        .push(Evidence::new("Request", request.evidence(&rec.redactor)));
+    let exchange = handshake::exchange(stream, &request, options.handshake_timeout).await;
+    let (response, leftover, stream) = match exchange {
+        Exchange::Answered {
+            response,
+            leftover,
+            stream,
+        } => (response, leftover, stream),
+        failed => {
+            let (code, summary, bytes) =
+                unanswered(&failed, route, options.handshake_timeout).await;
+            if !bytes.is_empty() {
+                step.evidence.push(Evidence::new(
+                    "Received instead of an HTTP response",
+                    bytes.clone(),
+                ));
+            }
+            let mut evidence = vec![Evidence::new("What happened", summary.clone())];
+            if !bytes.is_empty() {
+                evidence.push(Evidence::new("Bytes received", bytes));
+            }
+            rec.diagnose(code, evidence);
+            // Socket.IO servers drop upgrades outside /socket.io/ without an answer.
+            if matches!(code, "handshake.no_response" | "handshake.timeout")
+                && let Some(line) = follow_up::socketio(route, &host_header).await
+            {
+                rec.diagnose(
+                    "socketio.detected",
+                    vec![Evidence::new("Follow-up: Socket.IO", line)],
+                );
+            }
+            rec.finish(step, CheckStatus::Fail, summary);
+            skip_after_handshake(rec, options);
+            return None;
+        }
+    };
+    let fingerprint = Fingerprint::of(&response);
+    step.evidence
+        .push(Evidence::new("Response", response.evidence(&rec.redactor)));
+    step.evidence
+        .push(Evidence::new("Answered by", fingerprint.describe()));
+
+    if response.status != 101 {
+        let summary = format!(
+            "HTTP {} {} instead of 101 Switching Protocols ({}).",
+            response.status,
+            response.reason,
+            fingerprint.describe()
+        );
+        let response_evidence = Evidence::new("Response", response.evidence(&rec.redactor));
+        refused(
+            rec,
+            options,
+            route,
+            &request,
+            &response,
+            &fingerprint,
+            &host_header,
+            response_evidence,
+        )
+        .await;
+        rec.finish(step, CheckStatus::Fail, summary);
+        skip_after_handshake(rec, options);
+        return None;
+    }
+
+    // A 101: is it a valid one?
+    let response_evidence = Evidence::new("Response", response.evidence(&rec.redactor));
+    let expected = request.expected_accept();
+    let accept = response.header("Sec-WebSocket-Accept").unwrap_or("");
+    let invalid = if !response.tokens("Upgrade").iter().any(|t| t == "websocket")
+        || !response.tokens("Connection").iter().any(|t| t == "upgrade")
+    {
+        Some((
+            "handshake.invalid_upgrade",
+            "the 101 response lacks `Upgrade: websocket` or `Connection: Upgrade`".to_string(),
+        ))
+    } else if accept != expected {
+        Some((
+            "handshake.invalid_accept",
+            format!("Sec-WebSocket-Accept is `{accept}`, expected `{expected}` for the key sent"),
+        ))
+    } else {
+        None
+    };
+    // WS Doctor offers no extension, so a server that names one breaks the protocol.
+    let invalid = invalid.or_else(|| {
+        response
+            .header("Sec-WebSocket-Extensions")
+            .map(|extensions| {
+                (
+                    "handshake.invalid_extension",
+                    format!("the server enabled extension `{extensions}`, which was not offered"),
+                )
+            })
+    });
+    let chosen = response
+        .header("Sec-WebSocket-Protocol")
+        .map(str::to_string);
+    let invalid = invalid.or_else(|| match &chosen {
+        Some(chosen) if !options.subprotocols.iter().any(|p| p == chosen) => Some((
+            "subprotocol.not_offered",
+            format!("the server chose subprotocol `{chosen}`, which was not offered"),
+        )),
+        _ => None,
+    });
+    if let Some((code, why)) = invalid {
+        rec.diagnose(
+            code,
+            vec![Evidence::new("Problem", why.clone()), response_evidence],
+        );
+        rec.finish(
+            step,
+            CheckStatus::Fail,
+            format!("101 Switching Protocols, but {why}: clients must refuse it."),
+        );
+        skip_after_handshake(rec, options);
+        return None;
+    }
+    rec.finish(
+        step,
+        CheckStatus::Pass,
+        format!(
+            "101 Switching Protocols in {} ms ({}).",
+            response.elapsed_ms,
+            fingerprint.describe()
+        ),
+    );
+
+    let step = rec.begin(&items::ORIGIN);
+    match &options.origin {
+        Some(origin) => rec.finish(
+            step,
+            CheckStatus::Pass,
+            format!("The server accepts Origin {origin}."),
+        ),
+        None => rec.finish(
+            step,
+            CheckStatus::Info,
+            "No Origin was sent; browsers always send the page's origin (test it with --origin).",
+        ),
+    }
+    let step = rec.begin(&items::SUBPROTOCOL);
+    match (&chosen, options.subprotocols.is_empty()) {
+        (Some(chosen), _) => rec.finish(step, CheckStatus::Pass, format!("Negotiated `{chosen}`.")),
+        (None, true) => rec.finish(step, CheckStatus::Info, "None offered, none chosen."),
+        (None, false) => {
+            rec.diagnose(
+                "subprotocol.not_negotiated",
+                vec![
+                    Evidence::new("Offered", options.subprotocols.join(", ")),
+                    response_evidence,
+                ],
+            );
+            rec.finish(
+                step,
+                CheckStatus::Warn,
+                format!(
+                    "Offered {} but the server chose none: browsers fail this connection.",
+                    options.subprotocols.join(", ")
+                ),
+            );
+        }
+    }
+    Some((stream, leftover))
+}
+
+fn skip_after_handshake(rec: &mut Recorder, options: &CheckOptions) {
+    for item in items::after_upgrade(options) {
+        rec.skip_item(&item, "the upgrade handshake failed");
+    }
+}
+
+/// Names the cause when no HTTP response came back.
+async fn unanswered(
+    exchange: &Exchange,
+    route: &Route,
+    timeout: Duration,
+) -> (&'static str, String, String) {
+    let secs = timeout.as_secs_f32();
+    match exchange {
+        Exchange::Timeout { partial } if partial.is_empty() => (
+            "handshake.timeout",
+            format!("No answer to the upgrade request within {secs} s."),
+            String::new(),
+        ),
+        Exchange::Timeout { partial } => (
+            "handshake.timeout",
+            format!("The response did not complete within {secs} s."),
+            handshake::show_bytes(partial),
+        ),
+        Exchange::Closed { partial } | Exchange::Invalid { partial, .. }
+            if handshake::looks_like_tls(partial) =>
+        {
+            (
+                "url.needs_wss",
+                "The port answered the plain-text request with TLS: it expects wss://.".to_string(),
+                handshake::show_bytes(partial),
+            )
+        }
+        Exchange::Closed { partial } if partial.is_empty() => {
+            if !route.secure && route.speaks_tls().await {
+                (
+                    "url.needs_wss",
+                    "The server closed the plain-text connection, and the same port completes a TLS handshake: it expects wss://.".to_string(),
+                    String::new(),
+                )
+            } else {
+                (
+                    "handshake.no_response",
+                    "The server closed the connection without answering the upgrade request."
+                        .to_string(),
+                    String::new(),
+                )
+            }
+        }
+        Exchange::Closed { partial } => (
+            "handshake.invalid_response",
+            "The server closed the connection in the middle of its response.".to_string(),
+            handshake::show_bytes(partial),
+        ),
+        Exchange::Invalid { partial, reason } => (
+            "handshake.invalid_response",
+            format!("The answer is not a valid HTTP response: {reason}."),
+            handshake::show_bytes(partial),
+        ),
+        // With TLS 1.3 a server's refusal of the client (no client certificate, say) arrives as an
+        // alert after the client thinks the handshake is done, on the first read.
+        Exchange::Broken { error } if error.contains("alert") => (
+            "tls.handshake_failed",
+            if error.contains("CertificateRequired") {
+                format!(
+                    "The server requires a client certificate (mutual TLS) and ended the connection: {error}."
+                )
+            } else {
+                format!("The server ended TLS with an alert after the handshake: {error}.")
+            },
+            String::new(),
+        ),
+        Exchange::Broken { error } if error.to_ascii_lowercase().contains("reset") => (
+            "tcp.reset",
+            format!("The connection was reset as soon as the upgrade request was sent: {error}."),
+            String::new(),
+        ),
+        Exchange::Broken { error } => (
+            "handshake.no_response",
+            format!("The connection broke while sending the upgrade request: {error}."),
+            String::new(),
+        ),
+        Exchange::Answered { .. } => unreachable!("an answered exchange is not a failure"),
+    }
+}
+
+/// Names the cause of a refused upgrade (any status but 101), with follow-up probes where they help.
+#[allow(clippy::too_many_arguments)]
+async fn refused(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    route: &Route,
+    request: &UpgradeRequest,
+    response: &UpgradeResponse,
+    fingerprint: &Fingerprint,
+    host_header: &str,
+    response_evidence: Evidence,
+) {
+    let status = response.status;
+    let body = response.body_text().to_ascii_lowercase();
+    let wants_origin_retry = matches!(status, 400 | 401 | 403);
+    let wants_direct = options.direct.is_some() && matches!(status, 400 | 426 | 502 | 504);
+    let direct_route = options.direct.as_deref().and_then(|d| parse_target(d).ok());
+    // Secrets go only to the server they are for: another host named as the backend does not get them.
+    let withheld: Vec<String> = match &direct_route {
+        Some(direct) if !direct.host.eq_ignore_ascii_case(&route.host) => request
+            .headers
+            .iter()
+            .filter(|(name, _)| rec.redactor.is_secret_header(name))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+
+    let (origin, socketio, direct) = tokio::join!(
+        async {
+            if wants_origin_retry {
+                Some(follow_up::origin_retries(route, request).await)
+            } else {
+                None
+            }
+        },
+        async {
+            if (200..300).contains(&status) || status == 301 || status == 302 || status == 401 {
+                None
+            } else {
+                follow_up::socketio(route, host_header).await
+            }
+        },
+        async {
+            let target = direct_route.as_ref().filter(|_| wants_direct)?;
+            let direct = Route {
+                host: target.host.clone(),
+                port: target.port,
+                secure: target.secure,
+                proxy: None,
+                connect_timeout: options.connect_timeout,
+                handshake_timeout: options.handshake_timeout,
+            };
+            let path = match target.url.query() {
+                Some(query) => format!("{}?{query}", target.url.path()),
+                None => target.url.path().to_string(),
+            };
+            let host = match target.url.port() {
+                Some(port) => format!("{}:{port}", target.host),
+                None => target.host.clone(),
+            };
+            let mut direct_request = request.clone();
+            direct_request.path = path;
+            direct_request.host_header = host;
+            direct_request
+                .headers
+                .retain(|(name, _)| !withheld.contains(name));
+            let result = direct.upgrade(&direct_request).await;
+            Some((target.url.to_string(), result))
+        }
+    );
+
+    let mut evidence = vec![response_evidence];
+    let mut origin_rejected = false;
+    if let Some((lines, accepted)) = &origin {
+        evidence.push(Evidence::new("Follow-up: Origin", lines.join("\n")));
+        origin_rejected = *accepted;
+    }
+    let mut backend_works = false;
+    if let Some((url, result)) = &direct {
+        backend_works = matches!(result, Ok(r) if r.status == 101);
+        let mut line = follow_up::describe(&rec.redactor.url(url), result);
+        if !withheld.is_empty() {
+            line.push_str(&format!(
+                "\n(not sent to the backend, another host than the target: {})",
+                withheld.join(", ")
+            ));
+        }
+        evidence.push(Evidence::new("Follow-up: the backend directly", line));
+    }
+    let proxied = fingerprint.proxy.is_some();
+    let auth_hint = response.header("WWW-Authenticate").is_some()
+        || ["token", "auth", "credential", "unauthori", "login", "jwt"]
+            .iter()
+            .any(|w| body.contains(w));
+    let mentions_subprotocol =
+        body.contains("subprotocol") || body.contains("sec-websocket-protocol");
+    let mentions_origin = body.contains("origin");
+    let mentions_upgrade = body.contains("upgrade") || body.contains("websocket protocol");
+
+    let code = match status {
+        200..=299 => "handshake.not_websocket",
+        300..=399 => {
+            if let Some(location) = response.header("Location") {
+                evidence.push(Evidence::new("Redirects to", location.to_string()));
+            }
+            "handshake.redirect"
+        }
+        400 if body.contains("plain http request was sent to https port") => "url.needs_wss",
+        400 if request.subprotocols.is_empty() && mentions_subprotocol => "subprotocol.required",
+        400 | 401 | 403 if origin_rejected => "handshake.origin_rejected",
+        400 | 403 if mentions_origin => "handshake.origin_rejected",
+        // A backend that saw no upgrade says so (gorilla: "'upgrade' token not found"); behind a proxy
+        // that, or a backend that accepts when probed directly, means the proxy dropped the headers.
+        400 if proxied && (backend_works || mentions_upgrade) && !mentions_subprotocol => {
+            "proxy.upgrade_stripped"
+        }
+        400 => "handshake.bad_request",
+        401 => "handshake.auth_required",
+        403 if auth_hint => "handshake.auth_required",
+        403 => "handshake.forbidden",
+        404 => "handshake.not_found",
+        426 if proxied || backend_works => "proxy.upgrade_stripped",
+        426 => "handshake.upgrade_required",
+        502 | 504 => "proxy.bad_gateway",
+        500..=599 => "handshake.server_error",
+        _ => "handshake.bad_request",
+    };
+    rec.diagnose(code, evidence);
+    if let Some(line) = socketio {
+        rec.diagnose(
+            "socketio.detected",
+            vec![Evidence::new("Follow-up: Socket.IO", line)],
+        );
+    }
+}
