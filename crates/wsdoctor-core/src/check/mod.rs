@@ -17,6 +17,8 @@ mod reach;
 mod recorder;
 mod request;
 mod session;
+#[cfg(test)]
+mod session_properties;
 mod target_url;
 mod tls_layer;
 pub(crate) mod tls_probe;
