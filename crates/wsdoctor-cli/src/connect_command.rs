@@ -274,7 +274,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
                     start_reading_stdin(tx, interactive);
                 }
             }
-            line = lines.recv(), if reading_input && quiet_until.is_none() => match line {
+            line = lines.recv(), if reading_input && quiet_until.is_none() && !closing => match line {
                 Some(line) if line.is_empty() && interactive => {}
                 // The server has closed already: nothing more can be sent, and that is no bad input.
                 Some(_) if session.status().state == SessionState::Closed => {}

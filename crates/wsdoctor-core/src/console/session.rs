@@ -313,8 +313,11 @@ async fn converse(
                 heartbeat_seq += 1;
                 let payload = format!("hb-{heartbeat_seq}").into_bytes();
                 if let Err(error) = send_within(&mut sink, Message::Ping(payload.clone().into()), stop).await {
-                    rec.local(EntryKind::Error, format!("heartbeat not sent: {error}")).await;
-                    return End::Lost;
+                    rec.local(EntryKind::Error, format!("heartbeat not sent: {}", error.message)).await;
+                    if error.stalled {
+                        return End::Lost;
+                    }
+                    continue;
                 }
                 rec.push(Direction::Out, EntryKind::Ping, payload.len(), Some("heartbeat".into()), Some(b64(&payload))).await;
                 pings.push_back((payload, Instant::now()));
@@ -329,8 +332,10 @@ async fn converse(
                     match send_within(&mut sink, message, stop).await {
                         Ok(()) => rec.push(Direction::Out, kind, size, text, data).await,
                         Err(error) => {
-                            rec.local(EntryKind::Error, format!("not sent: {error}")).await;
-                            return End::Lost;
+                            rec.local(EntryKind::Error, format!("not sent: {}", error.message)).await;
+                            if error.stalled {
+                                return End::Lost;
+                            }
                         }
                     }
                 }
@@ -344,8 +349,10 @@ async fn converse(
                             }
                         }
                         Err(error) => {
-                            rec.local(EntryKind::Error, format!("ping not sent: {error}")).await;
-                            return End::Lost;
+                            rec.local(EntryKind::Error, format!("ping not sent: {}", error.message)).await;
+                            if error.stalled {
+                                return End::Lost;
+                            }
                         }
                     }
                 }
@@ -424,28 +431,40 @@ async fn converse(
     }
 }
 
+/// Why a frame was not sent.
+struct NotSent {
+    message: String,
+    /// The server stopped reading (or the session was stopped): the connection cannot go on.
+    stalled: bool,
+}
+
 /// Sends one frame, within [`WRITE_TIMEOUT`] and giving way to a stop: a server that stops reading
 /// cannot hold the session (or a close, or the app's stop) forever.
 async fn send_within<S>(
     sink: &mut S,
     message: Message,
     stop: &CancellationToken,
-) -> Result<(), String>
+) -> Result<(), NotSent>
 where
     S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
 {
+    let stalled = |message: String| NotSent {
+        message,
+        stalled: true,
+    };
     tokio::select! {
         sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(message)) => match sent {
             Ok(Ok(())) => Ok(()),
             Ok(Err(tungstenite::Error::WriteBufferFull(_))) => {
-                Err("the server is not reading: the write buffer is full".to_string())
+                Err(stalled("the server is not reading: the write buffer is full".to_string()))
             }
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err(format!(
+            // Anything else (a send after the close, say) leaves the connection as it was.
+            Ok(Err(error)) => Err(NotSent { message: error.to_string(), stalled: false }),
+            Err(_) => Err(stalled(format!(
                 "the server has read nothing for {} s: its receive window stayed full",
                 WRITE_TIMEOUT.as_secs()
-            )),
+            ))),
         },
-        _ = stop.cancelled() => Err("the session was stopped".to_string()),
+        _ = stop.cancelled() => Err(stalled("the session was stopped".to_string())),
     }
 }
