@@ -44,17 +44,18 @@ lint: ui
 	cd ui && npm run --silent typecheck && npm run --silent lint
 
 ## test-rust: unit and integration tests, including the bindings-freshness and capability checks; then
-## the crash-safety test, which needs the `test-seams` hooks the builds users get do not have
+## the crash-safety test, which needs the `test-seams` hooks the builds users get do not have (`--workspace`,
+## so dependencies keep the workspace's features and only our crates are rebuilt)
 test-rust: ui
 	scripts/with-keyring cargo test --workspace --locked
-	scripts/with-keyring cargo test -p wsdoctor-cli --features test-seams --locked --test profiles killed
+	scripts/with-keyring cargo test --workspace --features wsdoctor-cli/test-seams --locked --test profiles killed
 
 test-ui: $(STAMPS)/ui-deps
 	cd ui && npm test --silent
 
 # The end-to-end suite drives the app through its test seams (scripted dialogs): a build of its own.
 test-e2e: build $(STAMPS)/e2e-deps
-	cargo build -p wsdoctor-app --features test-seams --locked
+	cargo build --workspace --features wsdoctor-app/test-seams --locked
 	tests/e2e/run.sh
 
 ## bindings: regenerate ui/src/bindings.ts from the Rust types
