@@ -18,9 +18,13 @@ use crate::redact::Redactor;
 /// The most a piece of evidence keeps (the rest is counted: "… N more bytes").
 pub const MAX_EVIDENCE_BYTES: usize = 4096;
 
-/// `text` cut to at most `max` bytes at a character boundary, with what was left out counted.
+/// Room for the "… N more bytes" a cut adds: text within `max` plus this is left alone, so capping what
+/// was capped already (the report's redaction pass runs more than once) keeps the first count.
+const CUT_NOTE_ROOM: usize = 40;
+
+/// `text` cut to about `max` bytes at a character boundary, with what was left out counted.
 pub fn capped(text: &str, max: usize) -> String {
-    if text.len() <= max {
+    if text.len() <= max + CUT_NOTE_ROOM {
         return text.to_string();
     }
     let mut end = max;
@@ -421,5 +425,29 @@ impl Report {
             .filter(|c| c.id == "handshake")
             .flat_map(|c| c.evidence.iter())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_is_counted_once_however_often_it_is_capped() {
+        let text = format!("{}é{}", "a".repeat(5000), "b".repeat(3000));
+        let once = capped(&text, MAX_EVIDENCE_BYTES);
+        assert!(once.ends_with(&format!("… {} more bytes", text.len() - MAX_EVIDENCE_BYTES)));
+        assert_eq!(capped(&once, MAX_EVIDENCE_BYTES), once);
+        let redactor = Redactor::new(&[]);
+        let shown = Evidence::new("x", text.clone()).shown(&redactor);
+        assert_eq!(shown.clone().shown(&redactor), shown);
+        // A multibyte character at the cut is never split.
+        let accented = "é".repeat(3000);
+        let cut = capped(&accented, 4097);
+        assert!(
+            cut.starts_with(&"é".repeat(2048)) && cut.contains("… "),
+            "{}",
+            cut.len()
+        );
     }
 }
