@@ -356,8 +356,8 @@ async fn connect_as_a_script_sends_each_line_and_exits_with_what_happened() {
 }
 
 /// Runs `wsdoctor connect URL < /dev/null` and counts the message lines on its stdout, waiting `delay`
-/// between reads (a slow pipe); returns the count, the exit code, whether the close came last, and the
-/// last lines read.
+/// between reads (a slow pipe); returns the count, the exit code, whether the close came after the last
+/// message, and the lines printed after it.
 async fn connect_counting(url: &str, delay: Duration) -> (usize, i32, bool, String) {
     use tokio::io::AsyncReadExt;
     let mut child = Command::new(BIN)
@@ -370,31 +370,35 @@ async fn connect_counting(url: &str, delay: Duration) -> (usize, i32, bool, Stri
     let mut stdout = child.stdout.take().unwrap();
     let counted = async {
         let mut lines = 0usize;
-        let mut last_seen = Vec::new();
-        let mut tail = String::new();
+        let mut partial = Vec::new();
+        // The lines printed since the last message (the close must be among them).
+        let mut after_last = Vec::<String>::new();
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = stdout.read(&mut buf).await.unwrap_or(0);
             if n == 0 {
                 break;
             }
-            last_seen.extend_from_slice(&buf[..n]);
-            // Count whole lines that are messages; keep the unfinished last line for the next read.
-            let cut = last_seen
+            partial.extend_from_slice(&buf[..n]);
+            // Whole lines only; the unfinished last one waits for the next read.
+            let cut = partial
                 .iter()
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |i| i + 1);
-            let done: Vec<u8> = last_seen.drain(..cut).collect();
-            lines += String::from_utf8_lossy(&done)
-                .lines()
-                .filter(|l| l.contains("← text 100 B"))
-                .count();
-            tail = String::from_utf8_lossy(&done).into_owned();
+            let done: Vec<u8> = partial.drain(..cut).collect();
+            for line in String::from_utf8_lossy(&done).lines() {
+                if line.contains("← text 100 B") {
+                    lines += 1;
+                    after_last.clear();
+                } else if after_last.len() < 50 {
+                    after_last.push(line.to_string());
+                }
+            }
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
         }
-        (lines, tail)
+        (lines, after_last.join("\n"))
     };
     let ((lines, tail), status) = tokio::time::timeout(Duration::from_secs(120), async {
         let counted = counted.await;
