@@ -362,9 +362,14 @@ async fn a_ping_flood_from_a_server_that_never_reads_ends_in_time() {
     assert!(took < Duration::from_secs(8), "took {took:?}");
     let ping = report.checks.iter().find(|c| c.id == "ping").unwrap();
     assert!(ping.summary.contains("pings"), "{}", ping.summary);
-    // Our close frame went out but was never read, so never answered.
+    // Our close frame is never read: either it went out and was never answered, or (once the pongs owed
+    // to the flood have filled the socket) it could not even be written. Which one depends on how fast
+    // the machine answered pings; both name a server that does not read.
     let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
-    assert!(codes.contains(&"close.no_reply"), "{codes:?}");
+    assert!(
+        codes.contains(&"close.no_reply") || codes.contains(&"message.not_read"),
+        "{codes:?}"
+    );
 }
 
 #[tokio::test]
