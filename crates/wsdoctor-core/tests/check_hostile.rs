@@ -394,7 +394,7 @@ async fn a_large_probe_to_a_server_that_stops_reading_ends_in_time() {
         .unwrap();
     // The size probe's wait: max(reply, 2 s) + 50 MB at 10 MB/s = 7 s.
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_secs(12),
         "{:?}",
         started.elapsed()
     );

@@ -64,10 +64,33 @@ fn assert_explains(report: &Report, cause: &str, symptom: &str) {
 async fn a_drop_explains_an_unanswered_ping() {
     let addr = server(|mut s| async move {
         switch(&mut s).await;
-        // Read (and ignore) what comes for a while, answering nothing; then cut TCP.
-        let mut sink = [0u8; 4096];
-        let _ = tokio::time::timeout(Duration::from_millis(700), async {
-            while s.read(&mut sink).await.unwrap_or(0) > 0 {}
+        // Read the client's frames, answering none (no pong, no echo); when its close frame comes (the
+        // reply wait is over then), cut TCP without a close frame.
+        let _ = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let mut head = [0u8; 2];
+                if s.read_exact(&mut head).await.is_err() {
+                    break;
+                }
+                let length = match head[1] & 0x7f {
+                    126 => {
+                        let mut ext = [0u8; 2];
+                        let _ = s.read_exact(&mut ext).await;
+                        u64::from(u16::from_be_bytes(ext))
+                    }
+                    127 => {
+                        let mut ext = [0u8; 8];
+                        let _ = s.read_exact(&mut ext).await;
+                        u64::from_be_bytes(ext)
+                    }
+                    n => u64::from(n),
+                };
+                let mask = if head[1] & 0x80 != 0 { 4 } else { 0 };
+                let mut rest = vec![0u8; mask + length as usize];
+                if s.read_exact(&mut rest).await.is_err() || head[0] & 0x0f == 0x8 {
+                    break;
+                }
+            }
         })
         .await;
     })
