@@ -186,7 +186,9 @@ pub async fn run_check(
     let client_tls = client_tls(options)?;
 
     let redactor = Redactor::new(&options.secret_headers);
-    // Learn every secret value up front, so it is scrubbed wherever it appears later.
+    // Learn every secret value up front, so it is scrubbed wherever it appears later: the summary below
+    // teaches the URLs, headers and subprotocols, `learn_secrets` the rest.
+    learn_secrets(&redactor, options);
     let headers: Vec<HeaderLine> = options
         .headers
         .iter()
@@ -224,7 +226,6 @@ pub async fn run_check(
             .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
         server: server_summary(&options.server),
     };
-    learn_secrets(&redactor, options);
     let live = !options.url.trim().is_empty();
     if !live && options.server.is_empty() {
         return Err(Error::InvalidInput(
@@ -303,19 +304,12 @@ pub async fn run_check(
     Ok(report)
 }
 
-/// Teaches the redactor every secret the options hold before anything is recorded, so no event, log
-/// line or piece of evidence can show one, whatever quotes it.
+/// Teaches the redactor the secrets the options hold that the report's target summary does not show (the
+/// proxy's credentials, a key's passphrase, expected values of secret variables) before anything is
+/// recorded, so no event, log line or piece of evidence can show one, whatever quotes it.
 fn learn_secrets(redactor: &Redactor, options: &CheckOptions) {
-    for url in [
-        Some(&options.url),
-        options.page_url.as_ref(),
-        options.proxy.as_ref(),
-        options.direct.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        redactor.url(url);
+    if let Some(proxy) = &options.proxy {
+        redactor.url(proxy);
     }
     if let Some(passphrase) = &options.key_passphrase {
         redactor.remember(passphrase.expose(), "client key passphrase");
