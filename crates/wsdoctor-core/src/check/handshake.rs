@@ -83,7 +83,8 @@ impl UpgradeRequest {
 
     /// The request as a report shows it, secrets redacted.
     pub fn evidence(&self, redactor: &Redactor) -> String {
-        let mut text = format!("GET {} HTTP/1.1\n", redactor.url_path(&self.path));
+        // The text pass hides a request target's secret query values (`?token=…`) like any other.
+        let mut text = format!("GET {} HTTP/1.1\n", redactor.text(&self.path));
         for (name, value) in self.lines() {
             text.push_str(&format!(
                 "{name}: {}\n",

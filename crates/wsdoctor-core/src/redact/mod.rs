@@ -261,11 +261,6 @@ impl Redactor {
         !(placeholder || (only_code && short_number))
     }
 
-    /// A request target (`/path?query`) with secret query values hidden.
-    pub fn url_path(&self, path: &str) -> String {
-        self.text(path)
-    }
-
     /// Free text with every secret it quotes hidden: values remembered so far, and anything that names
     /// itself a secret (URLs with credentials, `NAME=value`, `"name": "value"`, `Authorization: ...`).
     pub fn text(&self, text: &str) -> String {
