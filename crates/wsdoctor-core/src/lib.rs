@@ -20,12 +20,12 @@ pub mod inspect;
 pub mod lab;
 pub mod log_policy;
 pub mod manual;
+pub mod net;
 pub mod profile;
 pub mod redact;
 pub mod report;
 pub mod reproduce;
 pub mod tls;
-pub mod try_connect;
 
 pub use error::{Error, Result};
 

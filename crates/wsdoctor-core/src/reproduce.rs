@@ -5,8 +5,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::check::CheckOptions;
+use crate::net::parse_target;
 use crate::redact::Redactor;
-use crate::try_connect::parse_target;
 use crate::{Error, Result};
 
 /// The request, four ways.

@@ -3,104 +3,36 @@
 //! Socket.IO polling request tells a Socket.IO server; the backend behind a proxy (`--direct`) tells
 //! whether the proxy is to blame. They run concurrently, each with the run's own timeouts.
 
-use std::time::Duration;
-
 use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
-use super::net::{self, Proxy, Stream};
-use super::tls_probe;
+use crate::net::Route;
+use crate::net::route::Trust;
 
-/// Where and how to open a fresh connection for a follow-up.
-#[derive(Debug, Clone)]
-pub(crate) struct Route {
-    pub host: String,
-    pub port: u16,
-    pub secure: bool,
-    pub proxy: Option<Proxy>,
-    pub connect_timeout: Duration,
-    pub handshake_timeout: Duration,
+/// Sends an upgrade request on a fresh connection and returns the response.
+pub(crate) async fn upgrade(
+    route: &Route,
+    request: &UpgradeRequest,
+) -> Result<UpgradeResponse, String> {
+    let stream = route.open(Trust::Any).await?;
+    answer(handshake::exchange(stream, request, route.handshake_timeout).await)
 }
 
-impl Route {
-    /// `http(s)://host[:port]`: the origin a page served by this host would have.
-    pub fn own_origin(&self) -> String {
-        let (scheme, default) = if self.secure {
-            ("https", 443)
-        } else {
-            ("http", 80)
-        };
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
-        };
-        if self.port == default {
-            format!("{scheme}://{host}")
-        } else {
-            format!("{scheme}://{host}:{}", self.port)
-        }
-    }
+/// Sends a plain GET on a fresh connection and returns the response.
+async fn get(route: &Route, path: &str, host_header: &str) -> Result<UpgradeResponse, String> {
+    let stream = route.open(Trust::Any).await?;
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        crate::VERSION
+    );
+    answer(handshake::exchange_bytes(stream, request.as_bytes(), route.handshake_timeout).await)
+}
 
-    /// A connected stream (through the proxy and TLS as configured; certificates are not judged here).
-    pub async fn open(&self) -> Result<Stream, String> {
-        let (dial_host, dial_port) = match &self.proxy {
-            Some(proxy) => (proxy.host.as_str(), proxy.port),
-            None => (self.host.as_str(), self.port),
-        };
-        let addrs = net::resolve(dial_host, dial_port, self.connect_timeout).await?;
-        let (Some((tcp, _)), attempts) = net::connect_any(&addrs, self.connect_timeout).await
-        else {
-            return Err("cannot connect".to_string());
-        };
-        drop(attempts);
-        let tcp = match &self.proxy {
-            Some(proxy) => {
-                net::connect_tunnel(tcp, proxy, &self.host, self.port, self.connect_timeout)
-                    .await?
-                    .0
-            }
-            None => tcp,
-        };
-        if !self.secure {
-            return Ok(Box::new(tcp));
-        }
-        let outcome = tls_probe::handshake(
-            Box::new(tcp),
-            &self.host,
-            &Default::default(),
-            true,
-            self.handshake_timeout,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        outcome
-            .stream
-            .ok_or_else(|| outcome.failure.unwrap_or_else(|| "TLS failed".to_string()))
-    }
-
-    /// Sends an upgrade request on a fresh connection and returns the response.
-    pub async fn upgrade(&self, request: &UpgradeRequest) -> Result<UpgradeResponse, String> {
-        let stream = self.open().await?;
-        answer(handshake::exchange(stream, request, self.handshake_timeout).await)
-    }
-
-    /// Sends a plain GET on a fresh connection and returns the response.
-    pub async fn get(&self, path: &str, host_header: &str) -> Result<UpgradeResponse, String> {
-        let stream = self.open().await?;
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-            crate::VERSION
-        );
-        answer(handshake::exchange_bytes(stream, request.as_bytes(), self.handshake_timeout).await)
-    }
-
-    /// Whether the port completes a TLS handshake (to tell a ws:// URL aimed at a TLS port).
-    pub async fn speaks_tls(&self) -> bool {
-        let tls_route = Route {
-            secure: true,
-            ..self.clone()
-        };
-        tls_route.open().await.is_ok()
-    }
+/// Whether the port completes a TLS handshake (to tell a ws:// URL aimed at a TLS port).
+pub(crate) async fn speaks_tls(route: &Route) -> bool {
+    let tls_route = Route {
+        secure: true,
+        ..route.clone()
+    };
+    tls_route.open(Trust::Any).await.is_ok()
 }
 
 fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
@@ -140,13 +72,13 @@ pub(crate) async fn origin_retries(
     let (without_result, own_result) = tokio::join!(
         async {
             match &without {
-                Some(request) => Some(route.upgrade(request).await),
+                Some(request) => Some(upgrade(route, request).await),
                 None => None,
             }
         },
         async {
             match &with_own {
-                Some(request) => Some(route.upgrade(request).await),
+                Some(request) => Some(upgrade(route, request).await),
                 None => None,
             }
         }
@@ -167,7 +99,7 @@ pub(crate) async fn origin_retries(
 /// Asks for an Engine.IO polling handshake; returns the evidence when the host serves Socket.IO.
 pub(crate) async fn socketio(route: &Route, host_header: &str) -> Option<String> {
     let path = "/socket.io/?EIO=4&transport=polling";
-    let response = route.get(path, host_header).await.ok()?;
+    let response = get(route, path, host_header).await.ok()?;
     let body = response.body_text();
     (response.status == 200
         && body.contains("\"sid\"")

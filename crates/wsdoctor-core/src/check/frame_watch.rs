@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
-use super::net::Stream;
+use crate::net::Stream;
 
 /// The longest frame header: 2 bytes, 8 of extended length, 4 of mask.
 const MAX_HEADER: usize = 14;

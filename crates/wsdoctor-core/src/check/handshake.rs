@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
-use super::net::Stream;
+use crate::net::Stream;
 use crate::redact::Redactor;
 
 /// The largest response head read; a larger one is a finding, not a reason to keep reading.
@@ -268,7 +268,7 @@ pub(crate) async fn exchange_bytes(
             }
         }
     };
-    let elapsed_ms = super::recorder::elapsed_ms(started);
+    let elapsed_ms = crate::net::dial::elapsed_ms(started);
     let mut leftover = buf.split_off(head_len);
     let mut response = UpgradeResponse {
         status,

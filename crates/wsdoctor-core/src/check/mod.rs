@@ -11,7 +11,6 @@ mod follow_up;
 mod frame_watch;
 mod handshake;
 mod items;
-pub(crate) mod net;
 mod options;
 mod reach;
 mod recorder;
@@ -21,7 +20,6 @@ mod session;
 mod session_properties;
 mod target_url;
 mod tls_layer;
-pub(crate) mod tls_probe;
 mod upgrade;
 
 use std::time::{Duration, Instant};
@@ -30,14 +28,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::mpsc;
 
+use crate::net::proxy::choose_proxy;
+use crate::net::{Route, parse_target};
 use crate::redact::Redactor;
 use crate::report::{self, HeaderLine, Report, TargetSummary, Tool};
-use crate::try_connect::parse_target;
 use crate::{Error, Result, tls};
 
-use follow_up::Route;
 use items::Item;
-pub(crate) use options::MAX_ADDRESSES;
 pub use options::{CheckOptions, time_budget};
 pub(crate) use recorder::Recorder;
 pub use recorder::{CheckEvent, PlannedCheck};
@@ -52,7 +49,7 @@ fn proxied(options: &CheckOptions) -> bool {
     parse_target(&options.url)
         .ok()
         .and_then(|t| {
-            net::choose_proxy(
+            choose_proxy(
                 options.proxy.as_deref(),
                 options.use_env_proxy,
                 &t.host,
@@ -287,7 +284,7 @@ pub async fn run_check(
             ..target_summary
         },
         started_at: started_at.format(&Rfc3339).unwrap_or_default(),
-        duration_ms: recorder::elapsed_ms(started),
+        duration_ms: crate::net::dial::elapsed_ms(started),
         verdict: report::verdict_of(&diagnoses),
         checks,
         diagnoses,
@@ -332,7 +329,7 @@ async fn probe(
     let Some(target) = target_url::record(rec, options) else {
         return Ok(None);
     };
-    let proxy = net::choose_proxy(
+    let proxy = choose_proxy(
         options.proxy.as_deref(),
         options.use_env_proxy,
         &target.host,
@@ -342,14 +339,12 @@ async fn probe(
     let proxy_shown = proxy
         .as_ref()
         .map(|p| format!("{} (from {})", p.shown, p.source));
-    let route = Route {
-        host: target.host.clone(),
-        port: target.port,
-        secure: target.secure,
-        proxy: proxy.clone(),
-        connect_timeout: options.connect_timeout,
-        handshake_timeout: options.handshake_timeout,
-    };
+    let route = Route::to(
+        &target,
+        proxy.clone(),
+        options.connect_timeout,
+        options.handshake_timeout,
+    );
     let Some(tcp) = reach::record(rec, options, &target, &proxy).await else {
         return Ok(proxy_shown);
     };

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::session;
+use crate::net::MAX_ADDRESSES;
 use crate::report::Section;
 
 /// Everything a check can be told. `Default` gives the documented defaults. Its `Debug` hides secret header
@@ -119,9 +120,6 @@ impl Default for CheckOptions {
         }
     }
 }
-
-/// Addresses a connection tries, at most (a name may resolve to dozens).
-pub(crate) const MAX_ADDRESSES: usize = 4;
 
 /// The longest the live probes of a check can take, from its options (documented in
 /// `docs/architecture.md`), with C the connect timeout, H the handshake timeout, A = 4 addresses:

@@ -3,11 +3,12 @@
 
 use tokio::net::TcpStream;
 
-use super::net::{self, Proxy};
 use super::recorder::Recorder;
 use super::{CheckOptions, items, skip_after};
+use crate::net::Target;
+use crate::net::dial::{self, TcpFailure};
+use crate::net::proxy::{self, Proxy};
 use crate::report::{CheckStatus, Evidence};
-use crate::try_connect::Target;
 
 /// Records DNS, TCP and (with a proxy) the tunnel; the connected stream, or `None` when one failed.
 pub(super) async fn record(
@@ -22,7 +23,7 @@ pub(super) async fn record(
         .map(|p| (p.host.clone(), p.port))
         .unwrap_or((target.host.clone(), target.port));
     let step = rec.begin(&items::DNS);
-    let addrs = match net::resolve(&dial_host, dial_port, options.connect_timeout).await {
+    let addrs = match dial::resolve(&dial_host, dial_port, options.connect_timeout).await {
         Ok(addrs) => addrs,
         Err(error) => {
             rec.diagnose(
@@ -47,7 +48,7 @@ pub(super) async fn record(
 
     // TCP
     let mut step = rec.begin(&items::TCP);
-    let (connected, attempts) = net::connect_any(&addrs, options.connect_timeout).await;
+    let (connected, attempts) = dial::connect_any(&addrs, options.connect_timeout).await;
     let attempt_lines = attempts
         .iter()
         .map(|a| match &a.result {
@@ -63,15 +64,15 @@ pub(super) async fn record(
             .iter()
             .filter_map(|a| a.result.as_ref().err().map(|(kind, _)| *kind))
             .min_by_key(|kind| match kind {
-                net::TcpFailure::Refused => 0,
-                net::TcpFailure::Reset => 1,
-                net::TcpFailure::Timeout => 2,
-                net::TcpFailure::Other => 3,
+                TcpFailure::Refused => 0,
+                TcpFailure::Reset => 1,
+                TcpFailure::Timeout => 2,
+                TcpFailure::Other => 3,
             })
-            .unwrap_or(net::TcpFailure::Other);
+            .unwrap_or(TcpFailure::Other);
         let because = match failure {
-            net::TcpFailure::Refused => format!("nothing is listening on {dial_host}:{dial_port}"),
-            net::TcpFailure::Timeout => format!("{dial_host}:{dial_port} does not answer"),
+            TcpFailure::Refused => format!("nothing is listening on {dial_host}:{dial_port}"),
+            TcpFailure::Timeout => format!("{dial_host}:{dial_port} does not answer"),
             _ => format!("the connection to {dial_host}:{dial_port} was reset"),
         };
         rec.diagnose(
@@ -98,7 +99,7 @@ pub(super) async fn record(
         None => tcp,
         Some(proxy) => {
             let mut step = rec.begin(&items::PROXY);
-            match net::connect_tunnel(
+            match proxy::connect_tunnel(
                 tcp,
                 proxy,
                 &target.host,
@@ -150,7 +151,7 @@ pub(super) async fn record(
     Some(tcp)
 }
 
-fn step_elapsed(attempts: &[net::Attempt]) -> u32 {
+fn step_elapsed(attempts: &[dial::Attempt]) -> u32 {
     attempts
         .iter()
         .filter_map(|a| a.result.as_ref().ok().copied())

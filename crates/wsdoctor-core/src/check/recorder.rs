@@ -135,7 +135,7 @@ impl Recorder {
                 .into_iter()
                 .map(|e| e.shown(&self.redactor))
                 .collect(),
-            duration_ms: elapsed_ms(step.started),
+            duration_ms: crate::net::dial::elapsed_ms(step.started),
         };
         self.emit(CheckEvent::Finished {
             check: check.clone(),
@@ -178,8 +178,4 @@ impl Recorder {
     pub fn has(&self, code: &str) -> bool {
         self.diagnoses.iter().any(|d| d.code == code)
     }
-}
-
-pub(crate) fn elapsed_ms(since: Instant) -> u32 {
-    u32::try_from(since.elapsed().as_millis()).unwrap_or(u32::MAX)
 }

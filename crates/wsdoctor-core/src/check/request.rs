@@ -174,7 +174,7 @@ impl CheckRequest {
         let url = self.url.trim().to_string();
         if !url.is_empty() {
             // A bad URL is the user's input to fix, not a finding to report.
-            crate::try_connect::parse_target(&url)?;
+            crate::net::parse_target(&url)?;
         }
         let timeout = seconds(self.timeout_secs, defaults.connect_timeout, "the timeout")?;
         Ok(CheckOptions {

@@ -4,8 +4,8 @@
 
 use super::recorder::Recorder;
 use super::{CheckOptions, items, skip_after};
+use crate::net::{Target, parse_target};
 use crate::report::{CheckStatus, Evidence};
-use crate::try_connect::{Target, parse_target};
 
 /// Records the URL item; `None` when the URL is not usable (the items after it are skipped).
 pub(super) fn record(rec: &mut Recorder, options: &CheckOptions) -> Option<Target> {

@@ -1,13 +1,15 @@
 //! The TLS item: the handshake (with `wss://`), the certificate chain as the server sent it, and the exact
 //! certificate problem named; with `--insecure` the check carries on past a bad certificate.
 
+use rustls::CertificateError;
+use rustls::pki_types::CertificateDer;
 use tokio::net::TcpStream;
 
-use super::net::Stream;
 use super::recorder::Recorder;
-use super::{CheckOptions, items, skip_after, tls_probe};
+use super::{CheckOptions, items, skip_after};
+use crate::net::tls_client::{self, CertSummary};
+use crate::net::{Stream, Target};
 use crate::report::{CheckStatus, Evidence};
-use crate::try_connect::Target;
 use crate::{Result, tls};
 
 /// Records the TLS item; the stream to upgrade, or `None` when TLS failed (the rest is skipped).
@@ -27,7 +29,7 @@ pub(super) async fn record(
         );
         Box::new(tcp)
     } else {
-        let outcome = tls_probe::handshake(
+        let outcome = tls_client::handshake(
             Box::new(tcp),
             &target.host,
             client_tls,
@@ -38,12 +40,12 @@ pub(super) async fn record(
         if !outcome.chain.is_empty() {
             step.evidence.push(Evidence::new(
                 "Certificate chain (as sent by the server)",
-                tls_probe::CertSummary::describe(&outcome.chain),
+                CertSummary::describe(&outcome.chain),
             ));
         }
         let chain_evidence = step.evidence.clone();
         if let Some(error) = &outcome.verify_error {
-            let code = tls_probe::certificate_code(error, &outcome.chain, &client_tls.extra_roots);
+            let code = certificate_code(error, &outcome.chain, &client_tls.extra_roots);
             let mut evidence = vec![Evidence::new("Verification", error.to_string())];
             evidence.extend(chain_evidence);
             rec.diagnose(code, evidence);
@@ -66,7 +68,7 @@ pub(super) async fn record(
                 return Ok(None);
             }
         } else if let Some(failure) = &outcome.failure {
-            let code = tls_probe::failure_code(failure);
+            let code = failure_code(failure);
             rec.diagnose(code, vec![Evidence::new("TLS error", failure.clone())]);
             rec.finish(
                 step,
@@ -97,4 +99,89 @@ pub(super) async fn record(
         }
     };
     Ok(Some(stream))
+}
+
+/// Names of public certificate authorities: a leaf issued by one of them and sent alone is missing its
+/// intermediate (every public CA issues from intermediates), not signed by an untrusted root.
+const PUBLIC_CAS: &[&str] = &[
+    "let's encrypt",
+    "isrg",
+    "digicert",
+    "sectigo",
+    "comodo",
+    "globalsign",
+    "godaddy",
+    "go daddy",
+    "amazon",
+    "google trust services",
+    "entrust",
+    "zerossl",
+    "buypass",
+    "certum",
+    "geotrust",
+    "thawte",
+    "rapidssl",
+    "microsoft",
+    "actalis",
+    "harica",
+    "ssl.com",
+    "identrust",
+    "quovadis",
+    "swisssign",
+    "cloudflare",
+];
+
+/// The catalog code for a certificate the verifier refused. With the leaf sent alone and its issuer
+/// unknown, the evidence tells a missing intermediate (the leaf names where its issuer's certificate is,
+/// or was issued by a public CA, or a private root was given as a CA file and the issuer is not it) from
+/// a leaf signed straight by a root the client does not trust: the fixes are on different sides.
+pub(crate) fn certificate_code(
+    error: &rustls::Error,
+    chain: &[CertSummary],
+    extra_roots: &[CertificateDer<'static>],
+) -> &'static str {
+    match error {
+        rustls::Error::InvalidCertificate(cert_error) => match cert_error {
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => "tls.expired",
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "tls.hostname_mismatch"
+            }
+            CertificateError::UnknownIssuer => match chain {
+                [leaf] if !leaf.self_signed => {
+                    let issuer = leaf.issuer.to_ascii_lowercase();
+                    let public = PUBLIC_CAS.iter().any(|ca| issuer.contains(ca));
+                    let under_given_root = !extra_roots.is_empty()
+                        && !extra_roots.iter().any(|root| {
+                            CertSummary::parse(root).is_some_and(|r| r.subject == leaf.issuer)
+                        });
+                    if leaf.names_issuer_url || public || under_given_root {
+                        "tls.incomplete_chain"
+                    } else {
+                        "tls.untrusted"
+                    }
+                }
+                _ => "tls.untrusted",
+            },
+            _ => "tls.untrusted",
+        },
+        _ => "tls.handshake_failed",
+    }
+}
+
+/// The catalog code for a handshake that failed without a certificate verdict.
+pub(crate) fn failure_code(failure: &str) -> &'static str {
+    let lower = failure.to_ascii_lowercase();
+    if lower.contains("invalidcontenttype")
+        || lower.contains("corrupt message")
+        || lower.contains("wrong version")
+        || lower.contains("invalid message")
+        || lower.contains("received corrupt")
+    {
+        "tls.not_tls"
+    } else {
+        "tls.handshake_failed"
+    }
 }

@@ -5,13 +5,13 @@
 use std::time::Duration;
 
 use super::fingerprint::Fingerprint;
-use super::follow_up::{self, Route};
+use super::follow_up;
 use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
-use super::net::Stream;
 use super::recorder::Recorder;
 use super::{CheckOptions, items};
+use crate::net::Stream;
+use crate::net::{Route, Target, parse_target};
 use crate::report::{CheckStatus, Evidence};
-use crate::try_connect::{Target, parse_target};
 
 /// Records the upgrade, Origin and subprotocol items; the open stream and the bytes read past the
 /// response, or `None` when the upgrade failed (the session items are skipped).
@@ -237,7 +237,7 @@ async fn unanswered(
             )
         }
         Exchange::Closed { partial } if partial.is_empty() => {
-            if !route.secure && route.speaks_tls().await {
+            if !route.secure && follow_up::speaks_tls(route).await {
                 (
                     "url.needs_wss",
                     "The server closed the plain-text connection, and the same port completes a TLS handshake: it expects wss://.".to_string(),
@@ -334,14 +334,12 @@ async fn refused(
         },
         async {
             let target = direct_route.as_ref().filter(|_| wants_direct)?;
-            let direct = Route {
-                host: target.host.clone(),
-                port: target.port,
-                secure: target.secure,
-                proxy: None,
-                connect_timeout: options.connect_timeout,
-                handshake_timeout: options.handshake_timeout,
-            };
+            let direct = Route::to(
+                target,
+                None,
+                options.connect_timeout,
+                options.handshake_timeout,
+            );
             let path = match target.url.query() {
                 Some(query) => format!("{}?{query}", target.url.path()),
                 None => target.url.path().to_string(),
@@ -356,7 +354,7 @@ async fn refused(
             direct_request
                 .headers
                 .retain(|(name, _)| !withheld.contains(name));
-            let result = direct.upgrade(&direct_request).await;
+            let result = follow_up::upgrade(&direct, &direct_request).await;
             Some((target.url.to_string(), result))
         }
     );

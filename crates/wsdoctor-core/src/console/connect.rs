@@ -8,9 +8,10 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self};
 
-use crate::check::net::{self, Stream};
-use crate::check::{CheckOptions, tls_probe};
-use crate::try_connect::parse_target;
+use crate::check::CheckOptions;
+use crate::net::proxy::choose_proxy;
+use crate::net::route::Trust;
+use crate::net::{Route, Stream, parse_target};
 
 /// The upgrade as it happened, for the session's first entry.
 pub(crate) struct Opened {
@@ -29,62 +30,25 @@ const MAX_MESSAGE_BYTES: usize = 64 << 20;
 pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String>> {
     Box::pin(async move {
         let parsed = parse_target(&target.url).map_err(|e| e.to_string())?;
-        let proxy = net::choose_proxy(
+        let proxy = choose_proxy(
             target.proxy.as_deref(),
             target.use_env_proxy,
             &parsed.host,
             parsed.secure,
         )?;
-        let (dial_host, dial_port) = proxy
-            .as_ref()
-            .map(|p| (p.host.clone(), p.port))
-            .unwrap_or((parsed.host.clone(), parsed.port));
-        let addrs = net::resolve(&dial_host, dial_port, target.connect_timeout).await?;
-        let (connected, attempts) = net::connect_any(&addrs, target.connect_timeout).await;
-        let Some((tcp, _)) = connected else {
-            let why = attempts
-                .last()
-                .and_then(|a| a.result.as_ref().err().map(|(_, e)| e.clone()))
-                .unwrap_or_default();
-            return Err(format!("cannot connect to {dial_host}:{dial_port}: {why}"));
-        };
-        let tcp = match &proxy {
-            Some(proxy) => {
-                net::connect_tunnel(
-                    tcp,
-                    proxy,
-                    &parsed.host,
-                    parsed.port,
-                    target.handshake_timeout,
-                )
-                .await?
-                .0
-            }
-            None => tcp,
-        };
-        let stream: Stream = if parsed.secure {
-            let client = crate::check::client_tls(target).map_err(|e| e.to_string())?;
-            let outcome = tls_probe::handshake(
-                Box::new(tcp),
-                &parsed.host,
-                &client,
-                target.insecure,
-                target.handshake_timeout,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            match (outcome.stream, outcome.verify_error, outcome.failure) {
-                (_, Some(error), _) if !target.insecure => {
-                    return Err(format!("the certificate is not valid: {error}"));
-                }
-                (Some(stream), _, _) => stream,
-                (None, _, failure) => {
-                    return Err(failure.unwrap_or_else(|| "the TLS handshake failed".into()));
-                }
-            }
-        } else {
-            Box::new(tcp)
-        };
+        let route = Route::to(
+            &parsed,
+            proxy,
+            target.connect_timeout,
+            target.handshake_timeout,
+        );
+        let client = crate::check::client_tls(target).map_err(|e| e.to_string())?;
+        let stream = route
+            .open(Trust::Verify {
+                client: &client,
+                insecure: target.insecure,
+            })
+            .await?;
 
         let mut request = parsed
             .url

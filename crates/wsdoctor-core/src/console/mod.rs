@@ -202,7 +202,7 @@ impl ConsoleSession {
     /// Starts a session (inside a tokio runtime). Only an unusable URL is an error; connection failures
     /// are entries of the session.
     pub fn start(config: SessionConfig) -> Result<ConsoleSession> {
-        let target = crate::try_connect::parse_target(&config.target.url)?;
+        let target = crate::net::parse_target(&config.target.url)?;
         let redactor = crate::redact::Redactor::new(&config.target.secret_headers);
         let shared = Arc::new(Mutex::new(Shared {
             log: log::EntryLog::new(config.limits),

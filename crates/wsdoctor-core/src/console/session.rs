@@ -279,7 +279,7 @@ pub(crate) async fn run(
 
 async fn converse(
     rec: &Recorder,
-    ws: tokio_tungstenite::WebSocketStream<crate::check::net::Stream>,
+    ws: tokio_tungstenite::WebSocketStream<crate::net::Stream>,
     config: &SessionConfig,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     stop: &CancellationToken,

@@ -9,8 +9,8 @@ use regex::Regex;
 
 use super::model::{Environment, Profile, ProfileHeader, ProfileTarget, SecretSlot, Variable};
 use super::secret::{Sensitive, Vault};
-use crate::check::net::percent_decode;
 use crate::check::{CheckRequest, HeaderInput};
+use crate::net::proxy::percent_decode;
 use crate::redact::is_secret_param;
 use crate::{Error, Result};
 

@@ -1,118 +1,12 @@
-//! Reaching the server: name resolution, TCP per address, and HTTP CONNECT proxies.
+//! HTTP CONNECT proxies: which one a connection uses (explicit, or the environment's with `NO_PROXY`), and
+//! the tunnel through it. The credentials in a proxy URL become a `Proxy-Authorization` header, never text.
 
-use std::io;
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use base64::Engine;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use url::Url;
-
-/// Any byte stream a probe can speak over (TCP, TLS over TCP, a proxy tunnel).
-pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + Sync {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + Sync> Io for T {}
-pub(crate) type Stream = Box<dyn Io>;
-
-/// Resolves a host to every address it has (an IP literal resolves to itself).
-pub(crate) async fn resolve(
-    host: &str,
-    port: u16,
-    timeout: Duration,
-) -> Result<Vec<SocketAddr>, String> {
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return Ok(vec![SocketAddr::new(ip, port)]);
-    }
-    match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
-        Ok(Ok(addrs)) => {
-            let mut list: Vec<SocketAddr> = Vec::new();
-            for addr in addrs {
-                if !list.contains(&addr) {
-                    list.push(addr);
-                }
-            }
-            if list.is_empty() {
-                Err(format!("`{host}` has no address"))
-            } else {
-                Ok(list)
-            }
-        }
-        Ok(Err(error)) => Err(format!("`{host}` does not resolve: {error}")),
-        Err(_) => Err(format!(
-            "resolving `{host}` took longer than {} s",
-            timeout.as_secs_f32()
-        )),
-    }
-}
-
-/// How a TCP connection attempt failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TcpFailure {
-    Refused,
-    Timeout,
-    Reset,
-    Other,
-}
-
-impl TcpFailure {
-    pub fn code(self) -> &'static str {
-        match self {
-            TcpFailure::Refused => "tcp.refused",
-            TcpFailure::Timeout => "tcp.timeout",
-            TcpFailure::Reset | TcpFailure::Other => "tcp.reset",
-        }
-    }
-}
-
-/// One address tried, and what happened.
-pub(crate) struct Attempt {
-    pub addr: SocketAddr,
-    pub result: Result<u32, (TcpFailure, String)>,
-}
-
-/// Connects to the first address that answers, trying them in order (the first [`super::MAX_ADDRESSES`]);
-/// reports every attempt.
-pub(crate) async fn connect_any(
-    addrs: &[SocketAddr],
-    timeout: Duration,
-) -> (Option<(TcpStream, SocketAddr)>, Vec<Attempt>) {
-    let mut attempts = Vec::new();
-    for &addr in addrs.iter().take(super::MAX_ADDRESSES) {
-        let started = std::time::Instant::now();
-        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-            Ok(Ok(stream)) => {
-                let _ = stream.set_nodelay(true);
-                attempts.push(Attempt {
-                    addr,
-                    result: Ok(super::recorder::elapsed_ms(started)),
-                });
-                return (Some((stream, addr)), attempts);
-            }
-            Ok(Err(error)) => {
-                let kind = match error.kind() {
-                    io::ErrorKind::ConnectionRefused => TcpFailure::Refused,
-                    io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
-                        TcpFailure::Reset
-                    }
-                    io::ErrorKind::TimedOut => TcpFailure::Timeout,
-                    _ => TcpFailure::Other,
-                };
-                attempts.push(Attempt {
-                    addr,
-                    result: Err((kind, error.to_string())),
-                });
-            }
-            Err(_) => attempts.push(Attempt {
-                addr,
-                result: Err((
-                    TcpFailure::Timeout,
-                    format!("no answer within {} s", timeout.as_secs_f32()),
-                )),
-            }),
-        }
-    }
-    (None, attempts)
-}
 
 /// An HTTP proxy to tunnel through with CONNECT.
 #[derive(Debug, Clone)]

@@ -1,5 +1,5 @@
-//! The TLS layer of a check: the handshake with a verifier that records what it was shown, so the report
-//! can name the exact certificate problem (and, with `--insecure`, carry on past it).
+//! The TLS client: the handshake with a verifier that records what it was shown (the chain, the verdict),
+//! so a check can name the exact certificate problem and, with `--insecure`, carry on past it.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -7,11 +7,11 @@ use std::time::Duration;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use tokio_rustls::TlsConnector;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
-use super::net::Stream;
+use super::Stream;
 use crate::{Error, Result, tls};
 
 /// What one certificate of the chain says.
@@ -29,7 +29,7 @@ pub(crate) struct CertSummary {
 }
 
 impl CertSummary {
-    fn parse(der: &CertificateDer<'_>) -> Option<Self> {
+    pub fn parse(der: &CertificateDer<'_>) -> Option<Self> {
         let (_, cert) = X509Certificate::from_der(der.as_ref()).ok()?;
         let names = cert
             .subject_alternative_name()
@@ -254,90 +254,4 @@ pub(crate) async fn handshake(
             protocol: None,
         },
     })
-}
-
-/// The catalog code for a certificate that failed verification.
-/// Names of public certificate authorities: a leaf issued by one of them and sent alone is missing its
-/// intermediate (every public CA issues from intermediates), not signed by an untrusted root.
-const PUBLIC_CAS: &[&str] = &[
-    "let's encrypt",
-    "isrg",
-    "digicert",
-    "sectigo",
-    "comodo",
-    "globalsign",
-    "godaddy",
-    "go daddy",
-    "amazon",
-    "google trust services",
-    "entrust",
-    "zerossl",
-    "buypass",
-    "certum",
-    "geotrust",
-    "thawte",
-    "rapidssl",
-    "microsoft",
-    "actalis",
-    "harica",
-    "ssl.com",
-    "identrust",
-    "quovadis",
-    "swisssign",
-    "cloudflare",
-];
-
-/// The catalog code for a certificate the verifier refused. With the leaf sent alone and its issuer
-/// unknown, the evidence tells a missing intermediate (the leaf names where its issuer's certificate is,
-/// or was issued by a public CA, or a private root was given as a CA file and the issuer is not it) from
-/// a leaf signed straight by a root the client does not trust: the fixes are on different sides.
-pub(crate) fn certificate_code(
-    error: &rustls::Error,
-    chain: &[CertSummary],
-    extra_roots: &[CertificateDer<'static>],
-) -> &'static str {
-    match error {
-        rustls::Error::InvalidCertificate(cert_error) => match cert_error {
-            CertificateError::Expired
-            | CertificateError::ExpiredContext { .. }
-            | CertificateError::NotValidYet
-            | CertificateError::NotValidYetContext { .. } => "tls.expired",
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                "tls.hostname_mismatch"
-            }
-            CertificateError::UnknownIssuer => match chain {
-                [leaf] if !leaf.self_signed => {
-                    let issuer = leaf.issuer.to_ascii_lowercase();
-                    let public = PUBLIC_CAS.iter().any(|ca| issuer.contains(ca));
-                    let under_given_root = !extra_roots.is_empty()
-                        && !extra_roots.iter().any(|root| {
-                            CertSummary::parse(root).is_some_and(|r| r.subject == leaf.issuer)
-                        });
-                    if leaf.names_issuer_url || public || under_given_root {
-                        "tls.incomplete_chain"
-                    } else {
-                        "tls.untrusted"
-                    }
-                }
-                _ => "tls.untrusted",
-            },
-            _ => "tls.untrusted",
-        },
-        _ => "tls.handshake_failed",
-    }
-}
-
-/// The catalog code for a handshake that failed without a certificate verdict.
-pub(crate) fn failure_code(failure: &str) -> &'static str {
-    let lower = failure.to_ascii_lowercase();
-    if lower.contains("invalidcontenttype")
-        || lower.contains("corrupt message")
-        || lower.contains("wrong version")
-        || lower.contains("invalid message")
-        || lower.contains("received corrupt")
-    {
-        "tls.not_tls"
-    } else {
-        "tls.handshake_failed"
-    }
 }
