@@ -49,6 +49,7 @@ pub fn typescript() -> String {
         PlannedCheck,
         crate::commands::checklist::RunResult,
         crate::commands::checklist::ManualGuide,
+        crate::commands::checklist::SectionHeading,
         ManualItem,
         ConsoleError,
         Reproduction,

@@ -74,13 +74,20 @@ export type CheckEvent = { "kind": "planned", checks: Array<PlannedCheck>, } | {
 
 export type PlannedCheck = { id: string, section: Section, title: string, };
 
-export type RunResult = { report: Report, 
+export type RunResult = { 
+/**
+ * The run's report; for a re-run of some sections given the report it refreshes, that report with
+ * those sections replaced (the history keeps the re-run as it ran).
+ */
+report: Report, 
 /**
  * Its place in the history (absent if it could not be saved; the report is still shown).
  */
 history: HistoryEntry | null, };
 
-export type ManualGuide = { items: Array<ManualItem>, consoleErrors: Array<ConsoleError>, };
+export type ManualGuide = { sections: Array<SectionHeading>, items: Array<ManualItem>, consoleErrors: Array<ConsoleError>, };
+
+export type SectionHeading = { id: Section, title: string, };
 
 export type ManualItem = { id: string, section: Section, title: string, 
 /**
@@ -160,7 +167,11 @@ id: string, section: Section, title: string, status: CheckStatus, summary: strin
 
 export type Evidence = { label: string, content: string, };
 
-export type Diagnosis = { code: string, severity: Severity, title: string, explanation: string, fix: string, snippet: string | null, 
+export type Diagnosis = { code: string, 
+/**
+ * The checklist section it belongs to (the catalog says which).
+ */
+section: Section, severity: Severity, title: string, explanation: string, fix: string, snippet: string | null, 
 /**
  * The snippet's language (`nginx`, `js`), for highlighting.
  */

@@ -61,11 +61,18 @@ export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
   uiReady: () => call<null>("ui_ready"),
   labEndpoints: () => call<LabEndpoint[]>("lab_endpoints"),
-  /** Runs a check; `onEvents` receives its progress in batches as it happens. */
-  checkRun: (runId: string, request: CheckRequest, profile: ProfileRef | null, onEvents: (events: CheckEvent[]) => void) => {
+  /** Runs a check; `onEvents` receives its progress in batches as it happens. With `previous`, a re-run of
+   * `request.sections` comes back merged into that report by the core. */
+  checkRun: (
+    runId: string,
+    request: CheckRequest,
+    profile: ProfileRef | null,
+    previous: Report | null,
+    onEvents: (events: CheckEvent[]) => void,
+  ) => {
     const channel = new Channel<CheckEvent[]>();
     channel.onmessage = onEvents;
-    return call<RunResult>("check_run", { runId, request, profile, onEvent: channel });
+    return call<RunResult>("check_run", { runId, request, profile, previous, onEvent: channel });
   },
   checkCancel: (runId: string) => call<boolean>("check_cancel", { runId }),
   manualGuide: () => call<ManualGuide>("manual_guide"),

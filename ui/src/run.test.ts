@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Check, CheckEvent, Diagnosis, Report } from "./bindings";
-import { applyEvents, emptyRun, fromReport, headline, mergeSections, sectionOf } from "./run";
+import { applyEvents, emptyRun, fromReport, headline } from "./run";
 
 const check = (id: string, section: Check["section"], status: Check["status"]): Check => ({
   id,
@@ -14,6 +14,7 @@ const check = (id: string, section: Check["section"], status: Check["status"]): 
 
 const diagnosis = (code: string, severity: Diagnosis["severity"]): Diagnosis => ({
   code,
+  section: "webSocketSetup",
   severity,
   title: code,
   explanation: "",
@@ -88,26 +89,5 @@ describe("a finished run", () => {
   it("headlines the root cause", () => {
     const state = fromReport(report([check("handshake", "webSocketSetup", "fail")], [diagnosis("handshake.redirect", "error")]), false);
     expect(headline(state)).toEqual({ status: "fail", text: "Broken: handshake.redirect (handshake.redirect)" });
-  });
-
-  it("merges a re-run section into the report it refreshes", () => {
-    const before = report(
-      [check("tcp", "serverHealth", "pass"), check("close", "debuggingDetails", "fail")],
-      [diagnosis("close.server_error", "error")],
-    );
-    const rerun = report([check("close", "debuggingDetails", "pass")], []);
-    const merged = mergeSections(before, rerun, ["debuggingDetails"]);
-    expect(merged.checks.map((c) => `${c.id}:${c.status}`)).toEqual(["tcp:pass", "close:pass"]);
-    expect(merged.diagnoses).toEqual([]);
-    expect(merged.verdict).toBe("healthy");
-  });
-
-  it("maps codes to the same sections as the engine", () => {
-    expect(sectionOf("tcp.refused")).toBe("serverHealth");
-    expect(sectionOf("config.nginx_no_upgrade")).toBe("proxyAndHttps");
-    expect(sectionOf("frontend.hardcoded_url")).toBe("frontendConnection");
-    expect(sectionOf("electron.sandbox_off")).toBe("desktopApp");
-    expect(sectionOf("close.abnormal")).toBe("debuggingDetails");
-    expect(sectionOf("handshake.timeout")).toBe("webSocketSetup");
   });
 });

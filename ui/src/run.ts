@@ -32,15 +32,6 @@ export interface RunState {
   readOnly: boolean;
 }
 
-export const SECTIONS: readonly { id: Section; title: string }[] = [
-  { id: "serverHealth", title: "Server health" },
-  { id: "webSocketSetup", title: "WebSocket setup" },
-  { id: "frontendConnection", title: "Frontend connection" },
-  { id: "proxyAndHttps", title: "Proxy and HTTPS" },
-  { id: "desktopApp", title: "Desktop app (Electron)" },
-  { id: "debuggingDetails", title: "Debugging details" },
-];
-
 export function emptyRun(): RunState {
   return { items: [], diagnoses: [], finished: false, readOnly: false };
 }
@@ -99,43 +90,6 @@ export function fromReport(report: Report, readOnly: boolean): RunState {
     finished: true,
     readOnly,
   };
-}
-
-/** Merges a re-run of some sections into the full report it refreshes. */
-export function mergeSections(previous: Report, rerun: Report, sections: readonly Section[]): Report {
-  const inSections = (section: Section) => sections.includes(section);
-  const checks = [...previous.checks.filter((c) => !inSections(c.section)), ...rerun.checks];
-  const order = new Map(SECTIONS.map((s, i) => [s.id, i]));
-  checks.sort((a, b) => (order.get(a.section) ?? 0) - (order.get(b.section) ?? 0));
-  const rerunCodes = new Set(rerun.diagnoses.map((d) => d.code));
-  const kept = previous.diagnoses.filter((d) => !rerunCodes.has(d.code) && !sections.some((s) => sectionOf(d.code) === s));
-  const diagnoses = rank([...kept, ...rerun.diagnoses]);
-  const verdict = diagnoses.some((d) => d.severity === "error")
-    ? "broken"
-    : diagnoses.some((d) => d.severity === "warning")
-      ? "degraded"
-      : "healthy";
-  return { ...previous, checks, diagnoses, verdict, startedAt: rerun.startedAt };
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-function rank(diagnoses: Diagnosis[]): Diagnosis[] {
-  return diagnoses
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => SEVERITY_ORDER[a.d.severity] - SEVERITY_ORDER[b.d.severity] || a.i - b.i)
-    .map(({ d }) => d);
-}
-
-/** The section a catalog code belongs to (mirrors wsdoctor_core::catalog::section_of). */
-export function sectionOf(code: string): Section {
-  const layer = code.split(".")[0] ?? "";
-  if (["url", "frontend"].includes(layer)) return "frontendConnection";
-  if (["dns", "tcp", "process", "port", "env", "log"].includes(layer)) return "serverHealth";
-  if (["tls", "proxy", "config", "idle"].includes(layer)) return "proxyAndHttps";
-  if (layer === "electron") return "desktopApp";
-  if (["echo", "close", "frame"].includes(layer)) return "debuggingDetails";
-  return "webSocketSetup";
 }
 
 /** One line for the top of the checklist. */

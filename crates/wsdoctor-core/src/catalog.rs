@@ -7,6 +7,46 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+/// The checklist's sections, in the order a tester walks them. Every item and every cause belongs to one.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, TS,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum Section {
+    ServerHealth,
+    /// Also where a diagnosis stored before diagnoses named their section starts, until its code is
+    /// looked up again (`Report::restore_sections`).
+    #[default]
+    WebSocketSetup,
+    FrontendConnection,
+    ProxyAndHttps,
+    DesktopApp,
+    DebuggingDetails,
+}
+
+impl Section {
+    /// Every section, in the checklist's order.
+    pub const ALL: [Section; 6] = [
+        Section::ServerHealth,
+        Section::WebSocketSetup,
+        Section::FrontendConnection,
+        Section::ProxyAndHttps,
+        Section::DesktopApp,
+        Section::DebuggingDetails,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::ServerHealth => "Server health",
+            Section::WebSocketSetup => "WebSocket setup",
+            Section::FrontendConnection => "Frontend connection",
+            Section::ProxyAndHttps => "Proxy and HTTPS",
+            Section::DesktopApp => "Desktop app (Electron)",
+            Section::DebuggingDetails => "Debugging details",
+        }
+    }
+}
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -33,6 +73,8 @@ impl Severity {
 #[derive(Debug)]
 pub struct Entry {
     pub code: &'static str,
+    /// The checklist section whose findings this cause belongs to.
+    pub section: Section,
     pub severity: Severity,
     pub title: &'static str,
     pub explanation: &'static str,
@@ -84,9 +126,10 @@ contextBridge.exposeInMainWorld('bridge', {
 };
 
 macro_rules! entry {
-    ($code:literal, $severity:ident, $title:literal, $explanation:literal, $fix:literal $(, $snippet:expr)?) => {
+    ($code:literal, $section:ident, $severity:ident, $title:literal, $explanation:literal, $fix:literal $(, $snippet:expr)?) => {
         Entry {
             code: $code,
+            section: Section::$section,
             severity: Severity::$severity,
             title: $title,
             explanation: $explanation,
@@ -102,6 +145,7 @@ macro_rules! entry {
 pub static CATALOG: &[Entry] = &[
     entry!(
         "url.invalid",
+        FrontendConnection,
         Error,
         "The URL is not valid",
         "The target could not be read as a URL, so nothing was tried.",
@@ -109,6 +153,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "url.http_scheme",
+        FrontendConnection,
         Info,
         "An http(s):// URL was given",
         "The URL starts with http:// or https://. WS Doctor tried the matching ws:// or wss:// URL, but many clients (and older browsers) refuse an http(s) URL in `new WebSocket()`.",
@@ -116,6 +161,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "url.mixed_content",
+        FrontendConnection,
         Error,
         "Insecure ws:// from an https:// page",
         "The page that opens this socket is served over https, and browsers block a plain ws:// connection from a secure page (\"Mixed Content\"). The socket may work from a script or a tool and still fail in every browser.",
@@ -123,6 +169,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "url.needs_wss",
+        FrontendConnection,
         Error,
         "ws:// sent to a port that speaks TLS",
         "The port answered a plain-text upgrade request as a TLS server would (or with nginx's \"plain HTTP request was sent to HTTPS port\"), so it expects wss://.",
@@ -130,6 +177,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "dns.unresolved",
+        ServerHealth,
         Error,
         "The host name does not resolve",
         "DNS gave no address for the host, so no connection could be attempted. A typo, a missing DNS record, or a name that only resolves inside another network (VPN, Docker network, /etc/hosts) are the usual causes.",
@@ -137,6 +185,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tcp.refused",
+        ServerHealth,
         Error,
         "Nothing is listening on that port",
         "The host answered but refused the connection: no server listens on this port, or it listens only on another address (for example 127.0.0.1 when the client comes from elsewhere).",
@@ -144,6 +193,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tcp.timeout",
+        ServerHealth,
         Error,
         "No answer to the TCP connection",
         "Connection attempts got no answer at all. A firewall or security group dropping the packets, a wrong host or IP, or a server that is down behind a load balancer are the usual causes.",
@@ -151,6 +201,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tcp.reset",
+        ServerHealth,
         Error,
         "The connection was reset",
         "The connection was reset (RST) by the server or by something in between, such as a firewall or a proxy that refuses the client.",
@@ -158,6 +209,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tls.not_tls",
+        ProxyAndHttps,
         Error,
         "The port does not speak TLS",
         "A wss:// connection was attempted, but the server answered in plain text (often HTTP), which TLS libraries report as \"wrong version number\" or a corrupt message.",
@@ -165,6 +217,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tls.untrusted",
+        ProxyAndHttps,
         Error,
         "The server's certificate is not trusted",
         "The certificate is self-signed or issued by a certificate authority the client does not trust. Browsers refuse it (ERR_CERT_AUTHORITY_INVALID) even when curl -k or a test client works.",
@@ -172,6 +225,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tls.expired",
+        ProxyAndHttps,
         Error,
         "The certificate has expired or is not yet valid",
         "The certificate's validity period does not include the current time (or the client's clock is wrong).",
@@ -179,6 +233,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tls.hostname_mismatch",
+        ProxyAndHttps,
         Error,
         "The certificate is for another host name",
         "The certificate's names (SANs) do not include the host in the URL, so clients refuse it.",
@@ -186,6 +241,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tls.incomplete_chain",
+        ProxyAndHttps,
         Error,
         "The server does not send its intermediate certificate",
         "The server sends its own certificate without the intermediate CA that links it to a trusted root. Some clients fill the gap from a cache; many (Node.js, Python, mobile apps) fail.",
@@ -193,6 +249,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "tls.handshake_failed",
+        ProxyAndHttps,
         Error,
         "The TLS handshake failed",
         "The client and server could not agree on TLS (protocol version, cipher suites, or a client certificate requirement), or the server aborted the handshake.",
@@ -200,6 +257,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.timeout",
+        WebSocketSetup,
         Error,
         "No answer to the upgrade request",
         "The connection was accepted, but the server never answered the HTTP upgrade request. A stuck server, an overloaded event loop, or a proxy waiting on a dead backend are the usual causes.",
@@ -207,6 +265,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.no_response",
+        WebSocketSetup,
         Error,
         "The connection closed without an answer",
         "The server (or a proxy) closed the connection after reading the upgrade request, without any HTTP response.",
@@ -214,6 +273,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.invalid_response",
+        WebSocketSetup,
         Error,
         "The answer is not valid HTTP",
         "Something answered the upgrade request with bytes that are not an HTTP response (or with headers too large to be sane): another protocol is listening on this port.",
@@ -221,6 +281,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.not_websocket",
+        WebSocketSetup,
         Error,
         "A web page instead of an upgrade",
         "The server answered with a 2xx page instead of 101 Switching Protocols: the URL points at a normal HTTP route (the web app, a health check), not at the WebSocket endpoint.",
@@ -228,6 +289,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.redirect",
+        WebSocketSetup,
         Error,
         "A redirect instead of an upgrade",
         "The server answered with a redirect. Browsers and most WebSocket clients do not follow redirects during the upgrade, so the connection fails.",
@@ -235,6 +297,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.bad_request",
+        WebSocketSetup,
         Error,
         "The server rejected the upgrade request (400)",
         "The server answered 400 Bad Request: it did not accept the upgrade as sent. Missing or wrong headers, a required subprotocol or query parameter, or a proxy that altered the request are the usual causes.",
@@ -242,6 +305,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.auth_required",
+        WebSocketSetup,
         Error,
         "Credentials are missing or wrong",
         "The server refused the upgrade because the request carries no valid credentials (401, or 403 with an authentication hint). Some servers answer 401 for a refused Origin too (Node's ws does when `verifyClient` returns false), so when the credentials are right, check the Origin.",
@@ -249,6 +313,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.origin_rejected",
+        WebSocketSetup,
         Error,
         "The server rejects this Origin",
         "The server checks the `Origin` header and refused this one; without it, or with the server's own origin, the upgrade is accepted. Browsers always send the page's origin, so the page's origin must be on the server's allow-list.",
@@ -256,6 +321,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.forbidden",
+        WebSocketSetup,
         Error,
         "The server forbids the upgrade (403)",
         "The server answered 403 Forbidden for reasons other than the Origin: an IP allow-list, a WAF rule, or an authorisation policy.",
@@ -263,6 +329,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.not_found",
+        WebSocketSetup,
         Error,
         "No WebSocket endpoint at this path (404)",
         "Nothing is routed at this path on the server (or on the proxy in front of it).",
@@ -270,6 +337,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.upgrade_required",
+        WebSocketSetup,
         Error,
         "The server saw no upgrade (426)",
         "The server answered 426 Upgrade Required: the request reached it without the `Upgrade: websocket` and `Connection: Upgrade` headers. When a proxy sits in front, it dropped them.",
@@ -278,6 +346,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.server_error",
+        WebSocketSetup,
         Error,
         "The application failed (5xx)",
         "The application itself answered with a server error while handling the upgrade request.",
@@ -285,6 +354,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.invalid_accept",
+        WebSocketSetup,
         Error,
         "Wrong Sec-WebSocket-Accept",
         "The server answered 101, but its `Sec-WebSocket-Accept` does not match the key sent. Every client must refuse the connection. A broken server implementation, or a proxy that rewrote the handshake, is the cause.",
@@ -292,6 +362,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.invalid_upgrade",
+        WebSocketSetup,
         Error,
         "101 without the upgrade headers",
         "The server answered 101 but without `Upgrade: websocket` or `Connection: Upgrade`, which clients require.",
@@ -299,6 +370,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "handshake.invalid_extension",
+        WebSocketSetup,
         Error,
         "The server enabled an extension that was not offered",
         "The 101 response names a `Sec-WebSocket-Extensions` value (such as permessage-deflate) that the client did not offer. Clients must fail the connection.",
@@ -306,6 +378,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "proxy.bad_gateway",
+        ProxyAndHttps,
         Error,
         "The proxy cannot reach the backend",
         "A proxy answered 502 or 504: it could not connect to the application behind it, or the application did not answer in time.",
@@ -313,6 +386,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "proxy.upgrade_stripped",
+        ProxyAndHttps,
         Error,
         "A proxy dropped the upgrade headers",
         "A reverse proxy answered instead of a WebSocket server: it forwarded the request without `Upgrade` and `Connection`, so the backend saw a plain HTTP request.",
@@ -321,6 +395,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "proxy.used",
+        ProxyAndHttps,
         Info,
         "The connection went through a proxy",
         "The connection was made through an HTTP proxy (from --proxy or the HTTPS_PROXY/HTTP_PROXY environment). Results describe the path through that proxy.",
@@ -328,6 +403,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "proxy.connect_failed",
+        ProxyAndHttps,
         Error,
         "The HTTP proxy refused the tunnel",
         "The HTTP proxy did not open a CONNECT tunnel to the target: it may need authentication, block the port, or be unreachable.",
@@ -335,6 +411,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "subprotocol.not_negotiated",
+        WebSocketSetup,
         Warning,
         "Offered subprotocols, none chosen",
         "The client offered subprotocols and the server accepted the upgrade without choosing one. Every browser then fails the connection, although some libraries (Python's websockets, for one) accept it.",
@@ -342,6 +419,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "subprotocol.not_offered",
+        WebSocketSetup,
         Error,
         "The server chose a subprotocol that was not offered",
         "The 101 response names a subprotocol the client did not offer, which clients must refuse.",
@@ -349,6 +427,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "subprotocol.required",
+        WebSocketSetup,
         Error,
         "The server requires a subprotocol",
         "The server refuses the upgrade unless the client offers a subprotocol it supports (`Sec-WebSocket-Protocol`).",
@@ -356,6 +435,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.detected",
+        WebSocketSetup,
         Warning,
         "The server speaks Socket.IO",
         "This is a Socket.IO (Engine.IO) server. It speaks its own protocol on top of WebSocket: a plain WebSocket client connects to the wrong path or cannot understand the frames.",
@@ -363,6 +443,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "close.abnormal",
+        DebuggingDetails,
         Error,
         "The connection dropped without a close frame (1006)",
         "The connection ended without a WebSocket close frame: the server crashed, a proxy or load balancer cut it, or the network failed.",
@@ -370,6 +451,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "close.server_error",
+        DebuggingDetails,
         Error,
         "The server closed with an error code",
         "The server closed the connection with 1011 (internal error), 1012 (restart), 1013 (try again later) or 1014 (bad gateway).",
@@ -377,6 +459,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "close.policy",
+        DebuggingDetails,
         Error,
         "The server closed for a policy violation (1008)",
         "The server closed the connection with 1008: something about the client was refused by policy, usually authentication, an origin, or a rate limit.",
@@ -384,6 +467,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "close.other",
+        DebuggingDetails,
         Warning,
         "The server closed the connection",
         "The server closed the connection with a code that is not an error by itself; the code and reason say why.",
@@ -391,6 +475,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "close.no_reply",
+        DebuggingDetails,
         Warning,
         "The server does not finish the closing handshake",
         "WS Doctor sent a close frame and the server never answered it. Clients then wait for their close timeout, and the server may be leaking connections.",
@@ -398,6 +483,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frame.protocol_error",
+        DebuggingDetails,
         Error,
         "The server sent invalid WebSocket frames",
         "After the upgrade the server sent bytes that are not valid WebSocket frames (masked server frames, reserved bits, bad opcodes, or another protocol). Clients close with 1002.",
@@ -405,6 +491,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frame.unfinished_message",
+        DebuggingDetails,
         Error,
         "A fragmented message was never finished",
         "The server began a message in fragments (a frame without FIN) and never sent its final frame before the connection ended or the wait ran out. Clients hold the parts and deliver nothing; the application sees no message at all.",
@@ -412,6 +499,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "close.invalid_code",
+        DebuggingDetails,
         Error,
         "The server closed with a code that may not be sent",
         "The server's close frame carried a code that must never appear on the wire (below 1000, 1004-1006, 1015, or 1016-2999). Clients treat it as a protocol error and answer 1002, which is what the application then sees, not the server's intended reason.",
@@ -419,6 +507,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "message.not_read",
+        WebSocketSetup,
         Error,
         "The server stops reading",
         "What WS Doctor had to send (a message, the pongs owed to the server's own pings, or a close frame) could not be written: the server's receive window stayed full. A server that does not read blocks its clients' sends and, when it also floods, grows their buffers.",
@@ -426,6 +515,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frame.invalid_utf8",
+        DebuggingDetails,
         Error,
         "A text message is not valid UTF-8",
         "The server sent a text frame whose payload is not valid UTF-8. Clients must close the connection with 1007.",
@@ -433,6 +523,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "message.too_big",
+        WebSocketSetup,
         Error,
         "The message is larger than the server accepts (1009)",
         "The server closed the connection with 1009, or cut it, when a message exceeded its size limit.",
@@ -440,6 +531,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "ping.unanswered",
+        WebSocketSetup,
         Error,
         "Pings are not answered",
         "The server did not answer a ping with a pong. Clients that send heartbeats (and proxies that check liveness) will treat the connection as dead and drop it.",
@@ -447,6 +539,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "idle.timeout",
+        ProxyAndHttps,
         Error,
         "The connection is cut when idle",
         "The connection was cut after a silent period. Proxies and load balancers close idle connections: nginx after 60 s (`proxy_read_timeout`), AWS ALB after 60 s, Cloudflare after 100 s, Heroku after 55 s.",
@@ -454,6 +547,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "echo.none",
+        DebuggingDetails,
         Info,
         "No reply to the test message",
         "The server did not answer the test message within the wait. Many servers do not echo, so this is not a problem on its own.",
@@ -461,6 +555,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "process.not_running",
+        ServerHealth,
         Error,
         "The server process is not running",
         "No running process matches the name or PID given, so nothing can answer on its port. It may have crashed at start-up (see its log), never been started, or run under another name.",
@@ -468,6 +563,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "process.fd_near_limit",
+        ServerHealth,
         Warning,
         "The server is close to its open-file limit",
         "The process holds nearly as many file descriptors as its limit allows. Every WebSocket is one; at the limit new connections fail with EMFILE (\"too many open files\").",
@@ -475,6 +571,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "port.not_listening",
+        ServerHealth,
         Error,
         "Nothing listens on the expected port",
         "No socket is listening on this port on this machine: the server is down, listens on another port, or runs elsewhere (a container, another host).",
@@ -482,6 +579,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "port.conflict",
+        ServerHealth,
         Error,
         "Another process holds the port",
         "The port is held by a process other than the expected server. The server then cannot bind it (EADDRINUSE), and clients reach the wrong program.",
@@ -489,6 +587,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "port.loopback_only",
+        ServerHealth,
         Warning,
         "The server listens on loopback only",
         "The server is bound to 127.0.0.1 (or ::1), so only this machine can reach it, while the target is addressed by another name. Clients elsewhere get \"connection refused\".",
@@ -496,6 +595,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "env.unset",
+        ServerHealth,
         Info,
         "An environment variable is not set",
         "A variable the server's behaviour depends on is not set in its environment, so the framework's default applies (often development mode, or a default port).",
@@ -503,6 +603,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "env.mismatch",
+        ServerHealth,
         Warning,
         "An environment variable has an unexpected value",
         "The server runs with a different value than expected (for example NODE_ENV=development in production, or another PORT), which changes how it listens and behaves.",
@@ -510,6 +611,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.port_in_use",
+        ServerHealth,
         Error,
         "The server could not bind its port (EADDRINUSE)",
         "The server's log says the address was already in use when it started, so it is not listening (or only a previous instance is).",
@@ -517,6 +619,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.crash",
+        ServerHealth,
         Error,
         "The server's log shows a crash",
         "The log contains an unhandled error with its stack trace (a Node exception, a Python traceback, a Java exception, a Go or Rust panic). Connections that were open at that moment dropped with 1006.",
@@ -524,6 +627,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.fd_exhausted",
+        ServerHealth,
         Error,
         "The server ran out of file descriptors (EMFILE)",
         "The log reports \"too many open files\": the process hit its descriptor limit, so new connections (and files) fail.",
@@ -531,6 +635,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.proxy_timeout",
+        ServerHealth,
         Warning,
         "The proxy timed out an idle upgraded connection",
         "nginx's error log shows \"upstream timed out ... while proxying upgraded connection\": proxy_read_timeout (60 s by default) passed without a frame, so nginx closed the WebSocket.",
@@ -538,6 +643,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.upstream_refused",
+        ServerHealth,
         Error,
         "The proxy could not reach the backend",
         "nginx's error log shows \"connect() failed (111: Connection refused)\" or \"upstream prematurely closed\": the backend was down or closed the connection while nginx was proxying.",
@@ -545,6 +651,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.origin_rejected",
+        ServerHealth,
         Error,
         "The server's log shows refused origins",
         "The server logged that it refused a WebSocket because of its Origin (gorilla CheckOrigin, Django Channels, Socket.IO CORS, and the like).",
@@ -552,6 +659,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "log.port_mismatch",
+        ServerHealth,
         Warning,
         "The server listens on another port than the target",
         "The server's start-up line names a port different from the one being checked: the client and the server disagree about where to meet.",
@@ -559,6 +667,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.syntax_error",
+        ProxyAndHttps,
         Error,
         "The proxy configuration does not parse",
         "The configuration file has a syntax error, so the proxy refuses to (re)load it and keeps running the previous configuration, or does not start.",
@@ -566,6 +675,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.nginx_no_upgrade",
+        ProxyAndHttps,
         Error,
         "An nginx location proxies without upgrade headers",
         "The location passes requests to a backend without `proxy_set_header Upgrade` and `Connection`. nginx does not forward hop-by-hop headers, so the backend sees a plain HTTP request and the WebSocket fails (426 or 400).",
@@ -574,6 +684,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.nginx_http10",
+        ProxyAndHttps,
         Warning,
         "An nginx location proxies with HTTP/1.0",
         "Without `proxy_http_version 1.1`, nginx talks HTTP/1.0 to the backend, and an upgrade needs HTTP/1.1; some backends reject the request outright.",
@@ -581,6 +692,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.nginx_short_timeout",
+        ProxyAndHttps,
         Warning,
         "nginx will close idle WebSockets",
         "`proxy_read_timeout` is short (or the 60 s default) and nothing shows a heartbeat more frequent than that: nginx closes a WebSocket that stays silent that long.",
@@ -588,6 +700,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.nginx_hardcoded_connection",
+        ProxyAndHttps,
         Info,
         "A hard-coded Connection \"upgrade\"",
         "The location sends `Connection: upgrade` on every request, including plain HTTP ones, which disables keep-alive to the backend and can confuse it. The `map $http_upgrade` form sends it only for upgrades.",
@@ -596,6 +709,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.nginx_no_host",
+        ProxyAndHttps,
         Warning,
         "nginx does not forward the Host header",
         "Without `proxy_set_header Host $host`, the backend sees the upstream's name as Host. Servers that compare Origin with Host (Socket.IO, Django Channels, gorilla's default CheckOrigin) then reject every browser.",
@@ -603,6 +717,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.caddy",
+        ProxyAndHttps,
         Info,
         "Caddy proxies WebSockets on its own",
         "Caddy's `reverse_proxy` forwards upgrades without extra configuration; WS Doctor checked which sites proxy, not timeouts or headers.",
@@ -610,6 +725,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "config.apache_no_wstunnel",
+        ProxyAndHttps,
         Error,
         "Apache proxies without WebSocket support",
         "An Apache `ProxyPass` forwards this path without `upgrade=websocket` and no `mod_proxy_wstunnel` rule (`ws://` target or RewriteRule), so the upgrade is not passed through.",
@@ -617,6 +733,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frontend.hardcoded_url",
+        FrontendConnection,
         Warning,
         "A WebSocket URL is hard-coded to a development host",
         "The frontend code connects to a fixed `ws://localhost`, `127.0.0.1` or IP address URL that will not exist on users' machines once the app ships.",
@@ -624,6 +741,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frontend.insecure_ws",
+        FrontendConnection,
         Error,
         "The frontend opens ws:// although the app is served over https",
         "Browsers block plain ws:// from an https:// page (mixed content), so this connection fails for every user of the secure site.",
@@ -631,6 +749,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frontend.url_mismatch",
+        FrontendConnection,
         Warning,
         "The frontend connects somewhere else than the target",
         "The WebSocket URLs found in the code point to another host, port or path than the one being checked, so fixing the server will not fix the client.",
@@ -638,6 +757,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frontend.no_reconnect",
+        FrontendConnection,
         Info,
         "No close handling near a WebSocket",
         "The code opens a WebSocket but handles neither `onclose` nor reconnection nearby: when the connection drops (deploys, proxies, networks), the page silently stops updating.",
@@ -645,6 +765,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "frontend.hmr_config",
+        FrontendConnection,
         Warning,
         "The dev server's HMR socket will not work behind a proxy",
         "The Vite/webpack dev server's hot-reload WebSocket is configured for a fixed host or port (or a proxy entry lacks `ws: true`), so behind a proxy or in a container the page cannot reach it.",
@@ -652,6 +773,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "electron.context_isolation_off",
+        DesktopApp,
         Error,
         "Electron: contextIsolation is off",
         "With `contextIsolation: false`, the page's scripts share a JavaScript world with the preload script, so any script in the page (or injected into it) can reach what the preload can, including Node APIs.",
@@ -659,6 +781,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "electron.node_integration_on",
+        DesktopApp,
         Error,
         "Electron: nodeIntegration is on",
         "With `nodeIntegration: true`, every script in the renderer can `require('fs')` and `require('child_process')`: a cross-site scripting bug becomes remote code execution.",
@@ -666,6 +789,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "electron.sandbox_off",
+        DesktopApp,
         Warning,
         "Electron: the renderer sandbox is off",
         "With `sandbox: false`, the renderer process runs without Chromium's OS-level sandbox, so an exploit in the page has the user's full rights.",
@@ -673,6 +797,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "electron.open_ipc_bridge",
+        DesktopApp,
         Error,
         "Electron: the preload exposes every IPC channel",
         "The preload script hands the page `ipcRenderer.send`/`on`/`invoke` for any channel name, so every handler of the main process becomes reachable from the page, including ones never meant for it.",
@@ -681,6 +806,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "electron.renderer_websocket_with_node",
+        DesktopApp,
         Warning,
         "Electron: a WebSocket in a renderer with Node integration",
         "A renderer with Node integration opens a WebSocket: data from the network reaches a context that can call Node APIs.",
@@ -732,24 +858,14 @@ pub fn explained_by<'a>(symptom: &str, named: &[&'a str]) -> Option<&'a str> {
         .find_map(|e| named.iter().find(|c| **c == e.cause).copied())
 }
 
+/// The entry for `code`. The engine names only catalog codes: an unknown one is a bug, caught by tests.
 pub fn entry(code: &str) -> &'static Entry {
-    CATALOG
-        .iter()
-        .find(|entry| entry.code == code)
-        .unwrap_or_else(|| panic!("diagnosis code {code} is not in the catalog"))
+    lookup(code).unwrap_or_else(|| panic!("diagnosis code {code} is not in the catalog"))
 }
 
-/// The checklist section a code belongs to (by its layer).
-pub fn section_of(code: &str) -> crate::report::Section {
-    use crate::report::Section;
-    match code.split('.').next().unwrap_or("") {
-        "url" | "frontend" => Section::FrontendConnection,
-        "dns" | "tcp" | "process" | "port" | "env" | "log" => Section::ServerHealth,
-        "tls" | "proxy" | "config" | "idle" => Section::ProxyAndHttps,
-        "electron" => Section::DesktopApp,
-        "echo" | "close" | "frame" => Section::DebuggingDetails,
-        _ => Section::WebSocketSetup,
-    }
+/// The entry for `code`, if the catalog has it (a code read from a file may be anything).
+pub fn lookup(code: &str) -> Option<&'static Entry> {
+    CATALOG.iter().find(|entry| entry.code == code)
 }
 
 /// `docs/diagnoses.md`, rendered from the catalog.

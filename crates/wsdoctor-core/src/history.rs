@@ -135,8 +135,10 @@ impl HistoryStore {
             "history run",
         )
         .map_err(Error::InvalidInput)?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::InvalidInput(format!("run {id} is damaged: {e}")))
+        let mut report: Report = serde_json::from_str(&text)
+            .map_err(|e| Error::InvalidInput(format!("run {id} is damaged: {e}")))?;
+        report.restore_sections();
+        Ok(report)
     }
 
     pub fn dir(&self) -> &Path {

@@ -10,7 +10,7 @@ use wsdoctor_core::check::{CheckEvent, CheckRequest, run_check};
 use wsdoctor_core::history::HistoryEntry;
 use wsdoctor_core::manual::{ConsoleError, ManualItem};
 use wsdoctor_core::profile::{RunVerdict, resolve};
-use wsdoctor_core::report::Report;
+use wsdoctor_core::report::{Report, Section};
 use wsdoctor_core::reproduce::{Reproduction, reproduce};
 
 use crate::error::IpcError;
@@ -23,6 +23,8 @@ const BATCH: usize = 256;
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunResult {
+    /// The run's report; for a re-run of some sections given the report it refreshes, that report with
+    /// those sections replaced (the history keeps the re-run as it ran).
     pub report: Report,
     /// Its place in the history (absent if it could not be saved; the report is still shown).
     pub history: Option<HistoryEntry>,
@@ -34,8 +36,10 @@ pub async fn check_run(
     run_id: String,
     request: CheckRequest,
     profile: Option<ProfileRef>,
+    previous: Option<Report>,
     on_event: Channel<Vec<CheckEvent>>,
 ) -> Result<RunResult, IpcError> {
+    let sections = request.sections.clone();
     let (request, profile) = with_profile(&state, request, profile).await?;
     let options = request.into_options()?;
     tracing::info!(run = %run_id, live = !options.url.is_empty(), server_side = !options.server.is_empty(), "check started");
@@ -83,6 +87,10 @@ pub async fn check_run(
         tracing::warn!(%error, "cannot save the verdict to the profile");
     }
     tracing::info!(run = %run_id, verdict = report.verdict.word(), "check finished");
+    let report = match (previous, sections) {
+        (Some(previous), Some(sections)) => previous.merge_rerun(report, &sections),
+        _ => report,
+    };
     Ok(RunResult { report, history })
 }
 
@@ -139,10 +147,20 @@ pub fn check_cancel(state: State<'_, AppState>, run_id: String) -> bool {
     }
 }
 
-/// The manual checklist items and the browser console errors WS Doctor explains.
+/// A checklist section as the UI heads it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionHeading {
+    pub id: Section,
+    pub title: String,
+}
+
+/// The checklist's sections in order, the manual items, and the browser console errors WS Doctor
+/// explains.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ManualGuide {
+    pub sections: Vec<SectionHeading>,
     pub items: Vec<ManualItem>,
     pub console_errors: Vec<ConsoleError>,
 }
@@ -150,6 +168,13 @@ pub struct ManualGuide {
 #[tauri::command]
 pub fn manual_guide() -> ManualGuide {
     ManualGuide {
+        sections: Section::ALL
+            .iter()
+            .map(|&id| SectionHeading {
+                id,
+                title: id.title().to_string(),
+            })
+            .collect(),
         items: wsdoctor_core::manual::items(),
         console_errors: wsdoctor_core::manual::console_errors(),
     }

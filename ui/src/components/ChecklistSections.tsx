@@ -1,5 +1,5 @@
-import type { Section } from "../bindings";
-import { SECTIONS, type RunItem } from "../run";
+import type { Section, SectionHeading } from "../bindings";
+import type { RunItem } from "../run";
 import { StatusBadge } from "./StatusBadge";
 
 /** The timing of the layers, as bars proportional to their duration. */
@@ -42,6 +42,8 @@ function Waterfall({ items }: { items: readonly RunItem[] }) {
 }
 
 interface Props {
+  /** The checklist's sections in order, as the core names them. */
+  sections: readonly SectionHeading[];
   items: readonly RunItem[];
   busy: boolean;
   readOnly: boolean;
@@ -49,10 +51,10 @@ interface Props {
 }
 
 /** The checklist, section by section, each item with its live status and its evidence. */
-export function ChecklistSections({ items, busy, readOnly, onRerun }: Props) {
+export function ChecklistSections({ sections, items, busy, readOnly, onRerun }: Props) {
   return (
     <div className="sections">
-      {SECTIONS.map((section) => {
+      {sections.map((section) => {
         const inSection = items.filter((i) => i.section === section.id);
         if (inSection.length === 0) return null;
         return (

@@ -8,6 +8,7 @@ afterEach(cleanup);
 function diagnosis(code: string, severity: Diagnosis["severity"], explainedBy?: string): Diagnosis {
   return {
     code,
+    section: "webSocketSetup",
     severity,
     title: `Title of ${code}`,
     explanation: "Why.",

@@ -20,6 +20,11 @@ const endpoints: LabEndpoint[] = [
 beforeEach(() => {
   vi.mocked(ipc.labEndpoints).mockResolvedValue(endpoints);
   vi.mocked(ipc.manualGuide).mockResolvedValue({
+    sections: [
+      { id: "serverHealth", title: "Server health" },
+      { id: "webSocketSetup", title: "WebSocket setup" },
+      { id: "frontendConnection", title: "Frontend connection" },
+    ],
     items: [
       { id: "devtools_101", section: "webSocketSetup", title: "DevTools shows 101", help: "Open DevTools." },
       { id: "console_clean", section: "frontendConnection", title: "No console error", help: "Open the console." },
@@ -70,7 +75,7 @@ describe("ChecklistView", () => {
 
   it("streams a run into sections and names the cause with its fix", async () => {
     let sent: CheckRequest | undefined;
-    vi.mocked(ipc.checkRun).mockImplementation((_id, request, _profile, onEvents) => {
+    vi.mocked(ipc.checkRun).mockImplementation((_id, request, _profile, _previous, onEvents) => {
       sent = request;
       const events: CheckEvent[] = [
         { kind: "planned", checks: [{ id: "handshake", section: "webSocketSetup", title: "Upgrade handshake" }] },
@@ -81,7 +86,7 @@ describe("ChecklistView", () => {
         {
           kind: "diagnosed",
           diagnosis: {
-            code: "handshake.not_websocket", severity: "error", title: "A web page instead of an upgrade",
+            code: "handshake.not_websocket", section: "webSocketSetup", severity: "error", title: "A web page instead of an upgrade",
             explanation: "The URL points at a page.", fix: "Use the endpoint's path.", snippet: null, snippetLanguage: null, evidence: [],
           },
         },

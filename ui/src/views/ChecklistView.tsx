@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ConsoleError, HistoryEntry, LabEndpoint, ManualCheck, ManualItem, Section } from "../bindings";
+import type { HistoryEntry, LabEndpoint, ManualCheck, ManualGuide, Section } from "../bindings";
 import { ChecklistSections } from "../components/ChecklistSections";
 import { DiagnosisPanel } from "../components/DiagnosisPanel";
 import { HistoryPanel } from "../components/HistoryPanel";
@@ -8,7 +8,7 @@ import { ReproducePanel } from "../components/ReproducePanel";
 import { StatusBadge } from "../components/StatusBadge";
 import { type FieldErrors, TargetBar, fieldFor } from "../components/TargetBar";
 import { CommandError, errorText, ipc } from "../ipc";
-import { applyEvents, emptyRun, fromReport, headline, mergeSections } from "../run";
+import { applyEvents, emptyRun, fromReport, headline } from "../run";
 import { ProfileBar } from "../components/ProfileBar";
 import { profileRef, useWorkspace } from "../workspace";
 
@@ -20,7 +20,7 @@ function newRunId(): string {
 export function ChecklistView() {
   const { request, setRequest, run, setRun, manual, setManual, profile } = useWorkspace();
   const [endpoints, setEndpoints] = useState<LabEndpoint[]>([]);
-  const [guide, setGuide] = useState<{ items: ManualItem[]; consoleErrors: ConsoleError[] }>({ items: [], consoleErrors: [] });
+  const [guide, setGuide] = useState<ManualGuide>({ sections: [], items: [], consoleErrors: [] });
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -74,13 +74,12 @@ export function ChecklistView() {
         : emptyRun(),
     );
     ipc
-      .checkRun(id, { ...request, sections }, profileRef(profile), (events) => {
+      .checkRun(id, { ...request, sections }, profileRef(profile), sections ? (previous ?? null) : null, (events) => {
         if (runId.current === id) setRun((current) => applyEvents(current, events));
       })
       .then((result) => {
         if (runId.current !== id) return;
-        const report = sections && previous ? mergeSections(previous, result.report, sections) : result.report;
-        setRun(() => fromReport(report, false));
+        setRun(() => fromReport(result.report, false));
         refreshHistory(request.url);
       })
       .catch((e: unknown) => {
@@ -150,6 +149,7 @@ export function ChecklistView() {
       )}
       <DiagnosisPanel diagnoses={run.diagnoses} />
       <ChecklistSections
+        sections={guide.sections}
         items={run.items}
         busy={busy}
         readOnly={run.readOnly}

@@ -2,15 +2,8 @@
 //! layers record them, and a failure skips the ones after it, all from these constants.
 
 use super::CheckOptions;
+pub(crate) use crate::report::Item;
 use crate::report::Section;
-
-/// One item of the live checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Item {
-    pub id: &'static str,
-    pub section: Section,
-    pub title: &'static str,
-}
 
 const fn item(id: &'static str, section: Section, title: &'static str) -> Item {
     Item { id, section, title }

@@ -13,7 +13,6 @@ mod handshake;
 mod items;
 mod options;
 mod reach;
-mod recorder;
 mod request;
 mod session;
 #[cfg(test)]
@@ -34,10 +33,10 @@ use crate::redact::Redactor;
 use crate::report::{self, HeaderLine, Report, TargetSummary, Tool};
 use crate::{Error, Result, tls};
 
+use crate::report::Recorder;
+pub use crate::report::{CheckEvent, PlannedCheck};
 use items::Item;
 pub use options::{CheckOptions, time_budget};
-pub(crate) use recorder::Recorder;
-pub use recorder::{CheckEvent, PlannedCheck};
 pub use request::{CheckRequest, HeaderInput, ServerRequest, validate_header};
 
 fn ms(duration: Duration) -> u32 {
@@ -271,7 +270,7 @@ pub async fn run_check(
     let mut checks = std::mem::take(&mut rec.checks);
     if let Some(sections) = &options.sections {
         checks.retain(|c| sections.contains(&c.section));
-        diagnoses.retain(|d| sections.contains(&crate::catalog::section_of(&d.code)));
+        diagnoses.retain(|d| sections.contains(&d.section));
     }
     report::rank(&mut diagnoses);
     let mut report = Report {

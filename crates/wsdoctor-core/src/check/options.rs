@@ -30,7 +30,7 @@ pub struct CheckOptions {
     /// file), and the key's passphrase when it is encrypted.
     pub client_cert: Option<PathBuf>,
     pub client_key: Option<PathBuf>,
-    pub key_passphrase: Option<crate::profile::Sensitive<String>>,
+    pub key_passphrase: Option<crate::redact::Sensitive<String>>,
     /// An HTTP proxy (CONNECT) to go through; overrides the environment.
     pub proxy: Option<String>,
     /// Honour HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY.
@@ -161,7 +161,7 @@ mod tests {
             ],
             secret_headers: vec!["x-tenant-key".into()],
             proxy: Some("http://joe:proxy-pass@proxy.local:3128".into()),
-            key_passphrase: Some(crate::profile::Sensitive::new("key-pass".into())),
+            key_passphrase: Some(crate::redact::Sensitive::new("key-pass".into())),
             ..CheckOptions::default()
         };
         let debug = format!("{options:?}");

@@ -3,11 +3,11 @@
 
 use tokio::net::TcpStream;
 
-use super::recorder::Recorder;
 use super::{CheckOptions, items, skip_after};
 use crate::net::Target;
 use crate::net::dial::{self, TcpFailure};
 use crate::net::proxy::{self, Proxy};
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
 /// Records DNS, TCP and (with a proxy) the tunnel; the connected stream, or `None` when one failed.

@@ -196,7 +196,7 @@ impl CheckRequest {
             key_passphrase: self
                 .key_passphrase
                 .filter(|p| !p.is_empty())
-                .map(crate::profile::Sensitive::new),
+                .map(crate::redact::Sensitive::new),
             proxy: text(&self.proxy),
             direct: text(&self.direct),
             connect_timeout: timeout,

@@ -13,10 +13,10 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::frame_watch::{self, Watch};
 use super::items;
-use super::recorder::Recorder;
 use crate::close_code;
 use crate::net::Stream;
 use crate::net::dial::elapsed_ms;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
 const PING_PAYLOAD: &[u8] = b"wsdoctor-ping";

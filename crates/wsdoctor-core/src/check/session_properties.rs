@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use super::recorder::Recorder;
 use super::session::{Plan, run};
 use crate::redact::Redactor;
+use crate::report::Recorder;
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -2,9 +2,9 @@
 //! here; an `http(s)://` one is taken as `ws(s)://` and said so; a `ws://` socket opened from an
 //! `https://` page is the mixed content browsers block.
 
-use super::recorder::Recorder;
 use super::{CheckOptions, items, skip_after};
 use crate::net::{Target, parse_target};
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
 /// Records the URL item; `None` when the URL is not usable (the items after it are skipped).

@@ -5,10 +5,10 @@ use rustls::CertificateError;
 use rustls::pki_types::CertificateDer;
 use tokio::net::TcpStream;
 
-use super::recorder::Recorder;
 use super::{CheckOptions, items, skip_after};
 use crate::net::tls_client::{self, CertSummary};
 use crate::net::{Stream, Target};
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 use crate::{Result, tls};
 

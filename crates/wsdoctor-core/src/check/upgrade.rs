@@ -7,10 +7,10 @@ use std::time::Duration;
 use super::fingerprint::Fingerprint;
 use super::follow_up;
 use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
-use super::recorder::Recorder;
 use super::{CheckOptions, items};
 use crate::net::Stream;
 use crate::net::{Route, Target, parse_target};
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
 /// Records the upgrade, Origin and subprotocol items; the open stream and the bytes read past the

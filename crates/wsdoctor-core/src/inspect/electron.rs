@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::project::{Project, SourceFile};
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 static CONTEXT_ISOLATION_OFF: LazyLock<Regex> =

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::processes::{self, ProcInfo};
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 /// Variables checked by default when a process is known.

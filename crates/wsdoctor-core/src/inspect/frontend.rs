@@ -8,7 +8,7 @@ use url::Url;
 
 use super::port::is_loopback_host;
 use super::project::Project;
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{Evidence, Section};
 
 static WS_URL: LazyLock<Regex> =

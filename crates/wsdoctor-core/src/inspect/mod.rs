@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use url::Url;
 
 use crate::catalog::{self, Severity};
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 pub use server_log::TAIL_BYTES as LOG_TAIL_BYTES;
@@ -123,8 +123,8 @@ impl TargetContext {
 pub(crate) fn plan(
     inputs: &ServerInputs,
     target: &TargetContext,
-) -> Vec<crate::check::PlannedCheck> {
-    let item = |id: String, section, title: &str| crate::check::PlannedCheck {
+) -> Vec<crate::report::PlannedCheck> {
+    let item = |id: String, section, title: &str| crate::report::PlannedCheck {
         id,
         section,
         title: title.to_string(),

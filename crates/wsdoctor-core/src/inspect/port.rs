@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use super::processes::{self, ProcInfo};
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 /// Whether a host name or address means this machine's loopback.

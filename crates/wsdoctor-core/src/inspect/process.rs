@@ -2,7 +2,7 @@
 //! its open-file limit (the EMFILE failure, before it happens).
 
 use super::processes::{self, ProcInfo};
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 /// Share of the open-file limit above which a process is reported as close to it.

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use nginx_lint_parser::ast::{Config, Directive};
 use regex::Regex;
 
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 /// `proxy_read_timeout` at or under this many seconds closes idle WebSockets too soon.

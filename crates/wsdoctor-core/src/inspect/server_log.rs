@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::check::Recorder;
+use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 /// How much of the end of a log is read.

@@ -15,6 +15,7 @@
 //! two-letter password does not blank every word that contains those letters.
 
 mod names;
+mod sensitive;
 
 use std::collections::BTreeMap;
 use std::sync::{LazyLock, Mutex};
@@ -25,6 +26,7 @@ use url::Url;
 use names::SECRET_WORDS;
 use names::{form_decode, percent_decode, words};
 pub use names::{is_secret_name, is_secret_param, subprotocol_secret};
+pub use sensitive::Sensitive;
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[REDACTED]";

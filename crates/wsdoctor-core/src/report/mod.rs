@@ -8,10 +8,13 @@
 
 mod html;
 mod markdown;
+mod recorder;
+mod rerun;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::catalog::Section;
 use crate::catalog::{self, Severity};
 use crate::redact::Redactor;
 
@@ -37,6 +40,8 @@ pub fn capped(text: &str, max: usize) -> String {
 
 pub use html::html;
 pub use markdown::markdown;
+pub use recorder::{CheckEvent, PlannedCheck};
+pub(crate) use recorder::{Item, Recorder};
 
 /// The tool that made the report.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -95,31 +100,6 @@ impl Verdict {
             Verdict::Healthy => "healthy",
             Verdict::Degraded => "degraded",
             Verdict::Broken => "broken",
-        }
-    }
-}
-
-/// The checklist's sections, in the order a tester walks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Section {
-    ServerHealth,
-    WebSocketSetup,
-    FrontendConnection,
-    ProxyAndHttps,
-    DesktopApp,
-    DebuggingDetails,
-}
-
-impl Section {
-    pub fn title(self) -> &'static str {
-        match self {
-            Section::ServerHealth => "Server health",
-            Section::WebSocketSetup => "WebSocket setup",
-            Section::FrontendConnection => "Frontend connection",
-            Section::ProxyAndHttps => "Proxy and HTTPS",
-            Section::DesktopApp => "Desktop app (Electron)",
-            Section::DebuggingDetails => "Debugging details",
         }
     }
 }
@@ -193,6 +173,9 @@ pub struct Check {
 #[serde(rename_all = "camelCase")]
 pub struct Diagnosis {
     pub code: String,
+    /// The checklist section it belongs to (the catalog says which).
+    #[serde(default)]
+    pub section: Section,
     pub severity: Severity,
     pub title: String,
     pub explanation: String,
@@ -213,6 +196,7 @@ impl Diagnosis {
         let entry = catalog::entry(code);
         Diagnosis {
             code: entry.code.to_string(),
+            section: entry.section,
             severity: entry.severity,
             title: entry.title.to_string(),
             explanation: entry.explanation.to_string(),

@@ -8,8 +8,8 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use ts_rs::TS;
 
+use super::{Check, CheckStatus, Diagnosis, Evidence, Section};
 use crate::redact::Redactor;
-use crate::report::{Check, CheckStatus, Diagnosis, Evidence, Section};
 
 /// Progress of a run, for a live checklist.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -31,7 +31,6 @@ pub enum CheckEvent {
     Diagnosed { diagnosis: Diagnosis },
 }
 
-/// Collects a run's checks and diagnoses (the live probes and the server-side checks alike).
 /// A checklist item before it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct PlannedCheck {
@@ -40,6 +39,15 @@ pub struct PlannedCheck {
     pub title: String,
 }
 
+/// One item of the checklist, as written once in the code that records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub id: &'static str,
+    pub section: Section,
+    pub title: &'static str,
+}
+
+/// Collects a run's checks and diagnoses (the live probes and the server-side checks alike).
 pub(crate) struct Recorder {
     pub redactor: Redactor,
     pub checks: Vec<Check>,
@@ -144,12 +152,12 @@ impl Recorder {
     }
 
     /// Starts a live checklist item.
-    pub fn begin(&self, item: &super::items::Item) -> Step {
+    pub fn begin(&self, item: &Item) -> Step {
         self.start(item.id, item.section, item.title)
     }
 
     /// Records a live item that was not run because of an earlier finding.
-    pub fn skip_item(&mut self, item: &super::items::Item, because: &str) {
+    pub fn skip_item(&mut self, item: &Item, because: &str) {
         self.skip(item.id, item.section, item.title, because);
     }
 
