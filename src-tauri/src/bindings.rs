@@ -18,7 +18,7 @@ macro_rules! declarations {
 pub fn typescript() -> String {
     use wsdoctor_core::catalog::Severity;
     use wsdoctor_core::check::{
-        CheckEvent, CheckRequest, HeaderInput, PlannedCheck, ServerRequest,
+        CheckEvent, CheckRequest, HeaderInput, PlannedCheck, ServerRequest, TargetRequest,
     };
     use wsdoctor_core::console::{
         ConsoleRequest, Direction, Entry, EntryKind, Outgoing, SessionState, SessionStatus,
@@ -27,8 +27,8 @@ pub fn typescript() -> String {
     use wsdoctor_core::lab::{LabEndpoint, Outcome};
     use wsdoctor_core::manual::{ConsoleError, ManualItem};
     use wsdoctor_core::profile::{
-        ConsoleSettings, Environment, Profile, ProfileHeader, ProfileTarget, RunVerdict,
-        SecretSlot, SecretState, Variable,
+        ConsoleSettings, Environment, Profile, ProfileTarget, RunVerdict, SecretSlot, SecretState,
+        Variable,
     };
     use wsdoctor_core::report::{
         Check, CheckStatus, Diagnosis, Evidence, HeaderLine, ManualCheck, ManualStatus, Report,
@@ -43,6 +43,7 @@ pub fn typescript() -> String {
         LabEndpoint,
         Outcome,
         CheckRequest,
+        TargetRequest,
         HeaderInput,
         ServerRequest,
         CheckEvent,
@@ -87,7 +88,6 @@ pub fn typescript() -> String {
         crate::commands::profiles::SecretInput,
         Profile,
         ProfileTarget,
-        ProfileHeader,
         ConsoleSettings,
         Variable,
         Environment,

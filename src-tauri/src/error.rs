@@ -14,6 +14,10 @@ pub struct IpcError {
     pub kind: String,
     /// A sentence for the user.
     pub message: String,
+    /// The request field it is about (`url`, `caFile`, `timeoutSecs`, ...), so a form shows it there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 impl From<wsdoctor_core::Error> for IpcError {
@@ -21,6 +25,7 @@ impl From<wsdoctor_core::Error> for IpcError {
         IpcError {
             kind: error.kind().to_string(),
             message: error.to_string(),
+            field: error.field().map(str::to_string),
         }
     }
 }
@@ -30,6 +35,7 @@ impl From<tauri::Error> for IpcError {
         IpcError {
             kind: "internal".into(),
             message: error.to_string(),
+            field: None,
         }
     }
 }

@@ -18,7 +18,11 @@ kind: string,
 /**
  * A sentence for the user.
  */
-message: string, };
+message: string, 
+/**
+ * The request field it is about (`url`, `caFile`, `timeoutSecs`, ...), so a form shows it there.
+ */
+field?: string, };
 
 export type LabEndpoint = { 
 /**
@@ -40,7 +44,11 @@ observeSecs: number, };
 
 export type Outcome = "healthy" | "conditional" | "broken";
 
-export type CheckRequest = { 
+export type CheckRequest = { server: ServerRequest, 
+/**
+ * Only these sections (a re-run of one section).
+ */
+sections: Array<Section> | null, 
 /**
  * The WebSocket URL; empty for server-side checks only.
  */
@@ -50,7 +58,7 @@ url: string, origin: string | null, pageUrl: string | null, headers: Array<Heade
  */
 clientCert: string | null, clientKey: string | null, 
 /**
- * The client key's passphrase: accepted from the UI, never sent back to it.
+ * The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
  */
 keyPassphrase?: string, proxy: string | null, direct: string | null, 
 /**
@@ -60,15 +68,37 @@ timeoutSecs: number | null,
 /**
  * Reply and pong wait, seconds (default 1).
  */
-replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, server: ServerRequest, 
+replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
+
+export type TargetRequest = { 
 /**
- * Only these sections (a re-run of one section).
+ * The WebSocket URL; empty for server-side checks only.
  */
-sections: Array<Section> | null, };
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+/**
+ * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
+ */
+clientCert: string | null, clientKey: string | null, 
+/**
+ * The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
+ */
+keyPassphrase?: string, proxy: string | null, direct: string | null, 
+/**
+ * Connect and handshake timeout, seconds (default 5).
+ */
+timeoutSecs: number | null, 
+/**
+ * Reply and pong wait, seconds (default 1).
+ */
+replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
 
 export type HeaderInput = { name: string, value: string, secret: boolean, };
 
-export type ServerRequest = { process: string | null, port: number | null, env: Array<string>, logs: Array<string>, nginxConf: string | null, project: string | null, };
+export type ServerRequest = { process: string | null, port: number | null, env: Array<string>, logs: Array<string>, 
+/**
+ * A reverse proxy's configuration (nginx today): a file or a directory of them.
+ */
+proxyConfig: string | null, project: string | null, };
 
 export type CheckEvent = { "kind": "planned", checks: Array<PlannedCheck>, } | { "kind": "running", id: string, section: Section, title: string, } | { "kind": "finished", check: Check, } | { "kind": "diagnosed", diagnosis: Diagnosis, };
 
@@ -189,7 +219,7 @@ export type ManualStatus = "unchecked" | "pass" | "fail" | "notApplicable";
 
 export type Ticket = { id: string, reporter: string, notes: string, };
 
-export type ConsoleRequest = { target: CheckRequest, maxEntries: number | null, maxMegabytes: number | null, 
+export type ConsoleRequest = { target: TargetRequest, maxEntries: number | null, maxMegabytes: number | null, 
 /**
  * Ping every N seconds and report a missed pong (off when absent).
  */
@@ -313,18 +343,36 @@ lastRuns: Array<RunVerdict>,
  */
 updatedMs: number, };
 
-export type ProfileTarget = { url: string, origin: string | null, pageUrl: string | null, headers: Array<ProfileHeader>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+export type ProfileTarget = { 
 /**
- * Mutual TLS: the client certificate and key files (PEM); `key_passphrase` says the key is encrypted
- * and its passphrase is a secret.
+ * The client key is encrypted and its passphrase is a secret ([`SecretSlot::KeyPassphrase`]).
  */
-clientCert: string | null, clientKey: string | null, keyPassphrase: boolean, 
+hasKeyPassphrase: boolean, 
 /**
- * The proxy URL without credentials; `proxy_credentials` says a `user:password` secret goes with it.
+ * `proxy` is stored without credentials; a `user:password` secret goes with it
+ * ([`SecretSlot::ProxyCredentials`]).
  */
-proxy: string | null, proxyCredentials: boolean, direct: string | null, timeoutSecs: number | null, replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
-
-export type ProfileHeader = { name: string, value: string, secret: boolean, };
+proxyCredentials: boolean, 
+/**
+ * The WebSocket URL; empty for server-side checks only.
+ */
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+/**
+ * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
+ */
+clientCert: string | null, clientKey: string | null, 
+/**
+ * The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
+ */
+keyPassphrase?: string, proxy: string | null, direct: string | null, 
+/**
+ * Connect and handshake timeout, seconds (default 5).
+ */
+timeoutSecs: number | null, 
+/**
+ * Reply and pong wait, seconds (default 1).
+ */
+replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
 
 export type ConsoleSettings = { 
 /**

@@ -31,11 +31,14 @@ import type {
 /** A command that failed, with the core's stable error kind. */
 export class CommandError extends Error {
   readonly kind: string;
+  /** The request field the error is about, when the core named one (`url`, `caFile`, ...). */
+  readonly field: string | null;
 
   constructor(error: IpcError) {
     super(error.message);
     this.name = "CommandError";
     this.kind = error.kind;
+    this.field = error.field ?? null;
   }
 }
 

@@ -2,10 +2,12 @@
 // from), the current run, the manual results and the ticket fields. Kept in one context so switching views
 // loses nothing.
 import { createContext, useContext, useMemo, useState, type ReactNode } from "react";
-import type { CheckRequest, ConsoleSettings, ManualCheck, ProfileRef, Ticket } from "./bindings";
+import type { CheckRequest, ConsoleSettings, ManualCheck, ProfileRef, ServerRequest, TargetRequest, Ticket } from "./bindings";
 import { emptyRun, type RunState } from "./run";
 
-export function emptyRequest(url = ""): CheckRequest {
+/** A target with every field at the engine's default: the one place the UI lists the target's fields
+ * (the types come from Rust, so a new field fails the type check here until it is given its default). */
+export function emptyTarget(url = ""): TargetRequest {
   return {
     url,
     origin: null,
@@ -23,9 +25,15 @@ export function emptyRequest(url = ""): CheckRequest {
     idleSecs: null,
     probeSize: null,
     message: null,
-    server: { process: null, port: null, env: [], logs: [], nginxConf: null, project: null },
-    sections: null,
   };
+}
+
+export function emptyServer(): ServerRequest {
+  return { process: null, port: null, env: [], logs: [], proxyConfig: null, project: null };
+}
+
+export function emptyRequest(url = ""): CheckRequest {
+  return { ...emptyTarget(url), server: emptyServer(), sections: null };
 }
 
 /** The saved profile the current target came from; runs send its id so Rust fills in its secrets. */

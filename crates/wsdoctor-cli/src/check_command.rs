@@ -12,7 +12,7 @@ use wsdoctor_core::report::{self, Report, Verdict};
 use wsdoctor_core::{Error, Result};
 
 use crate::output;
-use crate::target_args::{ProfileRun, TargetArgs, seconds};
+use crate::target_args::{SelectedProfile, TargetArgs, seconds};
 use wsdoctor_core::profile::RunVerdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -68,10 +68,15 @@ pub struct CheckArgs {
     /// Server or proxy log to scan (the last 8 MB; repeatable).
     #[arg(long = "log", value_name = "FILE", help_heading = "Server-side checks")]
     logs: Vec<PathBuf>,
-    /// nginx configuration file or directory to audit (includes are followed); Caddyfiles and Apache
-    /// configs are recognised too.
-    #[arg(long, value_name = "FILE|DIR", help_heading = "Server-side checks")]
-    nginx_conf: Option<PathBuf>,
+    /// Reverse proxy configuration file or directory to audit: nginx (includes are followed), Caddyfiles
+    /// and Apache configs.
+    #[arg(
+        long,
+        visible_alias = "nginx-conf",
+        value_name = "FILE|DIR",
+        help_heading = "Server-side checks"
+    )]
+    proxy_config: Option<PathBuf>,
     /// Frontend or Electron project folder to scan for WebSocket code.
     #[arg(long, value_name = "DIR", help_heading = "Server-side checks")]
     project: Option<PathBuf>,
@@ -84,7 +89,7 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn options(&self, run: Option<&ProfileRun>) -> Result<CheckOptions> {
+    fn options(&self, run: Option<&SelectedProfile>) -> Result<CheckOptions> {
         if let Some(size) = self.probe_size
             && (size == 0 || size > 1 << 30)
         {
@@ -103,13 +108,13 @@ impl CheckArgs {
             port: self.port,
             env: self.env.clone(),
             logs: self.logs.clone(),
-            proxy_config: self.nginx_conf.clone(),
+            proxy_config: self.proxy_config.clone(),
             project: self.project.clone(),
         };
         for path in self
             .logs
             .iter()
-            .chain(self.nginx_conf.iter())
+            .chain(self.proxy_config.iter())
             .chain(self.project.iter())
         {
             if !path.exists() {

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use wsdoctor_core::console::{
-    ConsoleSession, Direction, Entry, EntryKind, Limits, Outgoing, SessionConfig, SessionState,
+    ConsoleSession, Direction, Entry, EntryKind, Follow, Limits, Outgoing, SessionConfig,
+    SessionState,
 };
 
 use wsdoctor_core::{Error, Result};
@@ -220,7 +221,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     console.reconnect |= args.reconnect;
     // Every entry reaches stdout through the follower, in order; the session keeps none itself, and at
     // most FOLLOW_BACKLOG wait in the channel, so memory stays flat whatever the flood.
-    let (follower, mut entries) = tokio::sync::mpsc::channel::<Entry>(FOLLOW_BACKLOG);
+    let (mut follow, follower) = Follow::every(FOLLOW_BACKLOG, FOLLOW_BATCH);
     let session = ConsoleSession::start(SessionConfig {
         target: args.target.options(args.url.clone(), run.as_ref())?,
         heartbeat: console.heartbeat()?,
@@ -236,7 +237,6 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
     let mut outcome = Outcome::default();
-    let mut batch = Vec::with_capacity(FOLLOW_BATCH);
     let mut bad_input = false;
     let mut reading_input = false;
     // After the input ends: close once the server has been quiet for `--wait`.
@@ -250,18 +250,18 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
             }
         };
         tokio::select! {
-            received = entries.recv_many(&mut batch, FOLLOW_BATCH) => {
-                if received == 0 {
+            batch = follow.next(&session) => {
+                let Some(batch) = batch else {
                     break;
-                }
+                };
                 let mut written = Ok(());
-                for entry in batch.drain(..) {
-                    outcome.track(&entry);
+                for entry in &batch.entries {
+                    outcome.track(entry);
                     if written.is_ok() {
-                        written = print_entry(&mut out, &entry, args.json);
+                        written = print_entry(&mut out, entry, args.json);
                     }
                 }
-                if written.is_err() || (entries.is_empty() && out.flush().is_err()) {
+                if written.is_err() || (!batch.more && out.flush().is_err()) {
                     // stdout is gone (a closed pipe): nothing more can be shown.
                     session.stop();
                     break;

@@ -239,7 +239,7 @@ fn list(store: &ProfileStore, json: bool) -> Result<ExitCode> {
             let line = serde_json::json!({
                 "id": profile.id,
                 "name": profile.name,
-                "url": profile.target.url,
+                "url": profile.target.request.url,
                 "tags": profile.tags,
                 "environments": profile.environments.iter().map(|e| &e.name).collect::<Vec<_>>(),
                 "secretsMissing": missing,
@@ -257,7 +257,7 @@ fn list(store: &ProfileStore, json: bool) -> Result<ExitCode> {
                 format!(
                     "{:<24} {:<40} {}{}{}{}",
                     profile.name,
-                    profile.target.url,
+                    profile.target.request.url,
                     if envs.is_empty() {
                         String::new()
                     } else {
@@ -304,22 +304,22 @@ fn show(store: &ProfileStore, name: &str, json: bool) -> Result<ExitCode> {
     if !profile.tags.is_empty() {
         println!("  tags: {}", profile.tags.join(", "));
     }
-    println!("  url: {}", t.url);
+    println!("  url: {}", t.request.url);
     for (label, value) in [
-        ("origin", &t.origin),
-        ("page url", &t.page_url),
-        ("ca file", &t.ca_file),
-        ("proxy", &t.proxy),
-        ("direct", &t.direct),
+        ("origin", &t.request.origin),
+        ("page url", &t.request.page_url),
+        ("ca file", &t.request.ca_file),
+        ("proxy", &t.request.proxy),
+        ("direct", &t.request.direct),
     ] {
         if let Some(value) = value {
             println!("  {label}: {value}");
         }
     }
-    if t.insecure {
+    if t.request.insecure {
         println!("  insecure: certificate errors are passed over");
     }
-    for header in &t.headers {
+    for header in &t.request.headers {
         let value = if header.secret {
             "(secret)"
         } else {
@@ -327,8 +327,8 @@ fn show(store: &ProfileStore, name: &str, json: bool) -> Result<ExitCode> {
         };
         println!("  header {}: {value}", header.name);
     }
-    if !t.subprotocols.is_empty() {
-        println!("  subprotocols: {}", t.subprotocols.join(", "));
+    if !t.request.subprotocols.is_empty() {
+        println!("  subprotocols: {}", t.request.subprotocols.join(", "));
     }
     for env in &profile.environments {
         let active = profile.active_environment.as_deref() == Some(env.name.as_str());
@@ -420,7 +420,7 @@ fn import_into(
     for note in &imported.notes {
         eprintln!("note: {note}");
     }
-    println!("imported `{}` ({})", saved.name, saved.target.url);
+    println!("imported `{}` ({})", saved.name, saved.target.request.url);
     if let Err(error) = save_secrets(&Vault::os(), &saved, &imported.secrets, false) {
         eprintln!(
             "wsdoctor: the profile was saved without its secrets ({}): {error}",

@@ -51,7 +51,7 @@ pub struct TargetArgs {
 }
 
 /// The profile a command runs with, and the environment it resolved to.
-pub struct ProfileRun {
+pub struct SelectedProfile {
     pub store: ProfileStore,
     pub profile: Profile,
     pub environment: Option<String>,
@@ -80,14 +80,14 @@ pub fn parse_header(line: &str) -> Result<(String, String)> {
 
 impl TargetArgs {
     /// The saved profile named by `--profile`, if any.
-    pub fn profile(&self) -> Result<Option<ProfileRun>> {
+    pub fn profile(&self) -> Result<Option<SelectedProfile>> {
         let Some(name) = &self.profile else {
             return Ok(None);
         };
         let store = ProfileStore::open_default()?;
         let profile = store.find(name)?;
         let environment = resolve::environment_name(&profile, self.environment.as_deref())?;
-        Ok(Some(ProfileRun {
+        Ok(Some(SelectedProfile {
             store,
             profile,
             environment,
@@ -96,7 +96,11 @@ impl TargetArgs {
 
     /// Check options: the profile's (with its secrets from the keyring) when one is given, then `url`
     /// and these flags on top; everything else at its default.
-    pub fn options(&self, url: Option<String>, run: Option<&ProfileRun>) -> Result<CheckOptions> {
+    pub fn options(
+        &self,
+        url: Option<String>,
+        run: Option<&SelectedProfile>,
+    ) -> Result<CheckOptions> {
         let mut options = match run {
             Some(run) => {
                 let vault = Vault::os();

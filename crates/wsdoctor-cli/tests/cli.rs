@@ -276,7 +276,7 @@ async fn server_side_checks_work_without_a_url() {
         "{}",
         run.stdout
     );
-    let run = wsdoctor(&["check", "--nginx-conf", &format!("{fixtures}/nginx/good")]).await;
+    let run = wsdoctor(&["check", "--proxy-config", &format!("{fixtures}/nginx/good")]).await;
     assert_eq!(run.code, 0, "{}", run.stdout);
     let run = wsdoctor(&["check", "--log", "/nonexistent.log"]).await;
     assert_eq!(run.code, 2);

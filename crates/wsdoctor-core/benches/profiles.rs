@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use wsdoctor_core::profile::{Environment, Profile, ProfileHeader, ProfileStore, ProfileTarget};
+use wsdoctor_core::check::{HeaderInput, TargetRequest};
+use wsdoctor_core::profile::{Environment, Profile, ProfileStore, ProfileTarget};
 
 const PROFILES: usize = 10_000;
 const RUNS: usize = 7;
@@ -25,21 +26,24 @@ fn main() {
                 notes: "Tenant on the EU cluster; the proxy idles out after 60 s.".into(),
                 tags: vec!["support".into(), format!("region-{}", i % 7)],
                 target: ProfileTarget {
-                    url: format!("wss://{{{{host}}}}/tenant/{i}/ws"),
-                    origin: Some("https://app.example".into()),
-                    headers: vec![
-                        ProfileHeader {
-                            name: "Authorization".into(),
-                            value: String::new(),
-                            secret: true,
-                        },
-                        ProfileHeader {
-                            name: "X-Tenant".into(),
-                            value: format!("t{i}"),
-                            secret: false,
-                        },
-                    ],
-                    subprotocols: vec!["v2.chat".into()],
+                    request: TargetRequest {
+                        url: format!("wss://{{{{host}}}}/tenant/{i}/ws"),
+                        origin: Some("https://app.example".into()),
+                        headers: vec![
+                            HeaderInput {
+                                name: "Authorization".into(),
+                                value: String::new(),
+                                secret: true,
+                            },
+                            HeaderInput {
+                                name: "X-Tenant".into(),
+                                value: format!("t{i}"),
+                                secret: false,
+                            },
+                        ],
+                        subprotocols: vec!["v2.chat".into()],
+                        ..TargetRequest::default()
+                    },
                     ..ProfileTarget::default()
                 },
                 environments: ["dev", "staging", "prod"]

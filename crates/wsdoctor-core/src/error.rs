@@ -9,6 +9,13 @@ pub enum Error {
     /// The user gave input the engine cannot use (a malformed URL, an unknown endpoint, ...).
     #[error("{0}")]
     InvalidInput(String),
+    /// Like [`Error::InvalidInput`], and it is the value of one field of the request (named as the IPC
+    /// request names it: `url`, `caFile`, `timeoutSecs`, ...), so a form can show it beside that field.
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
     /// A socket could not be bound or used.
     #[error("{context}: {source}")]
     Io {
@@ -35,12 +42,39 @@ impl Error {
     /// `keyring`).
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::InvalidInput(_) => "invalid_input",
+            Error::InvalidInput(_) | Error::InvalidField { .. } => "invalid_input",
             Error::Io { .. } => "io",
             Error::Tls(_) => "tls",
             Error::NotFound(_) => "not_found",
             Error::NeedsSecret(_) => "needs_secret",
             Error::Keyring(_) => "keyring",
+        }
+    }
+
+    /// The request field this error is about, if it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// This error, said to be about `field` (a message of any other kind keeps its words).
+    pub(crate) fn on(self, field: &'static str) -> Self {
+        match self {
+            Error::InvalidField { .. } => self,
+            other => Error::InvalidField {
+                field,
+                message: other.to_string(),
+            },
+        }
+    }
+
+    /// An invalid value of `field`.
+    pub(crate) fn field_value(field: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidField {
+            field,
+            message: message.into(),
         }
     }
 

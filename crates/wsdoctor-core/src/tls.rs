@@ -95,62 +95,92 @@ impl ClientIdentity {
             )
             .map_err(Error::InvalidInput)
         };
-        let cert_pem = read(cert, "certificate")?;
+        let cert_pem = read(cert, "certificate").map_err(|e| e.on("clientCert"))?;
         let chain = CertificateDer::pem_slice_iter(&cert_pem)
             .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| Error::InvalidInput(format!("{}: not valid PEM: {e}", cert.display())))?;
+            .map_err(|e| {
+                Error::field_value(
+                    "clientCert",
+                    format!("{}: not valid PEM: {e}", cert.display()),
+                )
+            })?;
         if chain.is_empty() {
-            return Err(Error::InvalidInput(format!(
-                "{} holds no certificate (expected -----BEGIN CERTIFICATE-----)",
-                cert.display()
-            )));
+            return Err(Error::field_value(
+                "clientCert",
+                format!(
+                    "{} holds no certificate (expected -----BEGIN CERTIFICATE-----)",
+                    cert.display()
+                ),
+            ));
         }
         let key_path = key.unwrap_or(cert);
+        // A key in the certificate's file is that field's to fix.
+        let key_field = if key.is_some() {
+            "clientKey"
+        } else {
+            "clientCert"
+        };
         let key_pem = if key.is_some() {
-            read(key_path, "key")?
+            read(key_path, "key").map_err(|e| e.on(key_field))?
         } else {
             cert_pem
         };
-        let key = private_key(&key_pem, passphrase)
-            .map_err(|e| Error::InvalidInput(format!("{}: {e}", key_path.display())))?;
+        let key = private_key(&key_pem, passphrase).map_err(|(field, e)| {
+            Error::field_value(
+                field.unwrap_or(key_field),
+                format!("{}: {e}", key_path.display()),
+            )
+        })?;
         Ok(ClientIdentity { chain, key })
     }
 }
 
+/// The key in `pem`; on failure, why, and `Some("keyPassphrase")` when the passphrase is what to fix.
 fn private_key(
     pem: &[u8],
     passphrase: Option<&str>,
-) -> std::result::Result<PrivateKeyDer<'static>, String> {
+) -> std::result::Result<PrivateKeyDer<'static>, (Option<&'static str>, String)> {
+    let about_key = |message: String| (None, message);
     let text = String::from_utf8_lossy(pem);
     if text.contains("Proc-Type: 4,ENCRYPTED") {
-        return Err("the key is encrypted in the legacy OpenSSL format, which is not supported; convert it \
-                    with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`"
-            .into());
+        return Err(about_key(
+            "the key is encrypted in the legacy OpenSSL format, which is not supported; convert it \
+             with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out KEY.p8`"
+                .into(),
+        ));
     }
     if let Some(start) = text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
         let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
-            return Err("the key is encrypted: give its passphrase".into());
+            return Err((
+                Some("keyPassphrase"),
+                "the key is encrypted: give its passphrase".into(),
+            ));
         };
         let pem = text.as_bytes().get(start..).unwrap_or_default();
-        let (label, der) =
-            pkcs8::der::pem::decode_vec(pem).map_err(|e| format!("not valid PEM: {e}"))?;
+        let (label, der) = pkcs8::der::pem::decode_vec(pem)
+            .map_err(|e| about_key(format!("not valid PEM: {e}")))?;
         if label != "ENCRYPTED PRIVATE KEY" {
-            return Err(format!("unexpected PEM section {label}"));
+            return Err(about_key(format!("unexpected PEM section {label}")));
         }
         let encrypted = pkcs8::EncryptedPrivateKeyInfo::try_from(der.as_slice())
-            .map_err(|e| format!("not an encrypted PKCS#8 key: {e}"))?;
-        let document = encrypted
-            .decrypt(passphrase)
-            .map_err(|_| "the passphrase does not open the key".to_string())?;
+            .map_err(|e| about_key(format!("not an encrypted PKCS#8 key: {e}")))?;
+        let document = encrypted.decrypt(passphrase).map_err(|_| {
+            (
+                Some("keyPassphrase"),
+                "the passphrase does not open the key".to_string(),
+            )
+        })?;
         return Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
             document.as_bytes().to_vec(),
         )));
     }
-    PrivateKeyDer::from_pem_slice(pem).map_err(|e| match e {
-        rustls::pki_types::pem::Error::NoItemsFound => {
-            "holds no private key (expected -----BEGIN PRIVATE KEY-----)".to_string()
-        }
-        other => format!("not a valid private key: {other}"),
+    PrivateKeyDer::from_pem_slice(pem).map_err(|e| {
+        about_key(match e {
+            rustls::pki_types::pem::Error::NoItemsFound => {
+                "holds no private key (expected -----BEGIN PRIVATE KEY-----)".to_string()
+            }
+            other => format!("not a valid private key: {other}"),
+        })
     })
 }
 

@@ -357,6 +357,11 @@ async fn a_wrong_or_missing_passphrase_is_said_before_connecting() {
         missing.to_string().contains("give its passphrase"),
         "{missing}"
     );
+    // A form shows both beside the passphrase field, not the certificate's.
+    assert_eq!(
+        (wrong.field(), missing.field()),
+        (Some("keyPassphrase"), Some("keyPassphrase"))
+    );
 }
 
 /// A leaf signed straight by a private root the client does not trust, sent without a chain: the missing

@@ -458,3 +458,72 @@ async fn a_ping_flood_is_counted_not_logged_ping_by_ping() {
     session.close(1000, "").unwrap();
     session.stop();
 }
+
+/// Both followers see a whole session end: the window one skips what does not fit and says how much,
+/// the every-entry one hands over each entry once, in order, and both end when the session does.
+#[tokio::test]
+async fn followers_see_every_entry_or_the_newest_window_and_end_with_the_session() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let limit = Duration::from_secs(10);
+
+    let session = ConsoleSession::start(config(lab.url("/echo"))).unwrap();
+    wait_for(&session, "the open", |e| {
+        e.iter().any(|e| e.kind == EntryKind::Open)
+    })
+    .await;
+    for i in 0..20 {
+        session.send(&Outgoing::Text(format!("m{i}"))).unwrap();
+    }
+    wait_for(&session, "the echoes", |e| received(e).len() == 20).await;
+    session.close(1000, "done").unwrap();
+    let mut window = wsdoctor_core::console::Follow::window(5);
+    let mut seen = Vec::new();
+    let mut skipped = 0;
+    tokio::time::timeout(limit, async {
+        while let Some(batch) = window.next(&session).await {
+            assert!(batch.entries.len() <= 5);
+            skipped += batch.skipped;
+            seen.extend(batch.entries.iter().map(|e| e.seq));
+        }
+    })
+    .await
+    .expect("the window follower ends with the session");
+    let last = session.status().last_seq;
+    assert_eq!(seen.last(), Some(&last), "the newest entry is shown");
+    assert!(
+        skipped > 0 && seen.len() as u64 + skipped == last,
+        "{seen:?} {skipped}"
+    );
+
+    let (mut every, follower) = wsdoctor_core::console::Follow::every(4, 3);
+    let session = ConsoleSession::start(SessionConfig {
+        follower: Some(follower),
+        ..config(lab.url("/echo"))
+    })
+    .unwrap();
+    let mut kinds = Vec::new();
+    tokio::time::timeout(limit, async {
+        while let Some(batch) = every.next(&session).await {
+            assert!(batch.entries.len() <= 3 && batch.skipped == 0);
+            for entry in batch.entries {
+                if entry.kind == EntryKind::Open {
+                    for i in 0..10 {
+                        session.send(&Outgoing::Text(format!("n{i}"))).unwrap();
+                    }
+                    session.close(1000, "done").unwrap();
+                }
+                kinds.push((entry.seq, entry.kind));
+            }
+        }
+    })
+    .await
+    .expect("the every-entry follower ends with the session");
+    let seqs: Vec<u64> = kinds.iter().map(|(seq, _)| *seq).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as u64).collect::<Vec<_>>(),
+        "in order, none lost"
+    );
+    let texts = kinds.iter().filter(|(_, k)| *k == EntryKind::Text).count();
+    assert_eq!(texts, 20, "ten sent and ten echoed");
+}

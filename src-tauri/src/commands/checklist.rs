@@ -6,7 +6,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 use tokio::sync::mpsc;
 use ts_rs::TS;
-use wsdoctor_core::check::{CheckEvent, CheckRequest, run_check};
+use wsdoctor_core::check::{CheckEvent, CheckRequest, TargetRequest, run_check};
 use wsdoctor_core::history::HistoryEntry;
 use wsdoctor_core::manual::{ConsoleError, ManualItem};
 use wsdoctor_core::profile::{RunVerdict, resolve};
@@ -40,7 +40,9 @@ pub async fn check_run(
     on_event: Channel<Vec<CheckEvent>>,
 ) -> Result<RunResult, IpcError> {
     let sections = request.sections.clone();
-    let (request, profile) = with_profile(&state, request, profile).await?;
+    let mut request = request;
+    let profile_run;
+    (request.target, profile_run) = with_profile(&state, request.target, profile).await?;
     let options = request.into_options()?;
     tracing::info!(run = %run_id, live = !options.url.is_empty(), server_side = !options.server.is_empty(), "check started");
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -62,12 +64,14 @@ pub async fn check_run(
             return Err(IpcError {
                 kind: "cancelled".into(),
                 message: "The run was cancelled.".into(),
+                field: None,
             });
         }
         Err(error) => {
             return Err(IpcError {
                 kind: "internal".into(),
                 message: error.to_string(),
+                field: None,
             });
         }
     };
@@ -78,7 +82,7 @@ pub async fn check_run(
             None
         }
     };
-    if let Some(run) = profile
+    if let Some(run) = profile_run
         && let Err(error) = state
             .profiles
             .store
@@ -108,14 +112,14 @@ pub struct ProfileRun {
     pub environment: Option<String>,
 }
 
-/// A request from the UI with its profile's secrets filled in (the UI never has them), and the profile
+/// A target from the UI with its profile's secrets filled in (the UI never has them), and the profile
 /// run it belongs to.
 /// Reads the keyring on a blocking thread (it answers over D-Bus, or waits on an unlock prompt).
 pub async fn with_profile(
     state: &AppState,
-    request: CheckRequest,
+    request: TargetRequest,
     profile: Option<ProfileRef>,
-) -> Result<(CheckRequest, Option<ProfileRun>), IpcError> {
+) -> Result<(TargetRequest, Option<ProfileRun>), IpcError> {
     let Some(reference) = profile else {
         return Ok((request, None));
     };

@@ -9,7 +9,7 @@ use tauri::ipc::Channel;
 use tauri::{State, Window};
 use ts_rs::TS;
 use wsdoctor_core::console::{
-    ConsoleRequest, ConsoleSession, Entry, Frame, MAX_SEND_BYTES, Outgoing, SessionStatus,
+    ConsoleRequest, ConsoleSession, Entry, Follow, Frame, MAX_SEND_BYTES, Outgoing, SessionStatus,
 };
 
 use crate::commands::checklist::{ProfileRef, with_profile};
@@ -37,6 +37,7 @@ fn session(state: &AppState, id: &str) -> Result<Arc<ConsoleSession>, IpcError> 
     state.consoles().get(id).cloned().ok_or_else(|| IpcError {
         kind: "not_found".into(),
         message: "this console session has ended".into(),
+        field: None,
     })
 }
 
@@ -54,32 +55,17 @@ pub async fn console_open(
     state.consoles().insert(id.clone(), session.clone());
     tracing::info!(console = %id, "console session opened");
     tokio::spawn(async move {
-        let mut last = 0u64;
-        loop {
-            let finished = session.is_finished();
-            let status = session.status();
-            let mut skipped = 0;
-            if status.last_seq.saturating_sub(last) > BATCH_ENTRIES as u64 {
-                skipped = status.last_seq - BATCH_ENTRIES as u64 - last;
-                last = status.last_seq - BATCH_ENTRIES as u64;
-            }
-            let entries = session.entries_after(last, BATCH_ENTRIES);
-            if let Some(entry) = entries.last() {
-                last = entry.seq;
-            }
-            if on_batch
-                .send(ConsoleBatch {
-                    entries,
-                    status,
-                    skipped,
-                })
-                .is_err()
-                || (finished && session.status().last_seq == last)
-            {
+        let mut follow = Follow::window(BATCH_ENTRIES);
+        while let Some(batch) = follow.next(&session).await {
+            let batch = ConsoleBatch {
+                entries: batch.entries,
+                status: batch.status,
+                skipped: batch.skipped,
+            };
+            if on_batch.send(batch).is_err() {
                 break;
             }
             tokio::time::sleep(BATCH_INTERVAL).await;
-            let _ = tokio::time::timeout(Duration::from_millis(500), session.changed()).await;
         }
     });
     Ok(id)
@@ -152,6 +138,7 @@ pub async fn console_send_file(
             .map_err(|message| IpcError {
                 kind: "invalid_input".into(),
                 message,
+                field: None,
             })?;
     session.send_frame(Frame::Binary(bytes))?;
     Ok(Some(path.display().to_string()))

@@ -98,6 +98,7 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| IpcError {
             kind: "internal".into(),
             message: e.to_string(),
+            field: None,
         })?
 }
 
@@ -311,6 +312,7 @@ pub async fn profile_import_file(
         .map_err(|message| IpcError {
             kind: "invalid_input".into(),
             message,
+            field: None,
         })?;
         let is_har = serde_json::from_str::<serde_json::Value>(&text)
             .ok()

@@ -86,5 +86,6 @@ pub fn clipboard_write(app: AppHandle, text: String) -> Result<(), IpcError> {
     app.clipboard().write_text(text).map_err(|e| IpcError {
         kind: "clipboard".into(),
         message: format!("cannot write to the clipboard: {e}"),
+        field: None,
     })
 }

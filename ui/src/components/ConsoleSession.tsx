@@ -1,29 +1,14 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { ConsoleBatch, Entry, Outgoing, SessionStatus } from "../bindings";
+import type { ConsoleBatch, Entry } from "../bindings";
 import { type EntryFilter, NO_FILTER, clock, detail, formatBytes, matcher, parseCloseCode, preview } from "../console";
 import { errorText, ipc } from "../ipc";
+import { type Mode, useComposer } from "../hooks/useComposer";
+import { useSessionFeed } from "../hooks/useSessionFeed";
 import { CopyButton } from "./CopyButton";
 
-/** Entries kept in the webview while following the newest; older ones are paged in on demand. */
-const WINDOW = 10_000;
 const ARROW = { in: "←", out: "→", local: "·" } as const;
 const SNIPPETS_KEY = "wsdoctor.console.snippets";
-
-type Mode = "text" | "json" | "hex" | "base64";
-
-function outgoing(mode: Mode, text: string): Outgoing {
-  switch (mode) {
-    case "text":
-      return { mode: "text", payload: text };
-    case "json":
-      return { mode: "json", payload: { text, compact: true } };
-    case "hex":
-      return { mode: "hex", payload: text };
-    case "base64":
-      return { mode: "base64", payload: text };
-  }
-}
 
 function loadSnippets(): string[] {
   try {
@@ -44,18 +29,11 @@ interface Props {
 
 /** One console session: status line, filters, the message list (virtualised) and the composer. */
 export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [status, setStatus] = useState<SessionStatus | null>(null);
-  const [rates, setRates] = useState({ in: 0, out: 0 });
-  const [following, setFollowing] = useState(true);
-  const [unseen, setUnseen] = useState(0);
+  const { entries, status, rates, following, unseen, follow, olderAvailable, loadOlder } = useSessionFeed(id, subscribe);
+  const composer = useComposer(id);
+  const { mode, setMode, draft, setDraft, problem, setProblem, jsonError, send } = composer;
   const [filter, setFilter] = useState<EntryFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Entry | null>(null);
-  const [mode, setMode] = useState<Mode>("text");
-  const [draft, setDraft] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
-  const [sent, setSent] = useState<string[]>([]);
-  const [recall, setRecall] = useState(-1);
   const [snippets, setSnippets] = useState<string[]>(() => (profileId ? [] : loadSnippets()));
   useEffect(() => {
     if (!profileId) return;
@@ -68,32 +46,6 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const [closeReason, setCloseReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const followingRef = useRef(following);
-  followingRef.current = following;
-  const lastRate = useRef<{ at: number; in: number; out: number } | null>(null);
-
-  useEffect(
-    () =>
-      subscribe((batch) => {
-        setStatus(batch.status);
-        const now = performance.now();
-        const previous = lastRate.current;
-        if (previous && now - previous.at >= 1000) {
-          const seconds = (now - previous.at) / 1000;
-          setRates({ in: (batch.status.messagesIn - previous.in) / seconds, out: (batch.status.messagesOut - previous.out) / seconds });
-          lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
-        } else if (!previous) {
-          lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
-        }
-        if (batch.entries.length === 0) return;
-        setEntries((current) => {
-          const next = current.concat(batch.entries);
-          return followingRef.current && next.length > WINDOW ? next.slice(next.length - WINDOW) : next;
-        });
-        if (!followingRef.current) setUnseen((n) => n + batch.entries.length);
-      }),
-    [subscribe],
-  );
 
   const { test, error: filterError } = useMemo(() => matcher(filter), [filter]);
   const shown = useMemo(() => entries.filter(test), [entries, test]);
@@ -109,45 +61,6 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   useEffect(() => {
     if (following && shown.length > 0 && visible) virtualizer.scrollToIndex(shown.length - 1, { align: "end" });
   }, [shown.length, following, visible, virtualizer]);
-
-  const olderAvailable = (entries[0]?.seq ?? 1) > 1 && status !== null && status.lastSeq - status.held < (entries[0]?.seq ?? 0) - 1 + status.held;
-  const loadOlder = () => {
-    const first = entries[0];
-    if (!first) return;
-    ipc
-      .consolePage(id, first.seq, 500)
-      .then((older) => {
-        setFollowing(false);
-        setEntries((current) => older.concat(current));
-        if (older.length === 0) setNotice("No older entries: the ring buffer has let them go.");
-      })
-      .catch((e: unknown) => {
-        setNotice(errorText(e));
-      });
-  };
-
-  let jsonError: string | null = null;
-  if (mode === "json" && draft.trim() !== "") {
-    try {
-      JSON.parse(draft);
-    } catch (e) {
-      jsonError = e instanceof Error ? e.message : String(e);
-    }
-  }
-
-  const send = () => {
-    setProblem(null);
-    ipc
-      .consoleSend(id, outgoing(mode, draft))
-      .then(() => {
-        setSent((list) => [draft, ...list.filter((d) => d !== draft)].slice(0, 100));
-        setRecall(-1);
-        setDraft("");
-      })
-      .catch((e: unknown) => {
-        setProblem(errorText(e));
-      });
-  };
 
   const open = status?.state === "open";
   return (
@@ -197,7 +110,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           {shown.length} of {entries.length} shown
         </span>
         {olderAvailable && (
-          <button type="button" className="secondary" onClick={loadOlder}>
+          <button type="button" className="secondary" onClick={() => { void loadOlder().then((note) => { if (note) setNotice(note); }); }}>
             Load older
           </button>
         )}
@@ -211,10 +124,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
         onScroll={(e) => {
           const el = e.currentTarget;
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-          if (atBottom !== following) {
-            setFollowing(atBottom);
-            if (atBottom) setUnseen(0);
-          }
+          if (atBottom !== following) follow(atBottom);
         }}
       >
         <div className="virtual-body" ref={(el) => { if (el) el.style.height = `${virtualizer.getTotalSize()}px`; }}>
@@ -252,8 +162,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           type="button"
           className="new-entries"
           onClick={() => {
-            setFollowing(true);
-            setUnseen(0);
+            follow(true);
           }}
         >
           {unseen} new ↓
@@ -281,7 +190,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
         <div className="composer-row">
           <label>
             Send as{" "}
-            <select id={`mode-${id}`} value={mode} onChange={(e) => { setMode(e.target.value as Mode); setProblem(null); }}>
+            <select id={`mode-${id}`} value={mode} onChange={(e) => { setMode(e.target.value as Mode); }}>
               <option value="text">Text</option>
               <option value="json">JSON</option>
               <option value="hex">Hex</option>
@@ -338,19 +247,15 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           rows={3}
           value={draft}
           aria-invalid={jsonError !== null || problem !== null}
-          onChange={(e) => { setDraft(e.target.value); setProblem(null); }}
+          onChange={(e) => { setDraft(e.target.value); }}
           onKeyDown={(e) => {
             const atStart = e.currentTarget.selectionStart === 0 && e.currentTarget.selectionEnd === 0;
-            if (e.key === "ArrowUp" && (draft === "" || atStart) && sent.length > 0) {
+            if (e.key === "ArrowUp" && (draft === "" || atStart) && composer.canRecall) {
               e.preventDefault();
-              const next = Math.min(recall + 1, sent.length - 1);
-              setRecall(next);
-              setDraft(sent[next] ?? "");
-            } else if (e.key === "ArrowDown" && recall >= 0 && atStart) {
+              composer.recallOlder();
+            } else if (e.key === "ArrowDown" && composer.recalling && atStart) {
               e.preventDefault();
-              const next = recall - 1;
-              setRecall(next);
-              setDraft(next >= 0 ? (sent[next] ?? "") : "");
+              composer.recallNewer();
             } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
               if (open && jsonError === null) send();

@@ -136,7 +136,7 @@ describe("ChecklistView", () => {
   });
 
   it("shows a bad URL next to the field", async () => {
-    vi.mocked(ipc.checkRun).mockRejectedValue(new CommandError({ kind: "invalid_input", message: "`nope` is not a valid URL" }));
+    vi.mocked(ipc.checkRun).mockRejectedValue(new CommandError({ kind: "invalid_input", message: "`nope` is not a valid URL", field: "url" }));
     renderView();
     await waitFor(() => {
       expect(screen.getByLabelText<HTMLInputElement>("WebSocket URL").value).not.toBe("");
@@ -146,5 +146,19 @@ describe("ChecklistView", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe("`nope` is not a valid URL");
     expect(alert.id).toBe("target-url-error");
+  });
+
+  it("shows an error beside the field the core names, opening its drawer", async () => {
+    vi.mocked(ipc.checkRun).mockRejectedValue(
+      new CommandError({ kind: "invalid_input", message: "the timeout must be between 0 and 3600 seconds, not -1", field: "timeoutSecs" }),
+    );
+    renderView();
+    await waitFor(() => {
+      expect(screen.getByLabelText<HTMLInputElement>("WebSocket URL").value).not.toBe("");
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Run checks" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.id).toBe("timeout-error");
+    expect(document.querySelector<HTMLDetailsElement>("#advanced-drawer")?.open).toBe(true);
   });
 });

@@ -6,7 +6,8 @@ import { HistoryPanel } from "../components/HistoryPanel";
 import { ManualChecks } from "../components/ManualChecks";
 import { ReproducePanel } from "../components/ReproducePanel";
 import { StatusBadge } from "../components/StatusBadge";
-import { type FieldErrors, TargetBar, fieldFor } from "../components/TargetBar";
+import { type FieldErrors, errorsFrom } from "../components/fields";
+import { TargetBar } from "../components/TargetBar";
 import { CommandError, errorText, ipc } from "../ipc";
 import { applyEvents, emptyRun, fromReport, headline } from "../run";
 import { ProfileBar } from "../components/ProfileBar";
@@ -85,7 +86,7 @@ export function ChecklistView() {
       .catch((e: unknown) => {
         if (runId.current !== id) return;
         if (e instanceof CommandError && e.kind === "invalid_input") {
-          setErrors({ [fieldFor(e.message)]: e.message });
+          setErrors(errorsFrom(e));
           setRun(() => emptyRun());
         } else {
           const text = e instanceof CommandError && e.kind === "cancelled" ? "Cancelled: the checks were stopped." : errorText(e);

@@ -1,41 +1,24 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Profile, ProfileHeader, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
+import { useRef, useState } from "react";
+import type { Profile, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
+import { TargetFields } from "../components/TargetFields";
+import { useProfilesList } from "../hooks/useProfilesList";
 import { errorText, ipc } from "../ipc";
-import { useWorkspace } from "../workspace";
+import { emptyServer, emptyTarget, useWorkspace } from "../workspace";
 
 type OpenIn = "checklist" | "console";
 
 /** A new, empty profile (the editor's "New"). */
 export function blankProfile(): Profile {
   return {
-    schema: 1,
+    schema: 2,
     id: "",
     name: "",
     notes: "",
     tags: [],
-    target: {
-      url: "",
-      origin: null,
-      pageUrl: null,
-      headers: [],
-      subprotocols: [],
-      caFile: null,
-      insecure: false,
-      clientCert: null,
-      clientKey: null,
-      keyPassphrase: false,
-      proxy: null,
-      proxyCredentials: false,
-      direct: null,
-      timeoutSecs: null,
-      replySecs: null,
-      idleSecs: null,
-      probeSize: null,
-      message: null,
-    },
+    target: { ...emptyTarget(), hasKeyPassphrase: false, proxyCredentials: false },
     console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null },
-    server: { process: null, port: null, env: [], logs: [], nginxConf: null, project: null },
+    server: emptyServer(),
     snippets: [],
     variables: [],
     environments: [],
@@ -71,36 +54,15 @@ const num = (text: string) => (text.trim() === "" || Number.isNaN(Number(text)) 
 /** Saved profiles: find, edit, share, and open them in the Checklist or the Console. */
 export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (view: OpenIn) => void }) {
   const { setRequest, setProfile } = useWorkspace();
-  const [profiles, setProfiles] = useState<Profile[]>([]);
-  const [problems, setProblems] = useState<string[]>([]);
-  const [keyringProblem, setKeyringProblem] = useState<string | null>(null);
-  const [search, setSearch] = useState("");
-  const [tag, setTag] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const { profiles, problems, keyringProblem, reload, search, setSearch, tag, setTag, tags, shown } = useProfilesList(visible, setMessage);
   const [draft, setDraft] = useState<Profile | null>(null);
   const [secrets, setSecrets] = useState<SecretView[]>([]);
   const [typed, setTyped] = useState<Record<string, string>>({});
   const [sessionOnly, setSessionOnly] = useState(false);
   const [environment, setEnvironment] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const [undo, setUndo] = useState<Profile | null>(null);
   const [pasted, setPasted] = useState("");
-
-  const reload = useCallback(() => {
-    ipc
-      .profilesList()
-      .then((list) => {
-        setProfiles(list.profiles);
-        setProblems(list.problems);
-        setKeyringProblem(list.keyringProblem);
-      })
-      .catch((e: unknown) => {
-        setMessage(errorText(e));
-      });
-  }, []);
-
-  useEffect(() => {
-    if (visible) reload();
-  }, [visible, reload]);
 
   const show = (view: ProfileView) => {
     setDraft(view.profile);
@@ -113,16 +75,6 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
   const select = (id: string) => {
     ipc.profileGet(id).then(show).catch((e: unknown) => { setMessage(errorText(e)); });
   };
-
-  const tags = useMemo(() => [...new Set(profiles.flatMap((p) => p.tags))].sort(), [profiles]);
-  const shown = useMemo(() => {
-    const q = search.trim().toLowerCase();
-    return profiles.filter(
-      (p) =>
-        (tag === null || p.tags.includes(tag)) &&
-        (q === "" || p.name.toLowerCase().includes(q) || p.target.url.toLowerCase().includes(q) || p.tags.some((t) => t.toLowerCase().includes(q))),
-    );
-  }, [profiles, search, tag]);
 
   const listRef = useRef<HTMLDivElement>(null);
   // The app does not use the React Compiler, so the virtualiser's unmemoisable API is fine here.
@@ -138,9 +90,6 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
 
   const edit = (patch: Partial<Profile>) => { setDraft((d) => (d ? { ...d, ...patch } : d)); };
   const editTarget = (patch: Partial<Profile["target"]>) => { setDraft((d) => (d ? { ...d, target: { ...d.target, ...patch } } : d)); };
-  const setHeader = (i: number, patch: Partial<ProfileHeader>) => {
-    setDraft((d) => (d ? { ...d, target: { ...d.target, headers: d.target.headers.map((h, j) => (j === i ? { ...h, ...patch } : h)) } } : d));
-  };
 
   const save = () => {
     if (!draft) return;
@@ -149,7 +98,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
       ...draft.target.headers.filter((h) => h.secret).map((h): SecretSlot => ({ kind: "header", name: h.name })),
       ...draft.variables.filter((v) => v.secret).flatMap((v) => draft.environments.map((e): SecretSlot => ({ kind: "variable", environment: e.name, name: v.name }))),
       ...(draft.target.proxyCredentials ? [{ kind: "proxyCredentials" } as SecretSlot] : []),
-      ...(draft.target.keyPassphrase ? [{ kind: "keyPassphrase" } as SecretSlot] : []),
+      ...(draft.target.hasKeyPassphrase ? [{ kind: "keyPassphrase" } as SecretSlot] : []),
     ];
     for (const slot of slots) {
       const value = typed[slotKey(slot)];
@@ -311,15 +260,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <div className="field"><label htmlFor="profile-name">Name</label><input id="profile-name" value={draft.name} onChange={(e) => { edit({ name: e.target.value }); }} /></div>
               <div className="field"><label htmlFor="profile-tags">Tags (comma-separated)</label><input id="profile-tags" value={draft.tags.join(", ")} onChange={(e) => { edit({ tags: e.target.value.split(",").map((t) => t.trim()) }); }} /></div>
               <div className="field wide"><label htmlFor="profile-url">WebSocket URL ({"{{variables}}"} allowed)</label><input id="profile-url" spellCheck={false} value={draft.target.url} onChange={(e) => { editTarget({ url: e.target.value }); }} /></div>
-              <div className="field"><label htmlFor="profile-origin">Origin</label><input id="profile-origin" value={draft.target.origin ?? ""} onChange={(e) => { editTarget({ origin: opt(e.target.value) }); }} /></div>
-              <div className="field"><label htmlFor="profile-page">Page URL</label><input id="profile-page" value={draft.target.pageUrl ?? ""} onChange={(e) => { editTarget({ pageUrl: opt(e.target.value) }); }} /></div>
-              <div className="field"><label htmlFor="profile-subprotocols">Subprotocols (comma-separated)</label><input id="profile-subprotocols" value={draft.target.subprotocols.join(", ")} onChange={(e) => { editTarget({ subprotocols: e.target.value.split(",").map((p) => p.trim()).filter(Boolean) }); }} /></div>
-              <div className="field"><label htmlFor="profile-ca">CA file</label><input id="profile-ca" value={draft.target.caFile ?? ""} onChange={(e) => { editTarget({ caFile: opt(e.target.value) }); }} /></div>
-              <div className="field"><label htmlFor="profile-proxy">Proxy URL (no credentials)</label><input id="profile-proxy" value={draft.target.proxy ?? ""} onChange={(e) => { editTarget({ proxy: opt(e.target.value) }); }} /></div>
-              <div className="field"><label htmlFor="profile-direct">Direct backend URL</label><input id="profile-direct" value={draft.target.direct ?? ""} onChange={(e) => { editTarget({ direct: opt(e.target.value) }); }} /></div>
-              <div className="field narrow"><label htmlFor="profile-timeout">Timeout (s)</label><input id="profile-timeout" type="number" value={draft.target.timeoutSecs ?? ""} onChange={(e) => { editTarget({ timeoutSecs: num(e.target.value) }); }} /></div>
               <div className="field narrow"><label htmlFor="profile-heartbeat">Console heartbeat (s)</label><input id="profile-heartbeat" type="number" value={draft.console.heartbeatSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, heartbeatSecs: num(e.target.value) } }); }} /></div>
-              <label className="inline"><input type="checkbox" checked={draft.target.insecure} onChange={(e) => { editTarget({ insecure: e.target.checked }); }} /> Accept invalid certificates</label>
               <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
               {draft.console.reconnect && (
                 <>
@@ -329,28 +270,27 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
                   <div className="field narrow"><label htmlFor="profile-backoff-attempts">Attempts</label><input id="profile-backoff-attempts" type="number" placeholder="10" value={draft.console.backoffAttempts ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffAttempts: num(e.target.value) } }); }} /></div>
                 </>
               )}
-              <label className="inline"><input type="checkbox" checked={draft.target.proxyCredentials} onChange={(e) => { editTarget({ proxyCredentials: e.target.checked }); }} /> Proxy needs credentials</label>
-              {draft.target.proxyCredentials && <div className="field">Proxy user:password {secretField({ kind: "proxyCredentials" }, "Proxy credentials")}</div>}
-              <div className="field"><label htmlFor="profile-client-cert">Client certificate (mutual TLS)</label><input id="profile-client-cert" value={draft.target.clientCert ?? ""} onChange={(e) => { editTarget({ clientCert: opt(e.target.value) }); }} /></div>
-              <div className="field"><label htmlFor="profile-client-key">Client key</label><input id="profile-client-key" value={draft.target.clientKey ?? ""} onChange={(e) => { editTarget({ clientKey: opt(e.target.value) }); }} /></div>
-              <label className="inline"><input type="checkbox" checked={draft.target.keyPassphrase} onChange={(e) => { editTarget({ keyPassphrase: e.target.checked }); }} /> The key is encrypted</label>
-              {draft.target.keyPassphrase && <div className="field">Key passphrase {secretField({ kind: "keyPassphrase" }, "Key passphrase")}</div>}
             </div>
 
-            <fieldset>
-              <legend>Headers</legend>
-              {draft.target.headers.map((h, i) => (
-                <div className="header-row" key={i}>
-                  <input aria-label="Header name" className="profile-header-name" value={h.name} onChange={(e) => { setHeader(i, { name: e.target.value }); }} />
-                  {h.secret ? secretField({ kind: "header", name: h.name }, `Header ${h.name}`) : (
-                    <input aria-label="Header value" className="profile-header-value" value={h.value} onChange={(e) => { setHeader(i, { value: e.target.value }); }} />
-                  )}
-                  <label className="inline"><input type="checkbox" className="profile-header-secret" checked={h.secret} onChange={(e) => { setHeader(i, { secret: e.target.checked, value: "" }); }} /> secret</label>
-                  <button type="button" className="secondary" aria-label={`Remove header ${h.name}`} onClick={() => { editTarget({ headers: draft.target.headers.filter((_, j) => j !== i) }); }}>×</button>
+            <TargetFields
+              idPrefix="profile-"
+              target={draft.target}
+              errors={{}}
+              onChange={editTarget}
+              keyPassphrase={
+                <div className="field">
+                  <label className="inline"><input type="checkbox" checked={draft.target.hasKeyPassphrase} onChange={(e) => { editTarget({ hasKeyPassphrase: e.target.checked }); }} /> The key is encrypted</label>
+                  {draft.target.hasKeyPassphrase && <>Key passphrase {secretField({ kind: "keyPassphrase" }, "Key passphrase")}</>}
                 </div>
-              ))}
-              <button type="button" id="profile-add-header" className="secondary" onClick={() => { editTarget({ headers: [...draft.target.headers, { name: "", value: "", secret: false }] }); }}>Add header</button>
-            </fieldset>
+              }
+              afterProxy={
+                <div className="field">
+                  <label className="inline"><input type="checkbox" checked={draft.target.proxyCredentials} onChange={(e) => { editTarget({ proxyCredentials: e.target.checked }); }} /> Proxy needs credentials (not in its URL)</label>
+                  {draft.target.proxyCredentials && <>Proxy user:password {secretField({ kind: "proxyCredentials" }, "Proxy credentials")}</>}
+                </div>
+              }
+              secretHeaderValue={(header) => secretField({ kind: "header", name: header.name }, `Header ${header.name}`)}
+            />
 
             <fieldset>
               <legend>Environments and variables</legend>
@@ -391,7 +331,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
                 <div className="field narrow"><label htmlFor="profile-port">Port</label><input id="profile-port" type="number" value={draft.server.port ?? ""} onChange={(e) => { edit({ server: { ...draft.server, port: num(e.target.value) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-server-env">Server environment variables (NAME or NAME=EXPECTED, comma-separated)</label><input id="profile-server-env" value={draft.server.env.join(", ")} onChange={(e) => { edit({ server: { ...draft.server, env: e.target.value.split(",").map((v) => v.trim()) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-logs">Log files (one per line)</label><textarea id="profile-logs" rows={2} value={draft.server.logs.join("\n")} onChange={(e) => { edit({ server: { ...draft.server, logs: e.target.value.split("\n") } }); }} /></div>
-                <div className="field"><label htmlFor="profile-nginx">nginx config</label><input id="profile-nginx" value={draft.server.nginxConf ?? ""} onChange={(e) => { edit({ server: { ...draft.server, nginxConf: opt(e.target.value) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-proxy-config">Proxy config (nginx, Caddy, Apache)</label><input id="profile-proxy-config" value={draft.server.proxyConfig ?? ""} onChange={(e) => { edit({ server: { ...draft.server, proxyConfig: opt(e.target.value) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-project">Project folder</label><input id="profile-project" value={draft.server.project ?? ""} onChange={(e) => { edit({ server: { ...draft.server, project: opt(e.target.value) } }); }} /></div>
                 <div className="field wide"><label htmlFor="profile-notes">Notes</label><textarea id="profile-notes" rows={2} value={draft.notes} onChange={(e) => { edit({ notes: e.target.value }); }} /></div>
                 <div className="field wide"><label htmlFor="profile-snippets">Console snippets (one per line)</label><textarea id="profile-snippets" rows={3} value={draft.snippets.join("\n")} onChange={(e) => { edit({ snippets: e.target.value.split("\n") }); }} /></div>

@@ -6,17 +6,17 @@
 //! rather than piling consequences on the root cause. Every network step, send and loop has its own
 //! deadline, and the live probes as a whole are held to [`time_budget`], so a check always ends.
 
+mod check_request;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
 mod handshake;
 mod items;
+mod open_connection;
+#[cfg(test)]
+mod open_connection_properties;
 mod options;
 mod reach;
-mod request;
-mod session;
-#[cfg(test)]
-mod session_properties;
 mod target_url;
 mod tls_layer;
 mod upgrade;
@@ -35,9 +35,9 @@ use crate::{Error, Result, tls};
 
 use crate::report::Recorder;
 pub use crate::report::{CheckEvent, PlannedCheck};
+pub use check_request::{CheckRequest, HeaderInput, ServerRequest, TargetRequest, validate_header};
 use items::Item;
 pub use options::{CheckOptions, time_budget};
-pub use request::{CheckRequest, HeaderInput, ServerRequest, validate_header};
 
 fn ms(duration: Duration) -> u32 {
     u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
@@ -146,9 +146,9 @@ pub(crate) fn client_tls(options: &CheckOptions) -> Result<tls::ClientTls> {
                 crate::input_file::MAX_PEM_BYTES,
                 "CA file",
             )
-            .map_err(Error::InvalidInput)?;
+            .map_err(|e| Error::field_value("caFile", e))?;
             tls::certificates_from_pem(&pem)
-                .map_err(|e| Error::InvalidInput(format!("{}: {e}", path.display())))?
+                .map_err(|e| Error::field_value("caFile", format!("{}: {e}", path.display())))?
         }
         None => Vec::new(),
     };
@@ -159,8 +159,9 @@ pub(crate) fn client_tls(options: &CheckOptions) -> Result<tls::ClientTls> {
             options.key_passphrase.as_ref().map(|p| p.expose().as_str()),
         )?),
         None if options.client_key.is_some() => {
-            return Err(Error::InvalidInput(
-                "a client key was given without its certificate".into(),
+            return Err(Error::field_value(
+                "clientCert",
+                "a client key was given without its certificate",
             ));
         }
         None => None,
@@ -224,8 +225,9 @@ pub async fn run_check(
     };
     let live = !options.url.trim().is_empty();
     if !live && options.server.is_empty() {
-        return Err(Error::InvalidInput(
-            "nothing to check: give a URL, or a server-side option such as --process, --port, --log, --nginx-conf or --project".into(),
+        return Err(Error::field_value(
+            "url",
+            "nothing to check: give a URL, or a server-side option such as --process, --port, --log, --proxy-config or --project",
         ));
     }
     let mut rec = Recorder::new(redactor, progress);
@@ -334,7 +336,7 @@ async fn probe(
         &target.host,
         target.secure,
     )
-    .map_err(Error::InvalidInput)?;
+    .map_err(|e| Error::field_value("proxy", e))?;
     let proxy_shown = proxy
         .as_ref()
         .map(|p| format!("{} (from {})", p.shown, p.source));
@@ -354,13 +356,13 @@ async fn probe(
     else {
         return Ok(proxy_shown);
     };
-    let plan = session::Plan {
+    let plan = open_connection::Plan {
         message: options.message.clone(),
         reply_timeout: options.reply_timeout,
         close_timeout: options.close_timeout,
         probe_size: options.probe_size,
         idle: options.idle,
     };
-    session::run(rec, stream, leftover, &plan).await;
+    open_connection::run(rec, stream, leftover, &plan).await;
     Ok(proxy_shown)
 }

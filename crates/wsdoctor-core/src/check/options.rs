@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::session;
+use super::open_connection;
 use crate::net::MAX_ADDRESSES;
 use crate::report::Section;
 
@@ -135,7 +135,7 @@ pub fn time_budget(options: &CheckOptions) -> Duration {
     let follow_ups = (c * (2 + a) + h * 2) * 2;
     let size = options
         .probe_size
-        .map(|size| session::size_probe_wait(size, options.reply_timeout))
+        .map(|size| open_connection::size_probe_wait(size, options.reply_timeout))
         .unwrap_or_default();
     reach
         + follow_ups

@@ -5,10 +5,11 @@
 //! number. No lock is held across an await: the log's mutex guards only pushes and copies.
 
 mod connect;
+mod console_request;
 mod export;
+mod follow;
 mod log;
-mod request;
-mod session;
+mod session_task;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -19,8 +20,9 @@ use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+pub use console_request::{ConsoleRequest, ConsoleSettings};
+pub use follow::{Follow, FollowBatch};
 pub use log::{Direction, Entry, EntryKind, Limits};
-pub use request::{ConsoleRequest, ConsoleSettings};
 
 use crate::check::CheckOptions;
 use crate::{Error, Result};
@@ -224,12 +226,12 @@ impl ConsoleSession {
             request_headers: Vec::new(),
             response_status: 0,
             response_headers: Vec::new(),
-            started_us: session::now_us(),
+            started_us: session_task::now_us(),
         }));
         let (commands, rx) = mpsc::unbounded_channel();
         let changed = Arc::new(Notify::new());
         let stop = CancellationToken::new();
-        tokio::spawn(session::run(
+        tokio::spawn(session_task::run(
             config,
             redactor,
             shared.clone(),

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::processes::{self, ProcInfo};
+use super::proc_table::{self, ProcInfo};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
@@ -31,7 +31,7 @@ pub(crate) fn check(
     }
     let mut step = rec.start("env", Section::ServerHealth, "Environment");
     let (vars, source): (HashMap<String, String>, String) =
-        match process.map(|p| (p, processes::environ(p.pid))) {
+        match process.map(|p| (p, proc_table::environ(p.pid))) {
             Some((p, Ok(vars))) => (
                 vars,
                 format!("the environment of PID {} ({})", p.pid, p.name),

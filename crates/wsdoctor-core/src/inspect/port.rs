@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::processes::{self, ProcInfo};
+use super::proc_table::{self, ProcInfo};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
@@ -22,7 +22,7 @@ pub(crate) fn check(
     target_host: Option<&str>,
 ) {
     let mut step = rec.start("port", Section::ServerHealth, "Listening port");
-    let listening = processes::listeners(Some(port));
+    let listening = proc_table::listeners(Some(port));
     if listening.is_empty() {
         rec.diagnose(
             "port.not_listening",
@@ -38,7 +38,7 @@ pub(crate) fn check(
         );
         return;
     }
-    let owners = processes::socket_owners(&listening.iter().map(|l| l.inode).collect::<Vec<_>>());
+    let owners = proc_table::socket_owners(&listening.iter().map(|l| l.inode).collect::<Vec<_>>());
     let lines: Vec<String> = listening
         .iter()
         .map(|l| match owners.by_inode.get(&l.inode) {

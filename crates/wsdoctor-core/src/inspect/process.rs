@@ -1,7 +1,7 @@
 //! The server process: is it running, since when, as whom, what does it listen on, and how close is it to
 //! its open-file limit (the EMFILE failure, before it happens).
 
-use super::processes::{self, ProcInfo};
+use super::proc_table::{self, ProcInfo};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
@@ -10,7 +10,7 @@ const FD_WARNING_SHARE: f64 = 0.9;
 
 pub(crate) fn check(rec: &mut Recorder, spec: &str) -> Vec<ProcInfo> {
     let mut step = rec.start("process", Section::ServerHealth, "Server process");
-    let found = processes::find(spec);
+    let found = proc_table::find(spec);
     if found.is_empty() {
         rec.diagnose(
             "process.not_running",
@@ -26,8 +26,8 @@ pub(crate) fn check(rec: &mut Recorder, spec: &str) -> Vec<ProcInfo> {
         );
         return found;
     }
-    let listening = processes::listeners(None);
-    let owners = processes::socket_owners(&listening.iter().map(|l| l.inode).collect::<Vec<_>>());
+    let listening = proc_table::listeners(None);
+    let owners = proc_table::socket_owners(&listening.iter().map(|l| l.inode).collect::<Vec<_>>());
     let mut lines = Vec::new();
     let mut near_limit = Vec::new();
     let mut unreadable = Vec::new();
@@ -47,7 +47,7 @@ pub(crate) fn check(rec: &mut Recorder, spec: &str) -> Vec<ProcInfo> {
         } else {
             format!("listens on {}", ports.join(", "))
         };
-        let fds = match processes::fd_usage(info.pid) {
+        let fds = match proc_table::fd_usage(info.pid) {
             Ok((open, Some(limit))) => {
                 if open as f64 >= limit as f64 * FD_WARNING_SHARE {
                     near_limit.push(format!(

@@ -6,8 +6,8 @@
 //! launch; `wsdoctor lab` runs it in the foreground; the tests use it as a real server.
 
 mod endpoints;
-mod request;
 mod respond;
+mod upgrade_request;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;

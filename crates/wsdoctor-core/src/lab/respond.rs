@@ -14,7 +14,7 @@ use super::endpoints::{
     Behaviour, DEFAULT_DROP_AFTER_SECS, DEFAULT_FLOOD_MESSAGES, LAB_SUBPROTOCOL, LAB_TOKEN,
     MAX_FLOOD_MESSAGES, SMALL_MAX_BYTES, SPECS, spec_for,
 };
-use super::request::{HeadError, RequestHead, http_response, read_head};
+use super::upgrade_request::{HeadError, RequestHead, http_response, read_head};
 use super::{ListenerInfo, SERVER_HEADER};
 
 /// How long a client may take to send its request head.

@@ -200,7 +200,10 @@ fn connector(client: &tls::ClientTls, insecure: bool) -> Result<(TlsConnector, A
         Some(identity) => config
             .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
             .map_err(|e| {
-                Error::InvalidInput(format!("the client certificate cannot be used: {e}"))
+                Error::field_value(
+                    "clientCert",
+                    format!("the client certificate cannot be used: {e}"),
+                )
             })?,
         None => config.with_no_client_auth(),
     };

@@ -80,15 +80,16 @@ impl DeletedProfiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::HeaderInput;
     use crate::profile::store::tests::tempdir;
-    use crate::profile::{ProfileHeader, SecretSlot, SecretState, Sensitive};
+    use crate::profile::{SecretSlot, SecretState, Sensitive};
 
     fn saved_with_secret(store: &ProfileStore, vault: &Vault, name: &str) -> (Profile, String) {
         let mut profile = Profile {
             name: name.into(),
             ..Profile::default()
         };
-        profile.target.headers.push(ProfileHeader {
+        profile.target.request.headers.push(HeaderInput {
             name: "Authorization".into(),
             value: String::new(),
             secret: true,

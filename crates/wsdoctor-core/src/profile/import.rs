@@ -52,9 +52,9 @@ impl Draft {
         let (name, value) = (name.trim(), value.trim());
         let lower = name.to_ascii_lowercase();
         if lower == "origin" {
-            self.request.origin = Some(value.to_string());
+            self.request.target.origin = Some(value.to_string());
         } else if lower == "sec-websocket-protocol" {
-            self.request.subprotocols.extend(
+            self.request.target.subprotocols.extend(
                 value
                     .split(',')
                     .map(|p| p.trim().to_string())
@@ -64,7 +64,7 @@ impl Draft {
             // made by the handshake itself
         } else {
             let secret = Redactor::new(&[]).is_secret_header(name);
-            self.request.headers.push(HeaderInput {
+            self.request.target.headers.push(HeaderInput {
                 name: name.to_string(),
                 value: value.to_string(),
                 secret,
@@ -92,23 +92,23 @@ impl Draft {
                 "`{url}` is not a WebSocket or HTTP URL"
             )));
         }
-        if !self.request.url.is_empty() {
+        if !self.request.target.url.is_empty() {
             self.notes
                 .push(format!("kept the first URL; ignored `{converted}`"));
             return Ok(());
         }
-        self.request.url = converted;
+        self.request.target.url = converted;
         Ok(())
     }
 
     fn finish(self, name: &str) -> Result<Imported> {
-        if self.request.url.is_empty() {
+        if self.request.target.url.is_empty() {
             return Err(Error::InvalidInput(
                 "no WebSocket URL in what was pasted".into(),
             ));
         }
         let name = if name.trim().is_empty() {
-            url::Url::parse(&self.request.url)
+            url::Url::parse(&self.request.target.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .unwrap_or_else(|| "Imported".into())
@@ -247,7 +247,7 @@ pub fn from_command(line: &str, name: &str) -> Result<Imported> {
             match (tool.as_str(), flag.as_str()) {
                 ("curl", "-k" | "--insecure")
                 | ("wscat", "-n" | "--no-check")
-                | ("websocat", "-k" | "--insecure") => draft.request.insecure = true,
+                | ("websocat", "-k" | "--insecure") => draft.request.target.insecure = true,
                 _ => draft.notes.push(format!("ignored the option {flag}")),
             }
             continue;
@@ -258,32 +258,32 @@ pub fn from_command(line: &str, name: &str) -> Result<Imported> {
         match takes {
             Takes::Url => draft.url(&value)?,
             Takes::Header => draft.header(&value),
-            Takes::Origin => draft.request.origin = Some(value),
-            Takes::Protocol => draft.request.subprotocols.push(value),
+            Takes::Origin => draft.request.target.origin = Some(value),
+            Takes::Protocol => draft.request.target.subprotocols.push(value),
             Takes::BasicAuth => draft.basic_auth(&value),
             Takes::Cookie => draft.header(&format!("Cookie: {value}")),
             Takes::UserAgent => draft.header(&format!("User-Agent: {value}")),
             Takes::Referer => draft.header(&format!("Referer: {value}")),
-            Takes::Proxy => draft.request.proxy = Some(value),
+            Takes::Proxy => draft.request.target.proxy = Some(value),
             Takes::ProxyUser => {
-                let proxy = draft.request.proxy.clone().unwrap_or_default();
+                let proxy = draft.request.target.proxy.clone().unwrap_or_default();
                 match url::Url::parse(&proxy) {
                     Ok(mut url) => {
                         let (user, password) = value.split_once(':').unwrap_or((&value, ""));
                         let _ = url.set_username(user);
                         let _ = url.set_password(Some(password).filter(|p| !p.is_empty()));
-                        draft.request.proxy = Some(url.to_string());
+                        draft.request.target.proxy = Some(url.to_string());
                     }
                     Err(_) => draft
                         .notes
                         .push("ignored --proxy-user: it must follow --proxy".into()),
                 }
             }
-            Takes::CaFile => draft.request.ca_file = Some(value),
-            Takes::ClientCert => draft.request.client_cert = Some(value),
-            Takes::ClientKey => draft.request.client_key = Some(value),
-            Takes::Passphrase => draft.request.key_passphrase = Some(value),
-            Takes::Timeout => draft.request.timeout_secs = value.parse().ok(),
+            Takes::CaFile => draft.request.target.ca_file = Some(value),
+            Takes::ClientCert => draft.request.target.client_cert = Some(value),
+            Takes::ClientKey => draft.request.target.client_key = Some(value),
+            Takes::Passphrase => draft.request.target.key_passphrase = Some(value),
+            Takes::Timeout => draft.request.target.timeout_secs = value.parse().ok(),
             Takes::Ignored => draft.notes.push(format!("ignored {flag} {value}")),
         }
     }
@@ -360,11 +360,18 @@ mod tests {
         .unwrap();
         let p = &imported.profile;
         assert_eq!(p.name, "api.example");
-        assert_eq!(p.target.url, "wss://api.example/socket?token={{token}}");
-        assert_eq!(p.target.origin.as_deref(), Some("https://app.example"));
-        assert!(p.target.insecure);
+        assert_eq!(
+            p.target.request.url,
+            "wss://api.example/socket?token={{token}}"
+        );
+        assert_eq!(
+            p.target.request.origin.as_deref(),
+            Some("https://app.example")
+        );
+        assert!(p.target.request.insecure);
         let names: Vec<_> = p
             .target
+            .request
             .headers
             .iter()
             .map(|h| (h.name.as_str(), h.secret))
@@ -392,9 +399,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(wscat.profile.name, "mine");
-        assert_eq!(wscat.profile.target.subprotocols, ["chat.v2"]);
+        assert_eq!(wscat.profile.target.request.subprotocols, ["chat.v2"]);
         assert_eq!(
-            wscat.profile.target.origin.as_deref(),
+            wscat.profile.target.request.origin.as_deref(),
             Some("https://o.example")
         );
         assert_eq!(
@@ -402,17 +409,20 @@ mod tests {
             3,
             "the API key, the Basic credentials, the key's passphrase"
         );
-        assert_eq!(wscat.profile.target.client_key.as_deref(), Some("me.key"));
-        assert!(wscat.profile.target.key_passphrase);
+        assert_eq!(
+            wscat.profile.target.request.client_key.as_deref(),
+            Some("me.key")
+        );
+        assert!(wscat.profile.target.has_key_passphrase);
         let websocat = from_command(
             "websocat -k --protocol=mqtt -H='Cookie: sid=9' ws://127.0.0.1:9/x",
             "",
         )
         .unwrap();
-        assert_eq!(websocat.profile.target.url, "ws://127.0.0.1:9/x");
-        assert!(websocat.profile.target.insecure);
-        assert_eq!(websocat.profile.target.subprotocols, ["mqtt"]);
-        assert!(websocat.profile.target.headers[0].secret);
+        assert_eq!(websocat.profile.target.request.url, "ws://127.0.0.1:9/x");
+        assert!(websocat.profile.target.request.insecure);
+        assert_eq!(websocat.profile.target.request.subprotocols, ["mqtt"]);
+        assert!(websocat.profile.target.request.headers[0].secret);
     }
 
     #[test]
@@ -441,10 +451,13 @@ mod tests {
             ]}, "response": {"status": 101}}
         ]}});
         let imported = from_har(&har.to_string(), "").unwrap();
-        assert_eq!(imported.profile.target.url, "wss://app.example/live");
-        assert_eq!(imported.profile.target.subprotocols, ["v1", "v2"]);
-        assert_eq!(imported.profile.target.headers.len(), 1);
-        assert!(imported.profile.target.headers[0].secret);
+        assert_eq!(
+            imported.profile.target.request.url,
+            "wss://app.example/live"
+        );
+        assert_eq!(imported.profile.target.request.subprotocols, ["v1", "v2"]);
+        assert_eq!(imported.profile.target.request.headers.len(), 1);
+        assert!(imported.profile.target.request.headers[0].secret);
         assert_eq!(imported.secrets[0].1.expose(), "session=s1");
         let none = serde_json::json!({"log": {"entries": [{"request": {"url": "https://a/"}}]}});
         assert!(

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::check::ServerRequest;
+use crate::check::{ServerRequest, TargetRequest};
 use crate::console::ConsoleSettings;
 use crate::report::Verdict;
 
 /// The schema version this build writes; older files are migrated when read (see `store.rs`).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The most recent verdicts a profile keeps for the list view.
 pub const KEPT_RUNS: usize = 5;
@@ -54,60 +54,21 @@ pub struct Profile {
     pub updated_ms: u64,
 }
 
-/// The target, as the checklist's fields.
+/// The target as a profile stores it: the request's own fields (secret values blank: a secret header's
+/// value, the key's passphrase and the proxy's credentials live in the keyring), and which of those
+/// secrets the profile has.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileTarget {
+    #[serde(flatten)]
+    pub request: TargetRequest,
+    /// The client key is encrypted and its passphrase is a secret ([`SecretSlot::KeyPassphrase`]).
     #[serde(default)]
-    pub url: String,
-    #[serde(default)]
-    pub origin: Option<String>,
-    #[serde(default)]
-    pub page_url: Option<String>,
-    #[serde(default)]
-    pub headers: Vec<ProfileHeader>,
-    #[serde(default)]
-    pub subprotocols: Vec<String>,
-    #[serde(default)]
-    pub ca_file: Option<String>,
-    #[serde(default)]
-    pub insecure: bool,
-    /// Mutual TLS: the client certificate and key files (PEM); `key_passphrase` says the key is encrypted
-    /// and its passphrase is a secret.
-    #[serde(default)]
-    pub client_cert: Option<String>,
-    #[serde(default)]
-    pub client_key: Option<String>,
-    #[serde(default)]
-    pub key_passphrase: bool,
-    /// The proxy URL without credentials; `proxy_credentials` says a `user:password` secret goes with it.
-    #[serde(default)]
-    pub proxy: Option<String>,
+    pub has_key_passphrase: bool,
+    /// `proxy` is stored without credentials; a `user:password` secret goes with it
+    /// ([`SecretSlot::ProxyCredentials`]).
     #[serde(default)]
     pub proxy_credentials: bool,
-    #[serde(default)]
-    pub direct: Option<String>,
-    #[serde(default)]
-    pub timeout_secs: Option<f64>,
-    #[serde(default)]
-    pub reply_secs: Option<f64>,
-    #[serde(default)]
-    pub idle_secs: Option<u32>,
-    #[serde(default)]
-    pub probe_size: Option<u32>,
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
-/// A request header. A secret one has an empty `value` here; its value is in the keyring.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileHeader {
-    pub name: String,
-    #[serde(default)]
-    pub value: String,
-    #[serde(default)]
-    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
@@ -197,6 +158,7 @@ impl Profile {
     pub fn secret_slots(&self) -> Vec<SecretSlot> {
         let mut slots: Vec<SecretSlot> = self
             .target
+            .request
             .headers
             .iter()
             .filter(|h| h.secret && !h.name.trim().is_empty())
@@ -215,7 +177,7 @@ impl Profile {
         if self.target.proxy_credentials {
             slots.push(SecretSlot::ProxyCredentials);
         }
-        if self.target.key_passphrase {
+        if self.target.has_key_passphrase {
             slots.push(SecretSlot::KeyPassphrase);
         }
         slots
@@ -226,13 +188,16 @@ impl Profile {
     pub fn scrub(&mut self) {
         self.schema = SCHEMA_VERSION;
         self.name = self.name.trim().to_string();
-        for header in &mut self.target.headers {
+        let target = &mut self.target.request;
+        // Never on disk: the passphrase is the keyring's.
+        target.key_passphrase = None;
+        for header in &mut target.headers {
             header.name = header.name.trim().to_string();
             if header.secret {
                 header.value.clear();
             }
         }
-        self.target.headers.retain(|h| !h.name.is_empty());
+        target.headers.retain(|h| !h.name.is_empty());
         let secret: Vec<&str> = self
             .variables
             .iter()
@@ -244,7 +209,7 @@ impl Profile {
                 .values
                 .retain(|k, _| !secret.contains(&k.as_str()));
         }
-        if let Some(proxy) = &mut self.target.proxy {
+        if let Some(proxy) = &mut self.target.request.proxy {
             // Credentials typed into the proxy URL belong in the secret, not the file.
             if let Ok(mut url) = url::Url::parse(proxy)
                 && (!url.username().is_empty() || url.password().is_some())

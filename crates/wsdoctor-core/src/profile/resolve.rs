@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::model::{Environment, Profile, ProfileHeader, ProfileTarget, SecretSlot, Variable};
+use super::model::{Environment, Profile, ProfileTarget, SecretSlot, Variable};
 use super::secret::{Sensitive, Vault};
-use crate::check::{CheckRequest, HeaderInput};
+use crate::check::{CheckRequest, HeaderInput, TargetRequest};
 use crate::net::proxy::percent_decode;
 use crate::redact::is_secret_param;
 use crate::{Error, Result};
@@ -144,49 +144,48 @@ impl Substituter<'_> {
     fn request(
         &self,
         target: &ProfileTarget,
-        mut secret_header: impl FnMut(&ProfileHeader) -> Result<String>,
+        mut secret_header: impl FnMut(&HeaderInput) -> Result<String>,
         proxy_credentials: Option<Sensitive<String>>,
         key_passphrase: Option<Sensitive<String>>,
     ) -> Result<CheckRequest> {
+        let fields = &target.request;
         let mut headers = Vec::new();
-        for header in &target.headers {
+        for header in &fields.headers {
             let value = if header.secret {
                 secret_header(header)?
             } else {
                 self.text(&header.value)?
             };
             headers.push(HeaderInput {
-                name: header.name.clone(),
                 value,
-                secret: header.secret,
+                ..header.clone()
             });
         }
-        let mut proxy = self.option(&target.proxy)?;
+        let mut proxy = self.option(&fields.proxy)?;
         if let (Some(p), Some(credentials)) = (&proxy, proxy_credentials) {
             proxy = Some(with_credentials(p, credentials.expose())?);
         }
+        // Every text field takes the environment's values; the rest (flags, numbers) as saved.
         Ok(CheckRequest {
-            url: self.text(&target.url)?,
-            origin: self.option(&target.origin)?,
-            page_url: self.option(&target.page_url)?,
-            headers,
-            subprotocols: target
-                .subprotocols
-                .iter()
-                .map(|p| self.text(p))
-                .collect::<Result<_>>()?,
-            ca_file: self.option(&target.ca_file)?,
-            insecure: target.insecure,
-            client_cert: self.option(&target.client_cert)?,
-            client_key: self.option(&target.client_key)?,
-            key_passphrase: key_passphrase.map(|p| p.expose().clone()),
-            proxy,
-            direct: self.option(&target.direct)?,
-            timeout_secs: target.timeout_secs,
-            reply_secs: target.reply_secs,
-            idle_secs: target.idle_secs,
-            probe_size: target.probe_size,
-            message: self.option(&target.message)?,
+            target: TargetRequest {
+                url: self.text(&fields.url)?,
+                origin: self.option(&fields.origin)?,
+                page_url: self.option(&fields.page_url)?,
+                headers,
+                subprotocols: fields
+                    .subprotocols
+                    .iter()
+                    .map(|p| self.text(p))
+                    .collect::<Result<_>>()?,
+                ca_file: self.option(&fields.ca_file)?,
+                client_cert: self.option(&fields.client_cert)?,
+                client_key: self.option(&fields.client_key)?,
+                key_passphrase: key_passphrase.map(|p| p.expose().clone()),
+                proxy,
+                direct: self.option(&fields.direct)?,
+                message: self.option(&fields.message)?,
+                ..fields.clone()
+            },
             server: self.profile.server.clone(),
             sections: None,
         })
@@ -250,7 +249,7 @@ fn resolved<'a>(
         profile.target.proxy_credentials,
         SecretSlot::ProxyCredentials,
     )?;
-    let key_passphrase = required(profile.target.key_passphrase, SecretSlot::KeyPassphrase)?;
+    let key_passphrase = required(profile.target.has_key_passphrase, SecretSlot::KeyPassphrase)?;
     let request = substituter.request(
         &profile.target,
         |header| {
@@ -285,20 +284,21 @@ pub fn preview(profile: &Profile, environment: Option<&str>) -> Result<CheckRequ
 /// A request the UI sent for a profile (possibly edited after [`preview`]): blank secret headers take the
 /// profile's secret, remaining placeholders take the environment's values, and the proxy its credentials.
 pub fn fill_secrets(
-    request: CheckRequest,
+    typed: TargetRequest,
     profile: &Profile,
     environment: Option<&str>,
     vault: &Vault,
-) -> Result<CheckRequest> {
+) -> Result<TargetRequest> {
     let (full, substituter) = resolved(profile, environment, vault)?;
-    let mut filled = CheckRequest {
-        url: substituter.text(&request.url)?,
-        origin: substituter.option(&request.origin)?,
-        page_url: substituter.option(&request.page_url)?,
-        direct: substituter.option(&request.direct)?,
-        message: substituter.option(&request.message)?,
-        ..request
+    let mut filled = TargetRequest {
+        url: substituter.text(&typed.url)?,
+        origin: substituter.option(&typed.origin)?,
+        page_url: substituter.option(&typed.page_url)?,
+        direct: substituter.option(&typed.direct)?,
+        message: substituter.option(&typed.message)?,
+        ..typed
     };
+    let full = full.target;
     guard_destination(profile, &full.url, &filled.url)?;
     for header in &mut filled.headers {
         if header.secret && header.value.is_empty() {
@@ -314,7 +314,10 @@ pub fn fill_secrets(
         }
     }
     if profile.target.proxy_credentials
-        && filled.proxy == preview(profile, substituter.environment.as_deref())?.proxy
+        && filled.proxy
+            == preview(profile, substituter.environment.as_deref())?
+                .target
+                .proxy
     {
         filled.proxy = full.proxy;
     }
@@ -362,7 +365,8 @@ pub fn from_request(
     request: &CheckRequest,
 ) -> (Profile, Vec<(SecretSlot, Sensitive<String>)>) {
     let mut secrets = Vec::new();
-    let headers = request
+    let typed = &request.target;
+    let headers = typed
         .headers
         .iter()
         .filter(|h| !h.name.trim().is_empty())
@@ -375,7 +379,7 @@ pub fn from_request(
                     Sensitive::new(h.value.clone()),
                 ));
             }
-            ProfileHeader {
+            HeaderInput {
                 name: h.name.trim().to_string(),
                 value: if h.secret {
                     String::new()
@@ -387,10 +391,7 @@ pub fn from_request(
         })
         .collect();
     let mut proxy_credentials = false;
-    if let Some(url) = request
-        .proxy
-        .as_deref()
-        .and_then(|p| url::Url::parse(p).ok())
+    if let Some(url) = typed.proxy.as_deref().and_then(|p| url::Url::parse(p).ok())
         && !url.username().is_empty()
     {
         proxy_credentials = true;
@@ -401,33 +402,24 @@ pub fn from_request(
             Sensitive::new(format!("{user}:{password}")),
         ));
     }
-    let key_passphrase = request
+    let key_passphrase = typed
         .key_passphrase
         .clone()
         .filter(|p| !p.is_empty())
         .map(Sensitive::new);
-    let (url, tokens) = split_url_tokens(request.url.trim());
+    let (url, tokens) = split_url_tokens(typed.url.trim());
     let mut profile = Profile {
         name: name.trim().to_string(),
+        // The proxy's credentials leave its URL when the profile is scrubbed before saving.
         target: ProfileTarget {
-            url,
-            origin: request.origin.clone(),
-            page_url: request.page_url.clone(),
-            headers,
-            subprotocols: request.subprotocols.clone(),
-            ca_file: request.ca_file.clone(),
-            insecure: request.insecure,
-            client_cert: request.client_cert.clone(),
-            client_key: request.client_key.clone(),
-            key_passphrase: key_passphrase.is_some(),
-            proxy: request.proxy.clone(),
+            request: TargetRequest {
+                url,
+                headers,
+                key_passphrase: None,
+                ..typed.clone()
+            },
+            has_key_passphrase: key_passphrase.is_some(),
             proxy_credentials,
-            direct: request.direct.clone(),
-            timeout_secs: request.timeout_secs,
-            reply_secs: request.reply_secs,
-            idle_secs: request.idle_secs,
-            probe_size: request.probe_size,
-            message: request.message.clone(),
         },
         server: request.server.clone(),
         ..Profile::default()
@@ -504,20 +496,23 @@ mod tests {
             id: "p-1".into(),
             name: "tenant".into(),
             target: ProfileTarget {
-                url: "wss://{{host}}/ws".into(),
-                headers: vec![
-                    ProfileHeader {
-                        name: "Authorization".into(),
-                        value: String::new(),
-                        secret: true,
-                    },
-                    ProfileHeader {
-                        name: "X-Token".into(),
-                        value: "{{token}}".into(),
-                        secret: false,
-                    },
-                ],
-                proxy: Some("http://proxy.local:3128/".into()),
+                request: TargetRequest {
+                    url: "wss://{{host}}/ws".into(),
+                    headers: vec![
+                        HeaderInput {
+                            name: "Authorization".into(),
+                            value: String::new(),
+                            secret: true,
+                        },
+                        HeaderInput {
+                            name: "X-Token".into(),
+                            value: "{{token}}".into(),
+                            secret: false,
+                        },
+                    ],
+                    proxy: Some("http://proxy.local:3128/".into()),
+                    ..TargetRequest::default()
+                },
                 proxy_credentials: true,
                 ..ProfileTarget::default()
             },
@@ -575,12 +570,12 @@ mod tests {
     #[test]
     fn a_profile_resolves_per_environment_with_its_secrets() {
         let request = check_request(&profile(), Some("prod"), &vault()).unwrap();
-        assert_eq!(request.url, "wss://prod.example/ws");
-        assert_eq!(request.headers[0].value, "Bearer abc");
-        assert!(request.headers[0].secret);
-        assert_eq!(request.headers[1].value, "prod-token");
+        assert_eq!(request.target.url, "wss://prod.example/ws");
+        assert_eq!(request.target.headers[0].value, "Bearer abc");
+        assert!(request.target.headers[0].secret);
+        assert_eq!(request.target.headers[1].value, "prod-token");
         assert_eq!(
-            request.proxy.as_deref(),
+            request.target.proxy.as_deref(),
             Some("http://joe:s3cret@proxy.local:3128/")
         );
     }
@@ -608,16 +603,19 @@ mod tests {
         for secret in ["Bearer abc", "prod-token", "s3cret"] {
             assert!(!json.contains(secret), "{json}");
         }
-        assert_eq!(shown.headers[1].value, "{{token}}");
-        let filled = fill_secrets(shown.clone(), &profile(), Some("prod"), &vault()).unwrap();
+        assert_eq!(shown.target.headers[1].value, "{{token}}");
+        let filled =
+            fill_secrets(shown.target.clone(), &profile(), Some("prod"), &vault()).unwrap();
         assert_eq!(
             filled,
-            check_request(&profile(), Some("prod"), &vault()).unwrap()
+            check_request(&profile(), Some("prod"), &vault())
+                .unwrap()
+                .target
         );
         // Edited to another server after opening: the secrets stay home.
-        let elsewhere = CheckRequest {
+        let elsewhere = TargetRequest {
             url: "wss://attacker.example/ws".into(),
-            ..shown
+            ..shown.target
         };
         let error = fill_secrets(elsewhere, &profile(), Some("prod"), &vault()).unwrap_err();
         assert!(
@@ -631,15 +629,18 @@ mod tests {
     #[test]
     fn saving_a_typed_target_splits_out_its_secrets() {
         let request = CheckRequest {
-            url: "ws://h/".into(),
-            headers: vec![HeaderInput {
-                name: "Cookie".into(),
-                value: "sid=1".into(),
-                secret: true,
-            }],
-            proxy: Some("http://u:p%40ss@proxy:8080/".into()),
-            client_cert: Some("/me.pem".into()),
-            key_passphrase: Some("kp-s3cret".into()),
+            target: TargetRequest {
+                url: "ws://h/".into(),
+                headers: vec![HeaderInput {
+                    name: "Cookie".into(),
+                    value: "sid=1".into(),
+                    secret: true,
+                }],
+                proxy: Some("http://u:p%40ss@proxy:8080/".into()),
+                client_cert: Some("/me.pem".into()),
+                key_passphrase: Some("kp-s3cret".into()),
+                ..TargetRequest::default()
+            },
             ..CheckRequest::default()
         };
         let (mut profile, secrets) = from_request("typed", &request);
@@ -661,7 +662,10 @@ mod tests {
                 Sensitive::new("kp-s3cret".into())
             )
         );
-        assert!(profile.target.proxy_credentials && profile.target.key_passphrase);
-        assert_eq!(profile.target.client_cert.as_deref(), Some("/me.pem"));
+        assert!(profile.target.proxy_credentials && profile.target.has_key_passphrase);
+        assert_eq!(
+            profile.target.request.client_cert.as_deref(),
+            Some("/me.pem")
+        );
     }
 }

@@ -305,31 +305,31 @@ fn destination_change(saved: &Profile, imported: &Profile) -> Option<String> {
             .map_or("none".to_string(), |v| redactor.url(v))
     };
     let (a, b) = (&saved.target, &imported.target);
-    if a.url.trim() != b.url.trim() {
+    if a.request.url.trim() != b.request.url.trim() {
         return Some(format!(
             "connects to {} instead of {}",
-            redactor.url(&b.url),
-            redactor.url(&a.url)
+            redactor.url(&b.request.url),
+            redactor.url(&a.request.url)
         ));
     }
-    if a.proxy != b.proxy {
+    if a.request.proxy != b.request.proxy {
         return Some(format!(
             "goes through proxy {} instead of {}",
-            shown(&b.proxy),
-            shown(&a.proxy)
+            shown(&b.request.proxy),
+            shown(&a.request.proxy)
         ));
     }
-    if a.direct != b.direct {
+    if a.request.direct != b.request.direct {
         return Some(format!(
             "names backend {} instead of {}",
-            shown(&b.direct),
-            shown(&a.direct)
+            shown(&b.request.direct),
+            shown(&a.request.direct)
         ));
     }
-    if !a.insecure && b.insecure {
+    if !a.request.insecure && b.request.insecure {
         return Some("turns certificate checking off (insecure)".to_string());
     }
-    if a.ca_file != b.ca_file {
+    if a.request.ca_file != b.request.ca_file {
         return Some("trusts another CA file".to_string());
     }
     // Environments fill `{{host}}`-style placeholders of the URL: a changed value can move the server.
@@ -389,7 +389,9 @@ fn read_profile(path: &Path) -> std::result::Result<Profile, String> {
 /// Brings a profile written by an older build up to [`SCHEMA_VERSION`].
 ///
 /// Version 0 (before the field existed) kept the target's fields (`url`, `headers`, `origin`,
-/// `subprotocols`) at the top level; version 1 groups them under `target`.
+/// `subprotocols`) at the top level; version 1 groups them under `target`. Version 2 names two fields for
+/// what they hold: `target.keyPassphrase` (a flag) is `target.hasKeyPassphrase`, and `server.nginxConf`
+/// is `server.proxyConfig`.
 pub(crate) fn migrate(mut value: Value) -> std::result::Result<Value, String> {
     let object = value.as_object_mut().ok_or("not a JSON object")?;
     let version = object.get("schema").and_then(Value::as_u64).unwrap_or(0);
@@ -412,8 +414,31 @@ pub(crate) fn migrate(mut value: Value) -> std::result::Result<Value, String> {
             .ok_or("`target` is not an object")?
             .extend(target);
     }
+    if version <= 1 {
+        rename(object, "target", "keyPassphrase", "hasKeyPassphrase")?;
+        rename(object, "server", "nginxConf", "proxyConfig")?;
+    }
     object.insert("schema".into(), Value::from(SCHEMA_VERSION));
     Ok(value)
+}
+
+/// Renames `from` to `to` inside the object at `parent`, if both are there.
+fn rename(
+    object: &mut serde_json::Map<String, Value>,
+    parent: &str,
+    from: &str,
+    to: &str,
+) -> std::result::Result<(), String> {
+    let Some(parent_value) = object.get_mut(parent) else {
+        return Ok(());
+    };
+    let inner = parent_value
+        .as_object_mut()
+        .ok_or_else(|| format!("`{parent}` is not an object"))?;
+    if let Some(value) = inner.remove(from) {
+        inner.insert(to.to_string(), value);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -455,14 +480,14 @@ pub(crate) mod tests {
 
     #[test]
     fn an_import_to_another_destination_forgets_the_saved_secrets_and_says_so() {
-        use crate::profile::model::ProfileHeader;
+        use crate::check::HeaderInput;
         let dir = tempdir();
         let store = ProfileStore::new(&*dir);
         let memory = std::sync::Arc::new(Memory::default());
         let vault = crate::profile::Vault::new(Box::new(memory.clone()));
         let mut saved = profile("prod");
-        saved.target.url = "wss://prod.example/ws".into();
-        saved.target.headers = vec![ProfileHeader {
+        saved.target.request.url = "wss://prod.example/ws".into();
+        saved.target.request.headers = vec![HeaderInput {
             name: "Authorization".into(),
             value: String::new(),
             secret: true,
@@ -486,10 +511,10 @@ pub(crate) mod tests {
 
         // Each change of destination forgets it.
         let changes: [fn(&mut Profile); 4] = [
-            |p| p.target.url = "wss://attacker.example/ws".into(),
-            |p| p.target.proxy = Some("http://proxy.example:3128".into()),
-            |p| p.target.direct = Some("ws://10.0.0.9:8080/ws".into()),
-            |p| p.target.insecure = true,
+            |p| p.target.request.url = "wss://attacker.example/ws".into(),
+            |p| p.target.request.proxy = Some("http://proxy.example:3128".into()),
+            |p| p.target.request.direct = Some("ws://10.0.0.9:8080/ws".into()),
+            |p| p.target.request.insecure = true,
         ];
         for change in changes {
             vault
@@ -629,9 +654,21 @@ pub(crate) mod tests {
     fn an_old_schema_is_migrated_and_a_newer_one_refused() {
         let old = serde_json::json!({"id": "p-old", "name": "old", "url": "ws://h/", "headers": [{"name": "X", "value": "1"}]});
         let profile: Profile = serde_json::from_value(migrate(old).unwrap()).unwrap();
-        assert_eq!(profile.target.url, "ws://h/");
-        assert_eq!(profile.target.headers[0].name, "X");
+        assert_eq!(profile.target.request.url, "ws://h/");
+        assert_eq!(profile.target.request.headers[0].name, "X");
         assert_eq!(profile.schema, SCHEMA_VERSION);
+        let v1 = serde_json::json!({"schema": 1, "id": "p-v1", "name": "v1",
+            "target": {"url": "wss://h/", "clientCert": "c.pem", "keyPassphrase": true, "proxyCredentials": true},
+            "server": {"nginxConf": "/etc/nginx"}});
+        let profile: Profile = serde_json::from_value(migrate(v1).unwrap()).unwrap();
+        assert!(profile.target.has_key_passphrase && profile.target.proxy_credentials);
+        assert_eq!(profile.target.request.client_cert.as_deref(), Some("c.pem"));
+        assert_eq!(profile.server.proxy_config.as_deref(), Some("/etc/nginx"));
+        assert_eq!(profile.secret_slots().len(), 2);
+        let written = serde_json::to_value(&profile).unwrap();
+        assert_eq!(written["target"]["hasKeyPassphrase"], true);
+        assert_eq!(written["server"]["proxyConfig"], "/etc/nginx");
+        assert!(written["target"].get("keyPassphrase").is_none());
         let newer = serde_json::json!({"schema": 99, "id": "p", "name": "n"});
         assert!(migrate(newer).unwrap_err().contains("newer WS Doctor"));
     }

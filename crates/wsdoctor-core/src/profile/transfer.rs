@@ -87,7 +87,8 @@ pub fn import(text: &str) -> Result<Vec<Profile>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::model::{ProfileHeader, ProfileTarget};
+    use crate::check::{HeaderInput, TargetRequest};
+    use crate::profile::model::ProfileTarget;
 
     #[test]
     fn an_export_lists_what_needs_a_secret_and_reads_back() {
@@ -95,13 +96,16 @@ mod tests {
             id: "p-1".into(),
             name: "prod".into(),
             target: ProfileTarget {
-                url: "wss://x/".into(),
-                headers: vec![ProfileHeader {
-                    name: "Authorization".into(),
-                    // A value typed into a secret field never reaches the export.
-                    value: "Bearer leaked".into(),
-                    secret: true,
-                }],
+                request: TargetRequest {
+                    url: "wss://x/".into(),
+                    headers: vec![HeaderInput {
+                        name: "Authorization".into(),
+                        // A value typed into a secret field never reaches the export.
+                        value: "Bearer leaked".into(),
+                        secret: true,
+                    }],
+                    ..TargetRequest::default()
+                },
                 ..ProfileTarget::default()
             },
             ..Profile::default()
@@ -115,7 +119,7 @@ mod tests {
         let back = import(&text).unwrap();
         assert_eq!(back[0].name, "prod");
         assert_eq!(back[0].id, "p-1");
-        assert!(back[0].target.headers[0].secret);
+        assert!(back[0].target.request.headers[0].secret);
         assert!(import("[]").unwrap_err().to_string().contains("no profile"));
         assert!(import("[{\"id\": \"x\"}]").is_err());
     }

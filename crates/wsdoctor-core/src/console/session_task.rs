@@ -42,7 +42,7 @@ fn b64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
 }
 
-struct Recorder {
+struct EntryLog {
     shared: Arc<Mutex<Shared>>,
     changed: Arc<Notify>,
     /// Gets every entry, in order; a full channel holds the session until the follower catches up.
@@ -50,7 +50,7 @@ struct Recorder {
     stop: CancellationToken,
 }
 
-impl Recorder {
+impl EntryLog {
     fn with<T>(&self, f: impl FnOnce(&mut Shared) -> T) -> T {
         let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut shared)
@@ -161,7 +161,7 @@ pub(crate) async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     stop: CancellationToken,
 ) {
-    let rec = Recorder {
+    let rec = EntryLog {
         shared,
         changed,
         follower: config.follower.clone(),
@@ -278,7 +278,7 @@ pub(crate) async fn run(
 }
 
 async fn converse(
-    rec: &Recorder,
+    rec: &EntryLog,
     ws: tokio_tungstenite::WebSocketStream<crate::net::Stream>,
     config: &SessionConfig,
     commands: &mut mpsc::UnboundedReceiver<Command>,

@@ -1,5 +1,5 @@
-//! A console session as a front end asks for it: the checklist's target options plus heartbeat,
-//! reconnect and buffer settings.
+//! A console session as a front end asks for it: the target (the same fields as the checklist's) plus
+//! heartbeat, reconnect and buffer settings.
 
 use std::time::Duration;
 
@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Backoff, Heartbeat, Limits, SessionConfig};
-use crate::check::CheckRequest;
+use crate::check::TargetRequest;
 use crate::{Error, Result};
 
 /// How a session keeps watch on its connection and comes back after a drop; a profile saves these too.
@@ -77,7 +77,7 @@ impl ConsoleSettings {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsoleRequest {
-    pub target: CheckRequest,
+    pub target: TargetRequest,
     #[serde(flatten)]
     pub settings: ConsoleSettings,
     #[serde(default)]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::session::{Plan, run};
+use super::open_connection::{Plan, run};
 use crate::redact::Redactor;
 use crate::report::Recorder;
 use proptest::prelude::*;

@@ -1,0 +1,83 @@
+// A console session's feed as a view shows it: the entries kept in the webview (the newest window while
+// following, older pages loaded on demand), the status line and its message rates, and whether the view
+// follows the newest entry. The batching itself is the core's (`console::Follow`); this only keeps state.
+import { useEffect, useRef, useState } from "react";
+import type { ConsoleBatch, Entry, SessionStatus } from "../bindings";
+import { errorText, ipc } from "../ipc";
+
+/** Entries kept in the webview while following the newest; older ones are paged in on demand. */
+export const WINDOW = 10_000;
+
+export interface SessionFeed {
+  entries: Entry[];
+  status: SessionStatus | null;
+  /** Messages a second, in and out, over the last second or more. */
+  rates: { in: number; out: number };
+  following: boolean;
+  /** Entries that arrived while the view was not following. */
+  unseen: number;
+  /** Follow the newest entry (the unseen count resets), or stop following. */
+  follow: (on: boolean) => void;
+  /** Whether the session's log holds entries older than the first one shown. */
+  olderAvailable: boolean;
+  /** Loads a page of older entries; resolves to a note for the user when there was nothing to load. */
+  loadOlder: () => Promise<string | null>;
+}
+
+export function useSessionFeed(id: string, subscribe: (listener: (batch: ConsoleBatch) => void) => () => void): SessionFeed {
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [status, setStatus] = useState<SessionStatus | null>(null);
+  const [rates, setRates] = useState({ in: 0, out: 0 });
+  const [following, setFollowing] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  // Read by the subscription, which outlives renders; written wherever `following` changes.
+  const followingRef = useRef(following);
+  const lastRate = useRef<{ at: number; in: number; out: number } | null>(null);
+
+  useEffect(
+    () =>
+      subscribe((batch) => {
+        setStatus(batch.status);
+        const now = performance.now();
+        const previous = lastRate.current;
+        if (previous && now - previous.at >= 1000) {
+          const seconds = (now - previous.at) / 1000;
+          setRates({ in: (batch.status.messagesIn - previous.in) / seconds, out: (batch.status.messagesOut - previous.out) / seconds });
+          lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
+        } else if (!previous) {
+          lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
+        }
+        if (batch.entries.length === 0) return;
+        setEntries((current) => {
+          const next = current.concat(batch.entries);
+          return followingRef.current && next.length > WINDOW ? next.slice(next.length - WINDOW) : next;
+        });
+        if (!followingRef.current) setUnseen((n) => n + batch.entries.length);
+      }),
+    [subscribe],
+  );
+
+  const follow = (on: boolean) => {
+    followingRef.current = on;
+    setFollowing(on);
+    if (on) setUnseen(0);
+  };
+
+  const first = entries[0];
+  const olderAvailable = (first?.seq ?? 1) > 1 && status !== null && status.lastSeq - status.held < (first?.seq ?? 0) - 1 + status.held;
+
+  const loadOlder = async (): Promise<string | null> => {
+    if (!first) return null;
+    try {
+      const older = await ipc.consolePage(id, first.seq, 500);
+      followingRef.current = false;
+      setFollowing(false);
+      setEntries((current) => older.concat(current));
+      return older.length === 0 ? "No older entries: the ring buffer has let them go." : null;
+    } catch (e: unknown) {
+      return errorText(e);
+    }
+  };
+
+  return { entries, status, rates, following, unseen, follow, olderAvailable, loadOlder };
+}
