@@ -6,7 +6,7 @@ mod support;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use support::{frame, read_head, read_key, server, switch};
+use support::{frame, options, read_head, read_key, root, run, server, switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::check::{CheckOptions, run_check};
@@ -14,28 +14,12 @@ use wsdoctor_core::report::{Report, Verdict};
 
 async fn check(addr: SocketAddr) -> (Report, Duration) {
     let options = CheckOptions {
-        url: format!("ws://{addr}/socket"),
-        use_env_proxy: false,
-        connect_timeout: Duration::from_secs(2),
         handshake_timeout: Duration::from_millis(800),
-        reply_timeout: Duration::from_millis(500),
-        close_timeout: Duration::from_millis(500),
-        ..CheckOptions::default()
+        ..options(format!("ws://{addr}/socket"))
     };
     let started = Instant::now();
-    let report = tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
-        .await
-        .expect("a hostile server cannot hang the check")
-        .unwrap();
+    let report = run(&options, Duration::from_secs(20)).await;
     (report, started.elapsed())
-}
-
-fn root(report: &Report) -> &str {
-    report
-        .diagnoses
-        .first()
-        .map(|d| d.code.as_str())
-        .unwrap_or("(none)")
 }
 
 #[tokio::test]

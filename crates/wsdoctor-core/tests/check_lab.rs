@@ -1,6 +1,10 @@
 //! `run_check` against the built-in lab: each broken endpoint is named by its catalog code, each healthy
 //! target ends with no error and verdict `healthy`, and no secret reaches any rendering of the report.
 
+mod support;
+
+use support::{codes, options, root, run};
+
 use std::time::Duration;
 
 use wsdoctor_core::catalog::Severity;
@@ -14,35 +18,8 @@ async fn lab() -> Lab {
     Lab::start(LabConfig::default()).await.expect("lab starts")
 }
 
-fn options(url: String) -> CheckOptions {
-    CheckOptions {
-        url,
-        use_env_proxy: false,
-        connect_timeout: Duration::from_secs(2),
-        handshake_timeout: Duration::from_secs(2),
-        reply_timeout: Duration::from_millis(500),
-        close_timeout: Duration::from_millis(500),
-        ..CheckOptions::default()
-    }
-}
-
 async fn check(options: CheckOptions) -> Report {
-    tokio::time::timeout(TEST_LIMIT, run_check(&options, None))
-        .await
-        .expect("the check ends in time")
-        .expect("valid input")
-}
-
-fn codes(report: &Report) -> Vec<&str> {
-    report.diagnoses.iter().map(|d| d.code.as_str()).collect()
-}
-
-fn root_cause(report: &Report) -> &str {
-    report
-        .diagnoses
-        .first()
-        .map(|d| d.code.as_str())
-        .unwrap_or("(none)")
+    run(&options, TEST_LIMIT).await
 }
 
 fn assert_healthy(report: &Report) {
@@ -139,12 +116,7 @@ async fn expect_root(lab_path: &str, code: &str, adjust: impl FnOnce(&mut CheckO
     let mut options = options(lab.url(lab_path));
     adjust(&mut options);
     let report = check(options).await;
-    assert_eq!(
-        root_cause(&report),
-        code,
-        "{lab_path}: {:#?}",
-        report.diagnoses
-    );
+    assert_eq!(root(&report), code, "{lab_path}: {:#?}", report.diagnoses);
     assert_eq!(report.verdict, Verdict::Broken);
     report
 }
@@ -257,7 +229,7 @@ async fn nothing_listening_skips_what_depends_on_it() {
 #[tokio::test]
 async fn url_problems_are_named() {
     let lab = lab().await;
-    let report = check(options("not a url".into())).await;
+    let report = check(options("not a url")).await;
     assert_eq!(codes(&report), ["url.invalid"]);
 
     let http = lab.url("/echo").replacen("ws://", "http://", 1);
@@ -268,7 +240,7 @@ async fn url_problems_are_named() {
     let mut mixed = options(lab.url("/echo"));
     mixed.page_url = Some("https://app.example.test/chat".into());
     let report = check(mixed).await;
-    assert_eq!(root_cause(&report), "url.mixed_content");
+    assert_eq!(root(&report), "url.mixed_content");
 }
 
 #[tokio::test]
@@ -293,10 +265,10 @@ async fn tls_mistakes_are_named() {
     );
 
     let report = check(options(format!("wss://{}/echo", lab.addr()))).await;
-    assert_eq!(root_cause(&report), "tls.not_tls");
+    assert_eq!(root(&report), "tls.not_tls");
 
     let report = check(options(format!("ws://{}/echo", lab.tls_addr()))).await;
-    assert_eq!(root_cause(&report), "url.needs_wss");
+    assert_eq!(root(&report), "url.needs_wss");
 }
 
 #[tokio::test]
@@ -511,7 +483,7 @@ async fn checks_go_through_an_http_proxy_and_say_so() {
     let mut refused = options(lab.url("/echo"));
     refused.proxy = Some(format!("http://{proxy}"));
     let report = check(refused).await;
-    assert_eq!(root_cause(&report), "proxy.connect_failed");
+    assert_eq!(root(&report), "proxy.connect_failed");
     assert!(report.diagnoses[0].evidence[0].content.contains("407"));
 }
 

@@ -3,13 +3,17 @@
 //! named. nginx comes from Debian's `nginx-light` (the Makefile installs it) and runs as a child process
 //! of the test with its own prefix directory.
 
+mod support;
+
+use support::{options, root, run};
+
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rcgen::{CertificateParams, KeyPair};
-use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::{Report, Verdict};
 
@@ -147,31 +151,15 @@ fn start_nginx(lab: SocketAddr) -> Nginx {
     nginx
 }
 
-fn options(url: String) -> CheckOptions {
+fn nginx_options(url: String) -> CheckOptions {
     CheckOptions {
-        url,
-        use_env_proxy: false,
-        connect_timeout: Duration::from_secs(2),
         handshake_timeout: Duration::from_secs(3),
-        reply_timeout: Duration::from_millis(500),
-        close_timeout: Duration::from_millis(500),
-        ..CheckOptions::default()
+        ..options(url)
     }
 }
 
 async fn check(options: CheckOptions) -> Report {
-    tokio::time::timeout(Duration::from_secs(30), run_check(&options, None))
-        .await
-        .expect("ends in time")
-        .unwrap()
-}
-
-fn root(report: &Report) -> &str {
-    report
-        .diagnoses
-        .first()
-        .map(|d| d.code.as_str())
-        .unwrap_or("(none)")
+    run(&options, Duration::from_secs(30)).await
 }
 
 #[tokio::test]
@@ -181,13 +169,13 @@ async fn nginx_proxy_cases() {
     let base = format!("ws://127.0.0.1:{}", nginx.port);
 
     // A correct proxy: healthy, and the report says nginx answered.
-    let report = check(options(format!("{base}/good/echo"))).await;
+    let report = check(nginx_options(format!("{base}/good/echo"))).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
     let handshake = report.checks.iter().find(|c| c.id == "handshake").unwrap();
     assert!(handshake.summary.contains("nginx"), "{}", handshake.summary);
 
     // Upgrade headers not forwarded: the backend sees plain HTTP and answers 426 through nginx.
-    let mut stripped = options(format!("{base}/noupgrade/echo"));
+    let mut stripped = nginx_options(format!("{base}/noupgrade/echo"));
     stripped.direct = Some(lab.url("/echo"));
     let report = check(stripped).await;
     assert_eq!(
@@ -214,27 +202,31 @@ async fn nginx_proxy_cases() {
     );
 
     // A short proxy_read_timeout cuts an idle connection.
-    let mut idle = options(format!("{base}/short/echo"));
+    let mut idle = nginx_options(format!("{base}/short/echo"));
     idle.idle = Some(Duration::from_secs(4));
     let report = check(idle).await;
     assert_eq!(root(&report), "idle.timeout", "{:#?}", report.diagnoses);
 
     // A dead upstream: nginx answers 502.
-    let report = check(options(format!("{base}/dead/echo"))).await;
+    let report = check(nginx_options(format!("{base}/dead/echo"))).await;
     assert_eq!(root(&report), "proxy.bad_gateway");
 
     // Refusals from the backend keep their real cause behind the proxy.
-    let report = check(options(format!("{base}/good/subprotocol"))).await;
+    let report = check(nginx_options(format!("{base}/good/subprotocol"))).await;
     assert_eq!(root(&report), "subprotocol.required");
-    let report = check(options(format!("{base}/good/auth"))).await;
+    let report = check(nginx_options(format!("{base}/good/auth"))).await;
     assert_eq!(root(&report), "handshake.auth_required");
 
     // ws:// to the TLS-only port: nginx's "plain HTTP request was sent to HTTPS port".
-    let report = check(options(format!("ws://127.0.0.1:{}/echo", nginx.tls_port))).await;
+    let report = check(nginx_options(format!(
+        "ws://127.0.0.1:{}/echo",
+        nginx.tls_port
+    )))
+    .await;
     assert_eq!(root(&report), "url.needs_wss", "{:#?}", report.diagnoses);
 
     // wss:// through nginx's TLS, trusting its certificate.
-    let mut tls = options(format!("wss://127.0.0.1:{}/echo", nginx.tls_port));
+    let mut tls = nginx_options(format!("wss://127.0.0.1:{}/echo", nginx.tls_port));
     tls.ca_file = Some(nginx.ca_file.clone());
     let report = check(tls).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);

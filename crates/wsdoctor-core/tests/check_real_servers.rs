@@ -2,13 +2,17 @@
 //! in the configuration that shows one cause (tests/servers/). A healthy server raises no alarm.
 //! The Makefile installs both (`make deps`: a venv in target/py, and tests/servers/node_modules).
 
+mod support;
+
+use support::{options, root, run};
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::report::{Report, Verdict};
 
 struct Server {
@@ -81,27 +85,13 @@ fn node(mode: &str) -> Server {
 
 async fn check(server: &Server, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
     let mut options = CheckOptions {
-        url: format!("ws://127.0.0.1:{}/", server.port),
-        use_env_proxy: false,
-        connect_timeout: Duration::from_secs(2),
         handshake_timeout: Duration::from_secs(3),
         reply_timeout: Duration::from_millis(800),
         close_timeout: Duration::from_millis(800),
-        ..CheckOptions::default()
+        ..options(format!("ws://127.0.0.1:{}/", server.port))
     };
     adjust(&mut options);
-    tokio::time::timeout(Duration::from_secs(30), run_check(&options, None))
-        .await
-        .expect("ends in time")
-        .unwrap()
-}
-
-fn root(report: &Report) -> &str {
-    report
-        .diagnoses
-        .first()
-        .map(|d| d.code.as_str())
-        .unwrap_or("(none)")
+    run(&options, Duration::from_secs(30)).await
 }
 
 fn assert_healthy(report: &Report) {

@@ -2,6 +2,10 @@
 //! named exactly: expired, wrong host, self-signed, unknown CA, missing intermediate; and mutual TLS, with
 //! and without a client certificate.
 
+mod support;
+
+use support::{options, root, run};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -73,29 +77,16 @@ fn ca_file(pem: &str, name: &str) -> PathBuf {
 
 async fn check(addr: SocketAddr, host: &str, ca: Option<PathBuf>) -> Report {
     let options = CheckOptions {
-        url: format!("wss://{host}:{}/socket", addr.port()),
         ca_file: ca.clone(),
-        use_env_proxy: false,
-        connect_timeout: Duration::from_secs(2),
-        handshake_timeout: Duration::from_secs(2),
-        ..CheckOptions::default()
+        reply_timeout: CheckOptions::default().reply_timeout,
+        close_timeout: CheckOptions::default().close_timeout,
+        ..options(format!("wss://{host}:{}/socket", addr.port()))
     };
-    let report = tokio::time::timeout(Duration::from_secs(20), run_check(&options, None))
-        .await
-        .expect("ends in time")
-        .unwrap();
+    let report = run(&options, Duration::from_secs(20)).await;
     if let Some(path) = ca {
         let _ = std::fs::remove_file(path);
     }
     report
-}
-
-fn root(report: &Report) -> &str {
-    report
-        .diagnoses
-        .first()
-        .map(|d| d.code.as_str())
-        .unwrap_or("(none)")
 }
 
 #[tokio::test]

@@ -5,28 +5,20 @@ mod support;
 
 use std::time::Duration;
 
-use support::{read_head, server, switch};
+use support::{options, read_head, run, server, switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wsdoctor_core::catalog::EXPLAINS;
-use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::inspect::ServerInputs;
 use wsdoctor_core::report::Report;
 
 async fn check(url: String, server: ServerInputs) -> Report {
     let options = CheckOptions {
-        url,
-        use_env_proxy: false,
-        connect_timeout: Duration::from_secs(2),
         handshake_timeout: Duration::from_millis(800),
-        reply_timeout: Duration::from_millis(500),
-        close_timeout: Duration::from_millis(500),
         server,
-        ..CheckOptions::default()
+        ..options(url)
     };
-    tokio::time::timeout(Duration::from_secs(30), run_check(&options, None))
-        .await
-        .expect("the check ends")
-        .expect("valid input")
+    run(&options, Duration::from_secs(30)).await
 }
 
 /// Asserts `cause` is ranked before `symptom`, which is marked as its consequence.

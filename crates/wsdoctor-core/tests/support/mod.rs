@@ -1,15 +1,55 @@
-//! Raw servers for the integration tests: a listener on 127.0.0.1 that serves each connection with a
-//! behaviour written for the case, and the few protocol pieces those behaviours need (read a request
-//! head, answer the upgrade, write a frame). Shared so each test file states only its behaviours.
+//! What the integration tests share: check options with short timeouts and a run that must end in time,
+//! the root cause of a report; and raw servers, a listener on 127.0.0.1 that serves each connection with a
+//! behaviour written for the case, with the few protocol pieces those behaviours need (read a request
+//! head, answer the upgrade, write a frame). Shared so each test file states only its cases.
 #![allow(dead_code)] // each test file uses the part it needs
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::report::Report;
+
+/// Options for a check of `url` in a test: the machine's proxy settings ignored, 2 s to connect and to
+/// upgrade, half a second for a reply and for the close. Adjust with `..options(url)`.
+pub fn options(url: impl Into<String>) -> CheckOptions {
+    CheckOptions {
+        url: url.into(),
+        use_env_proxy: false,
+        connect_timeout: Duration::from_secs(2),
+        handshake_timeout: Duration::from_secs(2),
+        reply_timeout: Duration::from_millis(500),
+        close_timeout: Duration::from_millis(500),
+        ..CheckOptions::default()
+    }
+}
+
+/// Runs a check that must end within `limit` and accept its input.
+pub async fn run(options: &CheckOptions, limit: Duration) -> Report {
+    tokio::time::timeout(limit, run_check(options, None))
+        .await
+        .expect("the check ends in time")
+        .expect("valid input")
+}
+
+/// The first ranked cause's code: the root cause.
+pub fn root(report: &Report) -> &str {
+    report
+        .diagnoses
+        .first()
+        .map(|d| d.code.as_str())
+        .unwrap_or("(none)")
+}
+
+/// Every cause's code, in rank order.
+pub fn codes(report: &Report) -> Vec<&str> {
+    report.diagnoses.iter().map(|d| d.code.as_str()).collect()
+}
 
 /// Serves every connection with `behaviour` until the test ends.
 pub async fn server<F, Fut>(behaviour: F) -> SocketAddr
