@@ -88,15 +88,7 @@ async fn case(name: &str) -> CheckOptions {
         "ping-flood-never-reads" => {
             server(|mut s| async move {
                 switch(&mut s).await;
-                let ping = frame(0x89, b"flood");
-                let batch: Vec<u8> = ping
-                    .iter()
-                    .copied()
-                    .cycle()
-                    .take(ping.len() * 1000)
-                    .collect();
-                let until = Instant::now() + Duration::from_secs(30);
-                while Instant::now() < until && s.write_all(&batch).await.is_ok() {}
+                support::flood_pings(&mut s, b"flood", Duration::from_secs(30)).await;
             })
             .await
         }

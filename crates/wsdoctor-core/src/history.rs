@@ -149,28 +149,19 @@ impl HistoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{TargetSummary, Tool};
+    use crate::report::TargetSummary;
 
     fn report(url: &str, at: &str) -> Report {
-        Report {
-            tool: Tool {
-                name: "wsdoctor".into(),
-                version: "0".into(),
-            },
-            target: TargetSummary {
+        Report::of_run(
+            TargetSummary {
                 url: url.into(),
                 ..TargetSummary::default()
             },
-            started_at: at.into(),
-            duration_ms: 1,
-            verdict: Verdict::Healthy,
-            checks: Vec::new(),
-            diagnoses: Vec::new(),
-            redactions: 0,
-            redacted: Vec::new(),
-            manual: Vec::new(),
-            ticket: None,
-        }
+            at.into(),
+            1,
+            Vec::new(),
+            Vec::new(),
+        )
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod support;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use support::{frame, options, read_head, read_key, root, run, server, switch};
+use support::{codes, frame, options, read_head, read_key, root, run, server, switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::check::{CheckOptions, run_check};
@@ -154,20 +154,32 @@ async fn a_close_that_never_completes() {
     assert_eq!(report.verdict, Verdict::Degraded);
 }
 
+/// A 101 that agrees to what the client never offered (an extension, a subprotocol): each is named.
 #[tokio::test]
-async fn an_extension_that_was_not_offered() {
-    let addr = server(|mut s| async move {
-        let key = read_key(&mut s).await;
-        let response = format!(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
-            derive_accept_key(key.as_bytes())
-        );
-        let _ = s.write_all(response.as_bytes()).await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    })
-    .await;
-    let (report, _) = check(addr).await;
-    assert_eq!(root(&report), "handshake.invalid_extension");
+async fn an_upgrade_to_what_was_not_offered() {
+    for (header, expected) in [
+        (
+            "Sec-WebSocket-Extensions: permessage-deflate",
+            "handshake.invalid_extension",
+        ),
+        (
+            "Sec-WebSocket-Protocol: graphql-ws",
+            "subprotocol.not_offered",
+        ),
+    ] {
+        let addr = server(move |mut s| async move {
+            let key = read_key(&mut s).await;
+            let response = format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n{header}\r\n\r\n",
+                derive_accept_key(key.as_bytes())
+            );
+            let _ = s.write_all(response.as_bytes()).await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        })
+        .await;
+        let (report, _) = check(addr).await;
+        assert_eq!(root(&report), expected, "{header}");
+    }
 }
 
 /// Servers that answer the upgrade with a fixed HTTP response, and the cause each one names.
@@ -225,22 +237,6 @@ async fn http_refusals_are_each_named() {
             report.diagnoses
         );
     }
-}
-
-#[tokio::test]
-async fn a_subprotocol_that_was_not_offered() {
-    let addr = server(|mut s| async move {
-        let key = read_key(&mut s).await;
-        let response = format!(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\nSec-WebSocket-Protocol: graphql-ws\r\n\r\n",
-            derive_accept_key(key.as_bytes())
-        );
-        let _ = s.write_all(response.as_bytes()).await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    })
-    .await;
-    let (report, _) = check(addr).await;
-    assert_eq!(root(&report), "subprotocol.not_offered");
 }
 
 /// Servers that upgrade, then close with a code: each code's cause.
@@ -331,15 +327,7 @@ async fn a_ping_flood_from_a_server_that_never_reads_ends_in_time() {
     let addr = server(|mut s| async move {
         switch(&mut s).await;
         // Pings as fast as the socket takes them; never a byte read, so our pongs pile up.
-        let ping = frame(0x89, b"flood");
-        let batch: Vec<u8> = ping
-            .iter()
-            .copied()
-            .cycle()
-            .take(ping.len() * 1000)
-            .collect();
-        let until = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < until && s.write_all(&batch).await.is_ok() {}
+        support::flood_pings(&mut s, b"flood", Duration::from_secs(15)).await;
     })
     .await;
     let (report, took) = check(addr).await;
@@ -499,10 +487,7 @@ async fn a_multibyte_character_at_the_cut_of_a_socketio_body_does_not_panic() {
     .await;
     let (report, _) = check(addr).await;
     assert!(
-        report
-            .diagnoses
-            .iter()
-            .any(|d| d.code == "socketio.detected"),
+        codes(&report).contains(&"socketio.detected"),
         "{:#?}",
         report.diagnoses
     );

@@ -4,28 +4,18 @@
 
 mod support;
 
-use support::{options, root, run};
+use support::{Spawned, codes, console_config, options, root, run, wait_open};
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::report::{Report, Verdict};
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+type Server = Spawned;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -178,10 +168,7 @@ async fn socket_io() {
     // A plain WebSocket client at the root: engine.io drops the upgrade; the polling probe tells why.
     let report = check(&server, |o| o.handshake_timeout = Duration::from_secs(2)).await;
     assert!(
-        report
-            .diagnoses
-            .iter()
-            .any(|d| d.code == "socketio.detected"),
+        codes(&report).contains(&"socketio.detected"),
         "{:#?}",
         report.diagnoses
     );
@@ -219,27 +206,13 @@ async fn console_sessions_against_node_and_python() {
         ConsoleSession, Direction, EntryKind, Limits, Outgoing, SessionConfig,
     };
     for server in [node("echo"), python("echo")] {
-        let session = ConsoleSession::start(SessionConfig {
-            target: CheckOptions {
-                url: format!("ws://127.0.0.1:{}/", server.port),
-                use_env_proxy: false,
-                ..CheckOptions::default()
-            },
-            heartbeat: None,
-            reconnect: None,
-            limits: Limits::default(),
-            follower: None,
-        })
+        let session = ConsoleSession::start(console_config(CheckOptions {
+            url: format!("ws://127.0.0.1:{}/", server.port),
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        }))
         .unwrap();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while session.status().state != wsdoctor_core::console::SessionState::Open {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{:#?}",
-                session.entries_after(0, 100)
-            );
-            let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
-        }
+        wait_open(&session).await;
         session.send(&Outgoing::Text("text".into())).unwrap();
         session
             .send(&Outgoing::Json {

@@ -54,6 +54,12 @@ async fn tls_server(chain: Vec<CertificateDer<'static>>, key: KeyPair) -> Socket
             .with_no_client_auth()
             .with_single_cert(chain, key)
             .unwrap();
+    serve_tls(config, false).await
+}
+
+/// Serves TLS with `config` on a loopback port; after each handshake, reads a little when `read_after`
+/// (so a refusal sent after the handshake, as TLS 1.3 does, reaches the client), else closes.
+async fn serve_tls(config: ServerConfig, read_after: bool) -> SocketAddr {
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -61,7 +67,12 @@ async fn tls_server(chain: Vec<CertificateDer<'static>>, key: KeyPair) -> Socket
         while let Ok((tcp, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let _ = tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await;
+                if let Ok(Ok(mut tls)) =
+                    tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
+                    && read_after
+                {
+                    let _ = tokio::io::AsyncReadExt::read(&mut tls, &mut [0u8; 16]).await;
+                }
             });
         }
     });
@@ -209,23 +220,8 @@ async fn mtls_server(root_ca: &CertifiedIssuer<'static, KeyPair>) -> SocketAddr 
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         )
         .unwrap();
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                // Read the client's (empty) certificate message; rustls then refuses the handshake.
-                if let Ok(Ok(mut tls)) =
-                    tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
-                {
-                    let _ = tokio::io::AsyncReadExt::read(&mut tls, &mut [0u8; 16]).await;
-                }
-            });
-        }
-    });
-    addr
+    // Reads the client's (empty) certificate message; rustls then refuses the handshake.
+    serve_tls(config, true).await
 }
 
 #[tokio::test]

@@ -7,7 +7,6 @@ mod support;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use tokio::io::AsyncWriteExt;
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::console::{
     Backoff, ConsoleSession, Direction, Entry, EntryKind, Heartbeat, Limits, Outgoing,
@@ -16,17 +15,11 @@ use wsdoctor_core::console::{
 use wsdoctor_core::lab::{Lab, LabConfig};
 
 fn config(url: String) -> SessionConfig {
-    SessionConfig {
-        target: CheckOptions {
-            url,
-            use_env_proxy: false,
-            ..CheckOptions::default()
-        },
-        heartbeat: None,
-        reconnect: None,
-        limits: Limits::default(),
-        follower: None,
-    }
+    support::console_config(CheckOptions {
+        url,
+        use_env_proxy: false,
+        ..CheckOptions::default()
+    })
 }
 
 /// Waits until `done` holds for the session's entries, or fails after 10 s.
@@ -421,17 +414,7 @@ async fn a_send_to_a_server_that_never_reads_does_not_block_close_or_stop() {
 async fn a_ping_flood_is_counted_not_logged_ping_by_ping() {
     let addr = support::server(|mut s| async move {
         support::switch(&mut s).await;
-        let ping = support::frame(0x89, b"p");
-        let batch: Vec<u8> = ping
-            .iter()
-            .copied()
-            .cycle()
-            .take(ping.len() * 500)
-            .collect();
-        let until = Instant::now() + Duration::from_millis(1500);
-        while Instant::now() < until && s.write_all(&batch).await.is_ok() {
-            tokio::task::yield_now().await;
-        }
+        support::flood_pings(&mut s, b"p", Duration::from_millis(1500)).await;
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;

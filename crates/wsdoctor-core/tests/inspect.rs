@@ -2,9 +2,13 @@
 //! each runtime's own error format, nginx configurations (`nginx -t` accepts the ones meant to be valid),
 //! Caddy and Apache files, and frontend and Electron project trees (tests/fixtures/).
 
+mod support;
+
+use support::{Spawned, codes, options, run};
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use wsdoctor_core::check::{CheckOptions, run_check};
@@ -22,19 +26,37 @@ async fn inspect(server: ServerInputs) -> Report {
 async fn inspect_with(server: ServerInputs, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
     let mut options = CheckOptions {
         server,
-        use_env_proxy: false,
-        ..CheckOptions::default()
+        reply_timeout: CheckOptions::default().reply_timeout,
+        close_timeout: CheckOptions::default().close_timeout,
+        ..options("")
     };
-    options.connect_timeout = Duration::from_secs(2);
     adjust(&mut options);
-    tokio::time::timeout(Duration::from_secs(30), run_check(&options, None))
-        .await
-        .expect("ends in time")
-        .unwrap()
+    run(&options, Duration::from_secs(30)).await
 }
 
-fn codes(report: &Report) -> Vec<&str> {
-    report.diagnoses.iter().map(|d| d.code.as_str()).collect()
+/// The server-side checks of a project fixture (`tests/fixtures/projects/NAME`).
+async fn project(name: &str) -> Report {
+    inspect(ServerInputs {
+        project: Some(fixtures().join("projects").join(name)),
+        ..Default::default()
+    })
+    .await
+}
+
+/// The codes named, in alphabetical order.
+fn sorted_codes(report: &Report) -> Vec<&str> {
+    let mut found = codes(report);
+    found.sort();
+    found
+}
+
+/// The diagnosis `code` of the report.
+fn diagnosis<'a>(report: &'a Report, code: &str) -> &'a wsdoctor_core::report::Diagnosis {
+    report
+        .diagnoses
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", codes(report)))
 }
 
 fn check<'a>(report: &'a Report, id: &str) -> &'a wsdoctor_core::report::Check {
@@ -89,10 +111,8 @@ async fn nginx_mistakes_are_named_per_location_with_the_corrected_block() {
         ..Default::default()
     })
     .await;
-    let mut found = codes(&report);
-    found.sort();
     assert_eq!(
-        found,
+        sorted_codes(&report),
         [
             "config.nginx_hardcoded_connection",
             "config.nginx_http10",
@@ -192,9 +212,7 @@ async fn log_findings_in_each_runtimes_format() {
     ];
     for (name, expected) in cases {
         let report = scan_log(name).await;
-        let mut found = codes(&report);
-        found.sort();
-        assert_eq!(found, *expected, "{name}");
+        assert_eq!(sorted_codes(&report), *expected, "{name}");
     }
     let report = scan_log("node-crash.log").await;
     let quote = &report.diagnoses[0].evidence[0].content;
@@ -286,28 +304,16 @@ async fn binary_and_huge_logs_are_handled() {
 
 #[tokio::test]
 async fn frontend_mistakes_are_found_and_a_clean_project_passes() {
-    let report = inspect(ServerInputs {
-        project: Some(fixtures().join("projects/frontend-bad")),
-        ..Default::default()
-    })
-    .await;
-    let mut found = codes(&report);
-    found.sort();
+    let report = project("frontend-bad").await;
     assert_eq!(
-        found,
+        sorted_codes(&report),
         [
             "frontend.hardcoded_url",
             "frontend.hmr_config",
             "frontend.no_reconnect"
         ]
     );
-    let hardcoded = &report
-        .diagnoses
-        .iter()
-        .find(|d| d.code == "frontend.hardcoded_url")
-        .unwrap()
-        .evidence[0]
-        .content;
+    let hardcoded = &diagnosis(&report, "frontend.hardcoded_url").evidence[0].content;
     assert!(
         hardcoded.contains("src/chat.js:2:") && hardcoded.contains(".env.production:2:"),
         "{hardcoded}"
@@ -333,11 +339,7 @@ async fn frontend_mistakes_are_found_and_a_clean_project_passes() {
         codes(&report)
     );
 
-    let report = inspect(ServerInputs {
-        project: Some(fixtures().join("projects/frontend-clean")),
-        ..Default::default()
-    })
-    .await;
+    let report = project("frontend-clean").await;
     assert_eq!(
         codes(&report),
         Vec::<&str>::new(),
@@ -348,15 +350,9 @@ async fn frontend_mistakes_are_found_and_a_clean_project_passes() {
 
 #[tokio::test]
 async fn electron_mistakes_are_found_and_the_safe_pattern_passes() {
-    let report = inspect(ServerInputs {
-        project: Some(fixtures().join("projects/electron-bad")),
-        ..Default::default()
-    })
-    .await;
-    let mut found = codes(&report);
-    found.sort();
+    let report = project("electron-bad").await;
     assert_eq!(
-        found,
+        sorted_codes(&report),
         [
             "electron.context_isolation_off",
             "electron.node_integration_on",
@@ -365,11 +361,7 @@ async fn electron_mistakes_are_found_and_the_safe_pattern_passes() {
             "electron.sandbox_off",
         ]
     );
-    let bridge = report
-        .diagnoses
-        .iter()
-        .find(|d| d.code == "electron.open_ipc_bridge")
-        .unwrap();
+    let bridge = diagnosis(&report, "electron.open_ipc_bridge");
     assert!(
         bridge.evidence[0].content.contains("src/preload.js:5:"),
         "{:?}",
@@ -384,28 +376,12 @@ async fn electron_mistakes_are_found_and_the_safe_pattern_passes() {
     );
     assert_eq!(bridge.snippet_language.as_deref(), Some("js"));
 
-    let report = inspect(ServerInputs {
-        project: Some(fixtures().join("projects/electron-good")),
-        ..Default::default()
-    })
-    .await;
+    let report = project("electron-good").await;
     assert_eq!(codes(&report), Vec::<&str>::new());
     assert_eq!(check(&report, "electron").status, CheckStatus::Pass);
 }
 
 // --- processes, ports, environment ------------------------------------------------------------------
-
-struct Spawned {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Spawned {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A Python server listening on 127.0.0.1, with `NODE_ENV=development` and `PORT` in its environment.
 fn python_server(extra: &str) -> Spawned {
@@ -459,9 +435,7 @@ async fn a_running_server_its_port_and_its_environment() {
         "{}",
         port.summary
     );
-    let mut found = codes(&report);
-    found.sort();
-    assert_eq!(found, ["env.mismatch", "env.unset"]);
+    assert_eq!(sorted_codes(&report), ["env.mismatch", "env.unset"]);
     let env = check(&report, "env");
     assert!(env.evidence[0].content.contains("NODE_ENV=development"));
     assert!(

@@ -16,10 +16,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use support::{read_head, server};
+use support::{console_config, read_head, server, wait_open};
 use tokio::io::AsyncWriteExt;
 use wsdoctor_core::check::{CheckOptions, run_check};
-use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig, SessionState};
+use wsdoctor_core::console::ConsoleSession;
 use wsdoctor_core::history::HistoryStore;
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report;
@@ -275,26 +275,14 @@ async fn generated_secrets_never_reach_any_output() {
 
         // A console session logs the upgrade request through tungstenite at trace level.
         let console_url = format!("{}?token={}", lab.url("/echo"), form(&token));
-        let session = ConsoleSession::start(SessionConfig {
-            target: CheckOptions {
-                url: console_url,
-                headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
-                use_env_proxy: false,
-                ..CheckOptions::default()
-            },
-            heartbeat: None,
-            reconnect: None,
-            limits: Limits::default(),
-            follower: None,
-        })
+        let session = ConsoleSession::start(console_config(CheckOptions {
+            url: console_url,
+            headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        }))
         .unwrap();
-        let opened = tokio::time::timeout(Duration::from_secs(5), async {
-            while session.status().state != SessionState::Open {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await;
-        assert!(opened.is_ok(), "the console session opens on the lab");
+        wait_open(&session).await;
         let console_text = session.export_jsonl() + &session.export_har();
         session.stop();
 

@@ -1,16 +1,11 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { CheckEvent, CheckRequest, LabEndpoint, RunResult } from "../bindings";
 import { CommandError, ipc } from "../ipc";
-import { WorkspaceProvider } from "../workspace";
+import { cleanUpAfterEach, renderInWorkspace } from "../test-support";
 import { ChecklistView } from "./ChecklistView";
 
-vi.mock("../ipc", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../ipc")>();
-  const stub = { ...actual.ipc };
-  for (const key of Object.keys(stub) as (keyof typeof stub)[]) stub[key] = vi.fn() as never;
-  return { ...actual, ipc: stub };
-});
+vi.mock("../ipc", async (importOriginal) => (await import("../test-support")).stubbedIpc(importOriginal));
 
 const endpoints: LabEndpoint[] = [
   { id: "echo", url: "ws://127.0.0.1:9/echo", title: "Healthy echo", description: "Echoes.", outcome: "healthy", observeSecs: 0 },
@@ -34,17 +29,10 @@ beforeEach(() => {
   vi.mocked(ipc.historyList).mockResolvedValue([]);
 });
 
-afterEach(() => {
-  cleanup();
-  vi.resetAllMocks();
-});
+cleanUpAfterEach();
 
 function renderView() {
-  return render(
-    <WorkspaceProvider>
-      <ChecklistView />
-    </WorkspaceProvider>,
-  );
+  return renderInWorkspace(<ChecklistView />);
 }
 
 describe("ChecklistView", () => {

@@ -1,16 +1,11 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Profile, ProfileView } from "../bindings";
 import { ipc } from "../ipc";
-import { WorkspaceProvider } from "../workspace";
+import { cleanUpAfterEach, renderInWorkspace } from "../test-support";
 import { ProfilesView, blankProfile } from "./ProfilesView";
 
-vi.mock("../ipc", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../ipc")>();
-  const stub = { ...actual.ipc };
-  for (const key of Object.keys(stub) as (keyof typeof stub)[]) stub[key] = vi.fn() as never;
-  return { ...actual, ipc: stub };
-});
+vi.mock("../ipc", async (importOriginal) => (await import("../test-support")).stubbedIpc(importOriginal));
 
 function profile(id: string, name: string, tags: string[] = []): Profile {
   const blank = blankProfile();
@@ -43,17 +38,10 @@ beforeEach(() => {
   vi.mocked(ipc.profileGet).mockResolvedValue(view(staging, "saved"));
 });
 
-afterEach(() => {
-  cleanup();
-  vi.resetAllMocks();
-});
+cleanUpAfterEach();
 
 function renderView() {
-  return render(
-    <WorkspaceProvider>
-      <ProfilesView visible onOpen={() => undefined} />
-    </WorkspaceProvider>,
-  );
+  return renderInWorkspace(<ProfilesView visible onOpen={() => undefined} />);
 }
 
 describe("ProfilesView", () => {

@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 use crate::net::proxy::choose_proxy;
 use crate::net::{Route, parse_target};
 use crate::redact::Redactor;
-use crate::report::{self, HeaderLine, Report, TargetSummary, Tool};
+use crate::report::{HeaderLine, Report, TargetSummary};
 use crate::{Error, Result, tls};
 
 use crate::report::Recorder;
@@ -274,26 +274,16 @@ pub async fn run_check(
         checks.retain(|c| sections.contains(&c.section));
         diagnoses.retain(|d| sections.contains(&d.section));
     }
-    report::rank(&mut diagnoses);
-    let mut report = Report {
-        tool: Tool {
-            name: crate::TOOL_NAME.into(),
-            version: crate::VERSION.into(),
-        },
-        target: TargetSummary {
+    let mut report = Report::of_run(
+        TargetSummary {
             proxy: proxy_shown,
             ..target_summary
         },
-        started_at: started_at.format(&Rfc3339).unwrap_or_default(),
-        duration_ms: crate::net::dial::elapsed_ms(started),
-        verdict: report::verdict_of(&diagnoses),
+        started_at.format(&Rfc3339).unwrap_or_default(),
+        crate::net::dial::elapsed_ms(started),
         checks,
         diagnoses,
-        redactions: 0,
-        redacted: Vec::new(),
-        manual: Vec::new(),
-        ticket: None,
-    };
+    );
     // The one pass once more over the whole model: a secret first seen late in the run (in a log line,
     // a response) is scrubbed from what was recorded before it too.
     report.redact(&rec.redactor);

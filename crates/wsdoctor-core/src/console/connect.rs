@@ -73,16 +73,7 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
         for (name, value) in &target.headers {
             add(name, value)?;
         }
-        let request_headers = request
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let request_headers = header_lines(request.headers());
         // Pongs owed to a server that floods pings and never reads wait in the write buffer: capped.
         let config = WebSocketConfig::default()
             .max_message_size(Some(MAX_MESSAGE_BYTES))
@@ -128,16 +119,7 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
         };
         let protocol = header("sec-websocket-protocol");
         let extensions = header("sec-websocket-extensions");
-        let response_headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let response_headers = header_lines(response.headers());
         Ok(Opened {
             ws,
             summary: format!(
@@ -155,4 +137,17 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
             response_headers,
         })
     })
+}
+
+/// Headers as (name, value) lines; a value that is not text is shown with replacement characters.
+fn header_lines(headers: &tungstenite::http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

@@ -494,13 +494,16 @@ pub(crate) mod tests {
         }];
         let saved = store.save(&saved).unwrap();
         let key = format!("{}/header/authorization", saved.id);
-        vault
-            .set(
-                &key,
-                &crate::profile::Sensitive::new("Bearer s3cret".into()),
-                false,
-            )
-            .unwrap();
+        let keep_secret = || {
+            vault
+                .set(
+                    &key,
+                    &crate::profile::Sensitive::new("Bearer s3cret".into()),
+                    false,
+                )
+                .unwrap();
+        };
+        keep_secret();
 
         // The same destination, other notes: the secret stays.
         let mut same = saved.clone();
@@ -517,13 +520,7 @@ pub(crate) mod tests {
             |p| p.target.request.insecure = true,
         ];
         for change in changes {
-            vault
-                .set(
-                    &key,
-                    &crate::profile::Sensitive::new("Bearer s3cret".into()),
-                    false,
-                )
-                .unwrap();
+            keep_secret();
             let mut moved = saved.clone();
             change(&mut moved);
             let (_, dropped) = store.save_imported(&moved, &vault).unwrap();

@@ -319,6 +319,34 @@ pub fn verdict_of(diagnoses: &[Diagnosis]) -> Verdict {
 }
 
 impl Report {
+    /// The report of a run of this engine: `diagnoses` ranked and the verdict they lead to; nothing
+    /// redacted yet, no manual results or ticket.
+    pub fn of_run(
+        target: TargetSummary,
+        started_at: String,
+        duration_ms: u32,
+        checks: Vec<Check>,
+        mut diagnoses: Vec<Diagnosis>,
+    ) -> Report {
+        rank(&mut diagnoses);
+        Report {
+            tool: Tool {
+                name: crate::TOOL_NAME.into(),
+                version: crate::VERSION.into(),
+            },
+            target,
+            started_at,
+            duration_ms,
+            verdict: verdict_of(&diagnoses),
+            checks,
+            diagnoses,
+            redactions: 0,
+            redacted: Vec::new(),
+            manual: Vec::new(),
+            ticket: None,
+        }
+    }
+
     /// Runs every text the report holds through `redactor`: the one redaction pass, which a run ends
     /// with (so a secret learned late is scrubbed from what was recorded early) and every renderer
     /// repeats. Catalog text (titles, explanations, fixes) is the tool's own and is left alone.

@@ -44,7 +44,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Check, CheckStatus, Diagnosis, TargetSummary, Tool, Verdict};
+    use crate::report::{Check, CheckStatus, Diagnosis, TargetSummary, Verdict};
 
     fn check(id: &str, section: Section, status: CheckStatus) -> Check {
         Check {
@@ -59,27 +59,11 @@ mod tests {
     }
 
     fn report(checks: Vec<Check>, codes: &[&str], at: &str) -> Report {
-        let mut diagnoses: Vec<Diagnosis> = codes
+        let diagnoses = codes
             .iter()
             .map(|code| Diagnosis::from_catalog(code, Vec::new()))
             .collect();
-        rank(&mut diagnoses);
-        Report {
-            tool: Tool {
-                name: "wsdoctor".into(),
-                version: "0".into(),
-            },
-            target: TargetSummary::default(),
-            started_at: at.into(),
-            duration_ms: 1,
-            verdict: verdict_of(&diagnoses),
-            checks,
-            diagnoses,
-            redactions: 0,
-            redacted: Vec::new(),
-            manual: Vec::new(),
-            ticket: None,
-        }
+        Report::of_run(TargetSummary::default(), at.into(), 1, checks, diagnoses)
     }
 
     #[test]

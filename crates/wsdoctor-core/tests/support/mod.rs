@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::process::Child;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,45 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::check::{CheckOptions, run_check};
+use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig, SessionState};
 use wsdoctor_core::report::Report;
+
+/// A server process a test started, listening on `port`; killed when the test ends, pass or fail.
+pub struct Spawned {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A console session's settings for `target`: no heartbeat, no reconnect, the default buffer.
+pub fn console_config(target: CheckOptions) -> SessionConfig {
+    SessionConfig {
+        target,
+        heartbeat: None,
+        reconnect: None,
+        limits: Limits::default(),
+        follower: None,
+    }
+}
+
+/// Waits until the session is open, or fails after 10 s showing what it recorded.
+pub async fn wait_open(session: &ConsoleSession) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while session.status().state != SessionState::Open {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the session did not open: {:#?}",
+            session.entries_after(0, 100)
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
+    }
+}
 
 /// Options for a check of `url` in a test: the machine's proxy settings ignored, 2 s to connect and to
 /// upgrade, half a second for a reply and for the close. Adjust with `..options(url)`.
@@ -117,4 +156,20 @@ pub fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
     }
     bytes.extend_from_slice(payload);
     bytes
+}
+
+/// Writes pings as fast as the socket takes them for `lasting`, never reading: the pongs owed pile up on
+/// the other side.
+pub async fn flood_pings(stream: &mut TcpStream, payload: &[u8], lasting: Duration) {
+    let ping = frame(0x89, payload);
+    let batch: Vec<u8> = ping
+        .iter()
+        .copied()
+        .cycle()
+        .take(ping.len() * 500)
+        .collect();
+    let until = std::time::Instant::now() + lasting;
+    while std::time::Instant::now() < until && stream.write_all(&batch).await.is_ok() {
+        tokio::task::yield_now().await;
+    }
 }
