@@ -5,6 +5,7 @@
 
 pub mod deleted;
 pub mod import;
+mod migrate;
 pub mod model;
 pub mod resolve;
 pub mod secret;

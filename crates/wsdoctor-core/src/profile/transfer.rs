@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::migrate::migrate;
 use super::model::Profile;
-use super::store::migrate;
 use crate::{Error, Result};
 
 /// The `format` an export declares.
