@@ -1,5 +1,6 @@
 //! The core's one error type: every fallible public function returns [`Error`], whose `kind()` is a stable
-//! machine-readable word the front ends pass on (the app's IPC edge turns it into `{kind, message}`).
+//! machine-readable word the front ends pass on (the app's IPC edge turns it into `{kind, message}`, with
+//! the request field an invalid value was in when [`Error::field`] names one).
 
 use std::io;
 

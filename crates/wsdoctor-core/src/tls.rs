@@ -1,4 +1,5 @@
-//! TLS configuration for both sides of the engine.
+//! TLS material for both sides of the engine: roots, CA files, client certificates and keys, the lab's
+//! certificate. The client handshake itself is `net::tls_client`'s.
 //!
 //! rustls is used with the `ring` provider passed explicitly to every config, so no process-wide crypto
 //! provider has to be installed (tokio-tungstenite selects none, and the first `wss://` connect would panic).

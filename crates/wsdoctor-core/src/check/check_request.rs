@@ -1,5 +1,6 @@
 //! A check as a front end sends it (the app's IPC, a config file): plain, serialisable fields, checked
-//! and turned into [`CheckOptions`].
+//! and turned into [`CheckOptions`]. Its target part, [`TargetRequest`], is also the console's target
+//! and what a saved profile stores; a value the engine cannot use is an error naming its field.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,20 +27,15 @@ pub struct HeaderInput {
 
 /// The server-side inputs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ServerRequest {
-    #[serde(default)]
     pub process: Option<String>,
-    #[serde(default)]
     pub port: Option<u16>,
-    #[serde(default)]
     pub env: Vec<String>,
-    #[serde(default)]
     pub logs: Vec<String>,
     /// A reverse proxy's configuration (nginx today): a file or a directory of them.
-    #[serde(default, alias = "nginxConf")]
+    #[serde(alias = "nginxConf")]
     pub proxy_config: Option<String>,
-    #[serde(default)]
     pub project: Option<String>,
 }
 
@@ -47,47 +43,31 @@ pub struct ServerRequest {
 /// stores it (there with its secret values blank: see `profile::ProfileTarget`). A new option is added
 /// here once, and in [`CheckOptions`] with its check; `docs/architecture.md` lists the other places.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct TargetRequest {
     /// The WebSocket URL; empty for server-side checks only.
-    #[serde(default)]
     pub url: String,
-    #[serde(default)]
     pub origin: Option<String>,
-    #[serde(default)]
     pub page_url: Option<String>,
-    #[serde(default)]
     pub headers: Vec<HeaderInput>,
-    #[serde(default)]
     pub subprotocols: Vec<String>,
-    #[serde(default)]
     pub ca_file: Option<String>,
-    #[serde(default)]
     pub insecure: bool,
     /// PEM client certificate for mutual TLS, and its key (default: the certificate's file).
-    #[serde(default)]
     pub client_cert: Option<String>,
-    #[serde(default)]
     pub client_key: Option<String>,
     /// The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     #[ts(optional)]
     pub key_passphrase: Option<String>,
-    #[serde(default)]
     pub proxy: Option<String>,
-    #[serde(default)]
     pub direct: Option<String>,
     /// Connect and handshake timeout, seconds (default 5).
-    #[serde(default)]
     pub timeout_secs: Option<f64>,
     /// Reply and pong wait, seconds (default 1).
-    #[serde(default)]
     pub reply_secs: Option<f64>,
-    #[serde(default)]
     pub idle_secs: Option<u32>,
-    #[serde(default)]
     pub probe_size: Option<u32>,
-    #[serde(default)]
     pub message: Option<String>,
 }
 

@@ -1,5 +1,6 @@
-//! Opening a console connection with the same target options as a check: headers, Origin,
-//! subprotocols, a CA file or --insecure, an HTTP proxy, and a timeout on every step.
+//! Opening a console connection with the same target options as a check: the route (proxy, TLS with a
+//! CA file, a client certificate or --insecure) from `net`, then the upgrade with the target's headers,
+//! Origin and subprotocols, each step within its timeout.
 
 use futures_util::future::BoxFuture;
 use tokio_tungstenite::WebSocketStream;

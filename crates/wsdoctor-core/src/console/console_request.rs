@@ -12,25 +12,19 @@ use crate::{Error, Result};
 
 /// How a session keeps watch on its connection and comes back after a drop; a profile saves these too.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct ConsoleSettings {
     /// Ping every N seconds and report a missed pong (off when absent).
-    #[serde(default)]
     pub heartbeat_secs: Option<f64>,
     /// Reconnect with exponential backoff when the connection drops.
-    #[serde(default)]
     pub reconnect: bool,
     /// First reconnect delay, ms (default 500).
-    #[serde(default)]
     pub backoff_initial_ms: Option<u32>,
     /// Longest reconnect delay, ms (default 30,000).
-    #[serde(default)]
     pub backoff_max_ms: Option<u32>,
     /// Growth of the delay per attempt (default 2).
-    #[serde(default)]
     pub backoff_factor: Option<f64>,
     /// Attempts before giving up (default 10).
-    #[serde(default)]
     pub backoff_attempts: Option<u32>,
 }
 

@@ -2,7 +2,8 @@
 //! frame in a bounded log, answers heartbeats, and reconnects with backoff when asked to.
 //!
 //! A session is one task; callers talk to it through a command channel and read its log by sequence
-//! number. No lock is held across an await: the log's mutex guards only pushes and copies.
+//! number, or follow it as it runs ([`Follow`]). No lock is held across an await: the log's mutex guards
+//! only pushes and copies.
 
 mod connect;
 mod console_request;

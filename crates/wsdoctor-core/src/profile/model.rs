@@ -1,6 +1,6 @@
 //! What a saved profile holds, as it is written to disk and shown to the UI: everything a check or a console
-//! session needs, with each secret field reduced to a flag (its value lives in the keyring, under the key
-//! [`SecretSlot::key`] names).
+//! session needs (its target is the IPC's `TargetRequest`), with each secret field blank or reduced to a
+//! flag (its value lives in the keyring, under the key [`SecretSlot::key`] names).
 
 use std::collections::BTreeMap;
 

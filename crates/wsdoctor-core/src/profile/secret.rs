@@ -1,5 +1,5 @@
-//! Secrets of saved profiles: a value type that cannot leak, and the vault that keeps values in the OS
-//! keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
+//! Secrets of saved profiles: the vault that keeps values in the OS keyring (Secret Service on Linux,
+//! Keychain on macOS, Credential Manager on Windows), holding them as [`Sensitive`] values that cannot leak.
 //!
 //! A profile file names which of its fields are secret; the values live here only. When no keyring can be
 //! used the vault says so and can hold a value for this process only, never on disk.

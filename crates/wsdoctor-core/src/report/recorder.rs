@@ -1,4 +1,6 @@
-//! Collects a run's checks and diagnoses as they happen, and reports each to whoever listens.
+//! Collects a run's checks and diagnoses as they happen, and reports each to whoever listens: the live
+//! probes (`check`) and the server-side checks (`inspect`) record into the same recorder, so it lives here,
+//! beside the report it becomes, below both.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
