@@ -23,6 +23,7 @@ pub fn typescript() -> String {
     use wsdoctor_core::console::{
         ConsoleRequest, Direction, Entry, EntryKind, Outgoing, SessionState, SessionStatus,
     };
+    use wsdoctor_core::framework::Protocol;
     use wsdoctor_core::history::HistoryEntry;
     use wsdoctor_core::lab::{LabEndpoint, Outcome};
     use wsdoctor_core::manual::{ConsoleError, ManualItem};
@@ -44,6 +45,7 @@ pub fn typescript() -> String {
         Outcome,
         CheckRequest,
         TargetRequest,
+        Protocol,
         HeaderInput,
         ServerRequest,
         CheckEvent,

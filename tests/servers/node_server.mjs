@@ -9,9 +9,15 @@
 //                   the way most apps written from ws's documentation do
 //   ignore-protocol handleProtocols returns false: the offered subprotocol is not chosen
 //   max-payload     maxPayload 64: a larger message closes the connection with 1009
-//   socketio        a Socket.IO 4 server (engine.io under /socket.io/, 404 elsewhere)
+//   socketio        a Socket.IO 4 server (engine.io under /socket.io/, 404 elsewhere): the main namespace is
+//                   open; /admin's middleware refuses a client without auth {token: "admin-token"}
+//   socketio-polling-only  the same, with transports ["polling"]: the WebSocket upgrade is refused
+//   socketio-websocket-only  the same, with transports ["websocket"]: polling is refused
+//   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
+//   socketio-v2     a Socket.IO 2 server (Engine.IO 3), as old deployments still run
 import { createServer } from "node:http";
 import { Server as SocketIoServer } from "socket.io";
+import socketIoV2 from "socket.io-v2";
 import { WebSocketServer } from "ws";
 
 const mode = process.argv[2] ?? "echo";
@@ -26,8 +32,23 @@ function startSocketIo() {
     response.writeHead(404, { "Content-Type": "text/plain" });
     response.end("not found\n");
   });
-  const io = new SocketIoServer(http);
+  if (mode === "socketio-v2") {
+    socketIoV2(http).on("connection", (socket) => socket.on("message", (message) => socket.send(message)));
+    http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
+    return;
+  }
+  const options = {};
+  if (mode === "socketio-polling-only") options.transports = ["polling"];
+  if (mode === "socketio-websocket-only") options.transports = ["websocket"];
+  if (mode === "socketio-cors") options.cors = { origin: "https://app.example.test" };
+  const io = new SocketIoServer(http, options);
   io.on("connection", (socket) => socket.on("message", (message) => socket.send(message)));
+  const admin = io.of("/admin");
+  admin.use((socket, next) => {
+    if (socket.handshake.auth?.token === "admin-token") next();
+    else next(new Error("not authorized: a token is required"));
+  });
+  admin.on("connection", () => undefined);
   http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
 }
 
@@ -47,5 +68,5 @@ function startWs() {
   server.on("listening", () => console.log(`PORT ${server.address().port}`));
 }
 
-if (mode === "socketio") startSocketIo();
+if (mode.startsWith("socketio")) startSocketIo();
 else startWs();

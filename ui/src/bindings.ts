@@ -52,7 +52,11 @@ sections: Array<Section> | null,
 /**
  * The WebSocket URL; empty for server-side checks only.
  */
-url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, 
+/**
+ * `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
+ */
+protocol: Protocol, caFile: string | null, insecure: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */
@@ -74,7 +78,11 @@ export type TargetRequest = {
 /**
  * The WebSocket URL; empty for server-side checks only.
  */
-url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, 
+/**
+ * `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
+ */
+protocol: Protocol, caFile: string | null, insecure: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */
@@ -91,6 +99,8 @@ timeoutSecs: number | null,
  * Reply and pong wait, seconds (default 1).
  */
 replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
+
+export type Protocol = "auto" | "websocket" | "socketio";
 
 export type HeaderInput = { name: string, value: string, secret: boolean, };
 
@@ -356,7 +366,11 @@ proxyCredentials: boolean,
 /**
  * The WebSocket URL; empty for server-side checks only.
  */
-url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, caFile: string | null, insecure: boolean, 
+url: string, origin: string | null, pageUrl: string | null, headers: Array<HeaderInput>, subprotocols: Array<string>, 
+/**
+ * `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
+ */
+protocol: Protocol, caFile: string | null, insecure: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */

@@ -14,6 +14,7 @@ export function emptyTarget(url = ""): TargetRequest {
     pageUrl: null,
     headers: [],
     subprotocols: [],
+    protocol: "auto",
     caFile: null,
     insecure: false,
     clientCert: null,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::profile::{Profile, ProfileStore, Sensitive, Vault, resolve};
 use wsdoctor_core::{Error, Result};
 
@@ -26,6 +27,10 @@ pub struct TargetArgs {
     /// Subprotocol to offer (repeatable, in order of preference).
     #[arg(long = "subprotocol", value_name = "NAME")]
     subprotocols: Vec<String>,
+    /// The protocol to speak once connected: auto (from the URL: `/socket.io/` is Socket.IO), websocket,
+    /// or socketio (the URL as given to `io()`: `http://host/admin` joins namespace /admin).
+    #[arg(long, value_name = "NAME", value_parser = parse_protocol)]
+    protocol: Option<Protocol>,
     /// PEM file of CA certificates to trust besides the system's.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
@@ -66,6 +71,10 @@ pub fn seconds(value: f64, flag: &str) -> Result<Duration> {
             "{flag} must be between 0 and 3600 seconds, not {value}"
         )))
     }
+}
+
+fn parse_protocol(name: &str) -> std::result::Result<Protocol, String> {
+    Protocol::parse(name).map_err(|e| e.to_string())
 }
 
 /// `Name: value`, checked as a server would.
@@ -124,6 +133,9 @@ impl TargetArgs {
                 .headers
                 .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
             options.headers.push((name, value));
+        }
+        if let Some(protocol) = self.protocol {
+            options.protocol = protocol;
         }
         if !self.subprotocols.is_empty() {
             options.subprotocols = self.subprotocols.clone();

@@ -110,6 +110,23 @@ server {
 }"#,
 };
 
+const SOCKETIO_ALLOW_EIO3: Snippet = Snippet {
+    language: "js",
+    text: r#"const io = new Server(httpServer, {
+  allowEIO3: true, // accept Socket.IO 2 clients until they are upgraded
+});"#,
+};
+
+const SOCKETIO_CORS: Snippet = Snippet {
+    language: "js",
+    text: r#"const io = new Server(httpServer, {
+  cors: {
+    origin: ["https://app.example.com"], // the page's origin, exactly
+    credentials: true,
+  },
+});"#,
+};
+
 const ELECTRON_BRIDGE: Snippet = Snippet {
     language: "js",
     text: r#"// preload.js
@@ -440,6 +457,57 @@ pub static CATALOG: &[Entry] = &[
         "The server speaks Socket.IO",
         "This is a Socket.IO (Engine.IO) server. It speaks its own protocol on top of WebSocket: a plain WebSocket client connects to the wrong path or cannot understand the frames.",
         "Use a Socket.IO client of the server's major version (`socket.io-client`), or connect to `/socket.io/?EIO=4&transport=websocket` and speak Engine.IO."
+    ),
+    entry!(
+        "socketio.no_server",
+        WebSocketSetup,
+        Error,
+        "No Socket.IO server at this path",
+        "The Engine.IO handshake (a polling request to the Socket.IO path) got no Engine.IO answer: a 404, a web page, or something else. Either nothing serves Socket.IO here, or it serves it under another path or behind a route the proxy does not forward.",
+        "Give the client the path the server uses (`path` on both `new Server()` and `io()`, default `/socket.io/`), and route that whole path to the server. A namespace is not a path: `io('https://host/admin')` joins namespace `/admin` on `/socket.io/`."
+    ),
+    entry!(
+        "socketio.version_mismatch",
+        WebSocketSetup,
+        Error,
+        "Client and server speak different Engine.IO versions",
+        "Socket.IO 3 and 4 speak Engine.IO 4; Socket.IO 2 speaks Engine.IO 3. The server answered in the other version (or refused it: \"Unsupported protocol version\"), so clients of the other major version never connect.",
+        "Use a client of the server's major version, or on a Socket.IO 4 server accept old clients with `new Server(httpServer, { allowEIO3: true })` while they are upgraded.",
+        SOCKETIO_ALLOW_EIO3
+    ),
+    entry!(
+        "socketio.namespace_invalid",
+        WebSocketSetup,
+        Error,
+        "The Socket.IO namespace does not exist",
+        "The server refused to join the namespace (CONNECT_ERROR \"Invalid namespace\"): no `io.of(...)` matches it. With `io('https://host/path')` the path is the namespace, which is often not what was meant.",
+        "Join a namespace the server defines (`io.of('/admin')`), or give the client the main namespace and set the Engine.IO path with the `path` option."
+    ),
+    entry!(
+        "socketio.connect_rejected",
+        WebSocketSetup,
+        Error,
+        "The server's middleware refused the Socket.IO connection",
+        "The Engine.IO session opened, but joining the namespace was refused with a CONNECT_ERROR: a middleware (`io.use` / `namespace.use`) called `next(new Error(...))`, usually because the auth payload is missing or wrong. The message is quoted in the evidence.",
+        "Send what the middleware expects in the client's `auth` option (`io(url, { auth: { token } })`), or fix the check in the middleware; its message says which."
+    ),
+    entry!(
+        "socketio.transport_blocked",
+        WebSocketSetup,
+        Warning,
+        "Socket.IO cannot upgrade to WebSocket: clients stay on long-polling",
+        "The polling transport works, but the WebSocket transport is not offered or is refused (the server allows polling only, or a proxy strips the upgrade). Clients still connect, over HTTP long-polling: more latency and load, and every request must reach the same server.",
+        "Allow the `websocket` transport on the server (the default), and pass the upgrade through the proxy for the Socket.IO path (`proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";`).",
+        NGINX_UPGRADE_BLOCK
+    ),
+    entry!(
+        "socketio.cors_blocked",
+        WebSocketSetup,
+        Error,
+        "Browsers block Socket.IO's polling transport from this page (CORS)",
+        "The page is on another origin than the server, and the polling answer does not allow it (no matching `Access-Control-Allow-Origin`). Browsers refuse to read it, so the client logs \"xhr poll error\" and never connects; the WebSocket transport is not subject to CORS, which is why a WebSocket-only test works.",
+        "Allow the page's origin on the server: `new Server(httpServer, { cors: { origin: 'https://app.example.com', credentials: true } })`, or serve the page and the server from one origin.",
+        SOCKETIO_CORS
     ),
     entry!(
         "close.abnormal",

@@ -14,6 +14,7 @@ pub mod check;
 pub mod close_code;
 pub mod console;
 mod error;
+pub mod framework;
 pub mod history;
 pub mod input_file;
 pub mod inspect;

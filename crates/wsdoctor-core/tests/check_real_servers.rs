@@ -4,74 +4,15 @@
 
 mod support;
 
+use support::real_servers::{node, python};
 use support::{Spawned, codes, console_config, options, root, run, wait_open};
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::report::{Report, Verdict};
 
 type Server = Spawned;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn start(program: PathBuf, script: &str, mode: &str) -> Server {
-    assert!(
-        program.exists() || program.components().count() == 1,
-        "{} is missing: run `make deps`",
-        program.display()
-    );
-    let mut child = Command::new(&program)
-        .arg(repo().join("tests/servers").join(script))
-        .arg(mode)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot start {} {script}: {e} (run `make deps`)",
-                program.display()
-            )
-        });
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-    let port = line
-        .trim()
-        .strip_prefix("PORT ")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| {
-            panic!("{script} {mode} did not report its port (got {line:?}); run `make deps`")
-        });
-    Server { child, port }
-}
-
-fn python(mode: &str) -> Server {
-    let python = std::env::var_os("WSDOCTOR_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target/py/bin/python"));
-    start(python, "py_server.py", mode)
-}
-
-fn node(mode: &str) -> Server {
-    assert!(
-        repo().join("tests/servers/node_modules/ws").exists(),
-        "Node ws is missing: run `make deps`"
-    );
-    start(PathBuf::from("node"), "node_server.mjs", mode)
-}
 
 async fn check(server: &Server, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
     let mut options = CheckOptions {
@@ -181,12 +122,15 @@ async fn socket_io() {
         .content;
     assert!(evidence.contains("\"sid\""), "{evidence}");
 
-    // The Engine.IO WebSocket transport itself: the first frame is the open packet.
+    // The Engine.IO WebSocket transport itself, checked as plain WebSocket (`--protocol websocket`; by
+    // default such a URL is spoken to in Socket.IO, see check_socketio.rs): the first frame is the open
+    // packet.
     let report = check(&server, |o| {
         o.url = format!(
             "ws://127.0.0.1:{}/socket.io/?EIO=4&transport=websocket",
             server.port
-        )
+        );
+        o.protocol = wsdoctor_core::framework::Protocol::Websocket;
     })
     .await;
     assert_eq!(

@@ -1,7 +1,7 @@
 // The target's fields, one form for every view that edits a target: the Checklist's Advanced drawer and
 // the profile editor. A new field of the target is added here once.
 import type { ReactNode } from "react";
-import type { HeaderInput, TargetRequest } from "../bindings";
+import type { HeaderInput, Protocol, TargetRequest } from "../bindings";
 import { Field, type FieldErrors, HeadersEditor, PathField, numberOrNull, orNull } from "./fields";
 
 interface Props {
@@ -33,6 +33,20 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
           error={errors.subprotocols}
           onChange={(v) => { onChange({ subprotocols: v.split(",").map((p) => p.trim()).filter(Boolean) }); }}
         />
+        <div className="field">
+          <label htmlFor={id("protocol")}>Protocol</label>
+          <select
+            id={id("protocol")}
+            value={target.protocol}
+            aria-invalid={errors.protocol !== undefined}
+            onChange={(e) => { onChange({ protocol: e.target.value as Protocol }); }}
+          >
+            <option value="auto">Auto (from the URL)</option>
+            <option value="websocket">Plain WebSocket</option>
+            <option value="socketio">Socket.IO (the URL as given to io())</option>
+          </select>
+          {errors.protocol && <p id={`${id("protocol")}-error`} className="field-error" role="alert">{errors.protocol}</p>}
+        </div>
         <Field id={id("message")} label="Test message" value={target.message ?? ""} placeholder="wsdoctor check" error={errors.message} onChange={(v) => { onChange({ message: orNull(v) }); }} />
         <PathField id={id("ca-file")} label="CA file" kind="file" value={target.caFile ?? ""} error={errors.caFile} onChange={(v) => { onChange({ caFile: orNull(v) }); }} />
         <PathField id={id("client-cert")} label="Client certificate (mutual TLS)" kind="file" value={target.clientCert ?? ""} error={errors.clientCert} onChange={(v) => { onChange({ clientCert: orNull(v) }); }} />

@@ -51,6 +51,8 @@ pub struct TargetRequest {
     pub page_url: Option<String>,
     pub headers: Vec<HeaderInput>,
     pub subprotocols: Vec<String>,
+    /// `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
+    pub protocol: crate::framework::Protocol,
     pub ca_file: Option<String>,
     pub insecure: bool,
     /// PEM client certificate for mutual TLS, and its key (default: the certificate's file).
@@ -214,6 +216,7 @@ impl TargetRequest {
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .collect(),
+            protocol: self.protocol,
             ca_file: path(&self.ca_file),
             insecure: self.insecure,
             client_cert: path(&self.client_cert),

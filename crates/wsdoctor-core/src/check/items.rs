@@ -2,6 +2,7 @@
 //! layers record them, and a failure skips the ones after it, all from these constants.
 
 use super::CheckOptions;
+use crate::framework::Protocol;
 pub(crate) use crate::report::Item;
 use crate::report::Section;
 
@@ -24,6 +25,21 @@ pub(crate) const MESSAGE_SIZE: Item =
     item("message_size", Section::WebSocketSetup, "Large message");
 pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
 pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
+pub(crate) const SOCKETIO_OPEN: Item = item(
+    "socketio_open",
+    Section::WebSocketSetup,
+    "Socket.IO handshake",
+);
+pub(crate) const SOCKETIO_NAMESPACE: Item = item(
+    "socketio_namespace",
+    Section::WebSocketSetup,
+    "Socket.IO namespace",
+);
+pub(crate) const SOCKETIO_UPGRADE: Item = item(
+    "socketio_upgrade",
+    Section::WebSocketSetup,
+    "Socket.IO WebSocket transport",
+);
 
 /// The items after the upgrade, skipped together when it fails.
 pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
@@ -44,7 +60,12 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
     if proxied {
         list.push(PROXY);
     }
-    list.extend([TLS, HANDSHAKE]);
-    list.extend(after_upgrade(options));
+    list.push(TLS);
+    if super::framework_of(options).0 == Protocol::Socketio {
+        list.extend([SOCKETIO_OPEN, SOCKETIO_NAMESPACE, SOCKETIO_UPGRADE]);
+    } else {
+        list.push(HANDSHAKE);
+        list.extend(after_upgrade(options));
+    }
     list
 }

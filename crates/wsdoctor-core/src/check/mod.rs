@@ -17,6 +17,7 @@ mod open_connection;
 mod open_connection_properties;
 mod options;
 mod reach;
+mod socketio_layer;
 mod target_url;
 mod tls_layer;
 mod upgrade;
@@ -58,6 +59,14 @@ fn proxied(options: &CheckOptions) -> bool {
         })
         .flatten()
         .is_some()
+}
+
+/// The protocol the live probes speak, and why (from `--protocol` and the URL).
+fn framework_of(options: &CheckOptions) -> (crate::framework::Protocol, String) {
+    match parse_target(&options.url) {
+        Ok(target) => crate::framework::choose(options.protocol, &target.url),
+        Err(_) => (options.protocol, String::new()),
+    }
 }
 
 /// The checks a run of `options` expects to make, in order.
@@ -342,6 +351,11 @@ async fn probe(
     let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
+    let (protocol, why) = crate::framework::choose(options.protocol, &target.url);
+    if protocol == crate::framework::Protocol::Socketio {
+        socketio_layer::record(rec, options, &target, &route, stream, &why).await;
+        return Ok(proxy_shown);
+    }
     let Some((stream, leftover)) = upgrade::record(rec, options, &target, &route, stream).await
     else {
         return Ok(proxy_shown);

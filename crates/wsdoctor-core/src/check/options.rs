@@ -22,6 +22,8 @@ pub struct CheckOptions {
     /// Header names whose values are secret beyond the usual ones (Authorization, Cookie, ...).
     pub secret_headers: Vec<String>,
     pub subprotocols: Vec<String>,
+    /// The protocol spoken once the server is reached (a framework's, or plain WebSocket).
+    pub protocol: crate::framework::Protocol,
     /// A PEM file of CA certificates to trust besides the platform's.
     pub ca_file: Option<PathBuf>,
     /// Carry on past an untrusted certificate (still reporting it).
@@ -70,6 +72,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("headers", &headers)
             .field("secret_headers", &self.secret_headers)
             .field("subprotocols", &self.subprotocols)
+            .field("protocol", &self.protocol)
             .field("ca_file", &self.ca_file)
             .field("insecure", &self.insecure)
             .field("client_cert", &self.client_cert)
@@ -100,6 +103,7 @@ impl Default for CheckOptions {
             headers: Vec::new(),
             secret_headers: Vec::new(),
             subprotocols: Vec::new(),
+            protocol: crate::framework::Protocol::Auto,
             ca_file: None,
             insecure: false,
             client_cert: None,

@@ -41,7 +41,7 @@ pub fn capped(text: &str, max: usize) -> String {
 pub use html::html;
 pub use markdown::markdown;
 pub use recorder::{CheckEvent, PlannedCheck};
-pub(crate) use recorder::{Item, Recorder};
+pub(crate) use recorder::{Item, Recorder, Step};
 
 /// The tool that made the report.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

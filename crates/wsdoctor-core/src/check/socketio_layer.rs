@@ -1,0 +1,545 @@
+//! The Socket.IO items, spoken as the official client does: the Engine.IO handshake over HTTP polling
+//! (or over WebSocket, for a server that refuses polling), joining the namespace with a CONNECT, then the
+//! upgrade to the WebSocket transport (`2probe` → `3probe`, `5`). Each step is an item with the exchange as
+//! evidence; a refusal is named at Socket.IO's level (namespace, middleware, version, CORS, transport).
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+use super::handshake::{self, Exchange, UpgradeResponse};
+use super::{CheckOptions, items};
+use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer};
+use crate::net::route::Trust;
+use crate::net::{Route, Stream, Target};
+use crate::report::{CheckStatus, Evidence, Recorder};
+
+/// How the session was opened, for the items after the handshake.
+enum Session {
+    Polling(Open),
+    /// The server refuses polling: everything goes over this WebSocket.
+    WebSocketOnly(Box<WebSocketStream<Stream>>),
+}
+
+/// Records the Socket.IO items over `first` (the connection the check reached and secured).
+pub(super) async fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    target: &Target,
+    route: &Route,
+    first: Stream,
+    why: &str,
+) {
+    let (path, namespace) = engine_io::endpoint(&target.url);
+    let host_header = match target.url.port() {
+        Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or(&target.host)),
+        None => target.url.host_str().unwrap_or(&target.host).to_string(),
+    };
+    let origin = browser_origin(options);
+    let ask = Ask {
+        options,
+        route,
+        path: &path,
+        host_header: &host_header,
+        origin: origin.as_deref(),
+    };
+
+    // The Engine.IO handshake.
+    let mut step = rec.begin(&items::SOCKETIO_OPEN);
+    step.evidence.push(Evidence::new(
+        "Protocol",
+        format!("Socket.IO over Engine.IO {} ({why})", engine_io::EIO),
+    ));
+    let request = ask.polling(None, None);
+    step.evidence.push(Evidence::new(
+        "Request",
+        request.lines().next().unwrap_or(""),
+    ));
+    let answer = answer(
+        handshake::exchange_bytes(first, request.as_bytes(), options.handshake_timeout).await,
+    );
+    let session = match &answer {
+        Ok(response) => {
+            step.evidence
+                .push(Evidence::new("Response", shown(response)));
+            match engine_io::read_open(response.status, &response.body_text()) {
+                OpenAnswer::Open(open) => {
+                    rec.redactor.remember(&open.sid, "Engine.IO session id");
+                    if let Some(problem) = cors_problem(response, origin.as_deref(), route) {
+                        rec.diagnose(
+                            "socketio.cors_blocked",
+                            vec![Evidence::new("CORS", problem.clone())],
+                        );
+                        rec.finish(step, CheckStatus::Fail, format!("The session opens, but a browser on that page cannot read it: {problem}."));
+                    } else {
+                        rec.finish(
+                            step,
+                            CheckStatus::Pass,
+                            format!(
+                                "Engine.IO session opened over polling (ping every {} s, upgrades: {}).",
+                                open.ping_interval_ms / 1000,
+                                if open.upgrades.is_empty() { "none".to_string() } else { open.upgrades.join(", ") }
+                            ),
+                        );
+                    }
+                    Some(Session::Polling(open))
+                }
+                OpenAnswer::Refused { code: 0, .. } => {
+                    // Polling is not allowed here: a `transports: ['websocket']` server; the open packet
+                    // comes over the WebSocket transport instead.
+                    match ask.websocket(None).await {
+                        Ok((mut ws, _)) => {
+                            match next_text(&mut ws, options.handshake_timeout).await {
+                                Some(text)
+                                    if matches!(
+                                        engine_io::read_open(101, &text),
+                                        OpenAnswer::Open(_)
+                                    ) =>
+                                {
+                                    if let OpenAnswer::Open(open) = engine_io::read_open(101, &text)
+                                    {
+                                        rec.redactor.remember(&open.sid, "Engine.IO session id");
+                                    }
+                                    step.evidence
+                                        .push(Evidence::new("Open packet (WebSocket)", text));
+                                    rec.finish(step, CheckStatus::Pass, "Engine.IO session opened over WebSocket (the server refuses polling: clients must use `transports: ['websocket']`).");
+                                    Some(Session::WebSocketOnly(Box::new(ws)))
+                                }
+                                other => {
+                                    no_server(
+                                        rec,
+                                        step,
+                                        &format!(
+                                            "the WebSocket transport sent {}",
+                                            other.unwrap_or_else(|| "nothing".into())
+                                        ),
+                                    );
+                                    None
+                                }
+                            }
+                        }
+                        Err(error) => {
+                            no_server(rec, step, &error);
+                            None
+                        }
+                    }
+                }
+                OpenAnswer::Refused { code: 5, message }
+                | OpenAnswer::Refused { code: 3, message }
+                    if message.to_ascii_lowercase().contains("version") =>
+                {
+                    version_mismatch(
+                        rec,
+                        step,
+                        &format!("the server refused Engine.IO {}: {message}", engine_io::EIO),
+                    );
+                    None
+                }
+                OpenAnswer::Version3 => {
+                    version_mismatch(
+                        rec,
+                        step,
+                        "the server answered in Engine.IO 3 (a Socket.IO 2 server)",
+                    );
+                    None
+                }
+                OpenAnswer::Refused { code, message } => {
+                    no_server(
+                        rec,
+                        step,
+                        &format!("Engine.IO refused the handshake: {message} (code {code})"),
+                    );
+                    None
+                }
+                OpenAnswer::NotEngineIo => {
+                    no_server(
+                        rec,
+                        step,
+                        &format!(
+                            "HTTP {} {} is not an Engine.IO open packet",
+                            response.status, response.reason
+                        ),
+                    );
+                    None
+                }
+            }
+        }
+        Err(error) => {
+            no_server(rec, step, error);
+            None
+        }
+    };
+    let Some(session) = session else {
+        for item in [items::SOCKETIO_NAMESPACE, items::SOCKETIO_UPGRADE] {
+            rec.skip_item(&item, "the Engine.IO handshake failed");
+        }
+        return;
+    };
+
+    // The namespace.
+    let step = rec.begin(&items::SOCKETIO_NAMESPACE);
+    let connect = engine_io::connect_packet(&namespace, None);
+    match session {
+        Session::Polling(open) => {
+            let joined = join_by_polling(&ask, &open.sid, &connect, &namespace).await;
+            finish_namespace(rec, step, &namespace, &connect, joined);
+            let step = rec.begin(&items::SOCKETIO_UPGRADE);
+            upgrade(rec, step, &ask, &open).await;
+        }
+        Session::WebSocketOnly(mut ws) => {
+            let joined = join_over(&mut ws, &connect, &namespace, options.handshake_timeout).await;
+            finish_namespace(rec, step, &namespace, &connect, joined);
+            let _ = tokio::time::timeout(options.close_timeout, ws.as_mut().close(None)).await;
+            let step = rec.begin(&items::SOCKETIO_UPGRADE);
+            rec.finish(
+                step,
+                CheckStatus::Info,
+                "Not needed: the session runs over WebSocket from the start.",
+            );
+        }
+    }
+}
+
+/// What every request of the session shares.
+struct Ask<'a> {
+    options: &'a CheckOptions,
+    route: &'a Route,
+    path: &'a str,
+    host_header: &'a str,
+    origin: Option<&'a str>,
+}
+
+impl Ask<'_> {
+    /// A polling request with the user's headers, as the client's `extraHeaders` would send them.
+    fn polling(&self, sid: Option<&str>, body: Option<&str>) -> String {
+        let mut request =
+            engine_io::polling_request(self.path, self.host_header, sid, body, self.origin);
+        let extra: String = self
+            .options
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
+        if let Some(at) = request.find("Connection: close\r\n") {
+            request.insert_str(at, &extra);
+        }
+        request
+    }
+
+    /// A polling request on a fresh connection.
+    async fn send(&self, sid: &str, body: Option<&str>) -> Result<UpgradeResponse, String> {
+        let stream = self.route.open(Trust::Any).await?;
+        let request = self.polling(Some(sid), body);
+        answer(
+            handshake::exchange_bytes(stream, request.as_bytes(), self.options.handshake_timeout)
+                .await,
+        )
+    }
+
+    /// The WebSocket transport, in session `sid` or opening one.
+    async fn websocket(&self, sid: Option<&str>) -> Result<(WebSocketStream<Stream>, u16), String> {
+        let scheme = if self.route.secure { "wss" } else { "ws" };
+        let url = format!(
+            "{scheme}://{}{}?{}",
+            self.host_header,
+            self.path,
+            engine_io::query("websocket", sid)
+        );
+        let mut request = url.into_client_request().map_err(|e| e.to_string())?;
+        let headers = request.headers_mut();
+        let extra = self.origin.map(|o| ("Origin".to_string(), o.to_string()));
+        for (name, value) in self.options.headers.iter().cloned().chain(extra) {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                headers.insert(name, value);
+            }
+        }
+        let stream = self.route.open(Trust::Any).await?;
+        match tokio::time::timeout(
+            self.options.handshake_timeout,
+            tokio_tungstenite::client_async(request, stream),
+        )
+        .await
+        {
+            Ok(Ok((ws, response))) => Ok((ws, response.status().as_u16())),
+            Ok(Err(tungstenite::Error::Http(response))) => Err(format!(
+                "the upgrade was refused: HTTP {}{}",
+                response.status(),
+                response
+                    .body()
+                    .as_deref()
+                    .map(|b| format!(
+                        " {}",
+                        String::from_utf8_lossy(b.get(..200).unwrap_or(b)).trim()
+                    ))
+                    .unwrap_or_default()
+            )),
+            Ok(Err(error)) => Err(format!("the upgrade failed: {error}")),
+            Err(_) => Err(format!(
+                "no answer to the upgrade within {} s",
+                self.options.handshake_timeout.as_secs_f32()
+            )),
+        }
+    }
+}
+
+fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
+    match exchange {
+        Exchange::Answered { response, .. } => Ok(response),
+        Exchange::Timeout { .. } => Err("no answer in time".into()),
+        Exchange::Closed { .. } => Err("the connection closed without an answer".into()),
+        Exchange::Invalid { reason, .. } => Err(reason),
+        Exchange::Broken { error } => Err(error),
+    }
+}
+
+/// The status line, the CORS headers and the body of a polling answer.
+fn shown(response: &UpgradeResponse) -> String {
+    let mut text = format!("HTTP/1.1 {} {}\n", response.status, response.reason);
+    for name in [
+        "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Credentials",
+        "Content-Type",
+    ] {
+        if let Some(value) = response.header(name) {
+            text.push_str(&format!("{name}: {value}\n"));
+        }
+    }
+    text.push('\n');
+    text.push_str(&crate::report::capped(&response.body_text(), 1024));
+    text
+}
+
+/// The origin a browser would send: `--origin`, else the page's (`--page-url`).
+fn browser_origin(options: &CheckOptions) -> Option<String> {
+    options.origin.clone().or_else(|| {
+        let page = url::Url::parse(options.page_url.as_deref()?).ok()?;
+        Some(page.origin().ascii_serialization())
+    })
+}
+
+/// Why a browser page on `origin` cannot read this polling answer, if it cannot.
+fn cors_problem(response: &UpgradeResponse, origin: Option<&str>, route: &Route) -> Option<String> {
+    let origin = origin?;
+    let own = route.own_origin();
+    let same = |a: &str, b: &str| {
+        a.trim_end_matches('/')
+            .eq_ignore_ascii_case(b.trim_end_matches('/'))
+    };
+    if same(origin, &own) {
+        return None;
+    }
+    match response.header("Access-Control-Allow-Origin") {
+        Some(allowed) if allowed == "*" || same(allowed, origin) => None,
+        Some(allowed) => Some(format!(
+            "the page's origin is {origin}, the server allows {allowed}"
+        )),
+        None => Some(format!(
+            "the page's origin is {origin} and the answer has no Access-Control-Allow-Origin"
+        )),
+    }
+}
+
+fn no_server(rec: &mut Recorder, step: crate::report::Step, why: &str) {
+    rec.diagnose("socketio.no_server", vec![Evidence::new("Handshake", why)]);
+    rec.finish(
+        step,
+        CheckStatus::Fail,
+        format!("No Socket.IO session: {why}."),
+    );
+}
+
+fn version_mismatch(rec: &mut Recorder, step: crate::report::Step, why: &str) {
+    rec.diagnose(
+        "socketio.version_mismatch",
+        vec![Evidence::new("Handshake", why)],
+    );
+    rec.finish(
+        step,
+        CheckStatus::Fail,
+        format!("Engine.IO versions differ: {why}."),
+    );
+}
+
+/// Sends the CONNECT over polling and reads the answer (a POST, then a GET).
+async fn join_by_polling(
+    ask: &Ask<'_>,
+    sid: &str,
+    connect: &str,
+    namespace: &str,
+) -> Result<ConnectAnswer, String> {
+    let posted = ask.send(sid, Some(connect)).await?;
+    if posted.status != 200 {
+        return Err(format!(
+            "the CONNECT was answered HTTP {} {}",
+            posted.status,
+            posted.body_text()
+        ));
+    }
+    let read = ask.send(sid, None).await?;
+    if read.status != 200 {
+        return Err(format!(
+            "reading the answer: HTTP {} {}",
+            read.status,
+            read.body_text()
+        ));
+    }
+    engine_io::read_connect(&read.body_text(), namespace).ok_or_else(|| {
+        format!(
+            "no answer to the CONNECT in `{}`",
+            crate::report::capped(&read.body_text(), 200)
+        )
+    })
+}
+
+/// Sends the CONNECT over the WebSocket transport and reads the answer, answering Engine.IO pings.
+async fn join_over(
+    ws: &mut WebSocketStream<Stream>,
+    connect: &str,
+    namespace: &str,
+    wait: Duration,
+) -> Result<ConnectAnswer, String> {
+    tokio::time::timeout(wait, ws.send(Message::text(connect)))
+        .await
+        .map_err(|_| "the CONNECT could not be sent in time".to_string())?
+        .map_err(|e| e.to_string())?;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let text = next_text_until(ws, deadline)
+            .await
+            .ok_or("no answer to the CONNECT in time")?;
+        if let Some(answer) = engine_io::read_connect(&text, namespace) {
+            return Ok(answer);
+        }
+    }
+}
+
+fn finish_namespace(
+    rec: &mut Recorder,
+    mut step: crate::report::Step,
+    namespace: &str,
+    connect: &str,
+    joined: Result<ConnectAnswer, String>,
+) {
+    step.evidence.push(Evidence::new("CONNECT", connect));
+    match joined {
+        Ok(ConnectAnswer::Connected { .. }) => {
+            rec.finish(
+                step,
+                CheckStatus::Pass,
+                format!("Joined namespace {namespace}."),
+            );
+        }
+        Ok(ConnectAnswer::Refused { message }) => {
+            let code = if message.eq_ignore_ascii_case("Invalid namespace") {
+                "socketio.namespace_invalid"
+            } else {
+                "socketio.connect_rejected"
+            };
+            rec.diagnose(
+                code,
+                vec![Evidence::new(
+                    "CONNECT_ERROR",
+                    format!("{namespace}: {message}"),
+                )],
+            );
+            rec.finish(
+                step,
+                CheckStatus::Fail,
+                format!("Namespace {namespace} refused: {message}."),
+            );
+        }
+        Err(error) => rec.finish(
+            step,
+            CheckStatus::Fail,
+            format!("Joining {namespace} failed: {error}."),
+        ),
+    }
+}
+
+/// The upgrade from polling to the WebSocket transport, as the client tries it.
+async fn upgrade(rec: &mut Recorder, mut step: crate::report::Step, ask: &Ask<'_>, open: &Open) {
+    if !open.upgrades.iter().any(|u| u == "websocket") {
+        let why = "the handshake offers no WebSocket upgrade (`upgrades: []`): the server allows polling only";
+        rec.diagnose(
+            "socketio.transport_blocked",
+            vec![Evidence::new("Upgrades", why)],
+        );
+        rec.finish(
+            step,
+            CheckStatus::Warn,
+            format!("Clients stay on long-polling: {why}."),
+        );
+        return;
+    }
+    let wait = ask.options.reply_timeout.max(Duration::from_secs(1));
+    let probed = async {
+        let (mut ws, _) = ask.websocket(Some(&open.sid)).await?;
+        tokio::time::timeout(wait, ws.send(Message::text("2probe")))
+            .await
+            .map_err(|_| "the probe could not be sent in time".to_string())?
+            .map_err(|e| e.to_string())?;
+        let deadline = tokio::time::Instant::now() + wait;
+        let reply = next_text_until(&mut ws, deadline).await;
+        if reply.as_deref() != Some("3probe") {
+            return Err(format!(
+                "the probe was answered {}",
+                reply.map_or("with nothing".to_string(), |r| format!(
+                    "`{}`",
+                    crate::report::capped(&r, 100)
+                ))
+            ));
+        }
+        let _ = tokio::time::timeout(wait, ws.send(Message::text("5"))).await;
+        let _ = tokio::time::timeout(ask.options.close_timeout, ws.close(None)).await;
+        Ok::<_, String>(())
+    };
+    match probed.await {
+        Ok(()) => rec.finish(
+            step,
+            CheckStatus::Pass,
+            "Upgraded to WebSocket (`2probe` answered `3probe`).",
+        ),
+        Err(error) => {
+            step.evidence.push(Evidence::new("Upgrade", error.clone()));
+            rec.diagnose(
+                "socketio.transport_blocked",
+                vec![Evidence::new("Upgrade", error.clone())],
+            );
+            rec.finish(
+                step,
+                CheckStatus::Warn,
+                format!("Clients stay on long-polling: {error}."),
+            );
+        }
+    }
+}
+
+/// The next text message within `wait`, answering Engine.IO pings (`2` → `3`) on the way.
+async fn next_text(ws: &mut WebSocketStream<Stream>, wait: Duration) -> Option<String> {
+    next_text_until(ws, tokio::time::Instant::now() + wait).await
+}
+
+async fn next_text_until(
+    ws: &mut WebSocketStream<Stream>,
+    deadline: tokio::time::Instant,
+) -> Option<String> {
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) if text.as_str() == "2" => {
+                let _ = tokio::time::timeout_at(deadline, ws.send(Message::text("3"))).await;
+            }
+            Ok(Some(Ok(Message::Text(text)))) => {
+                return Some(crate::report::capped(text.as_str(), 4096));
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
+}

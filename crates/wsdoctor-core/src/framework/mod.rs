@@ -1,0 +1,119 @@
+//! The protocols apps speak over the socket, and which one a target speaks: named by the user
+//! (`--protocol`), or detected from its URL. A framework target is checked at its own level (a Socket.IO
+//! server refuses a raw WebSocket client's first message, so a plain probe would blame the wrong layer).
+
+pub(crate) mod engine_io;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{Error, Result};
+
+/// The protocol a check speaks once the server is reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// Detected from the URL; plain WebSocket when nothing points at a framework.
+    #[default]
+    Auto,
+    /// Plain WebSocket (RFC 6455), whatever the URL looks like.
+    Websocket,
+    /// Socket.IO over Engine.IO 4: polling handshake, namespace, then the WebSocket transport.
+    Socketio,
+}
+
+impl Protocol {
+    /// The names `--protocol` takes.
+    pub const NAMES: &'static str = "auto, websocket, socketio";
+
+    /// What the user typed: one of [`Protocol::NAMES`].
+    pub fn parse(name: &str) -> Result<Protocol> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Protocol::Auto),
+            "websocket" | "ws" => Ok(Protocol::Websocket),
+            "socketio" | "socket.io" => Ok(Protocol::Socketio),
+            other => Err(Error::field_value(
+                "protocol",
+                format!(
+                    "`{other}` is not a protocol WS Doctor speaks: use {}",
+                    Self::NAMES
+                ),
+            )),
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Protocol::Auto => "auto",
+            Protocol::Websocket => "websocket",
+            Protocol::Socketio => "socketio",
+        }
+    }
+}
+
+/// The protocol a check of `url` speaks, and why (for the report).
+pub(crate) fn choose(asked: Protocol, url: &url::Url) -> (Protocol, String) {
+    match asked {
+        Protocol::Auto => {
+            let path = url.path().to_ascii_lowercase();
+            if path.contains("/socket.io") {
+                (
+                    Protocol::Socketio,
+                    format!("detected: the URL path {} is Socket.IO's", url.path()),
+                )
+            } else if url.query_pairs().any(|(k, _)| k == "EIO") {
+                (
+                    Protocol::Socketio,
+                    "detected: the URL asks for an Engine.IO version (EIO=)".to_string(),
+                )
+            } else {
+                (
+                    Protocol::Websocket,
+                    "detected: nothing in the URL points at a framework".to_string(),
+                )
+            }
+        }
+        other => (other, format!("asked for with --protocol {}", other.word())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chosen(asked: Protocol, url: &str) -> Protocol {
+        choose(asked, &url::Url::parse(url).unwrap()).0
+    }
+
+    #[test]
+    fn socketio_is_detected_from_its_path_or_its_query() {
+        assert_eq!(
+            chosen(
+                Protocol::Auto,
+                "ws://h/socket.io/?EIO=4&transport=websocket"
+            ),
+            Protocol::Socketio
+        );
+        assert_eq!(
+            chosen(Protocol::Auto, "ws://h/app/socket.io"),
+            Protocol::Socketio
+        );
+        assert_eq!(chosen(Protocol::Auto, "ws://h/x?EIO=4"), Protocol::Socketio);
+        assert_eq!(chosen(Protocol::Auto, "ws://h/chat"), Protocol::Websocket);
+        assert_eq!(
+            chosen(Protocol::Websocket, "ws://h/socket.io/"),
+            Protocol::Websocket
+        );
+        assert_eq!(
+            chosen(Protocol::Socketio, "ws://h/admin"),
+            Protocol::Socketio
+        );
+    }
+
+    #[test]
+    fn names_parse_and_a_wrong_one_names_the_field() {
+        assert_eq!(Protocol::parse("Socket.IO").unwrap(), Protocol::Socketio);
+        let error = Protocol::parse("stomp").unwrap_err();
+        assert_eq!(error.field(), Some("protocol"));
+    }
+}

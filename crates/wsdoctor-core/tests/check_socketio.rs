@@ -1,0 +1,176 @@
+//! Socket.IO targets checked at Socket.IO's level, against real Node `socket.io` servers (4, and 2 for
+//! Engine.IO 3): a healthy server raises nothing, and each refusal is named for what it is.
+
+mod support;
+
+use std::time::Duration;
+
+use support::real_servers::node;
+use support::{codes, options, root, run};
+use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::framework::Protocol;
+use wsdoctor_core::report::{CheckStatus, Report, Verdict};
+
+async fn check(url: String, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
+    let mut options = CheckOptions {
+        handshake_timeout: Duration::from_secs(3),
+        reply_timeout: Duration::from_secs(1),
+        ..options(url)
+    };
+    adjust(&mut options);
+    run(&options, Duration::from_secs(30)).await
+}
+
+fn status(report: &Report, id: &str) -> CheckStatus {
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id} in {:#?}", report.checks))
+        .status
+}
+
+#[tokio::test]
+async fn a_healthy_server_is_healthy_by_its_url_or_when_asked_for() {
+    let server = node("socketio");
+    // The Engine.IO path in the URL: detected.
+    let report = check(format!("ws://127.0.0.1:{}/socket.io/", server.port), |_| {}).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    for id in ["socketio_open", "socketio_namespace", "socketio_upgrade"] {
+        assert_eq!(status(&report, id), CheckStatus::Pass, "{id}");
+    }
+    let open = &report
+        .checks
+        .iter()
+        .find(|c| c.id == "socketio_open")
+        .unwrap();
+    assert!(
+        open.evidence[0].content.contains("detected"),
+        "{:?}",
+        open.evidence
+    );
+    // The session id is a live session's key: never in the report.
+    assert!(
+        open.evidence
+            .iter()
+            .any(|e| e.content.contains(r#""sid":"[REDACTED]""#)),
+        "{:?}",
+        open.evidence
+    );
+    assert!(
+        report.checks.iter().all(|c| c.id != "message"),
+        "no raw WebSocket message to a Socket.IO server"
+    );
+
+    // The URL as an app gives it to io(), with --protocol socketio; the headers go with every request
+    // (as `extraHeaders` do) and never into the report.
+    let report = check(format!("http://127.0.0.1:{}/", server.port), |o| {
+        o.protocol = Protocol::Socketio;
+        o.headers = vec![("Authorization".into(), "Bearer sio-s3cret-token".into())];
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    let rendered = report.to_json() + &wsdoctor_core::report::markdown(&report);
+    assert!(!rendered.contains("sio-s3cret-token"));
+}
+
+#[tokio::test]
+async fn a_namespace_that_does_not_exist_and_a_refusing_middleware_are_told_apart() {
+    let server = node("socketio");
+    let ask = |path: &str| {
+        let url = format!("http://127.0.0.1:{}{path}", server.port);
+        check(url, |o| o.protocol = Protocol::Socketio)
+    };
+    let report = ask("/nope").await;
+    assert_eq!(
+        root(&report),
+        "socketio.namespace_invalid",
+        "{:#?}",
+        report.checks
+    );
+    let report = ask("/admin").await;
+    assert_eq!(
+        root(&report),
+        "socketio.connect_rejected",
+        "{:#?}",
+        report.checks
+    );
+    let evidence = &report.diagnoses[0].evidence[0].content;
+    assert!(
+        evidence.contains("not authorized: a token is required"),
+        "{evidence}"
+    );
+}
+
+#[tokio::test]
+async fn a_polling_only_server_keeps_clients_on_long_polling() {
+    let server = node("socketio-polling-only");
+    let report = check(format!("ws://127.0.0.1:{}/socket.io/", server.port), |_| {}).await;
+    assert_eq!(
+        codes(&report),
+        ["socketio.transport_blocked"],
+        "{:#?}",
+        report.checks
+    );
+    assert_eq!(report.verdict, Verdict::Degraded);
+    assert_eq!(status(&report, "socketio_namespace"), CheckStatus::Pass);
+}
+
+#[tokio::test]
+async fn a_websocket_only_server_is_spoken_to_over_websocket_from_the_start() {
+    let server = node("socketio-websocket-only");
+    let report = check(format!("ws://127.0.0.1:{}/socket.io/", server.port), |_| {}).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert_eq!(status(&report, "socketio_namespace"), CheckStatus::Pass);
+    assert_eq!(status(&report, "socketio_upgrade"), CheckStatus::Info);
+    let report = check(format!("ws://127.0.0.1:{}/nope", server.port), |o| {
+        o.protocol = Protocol::Socketio
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "socketio.namespace_invalid",
+        "{:#?}",
+        report.checks
+    );
+}
+
+#[tokio::test]
+async fn a_page_on_an_origin_the_server_does_not_allow_is_named() {
+    let server = node("socketio-cors");
+    let url = format!("ws://127.0.0.1:{}/socket.io/", server.port);
+    let report = check(url.clone(), |o| {
+        o.page_url = Some("http://evil.example/app".into())
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "socketio.cors_blocked",
+        "{:#?}",
+        report.checks
+    );
+    let evidence = &report.diagnoses[0].evidence[0].content;
+    assert!(evidence.contains("https://app.example.test"), "{evidence}");
+    let report = check(url, |o| o.origin = Some("https://app.example.test".into())).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+}
+
+#[tokio::test]
+async fn an_old_server_and_a_plain_websocket_server_are_named() {
+    let old = node("socketio-v2");
+    let report = check(format!("ws://127.0.0.1:{}/socket.io/", old.port), |_| {}).await;
+    assert_eq!(
+        root(&report),
+        "socketio.version_mismatch",
+        "{:#?}",
+        report.checks
+    );
+    assert_eq!(status(&report, "socketio_namespace"), CheckStatus::Skip);
+
+    let plain = node("echo");
+    let report = check(format!("ws://127.0.0.1:{}/", plain.port), |o| {
+        o.protocol = Protocol::Socketio
+    })
+    .await;
+    assert_eq!(root(&report), "socketio.no_server", "{:#?}", report.checks);
+}
