@@ -117,6 +117,23 @@ const SOCKETIO_ALLOW_EIO3: Snippet = Snippet {
 });"#,
 };
 
+const NGINX_STICKY_UPSTREAM: Snippet = Snippet {
+    language: "nginx",
+    text: r#"upstream socketio_nodes {
+    ip_hash;                  # one client, one node: Socket.IO sessions need it
+    server 10.0.0.11:3000;
+    server 10.0.0.12:3000;
+}
+
+location /socket.io/ {
+    proxy_pass http://socketio_nodes;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+    proxy_set_header Host $host;
+}"#,
+};
+
 const SOCKETIO_CORS: Snippet = Snippet {
     language: "js",
     text: r#"const io = new Server(httpServer, {
@@ -490,6 +507,15 @@ pub static CATALOG: &[Entry] = &[
         "The server's middleware refused the Socket.IO connection",
         "The Engine.IO session opened, but joining the namespace was refused with a CONNECT_ERROR: a middleware (`io.use` / `namespace.use`) called `next(new Error(...))`, usually because the auth payload is missing or wrong. The message is quoted in the evidence.",
         "Send what the middleware expects in the client's `auth` option (`io(url, { auth: { token } })`), or fix the check in the middleware; its message says which."
+    ),
+    entry!(
+        "socketio.session_unknown",
+        WebSocketSetup,
+        Error,
+        "Socket.IO sessions are not sticky behind the load balancer",
+        "Socket.IO starts every session over HTTP long-polling, with several requests that must reach the server which opened the session. A request of the session reached another server, which answered \"Session ID unknown\" (code 1): the load balancer spreads requests without affinity. Clients fail to connect, or reconnect in a loop.",
+        "Make the balancer sticky for the Socket.IO path: nginx `ip_hash` (or `hash $remote_addr consistent`) in the upstream, HAProxy `balance source` or a cookie, AWS ALB stickiness on the target group. Or let clients skip polling with `io(url, { transports: ['websocket'] })`.",
+        NGINX_STICKY_UPSTREAM
     ),
     entry!(
         "socketio.transport_blocked",

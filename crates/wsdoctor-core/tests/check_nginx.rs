@@ -5,6 +5,7 @@
 
 mod support;
 
+use support::real_servers::node;
 use support::{options, root, run};
 
 use std::net::{SocketAddr, TcpListener as StdListener};
@@ -52,7 +53,48 @@ fn config(
     dead: u16,
 ) -> String {
     let p = prefix.display();
-    let upgrade = "proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection $connection_upgrade;\n            proxy_set_header Host $host;";
+    format!(
+        r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        location /good/ {{
+            proxy_pass http://{lab}/;
+            {UPGRADE}
+        }}
+        location /noupgrade/ {{
+            proxy_pass http://{lab}/;
+        }}
+        location /short/ {{
+            proxy_pass http://{lab}/;
+            {UPGRADE}
+            proxy_read_timeout 1s;
+        }}
+        location /dead/ {{
+            proxy_pass http://127.0.0.1:{dead}/;
+            {UPGRADE}
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{tls_port} ssl;
+        ssl_certificate {p}/cert.pem;
+        ssl_certificate_key {p}/key.pem;
+        location / {{
+            proxy_pass http://{lab}/;
+            {UPGRADE}
+        }}
+    }}
+}}
+"#,
+        preamble(prefix)
+    )
+}
+
+/// What the upgrade needs from a proxied location.
+const UPGRADE: &str = "proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection $connection_upgrade;\n            proxy_set_header Host $host;";
+
+/// The start of every test config, up to the `http` block's servers (left open).
+fn preamble(prefix: &std::path::Path) -> String {
+    let p = prefix.display();
     format!(
         r#"
 error_log {p}/error.log info;
@@ -69,41 +111,18 @@ http {{
     map $http_upgrade $connection_upgrade {{
         default upgrade;
         ''      close;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location /good/ {{
-            proxy_pass http://{lab}/;
-            {upgrade}
-        }}
-        location /noupgrade/ {{
-            proxy_pass http://{lab}/;
-        }}
-        location /short/ {{
-            proxy_pass http://{lab}/;
-            {upgrade}
-            proxy_read_timeout 1s;
-        }}
-        location /dead/ {{
-            proxy_pass http://127.0.0.1:{dead}/;
-            {upgrade}
-        }}
-    }}
-    server {{
-        listen 127.0.0.1:{tls_port} ssl;
-        ssl_certificate {p}/cert.pem;
-        ssl_certificate_key {p}/key.pem;
-        location / {{
-            proxy_pass http://{lab}/;
-            {upgrade}
-        }}
-    }}
-}}
-"#
+    }}"#
     )
 }
 
 fn start_nginx(lab: SocketAddr) -> Nginx {
+    let dead = free_port();
+    start_nginx_with(|prefix, port, tls_port| config(prefix, port, tls_port, lab, dead))
+}
+
+/// nginx with the config `conf` writes for its prefix, port and TLS port (a certificate for 127.0.0.1 is
+/// in the prefix as `cert.pem` and `key.pem`).
+fn start_nginx_with(conf: impl FnOnce(&std::path::Path, u16, u16) -> String) -> Nginx {
     assert!(
         std::path::Path::new(NGINX).exists(),
         "nginx is not installed: run `make deps` (Debian package nginx-light)"
@@ -123,9 +142,10 @@ fn start_nginx(lab: SocketAddr) -> Nginx {
     std::fs::write(prefix.join("key.pem"), key.serialize_pem()).unwrap();
     let ca_file = prefix.join("ca.pem");
     std::fs::write(&ca_file, cert.pem()).unwrap();
-    let (port, tls_port, dead) = (free_port(), free_port(), free_port());
+    let (port, tls_port) = (free_port(), free_port());
+    let text = conf(&prefix, port, tls_port);
     let conf = prefix.join("nginx.conf");
-    std::fs::write(&conf, config(&prefix, port, tls_port, lab, dead)).unwrap();
+    std::fs::write(&conf, text).unwrap();
     let child = Command::new(NGINX)
         .arg("-p")
         .arg(&prefix)
@@ -230,4 +250,44 @@ async fn nginx_proxy_cases() {
     tls.ca_file = Some(nginx.ca_file.clone());
     let report = check(tls).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+}
+
+/// Two Socket.IO nodes behind nginx: round-robin loses the session between requests; `ip_hash` keeps it.
+#[tokio::test]
+async fn socketio_nodes_without_affinity_lose_the_session() {
+    let (a, b) = (node("socketio"), node("socketio"));
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    upstream round_robin {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; }}
+    upstream sticky {{ ip_hash; server 127.0.0.1:{a}; server 127.0.0.1:{b}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /rr/ {{ proxy_pass http://round_robin/; {UPGRADE} }}
+        location /sticky/ {{ proxy_pass http://sticky/; {UPGRADE} }}
+    }}
+}}
+"#,
+            preamble(prefix),
+            a = a.port,
+            b = b.port,
+        )
+    });
+    let report = check(nginx_options(format!(
+        "ws://127.0.0.1:{}/rr/socket.io/",
+        nginx.port
+    )))
+    .await;
+    assert_eq!(
+        root(&report),
+        "socketio.session_unknown",
+        "{:#?}",
+        report.checks
+    );
+    let report = check(nginx_options(format!(
+        "ws://127.0.0.1:{}/sticky/socket.io/",
+        nginx.port
+    )))
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
 }

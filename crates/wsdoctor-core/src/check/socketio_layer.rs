@@ -185,13 +185,21 @@ pub(super) async fn record(
     let connect = engine_io::connect_packet(&namespace, None);
     match session {
         Session::Polling(open) => {
-            let joined = join_by_polling(&ask, &open.sid, &connect, &namespace).await;
+            let joined = match join_by_polling(&ask, &open.sid, &connect, &namespace).await {
+                Ok(answer) => match affinity_rounds(&ask, &connect, &namespace, 2).await {
+                    None => Ok(answer),
+                    Some(why) => Err(JoinError::SessionUnknown(why)),
+                },
+                Err(error) => Err(error),
+            };
             finish_namespace(rec, step, &namespace, &connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             upgrade(rec, step, &ask, &open).await;
         }
         Session::WebSocketOnly(mut ws) => {
-            let joined = join_over(&mut ws, &connect, &namespace, options.handshake_timeout).await;
+            let joined = join_over(&mut ws, &connect, &namespace, options.handshake_timeout)
+                .await
+                .map_err(JoinError::Other);
             finish_namespace(rec, step, &namespace, &connect, joined);
             let _ = tokio::time::timeout(options.close_timeout, ws.as_mut().close(None)).await;
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
@@ -373,29 +381,72 @@ async fn join_by_polling(
     sid: &str,
     connect: &str,
     namespace: &str,
-) -> Result<ConnectAnswer, String> {
-    let posted = ask.send(sid, Some(connect)).await?;
-    if posted.status != 200 {
-        return Err(format!(
-            "the CONNECT was answered HTTP {} {}",
-            posted.status,
-            posted.body_text()
-        ));
-    }
-    let read = ask.send(sid, None).await?;
-    if read.status != 200 {
-        return Err(format!(
-            "reading the answer: HTTP {} {}",
-            read.status,
-            read.body_text()
-        ));
-    }
+) -> Result<ConnectAnswer, JoinError> {
+    let posted = ask
+        .send(sid, Some(connect))
+        .await
+        .map_err(JoinError::Other)?;
+    session_known(&posted, "the CONNECT")?;
+    let read = ask.send(sid, None).await.map_err(JoinError::Other)?;
+    session_known(&read, "reading the answer")?;
     engine_io::read_connect(&read.body_text(), namespace).ok_or_else(|| {
-        format!(
+        JoinError::Other(format!(
             "no answer to the CONNECT in `{}`",
             crate::report::capped(&read.body_text(), 200)
-        )
+        ))
     })
+}
+
+/// Why joining failed: the session was unknown to the server that got a request (no affinity behind a
+/// load balancer), or anything else.
+enum JoinError {
+    SessionUnknown(String),
+    Other(String),
+}
+
+/// A request in the session was answered 200, or why not.
+fn session_known(response: &UpgradeResponse, what: &str) -> Result<(), JoinError> {
+    if response.status == 200 {
+        return Ok(());
+    }
+    let said = format!(
+        "{what} was answered HTTP {} {}",
+        response.status,
+        crate::report::capped(&response.body_text(), 200)
+    );
+    match engine_io::read_open(response.status, &response.body_text()) {
+        OpenAnswer::Refused { code: 1, .. } => Err(JoinError::SessionUnknown(said)),
+        _ => Err(JoinError::Other(said)),
+    }
+}
+
+/// Opens `rounds` more sessions and joins in each, as clients arriving one after another would: behind a
+/// load balancer without affinity, one of them reaches a server that does not know its session.
+async fn affinity_rounds(
+    ask: &Ask<'_>,
+    connect: &str,
+    namespace: &str,
+    rounds: usize,
+) -> Option<String> {
+    for round in 0..rounds {
+        let stream = ask.route.open(Trust::Any).await.ok()?;
+        let request = ask.polling(None, None);
+        let opened = answer(
+            handshake::exchange_bytes(stream, request.as_bytes(), ask.options.handshake_timeout)
+                .await,
+        )
+        .ok()?;
+        let OpenAnswer::Open(open) = engine_io::read_open(opened.status, &opened.body_text())
+        else {
+            return None;
+        };
+        if let Err(JoinError::SessionUnknown(why)) =
+            join_by_polling(ask, &open.sid, connect, namespace).await
+        {
+            return Some(format!("session {} of {}: {why}", round + 2, rounds + 1));
+        }
+    }
+    None
 }
 
 /// Sends the CONNECT over the WebSocket transport and reads the answer, answering Engine.IO pings.
@@ -425,7 +476,7 @@ fn finish_namespace(
     mut step: crate::report::Step,
     namespace: &str,
     connect: &str,
-    joined: Result<ConnectAnswer, String>,
+    joined: Result<ConnectAnswer, JoinError>,
 ) {
     step.evidence.push(Evidence::new("CONNECT", connect));
     match joined {
@@ -455,7 +506,18 @@ fn finish_namespace(
                 format!("Namespace {namespace} refused: {message}."),
             );
         }
-        Err(error) => rec.finish(
+        Err(JoinError::SessionUnknown(why)) => {
+            rec.diagnose(
+                "socketio.session_unknown",
+                vec![Evidence::new("Polling", why.clone())],
+            );
+            rec.finish(
+                step,
+                CheckStatus::Fail,
+                format!("A request of the session reached a server that did not know it: {why}."),
+            );
+        }
+        Err(JoinError::Other(error)) => rec.finish(
             step,
             CheckStatus::Fail,
             format!("Joining {namespace} failed: {error}."),
