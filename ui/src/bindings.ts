@@ -64,7 +64,11 @@ clientCert: string | null, clientKey: string | null,
 /**
  * The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
  */
-keyPassphrase?: string, proxy: string | null, direct: string | null, 
+keyPassphrase?: string, 
+/**
+ * The framework's auth payload, a JSON object (Socket.IO's `auth`): accepted, never sent back.
+ */
+auth?: string, proxy: string | null, direct: string | null, 
 /**
  * Connect and handshake timeout, seconds (default 5).
  */
@@ -90,7 +94,11 @@ clientCert: string | null, clientKey: string | null,
 /**
  * The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
  */
-keyPassphrase?: string, proxy: string | null, direct: string | null, 
+keyPassphrase?: string, 
+/**
+ * The framework's auth payload, a JSON object (Socket.IO's `auth`): accepted, never sent back.
+ */
+auth?: string, proxy: string | null, direct: string | null, 
 /**
  * Connect and handshake timeout, seconds (default 5).
  */
@@ -359,6 +367,10 @@ export type ProfileTarget = {
  */
 hasKeyPassphrase: boolean, 
 /**
+ * The framework's auth payload is a secret of the profile ([`SecretSlot::Auth`]).
+ */
+hasAuth: boolean, 
+/**
  * `proxy` is stored without credentials; a `user:password` secret goes with it
  * ([`SecretSlot::ProxyCredentials`]).
  */
@@ -378,7 +390,11 @@ clientCert: string | null, clientKey: string | null,
 /**
  * The client key's passphrase: accepted from the UI, never sent back to it nor written to a file.
  */
-keyPassphrase?: string, proxy: string | null, direct: string | null, 
+keyPassphrase?: string, 
+/**
+ * The framework's auth payload, a JSON object (Socket.IO's `auth`): accepted, never sent back.
+ */
+auth?: string, proxy: string | null, direct: string | null, 
 /**
  * Connect and handshake timeout, seconds (default 5).
  */
@@ -424,6 +440,6 @@ export type Environment = { name: string, values: { [key in string]: string }, }
 
 export type RunVerdict = { atMs: number, verdict: Verdict, summary: string, environment: string | null, };
 
-export type SecretSlot = { "kind": "header", name: string, } | { "kind": "variable", environment: string, name: string, } | { "kind": "proxyCredentials" } | { "kind": "keyPassphrase" };
+export type SecretSlot = { "kind": "header", name: string, } | { "kind": "variable", environment: string, name: string, } | { "kind": "proxyCredentials" } | { "kind": "keyPassphrase" } | { "kind": "auth" };
 
 export type SecretState = "saved" | "session" | "notSet" | "unknown";

@@ -70,6 +70,12 @@ enum ProfilesCommand {
         /// The proxy's `user:password`.
         #[arg(long, group = "slot")]
         proxy: bool,
+        /// The client key's passphrase.
+        #[arg(long, group = "slot")]
+        key_passphrase: bool,
+        /// The auth payload (a JSON object, as Socket.IO's `auth`).
+        #[arg(long, group = "slot")]
+        auth: bool,
         /// The environment of --var.
         #[arg(long, value_name = "NAME")]
         env: Option<String>,
@@ -106,20 +112,26 @@ pub fn run(args: ProfilesArgs) -> Result<ExitCode> {
             header,
             var,
             proxy,
+            key_passphrase,
+            auth,
             env,
             clear,
         } => {
             let profile = store.find(&name)?;
-            let slot = match (header, var, proxy) {
-                (Some(name), _, _) => SecretSlot::Header { name },
-                (_, Some(name), _) => SecretSlot::Variable {
+            let slot = match (header, var) {
+                (Some(name), _) => SecretSlot::Header { name },
+                (_, Some(name)) => SecretSlot::Variable {
                     environment: env.unwrap_or_default(),
                     name,
                 },
-                (_, _, true) => SecretSlot::ProxyCredentials,
+                _ if proxy => SecretSlot::ProxyCredentials,
+                _ if key_passphrase => SecretSlot::KeyPassphrase,
+                _ if auth => SecretSlot::Auth,
                 _ => {
                     return Err(Error::InvalidInput(
-                        "say which secret: --header NAME, --var NAME --env ENV, or --proxy".into(),
+                        "say which secret: --header NAME, --var NAME --env ENV, --proxy, \
+                         --key-passphrase or --auth"
+                            .into(),
                     ));
                 }
             };

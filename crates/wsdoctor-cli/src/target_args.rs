@@ -31,6 +31,16 @@ pub struct TargetArgs {
     /// or socketio (the URL as given to `io()`: `http://host/admin` joins namespace /admin).
     #[arg(long, value_name = "NAME", value_parser = parse_protocol)]
     protocol: Option<Protocol>,
+    /// The framework's auth payload, a JSON object (Socket.IO's `auth`: '{"token": "…"}'); kept out of
+    /// every output. Also read from the WSDOCTOR_AUTH environment variable, which keeps it out of the
+    /// shell history.
+    #[arg(
+        long,
+        value_name = "JSON",
+        env = "WSDOCTOR_AUTH",
+        hide_env_values = true
+    )]
+    auth: Option<String>,
     /// PEM file of CA certificates to trust besides the system's.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
@@ -136,6 +146,16 @@ impl TargetArgs {
         }
         if let Some(protocol) = self.protocol {
             options.protocol = protocol;
+        }
+        if let Some(auth) = &self.auth {
+            // Checked as the app checks it: a JSON object, or a clear error naming the flag.
+            let checked = wsdoctor_core::check::TargetRequest {
+                auth: Some(auth.clone()),
+                ..Default::default()
+            }
+            .into_options()
+            .map_err(|e| Error::InvalidInput(format!("--auth: {e}")))?;
+            options.auth = checked.auth;
         }
         if !self.subprotocols.is_empty() {
             options.subprotocols = self.subprotocols.clone();

@@ -98,6 +98,10 @@ async fn bad_input_exits_2_with_a_clear_message() {
             "not a protocol WS Doctor speaks",
         ),
         (
+            vec!["check", "ws://127.0.0.1:9/", "--auth", "[\"token\"]"],
+            "--auth: the auth payload must be a JSON object",
+        ),
+        (
             vec![
                 "check",
                 "ws://127.0.0.1:9/",

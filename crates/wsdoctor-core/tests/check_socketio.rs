@@ -100,6 +100,17 @@ async fn a_namespace_that_does_not_exist_and_a_refusing_middleware_are_told_apar
         evidence.contains("not authorized: a token is required"),
         "{evidence}"
     );
+
+    // The fix the cause names: the auth payload the middleware expects. It is a secret.
+    let report = check(format!("http://127.0.0.1:{}/admin", server.port), |o| {
+        o.protocol = Protocol::Socketio;
+        o.auth = Some(wsdoctor_core::profile::Sensitive::new(
+            r#"{"token":"admin-token"}"#.into(),
+        ));
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert!(!report.to_json().contains("admin-token"));
 }
 
 #[tokio::test]

@@ -178,6 +178,7 @@ async fn generated_secrets_never_reach_any_output() {
         let log_bearer = new(26, false, &mut secrets);
         let redis_password = new(11, false, &mut secrets);
         let passphrase = new(9, false, &mut secrets);
+        let auth_token = new(21, true, &mut secrets);
         // Short secrets (1 to 3 characters): looked for as whole words.
         let pin = format!("Q{}", (draw.next() % 90 + 10));
         secrets.push(pin.clone());
@@ -230,6 +231,9 @@ async fn generated_secrets_never_reach_any_output() {
                 "v4.channel.k8s.io".into(),
             ],
             key_passphrase: Some(wsdoctor_core::profile::Sensitive::new(passphrase.clone())),
+            auth: Some(wsdoctor_core::profile::Sensitive::new(
+                serde_json::json!({ "token": auth_token }).to_string(),
+            )),
             use_env_proxy: false,
             connect_timeout: Duration::from_secs(2),
             handshake_timeout: Duration::from_secs(2),

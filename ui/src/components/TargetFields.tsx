@@ -12,6 +12,8 @@ interface Props {
   errors: FieldErrors;
   /** Replaces the passphrase field where the passphrase is a secret kept elsewhere (a profile's keyring). */
   keyPassphrase?: ReactNode;
+  /** Replaces the auth payload field where it is a secret kept elsewhere (a profile's keyring). */
+  auth?: ReactNode;
   /** Drawn after the proxy (a profile's proxy credentials). */
   afterProxy?: ReactNode;
   /** Draws a secret header's value where secrets are kept elsewhere. */
@@ -19,7 +21,7 @@ interface Props {
 }
 
 /** Origin, subprotocols, TLS, proxy, timings and headers of a target (its URL is the view's own). */
-export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase, afterProxy, secretHeaderValue }: Props) {
+export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase, auth, afterProxy, secretHeaderValue }: Props) {
   const id = (name: string) => `${idPrefix}${name}`;
   return (
     <>
@@ -47,6 +49,17 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
           </select>
           {errors.protocol && <p id={`${id("protocol")}-error`} className="field-error" role="alert">{errors.protocol}</p>}
         </div>
+        {auth ?? (
+          <Field
+            id={id("auth")}
+            label="Auth payload (JSON, as Socket.IO's auth; never shown again)"
+            type="password"
+            value={target.auth ?? ""}
+            placeholder='{"token": "…"}'
+            error={errors.auth}
+            onChange={(v) => { onChange({ auth: v }); }}
+          />
+        )}
         <Field id={id("message")} label="Test message" value={target.message ?? ""} placeholder="wsdoctor check" error={errors.message} onChange={(v) => { onChange({ message: orNull(v) }); }} />
         <PathField id={id("ca-file")} label="CA file" kind="file" value={target.caFile ?? ""} error={errors.caFile} onChange={(v) => { onChange({ caFile: orNull(v) }); }} />
         <PathField id={id("client-cert")} label="Client certificate (mutual TLS)" kind="file" value={target.clientCert ?? ""} error={errors.clientCert} onChange={(v) => { onChange({ clientCert: orNull(v) }); }} />

@@ -16,7 +16,7 @@ export function blankProfile(): Profile {
     name: "",
     notes: "",
     tags: [],
-    target: { ...emptyTarget(), hasKeyPassphrase: false, proxyCredentials: false },
+    target: { ...emptyTarget(), hasKeyPassphrase: false, hasAuth: false, proxyCredentials: false },
     console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null },
     server: emptyServer(),
     snippets: [],
@@ -38,6 +38,8 @@ function slotKey(slot: SecretSlot): string {
       return "proxy";
     case "keyPassphrase":
       return "key-passphrase";
+    case "auth":
+      return "auth";
   }
 }
 
@@ -99,6 +101,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
       ...draft.variables.filter((v) => v.secret).flatMap((v) => draft.environments.map((e): SecretSlot => ({ kind: "variable", environment: e.name, name: v.name }))),
       ...(draft.target.proxyCredentials ? [{ kind: "proxyCredentials" } as SecretSlot] : []),
       ...(draft.target.hasKeyPassphrase ? [{ kind: "keyPassphrase" } as SecretSlot] : []),
+      ...(draft.target.hasAuth ? [{ kind: "auth" } as SecretSlot] : []),
     ];
     for (const slot of slots) {
       const value = typed[slotKey(slot)];
@@ -287,6 +290,12 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
                 <div className="field">
                   <label className="inline"><input type="checkbox" checked={draft.target.proxyCredentials} onChange={(e) => { editTarget({ proxyCredentials: e.target.checked }); }} /> Proxy needs credentials (not in its URL)</label>
                   {draft.target.proxyCredentials && <>Proxy user:password {secretField({ kind: "proxyCredentials" }, "Proxy credentials")}</>}
+                </div>
+              }
+              auth={
+                <div className="field">
+                  <label className="inline"><input type="checkbox" checked={draft.target.hasAuth} onChange={(e) => { editTarget({ hasAuth: e.target.checked }); }} /> An auth payload (Socket.IO `auth`)</label>
+                  {draft.target.hasAuth && <>Auth payload (JSON) {secretField({ kind: "auth" }, "Auth payload")}</>}
                 </div>
               }
               secretHeaderValue={(header) => secretField({ kind: "header", name: header.name }, `Header ${header.name}`)}

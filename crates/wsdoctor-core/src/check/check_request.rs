@@ -62,6 +62,10 @@ pub struct TargetRequest {
     #[serde(skip_serializing)]
     #[ts(optional)]
     pub key_passphrase: Option<String>,
+    /// The framework's auth payload, a JSON object (Socket.IO's `auth`): accepted, never sent back.
+    #[serde(skip_serializing)]
+    #[ts(optional)]
+    pub auth: Option<String>,
     pub proxy: Option<String>,
     pub direct: Option<String>,
     /// Connect and handshake timeout, seconds (default 5).
@@ -198,6 +202,25 @@ impl TargetRequest {
             // A bad URL is the user's input to fix, not a finding to report.
             crate::net::parse_target(&url).map_err(|e| e.on("url"))?;
         }
+        let auth = match self
+            .auth
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            None => None,
+            Some(json) => match serde_json::from_str::<serde_json::Value>(json) {
+                Ok(serde_json::Value::Object(_)) => {
+                    Some(crate::redact::Sensitive::new(json.to_string()))
+                }
+                _ => {
+                    return Err(Error::field_value(
+                        "auth",
+                        "the auth payload must be a JSON object, such as {\"token\": \"…\"}",
+                    ));
+                }
+            },
+        };
         let timeout = seconds(
             self.timeout_secs,
             defaults.connect_timeout,
@@ -225,6 +248,7 @@ impl TargetRequest {
                 .key_passphrase
                 .filter(|p| !p.is_empty())
                 .map(crate::redact::Sensitive::new),
+            auth,
             proxy: text(&self.proxy),
             direct: text(&self.direct),
             connect_timeout: timeout,
@@ -293,6 +317,13 @@ mod tests {
                     ..good.clone()
                 },
                 "probeSize",
+            ),
+            (
+                TargetRequest {
+                    auth: Some("[\"not an object\"]".into()),
+                    ..good.clone()
+                },
+                "auth",
             ),
             (
                 TargetRequest {

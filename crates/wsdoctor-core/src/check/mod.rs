@@ -308,6 +308,12 @@ fn learn_secrets(redactor: &Redactor, options: &CheckOptions) {
     if let Some(proxy) = &options.proxy {
         redactor.url(proxy);
     }
+    if let Some(auth) = &options.auth {
+        redactor.remember(auth.expose(), "auth payload");
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(auth.expose()) {
+            remember_strings(redactor, &value);
+        }
+    }
     if let Some(passphrase) = &options.key_passphrase {
         redactor.remember(passphrase.expose(), "client key passphrase");
     }
@@ -369,4 +375,16 @@ async fn probe(
     };
     open_connection::run(rec, stream, leftover, &plan).await;
     Ok(proxy_shown)
+}
+
+/// Teaches the redactor every string inside an auth payload (a token is a secret wherever it is quoted).
+fn remember_strings(redactor: &Redactor, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => redactor.remember(text, "auth payload"),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| remember_strings(redactor, v)),
+        serde_json::Value::Object(fields) => {
+            fields.values().for_each(|v| remember_strings(redactor, v))
+        }
+        _ => {}
+    }
 }

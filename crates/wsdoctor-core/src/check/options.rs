@@ -33,6 +33,8 @@ pub struct CheckOptions {
     pub client_cert: Option<PathBuf>,
     pub client_key: Option<PathBuf>,
     pub key_passphrase: Option<crate::redact::Sensitive<String>>,
+    /// The framework's auth payload (a JSON object: Socket.IO's `auth`), a secret.
+    pub auth: Option<crate::redact::Sensitive<String>>,
     /// An HTTP proxy (CONNECT) to go through; overrides the environment.
     pub proxy: Option<String>,
     /// Honour HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY.
@@ -78,6 +80,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("client_cert", &self.client_cert)
             .field("client_key", &self.client_key)
             .field("key_passphrase", &self.key_passphrase)
+            .field("auth", &self.auth)
             .field("proxy", &url(&self.proxy))
             .field("use_env_proxy", &self.use_env_proxy)
             .field("direct", &url(&self.direct))
@@ -109,6 +112,7 @@ impl Default for CheckOptions {
             client_cert: None,
             client_key: None,
             key_passphrase: None,
+            auth: None,
             proxy: None,
             use_env_proxy: true,
             direct: None,

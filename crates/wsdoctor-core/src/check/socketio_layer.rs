@@ -182,7 +182,16 @@ pub(super) async fn record(
 
     // The namespace.
     let step = rec.begin(&items::SOCKETIO_NAMESPACE);
-    let connect = engine_io::connect_packet(&namespace, None);
+    let auth = options.auth.as_ref().map(|a| a.expose().as_str());
+    let connect = engine_io::connect_packet(&namespace, auth);
+    // The evidence shows the packet without the payload: it is a secret.
+    let shown_connect = match auth {
+        Some(_) => format!(
+            "{} + the auth payload",
+            engine_io::connect_packet(&namespace, None)
+        ),
+        None => connect.clone(),
+    };
     match session {
         Session::Polling(open) => {
             let joined = match join_by_polling(&ask, &open.sid, &connect, &namespace).await {
@@ -192,7 +201,7 @@ pub(super) async fn record(
                 },
                 Err(error) => Err(error),
             };
-            finish_namespace(rec, step, &namespace, &connect, joined);
+            finish_namespace(rec, step, &namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             upgrade(rec, step, &ask, &open).await;
         }
@@ -200,7 +209,7 @@ pub(super) async fn record(
             let joined = join_over(&mut ws, &connect, &namespace, options.handshake_timeout)
                 .await
                 .map_err(JoinError::Other);
-            finish_namespace(rec, step, &namespace, &connect, joined);
+            finish_namespace(rec, step, &namespace, &shown_connect, joined);
             let _ = tokio::time::timeout(options.close_timeout, ws.as_mut().close(None)).await;
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             rec.finish(

@@ -65,6 +65,9 @@ pub struct ProfileTarget {
     /// The client key is encrypted and its passphrase is a secret ([`SecretSlot::KeyPassphrase`]).
     #[serde(default)]
     pub has_key_passphrase: bool,
+    /// The framework's auth payload is a secret of the profile ([`SecretSlot::Auth`]).
+    #[serde(default)]
+    pub has_auth: bool,
     /// `proxy` is stored without credentials; a `user:password` secret goes with it
     /// ([`SecretSlot::ProxyCredentials`]).
     #[serde(default)]
@@ -113,6 +116,8 @@ pub enum SecretSlot {
     ProxyCredentials,
     /// The passphrase of the client key (mutual TLS).
     KeyPassphrase,
+    /// The framework's auth payload (Socket.IO `auth`), a JSON object.
+    Auth,
 }
 
 impl SecretSlot {
@@ -125,6 +130,7 @@ impl SecretSlot {
             }
             SecretSlot::ProxyCredentials => format!("{id}/proxy"),
             SecretSlot::KeyPassphrase => format!("{id}/key-passphrase"),
+            SecretSlot::Auth => format!("{id}/auth"),
         }
     }
 
@@ -137,6 +143,7 @@ impl SecretSlot {
             }
             SecretSlot::ProxyCredentials => "proxy credentials".into(),
             SecretSlot::KeyPassphrase => "client key passphrase".into(),
+            SecretSlot::Auth => "auth payload".into(),
         }
     }
 }
@@ -180,6 +187,9 @@ impl Profile {
         if self.target.has_key_passphrase {
             slots.push(SecretSlot::KeyPassphrase);
         }
+        if self.target.has_auth {
+            slots.push(SecretSlot::Auth);
+        }
         slots
     }
 
@@ -191,6 +201,7 @@ impl Profile {
         let target = &mut self.target.request;
         // Never on disk: the passphrase is the keyring's.
         target.key_passphrase = None;
+        target.auth = None;
         for header in &mut target.headers {
             header.name = header.name.trim().to_string();
             if header.secret {

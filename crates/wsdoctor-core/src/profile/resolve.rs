@@ -147,6 +147,7 @@ impl Substituter<'_> {
         mut secret_header: impl FnMut(&HeaderInput) -> Result<String>,
         proxy_credentials: Option<Sensitive<String>>,
         key_passphrase: Option<Sensitive<String>>,
+        auth: Option<Sensitive<String>>,
     ) -> Result<CheckRequest> {
         let fields = &target.request;
         let mut headers = Vec::new();
@@ -181,6 +182,7 @@ impl Substituter<'_> {
                 client_cert: self.option(&fields.client_cert)?,
                 client_key: self.option(&fields.client_key)?,
                 key_passphrase: key_passphrase.map(|p| p.expose().clone()),
+                auth: auth.map(|a| a.expose().clone()),
                 proxy,
                 direct: self.option(&fields.direct)?,
                 message: self.option(&fields.message)?,
@@ -250,6 +252,7 @@ fn resolved<'a>(
         SecretSlot::ProxyCredentials,
     )?;
     let key_passphrase = required(profile.target.has_key_passphrase, SecretSlot::KeyPassphrase)?;
+    let auth = required(profile.target.has_auth, SecretSlot::Auth)?;
     let request = substituter.request(
         &profile.target,
         |header| {
@@ -263,6 +266,7 @@ fn resolved<'a>(
         },
         proxy_credentials,
         key_passphrase,
+        auth,
     )?;
     Ok((request, substituter))
 }
@@ -278,7 +282,7 @@ pub fn preview(profile: &Profile, environment: Option<&str>) -> Result<CheckRequ
         values,
         strict: false,
     }
-    .request(&profile.target, |_| Ok(String::new()), None, None)
+    .request(&profile.target, |_| Ok(String::new()), None, None, None)
 }
 
 /// A request the UI sent for a profile (possibly edited after [`preview`]): blank secret headers take the
@@ -323,6 +327,9 @@ pub fn fill_secrets(
     }
     if filled.key_passphrase.as_deref().is_none_or(str::is_empty) {
         filled.key_passphrase = full.key_passphrase;
+    }
+    if filled.auth.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        filled.auth = full.auth;
     }
     Ok(filled)
 }
@@ -402,6 +409,11 @@ pub fn from_request(
             Sensitive::new(format!("{user}:{password}")),
         ));
     }
+    let auth = typed
+        .auth
+        .clone()
+        .filter(|a| !a.trim().is_empty())
+        .map(Sensitive::new);
     let key_passphrase = typed
         .key_passphrase
         .clone()
@@ -416,14 +428,19 @@ pub fn from_request(
                 url,
                 headers,
                 key_passphrase: None,
+                auth: None,
                 ..typed.clone()
             },
             has_key_passphrase: key_passphrase.is_some(),
+            has_auth: auth.is_some(),
             proxy_credentials,
         },
         server: request.server.clone(),
         ..Profile::default()
     };
+    if let Some(auth) = auth {
+        secrets.push((SecretSlot::Auth, auth));
+    }
     if let Some(passphrase) = key_passphrase {
         secrets.push((SecretSlot::KeyPassphrase, passphrase));
     }
@@ -639,6 +656,7 @@ mod tests {
                 proxy: Some("http://u:p%40ss@proxy:8080/".into()),
                 client_cert: Some("/me.pem".into()),
                 key_passphrase: Some("kp-s3cret".into()),
+                auth: Some(r#"{"token":"auth-s3cret"}"#.into()),
                 ..TargetRequest::default()
             },
             ..CheckRequest::default()
@@ -650,19 +668,34 @@ mod tests {
         profile.scrub();
         let json = serde_json::to_string(&profile).unwrap();
         assert!(
-            !json.contains("sid=1") && !json.contains("p%40ss") && !json.contains("kp-s3cret"),
+            !json.contains("sid=1")
+                && !json.contains("p%40ss")
+                && !json.contains("kp-s3cret")
+                && !json.contains("auth-s3cret"),
             "{json}"
         );
-        assert_eq!(secrets.len(), 3);
+        assert_eq!(secrets.len(), 4);
         assert_eq!(secrets[1].1.expose(), "u:p@ss");
         assert_eq!(
             secrets[2],
+            (
+                SecretSlot::Auth,
+                Sensitive::new(r#"{"token":"auth-s3cret"}"#.into())
+            )
+        );
+        assert_eq!(
+            secrets[3],
             (
                 SecretSlot::KeyPassphrase,
                 Sensitive::new("kp-s3cret".into())
             )
         );
-        assert!(profile.target.proxy_credentials && profile.target.has_key_passphrase);
+        assert!(
+            profile.target.proxy_credentials
+                && profile.target.has_key_passphrase
+                && profile.target.has_auth
+        );
+        assert_eq!(profile.secret_slots().len(), 4);
         assert_eq!(
             profile.target.request.client_cert.as_deref(),
             Some("/me.pem")
