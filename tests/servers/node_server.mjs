@@ -15,10 +15,15 @@
 //   socketio-websocket-only  the same, with transports ["websocket"]: polling is refused
 //   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
 //   socketio-v2     a Socket.IO 2 server (Engine.IO 3), as old deployments still run
+//   graphql         a graphql-ws server (graphql-transport-ws): connection_init must carry
+//                   {token: "gql-token"} or it closes 4403 Forbidden
+//   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
 import { createServer } from "node:http";
 import { Server as SocketIoServer } from "socket.io";
 import socketIoV2 from "socket.io-v2";
 import { WebSocketServer } from "ws";
+import { GraphQLObjectType, GraphQLSchema, GraphQLString } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
 
 const mode = process.argv[2] ?? "echo";
 
@@ -68,5 +73,22 @@ function startWs() {
   server.on("listening", () => console.log(`PORT ${server.address().port}`));
 }
 
+function startGraphql() {
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: "Query", fields: { hello: { type: GraphQLString, resolve: () => "world" } } }),
+  });
+  const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  useServer(
+    {
+      schema,
+      onConnect: (ctx) =>
+        mode === "graphql-hang" ? new Promise(() => undefined) : ctx.connectionParams?.token === "gql-token",
+    },
+    server,
+  );
+  server.on("listening", () => console.log(`PORT ${server.address().port}`));
+}
+
 if (mode.startsWith("socketio")) startSocketIo();
+else if (mode.startsWith("graphql")) startGraphql();
 else startWs();

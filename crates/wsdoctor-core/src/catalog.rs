@@ -476,6 +476,30 @@ pub static CATALOG: &[Entry] = &[
         "Use a Socket.IO client of the server's major version (`socket.io-client`), or connect to `/socket.io/?EIO=4&transport=websocket` and speak Engine.IO."
     ),
     entry!(
+        "graphql.protocol_mismatch",
+        WebSocketSetup,
+        Error,
+        "The GraphQL client and server speak different WebSocket protocols",
+        "There are two GraphQL over WebSocket protocols: `graphql-transport-ws` (the graphql-ws library, current) and the legacy `graphql-ws` (subscriptions-transport-ws, unmaintained). Their messages differ, so a client of one and a server of the other fail: the server closed with 4406 (subprotocol not acceptable) or 4400 (a message it cannot read).",
+        "Use the same protocol on both sides: `graphql-ws` (`createClient`) with a graphql-ws server, or the legacy `SubscriptionClient` with a legacy server. Apollo Client's `GraphQLWsLink` speaks the current one, `WebSocketLink` the legacy one."
+    ),
+    entry!(
+        "graphql.connection_rejected",
+        WebSocketSetup,
+        Error,
+        "The GraphQL server refused the connection_init",
+        "The socket opened, but the server refused the connection: its `onConnect` returned false or threw (close 4403 Forbidden), or the legacy server answered `connection_error`. The payload of `connection_init` (`connectionParams`) usually carries the token, and it was missing or wrong.",
+        "Send what the server's `onConnect` expects in the client's `connectionParams` (`createClient({ url, connectionParams: { token } })`); in WS Doctor, give it as the auth payload (`--auth`)."
+    ),
+    entry!(
+        "graphql.init_timeout",
+        WebSocketSetup,
+        Error,
+        "The GraphQL server never acknowledged the connection",
+        "`connection_init` was sent but no `connection_ack` came in time (or the server closed with 4408, its own initialisation timeout). Every operation waits for the acknowledgement, so subscriptions never start.",
+        "Look at the server's `onConnect`: it must return (or resolve) quickly; an awaited call that hangs (a database, an auth service) holds every connection. Raise `connectionInitWaitTimeout` only if the server is slow on purpose."
+    ),
+    entry!(
         "socketio.no_server",
         WebSocketSetup,
         Error,

@@ -25,6 +25,11 @@ pub(crate) const MESSAGE_SIZE: Item =
     item("message_size", Section::WebSocketSetup, "Large message");
 pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
 pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
+pub(crate) const GRAPHQL_INIT: Item = item(
+    "graphql_init",
+    Section::WebSocketSetup,
+    "GraphQL connection_init",
+);
 pub(crate) const SOCKETIO_OPEN: Item = item(
     "socketio_open",
     Section::WebSocketSetup,
@@ -43,6 +48,9 @@ pub(crate) const SOCKETIO_UPGRADE: Item = item(
 
 /// The items after the upgrade, skipped together when it fails.
 pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
+    if super::framework_of(options).0 == Protocol::GraphqlWs {
+        return vec![ORIGIN, SUBPROTOCOL, GRAPHQL_INIT];
+    }
     let mut list = vec![ORIGIN, SUBPROTOCOL, MESSAGE, PING, SOCKETIO];
     if options.probe_size.is_some() {
         list.push(MESSAGE_SIZE);
@@ -61,7 +69,8 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
         list.push(PROXY);
     }
     list.push(TLS);
-    if super::framework_of(options).0 == Protocol::Socketio {
+    let protocol = super::framework_of(options).0;
+    if protocol == Protocol::Socketio {
         list.extend([SOCKETIO_OPEN, SOCKETIO_NAMESPACE, SOCKETIO_UPGRADE]);
     } else {
         list.push(HANDSHAKE);

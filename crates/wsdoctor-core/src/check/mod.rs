@@ -10,6 +10,7 @@ mod check_request;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
+mod graphql_layer;
 mod handshake;
 mod items;
 mod open_connection;
@@ -64,7 +65,9 @@ fn proxied(options: &CheckOptions) -> bool {
 /// The protocol the live probes speak, and why (from `--protocol` and the URL).
 fn framework_of(options: &CheckOptions) -> (crate::framework::Protocol, String) {
     match parse_target(&options.url) {
-        Ok(target) => crate::framework::choose(options.protocol, &target.url),
+        Ok(target) => {
+            crate::framework::choose(options.protocol, &target.url, &options.subprotocols)
+        }
         Err(_) => (options.protocol, String::new()),
     }
 }
@@ -357,15 +360,32 @@ async fn probe(
     let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
-    let (protocol, why) = crate::framework::choose(options.protocol, &target.url);
+    let (protocol, why) =
+        crate::framework::choose(options.protocol, &target.url, &options.subprotocols);
     if protocol == crate::framework::Protocol::Socketio {
         socketio_layer::record(rec, options, &target, &route, stream, &why).await;
         return Ok(proxy_shown);
     }
+    // GraphQL asked for by name offers its subprotocol, as its clients do.
+    let offering;
+    let options =
+        if protocol == crate::framework::Protocol::GraphqlWs && options.subprotocols.is_empty() {
+            offering = CheckOptions {
+                subprotocols: vec![crate::framework::GRAPHQL_SUBPROTOCOLS[0].to_string()],
+                ..options.clone()
+            };
+            &offering
+        } else {
+            options
+        };
     let Some((stream, leftover)) = upgrade::record(rec, options, &target, &route, stream).await
     else {
         return Ok(proxy_shown);
     };
+    if protocol == crate::framework::Protocol::GraphqlWs {
+        graphql_layer::record(rec, options, stream, leftover, &why).await;
+        return Ok(proxy_shown);
+    }
     let plan = open_connection::Plan {
         message: options.message.clone(),
         reply_timeout: options.reply_timeout,

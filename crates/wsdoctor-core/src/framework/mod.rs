@@ -20,11 +20,19 @@ pub enum Protocol {
     Websocket,
     /// Socket.IO over Engine.IO 4: polling handshake, namespace, then the WebSocket transport.
     Socketio,
+    /// GraphQL over WebSocket: `graphql-transport-ws` (the graphql-ws library), or the legacy `graphql-ws`
+    /// (subscriptions-transport-ws); `connection_init` must be acknowledged.
+    #[serde(rename = "graphql-ws")]
+    #[ts(rename = "graphql-ws")]
+    GraphqlWs,
 }
+
+/// The subprotocols of GraphQL over WebSocket: the current one, then the legacy one.
+pub(crate) const GRAPHQL_SUBPROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
 impl Protocol {
     /// The names `--protocol` takes.
-    pub const NAMES: &'static str = "auto, websocket, socketio";
+    pub const NAMES: &'static str = "auto, websocket, socketio, graphql-ws";
 
     /// What the user typed: one of [`Protocol::NAMES`].
     pub fn parse(name: &str) -> Result<Protocol> {
@@ -32,6 +40,7 @@ impl Protocol {
             "auto" => Ok(Protocol::Auto),
             "websocket" | "ws" => Ok(Protocol::Websocket),
             "socketio" | "socket.io" => Ok(Protocol::Socketio),
+            "graphql-ws" | "graphql" | "graphql-transport-ws" => Ok(Protocol::GraphqlWs),
             other => Err(Error::field_value(
                 "protocol",
                 format!(
@@ -47,16 +56,29 @@ impl Protocol {
             Protocol::Auto => "auto",
             Protocol::Websocket => "websocket",
             Protocol::Socketio => "socketio",
+            Protocol::GraphqlWs => "graphql-ws",
         }
     }
 }
 
-/// The protocol a check of `url` speaks, and why (for the report).
-pub(crate) fn choose(asked: Protocol, url: &url::Url) -> (Protocol, String) {
+/// The protocol a check of `url` offering `subprotocols` speaks, and why (for the report).
+pub(crate) fn choose(
+    asked: Protocol,
+    url: &url::Url,
+    subprotocols: &[String],
+) -> (Protocol, String) {
     match asked {
         Protocol::Auto => {
             let path = url.path().to_ascii_lowercase();
-            if path.contains("/socket.io") {
+            let graphql = subprotocols
+                .iter()
+                .find(|p| GRAPHQL_SUBPROTOCOLS.contains(&p.as_str()));
+            if let Some(offered) = graphql {
+                (
+                    Protocol::GraphqlWs,
+                    format!("detected: the subprotocol {offered} is offered"),
+                )
+            } else if path.contains("/socket.io") {
                 (
                     Protocol::Socketio,
                     format!("detected: the URL path {} is Socket.IO's", url.path()),
@@ -82,7 +104,23 @@ mod tests {
     use super::*;
 
     fn chosen(asked: Protocol, url: &str) -> Protocol {
-        choose(asked, &url::Url::parse(url).unwrap()).0
+        choose(asked, &url::Url::parse(url).unwrap(), &[]).0
+    }
+
+    #[test]
+    fn graphql_is_detected_from_its_subprotocols() {
+        let url = url::Url::parse("ws://h/graphql").unwrap();
+        let offered = ["graphql-transport-ws".to_string()];
+        assert_eq!(
+            choose(Protocol::Auto, &url, &offered).0,
+            Protocol::GraphqlWs
+        );
+        assert_eq!(choose(Protocol::Auto, &url, &[]).0, Protocol::Websocket);
+        assert_eq!(Protocol::parse("graphql-ws").unwrap(), Protocol::GraphqlWs);
+        assert_eq!(
+            serde_json::to_string(&Protocol::GraphqlWs).unwrap(),
+            "\"graphql-ws\""
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Socket.IO targets checked at Socket.IO's level, against real Node `socket.io` servers (4, and 2 for
-//! Engine.IO 3): a healthy server raises nothing, and each refusal is named for what it is.
+//! Framework targets checked at their own level, against real servers: Node `socket.io` (4, and 2 for
+//! Engine.IO 3) and `graphql-ws`. A healthy server raises nothing, and each refusal is named for what it
+//! is.
 
 mod support;
 
@@ -184,4 +185,65 @@ async fn an_old_server_and_a_plain_websocket_server_are_named() {
     })
     .await;
     assert_eq!(root(&report), "socketio.no_server", "{:#?}", report.checks);
+}
+
+// --- GraphQL over WebSocket (a real graphql-ws server) -------------------------------------------------
+
+#[tokio::test]
+async fn graphql_connection_init_is_acknowledged_refused_or_never_answered() {
+    let server = node("graphql");
+    let url = format!("ws://127.0.0.1:{}/graphql", server.port);
+    let auth = |token: &str| {
+        Some(wsdoctor_core::profile::Sensitive::new(format!(
+            r#"{{"token":"{token}"}}"#
+        )))
+    };
+    // Detected from the offered subprotocol; the payload carries the token onConnect checks.
+    let report = check(url.clone(), |o| {
+        o.subprotocols = vec!["graphql-transport-ws".into()];
+        o.auth = auth("gql-token");
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert_eq!(status(&report, "graphql_init"), CheckStatus::Pass);
+    assert!(!report.to_json().contains("gql-token"));
+
+    // Asked for by name, without the token: onConnect refuses (4403).
+    let report = check(url.clone(), |o| o.protocol = Protocol::GraphqlWs).await;
+    assert_eq!(
+        root(&report),
+        "graphql.connection_rejected",
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        report.diagnoses[0].evidence[0].content.contains("4403"),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+
+    // A legacy client (subprotocol graphql-ws) at a current server.
+    let report = check(url, |o| {
+        o.subprotocols = vec!["graphql-ws".into()];
+        o.auth = auth("gql-token");
+    })
+    .await;
+    assert!(
+        codes(&report).contains(&"graphql.protocol_mismatch"),
+        "{:#?}",
+        report.diagnoses
+    );
+
+    let hanging = node("graphql-hang");
+    let report = check(format!("ws://127.0.0.1:{}/", hanging.port), |o| {
+        o.protocol = Protocol::GraphqlWs;
+        o.handshake_timeout = Duration::from_millis(800);
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "graphql.init_timeout",
+        "{:#?}",
+        report.checks
+    );
 }
