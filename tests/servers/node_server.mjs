@@ -15,6 +15,8 @@
 //   socketio-websocket-only  the same, with transports ["websocket"]: polling is refused
 //   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
 //   socketio-v2     a Socket.IO 2 server (Engine.IO 3), as old deployments still run
+//   sockjs          a SockJS echo server under /echo (its raw WebSocket endpoint: /echo/websocket)
+//   sockjs-no-websocket  the same with websocket: false: clients fall back to HTTP streaming and polling
 //   graphql         a graphql-ws server (graphql-transport-ws): connection_init must carry
 //                   {token: "gql-token"} or it closes 4403 Forbidden
 //   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
@@ -24,6 +26,7 @@ import socketIoV2 from "socket.io-v2";
 import { WebSocketServer } from "ws";
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
+import sockjs from "sockjs";
 
 const mode = process.argv[2] ?? "echo";
 
@@ -89,6 +92,18 @@ function startGraphql() {
   server.on("listening", () => console.log(`PORT ${server.address().port}`));
 }
 
+function startSockjs() {
+  const http = createServer((request, response) => {
+    response.writeHead(404, { "Content-Type": "text/plain" });
+    response.end("not found\n");
+  });
+  const echo = sockjs.createServer({ websocket: mode !== "sockjs-no-websocket", log: () => undefined });
+  echo.on("connection", (conn) => conn.on("data", (message) => conn.write(message)));
+  echo.installHandlers(http, { prefix: "/echo" });
+  http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
+}
+
 if (mode.startsWith("socketio")) startSocketIo();
+else if (mode.startsWith("sockjs")) startSockjs();
 else if (mode.startsWith("graphql")) startGraphql();
 else startWs();

@@ -476,6 +476,31 @@ pub static CATALOG: &[Entry] = &[
         "Use a Socket.IO client of the server's major version (`socket.io-client`), or connect to `/socket.io/?EIO=4&transport=websocket` and speak Engine.IO."
     ),
     entry!(
+        "sockjs.detected",
+        WebSocketSetup,
+        Warning,
+        "The server speaks SockJS",
+        "This path is served by SockJS (Spring's STOMP endpoints often are): it answers its own URL scheme (`/info`, `/<server>/<session>/websocket`), not a plain WebSocket upgrade at the prefix. A plain WebSocket client pointed at the prefix fails.",
+        "Use a SockJS client (`new SockJS(url)`), or connect a plain WebSocket client to the raw endpoint `<prefix>/websocket`; in Spring, `registry.addEndpoint(\"/ws\")` without `.withSockJS()` serves plain WebSocket."
+    ),
+    entry!(
+        "sockjs.websocket_disabled",
+        WebSocketSetup,
+        Warning,
+        "SockJS runs without its WebSocket transport",
+        "SockJS's `/info` says `websocket: false`: the server (or a setting in front of it) turned the WebSocket transport off, so clients fall back to HTTP streaming and long-polling. It works, with more latency and load, and needs sticky sessions behind a load balancer.",
+        "Enable the WebSocket transport on the server (SockJS `websocket: true`, the default; in Spring, do not set `setWebSocketEnabled(false)`), and pass the upgrade through the proxy.",
+        NGINX_UPGRADE_BLOCK
+    ),
+    entry!(
+        "sockjs.no_server",
+        WebSocketSetup,
+        Error,
+        "No SockJS server at this path",
+        "SockJS was asked for, but `<prefix>/info` did not answer as SockJS does: nothing serves SockJS under this prefix, or a route does not forward it.",
+        "Give the prefix the server registers (`installHandlers(server, { prefix: '/echo' })`, Spring `addEndpoint(\"/ws\").withSockJS()`), and route everything under it to the server."
+    ),
+    entry!(
         "graphql.protocol_mismatch",
         WebSocketSetup,
         Error,

@@ -247,3 +247,49 @@ async fn graphql_connection_init_is_acknowledged_refused_or_never_answered() {
         report.checks
     );
 }
+
+// --- SockJS (a real Node sockjs server) -------------------------------------------------------------------
+
+#[tokio::test]
+async fn sockjs_is_read_then_its_raw_endpoint_checked_and_a_plain_client_is_told_what_it_met() {
+    let server = node("sockjs");
+    let report = check(format!("ws://127.0.0.1:{}/echo", server.port), |o| {
+        o.protocol = Protocol::Sockjs
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert_eq!(status(&report, "sockjs_info"), CheckStatus::Pass);
+    assert_eq!(
+        status(&report, "message"),
+        CheckStatus::Pass,
+        "the raw endpoint echoes"
+    );
+
+    // A plain WebSocket client at the prefix: refused, and the follow-up says it is SockJS.
+    let report = check(format!("ws://127.0.0.1:{}/echo", server.port), |_| {}).await;
+    assert!(
+        codes(&report).contains(&"sockjs.detected"),
+        "{:#?}",
+        report.diagnoses
+    );
+
+    let disabled = node("sockjs-no-websocket");
+    let report = check(format!("ws://127.0.0.1:{}/echo", disabled.port), |o| {
+        o.protocol = Protocol::Sockjs
+    })
+    .await;
+    assert_eq!(
+        codes(&report),
+        ["sockjs.websocket_disabled"],
+        "{:#?}",
+        report.checks
+    );
+    assert_eq!(report.verdict, Verdict::Degraded);
+
+    let plain = node("echo");
+    let report = check(format!("ws://127.0.0.1:{}/", plain.port), |o| {
+        o.protocol = Protocol::Sockjs
+    })
+    .await;
+    assert_eq!(root(&report), "sockjs.no_server", "{:#?}", report.checks);
+}

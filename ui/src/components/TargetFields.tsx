@@ -46,6 +46,7 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
             <option value="auto">Auto (from the URL)</option>
             <option value="websocket">Plain WebSocket</option>
             <option value="socketio">Socket.IO (the URL as given to io())</option>
+            <option value="sockjs">SockJS (the prefix; then its raw WebSocket endpoint)</option>
             <option value="graphql-ws">GraphQL over WebSocket (graphql-ws)</option>
           </select>
           {errors.protocol && <p id={`${id("protocol")}-error`} className="field-error" role="alert">{errors.protocol}</p>}

@@ -111,3 +111,16 @@ pub(crate) async fn socketio(route: &Route, host_header: &str) -> Option<String>
         )
     })
 }
+
+/// Asks for SockJS's `/info` under the request's path; returns the evidence when a SockJS server answers.
+pub(crate) async fn sockjs(route: &Route, path: &str, host_header: &str) -> Option<String> {
+    let prefix = crate::framework::sockjs::prefix(path.split('?').next().unwrap_or(path));
+    let response = get(route, &format!("{prefix}/info"), host_header)
+        .await
+        .ok()?;
+    let info = crate::framework::sockjs::read_info(&response.body_text())?;
+    Some(format!(
+        "GET {prefix}/info → SockJS (websocket: {}); its raw WebSocket endpoint is {prefix}/websocket",
+        info.websocket
+    ))
+}

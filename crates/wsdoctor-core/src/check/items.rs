@@ -25,6 +25,7 @@ pub(crate) const MESSAGE_SIZE: Item =
     item("message_size", Section::WebSocketSetup, "Large message");
 pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
 pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
+pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", Section::WebSocketSetup, "SockJS info");
 pub(crate) const GRAPHQL_INIT: Item = item(
     "graphql_init",
     Section::WebSocketSetup,
@@ -73,6 +74,9 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
     if protocol == Protocol::Socketio {
         list.extend([SOCKETIO_OPEN, SOCKETIO_NAMESPACE, SOCKETIO_UPGRADE]);
     } else {
+        if protocol == Protocol::Sockjs {
+            list.push(SOCKJS_INFO);
+        }
         list.push(HANDSHAKE);
         list.extend(after_upgrade(options));
     }

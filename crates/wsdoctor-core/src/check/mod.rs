@@ -19,6 +19,7 @@ mod open_connection_properties;
 mod options;
 mod reach;
 mod socketio_layer;
+mod sockjs_layer;
 mod target_url;
 mod tls_layer;
 mod upgrade;
@@ -366,6 +367,26 @@ async fn probe(
         socketio_layer::record(rec, options, &target, &route, stream, &why).await;
         return Ok(proxy_shown);
     }
+    // SockJS: its /info on this connection, then the raw WebSocket endpoint on a fresh one.
+    let (target, stream) = if protocol == crate::framework::Protocol::Sockjs {
+        let Some(raw) = sockjs_layer::record(rec, options, &target, stream, &why).await else {
+            return Ok(proxy_shown);
+        };
+        match route.open(crate::net::route::Trust::Any).await {
+            Ok(stream) => (raw, stream),
+            Err(error) => {
+                skip_after(
+                    rec,
+                    options,
+                    items::SOCKJS_INFO,
+                    &format!("reconnecting failed: {error}"),
+                );
+                return Ok(proxy_shown);
+            }
+        }
+    } else {
+        (target, stream)
+    };
     // GraphQL asked for by name offers its subprotocol, as its clients do.
     let offering;
     let options =

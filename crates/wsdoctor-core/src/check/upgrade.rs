@@ -317,7 +317,7 @@ async fn refused(
         _ => Vec::new(),
     };
 
-    let (origin, socketio, direct) = tokio::join!(
+    let (origin, framework, direct) = tokio::join!(
         async {
             if wants_origin_retry {
                 Some(follow_up::origin_retries(route, request).await)
@@ -326,11 +326,26 @@ async fn refused(
             }
         },
         async {
-            if (200..300).contains(&status) || status == 301 || status == 302 || status == 401 {
-                None
-            } else {
-                follow_up::socketio(route, host_header).await
-            }
+            // A redirect or an auth challenge is its own answer; a SockJS prefix answers 200 ("Welcome
+            // to SockJS!"), which a Socket.IO server never does.
+            let asks_elsewhere = status == 301 || status == 302 || status == 401;
+            let page = (200..300).contains(&status);
+            tokio::join!(
+                async {
+                    if asks_elsewhere || page {
+                        None
+                    } else {
+                        follow_up::socketio(route, host_header).await
+                    }
+                },
+                async {
+                    if asks_elsewhere {
+                        None
+                    } else {
+                        follow_up::sockjs(route, &request.path, host_header).await
+                    }
+                }
+            )
         },
         async {
             let target = direct_route.as_ref().filter(|_| wants_direct)?;
@@ -416,10 +431,17 @@ async fn refused(
         _ => "handshake.bad_request",
     };
     rec.diagnose(code, evidence);
+    let (socketio, sockjs) = framework;
     if let Some(line) = socketio {
         rec.diagnose(
             "socketio.detected",
             vec![Evidence::new("Follow-up: Socket.IO", line)],
+        );
+    }
+    if let Some(line) = sockjs {
+        rec.diagnose(
+            "sockjs.detected",
+            vec![Evidence::new("Follow-up: SockJS", line)],
         );
     }
 }

@@ -3,6 +3,7 @@
 //! server refuses a raw WebSocket client's first message, so a plain probe would blame the wrong layer).
 
 pub(crate) mod engine_io;
+pub(crate) mod sockjs;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -20,6 +21,8 @@ pub enum Protocol {
     Websocket,
     /// Socket.IO over Engine.IO 4: polling handshake, namespace, then the WebSocket transport.
     Socketio,
+    /// SockJS: its `/info` read, then its raw WebSocket endpoint (`<prefix>/websocket`) checked.
+    Sockjs,
     /// GraphQL over WebSocket: `graphql-transport-ws` (the graphql-ws library), or the legacy `graphql-ws`
     /// (subscriptions-transport-ws); `connection_init` must be acknowledged.
     #[serde(rename = "graphql-ws")]
@@ -32,7 +35,7 @@ pub(crate) const GRAPHQL_SUBPROTOCOLS: [&str; 2] = ["graphql-transport-ws", "gra
 
 impl Protocol {
     /// The names `--protocol` takes.
-    pub const NAMES: &'static str = "auto, websocket, socketio, graphql-ws";
+    pub const NAMES: &'static str = "auto, websocket, socketio, sockjs, graphql-ws";
 
     /// What the user typed: one of [`Protocol::NAMES`].
     pub fn parse(name: &str) -> Result<Protocol> {
@@ -40,6 +43,7 @@ impl Protocol {
             "auto" => Ok(Protocol::Auto),
             "websocket" | "ws" => Ok(Protocol::Websocket),
             "socketio" | "socket.io" => Ok(Protocol::Socketio),
+            "sockjs" => Ok(Protocol::Sockjs),
             "graphql-ws" | "graphql" | "graphql-transport-ws" => Ok(Protocol::GraphqlWs),
             other => Err(Error::field_value(
                 "protocol",
@@ -56,6 +60,7 @@ impl Protocol {
             Protocol::Auto => "auto",
             Protocol::Websocket => "websocket",
             Protocol::Socketio => "socketio",
+            Protocol::Sockjs => "sockjs",
             Protocol::GraphqlWs => "graphql-ws",
         }
     }

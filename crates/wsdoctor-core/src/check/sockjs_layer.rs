@@ -1,0 +1,105 @@
+//! The SockJS item: `<prefix>/info` read over the connection the check opened, saying whether the
+//! WebSocket transport is enabled (without it, SockJS clients fall back to HTTP streaming and polling),
+//! which origins are allowed and whether a cookie is needed. The check then goes on at the raw WebSocket
+//! endpoint, `<prefix>/websocket`, which speaks plain WebSocket.
+
+use super::handshake::{self, Exchange};
+use super::{CheckOptions, items};
+use crate::framework::sockjs;
+use crate::net::{Stream, Target};
+use crate::report::{CheckStatus, Evidence, Recorder};
+
+/// Records the SockJS item over `first`; the raw WebSocket endpoint to go on with, or `None` (the rest
+/// is skipped).
+pub(super) async fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    target: &Target,
+    first: Stream,
+    why: &str,
+) -> Option<Target> {
+    let mut step = rec.begin(&items::SOCKJS_INFO);
+    step.evidence
+        .push(Evidence::new("Protocol", format!("SockJS ({why})")));
+    let prefix = sockjs::prefix(target.url.path());
+    let host_header = match target.url.port() {
+        Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or(&target.host)),
+        None => target.url.host_str().unwrap_or(&target.host).to_string(),
+    };
+    let request = format!(
+        "GET {prefix}/info HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        crate::VERSION
+    );
+    step.evidence
+        .push(Evidence::new("Request", format!("GET {prefix}/info")));
+    let info = match handshake::exchange_bytes(first, request.as_bytes(), options.handshake_timeout)
+        .await
+    {
+        Exchange::Answered { response, .. } => {
+            step.evidence.push(Evidence::new(
+                "Response",
+                format!(
+                    "HTTP {} {}\n{}",
+                    response.status,
+                    response.reason,
+                    crate::report::capped(&response.body_text(), 512)
+                ),
+            ));
+            sockjs::read_info(&response.body_text())
+        }
+        _ => None,
+    };
+    let Some(info) = info else {
+        rec.diagnose(
+            "sockjs.no_server",
+            vec![Evidence::new(
+                "Info",
+                format!("{prefix}/info did not answer as SockJS does"),
+            )],
+        );
+        rec.finish(
+            step,
+            CheckStatus::Fail,
+            format!("No SockJS server at {prefix}: {prefix}/info is not SockJS's."),
+        );
+        super::skip_after(
+            rec,
+            options,
+            items::SOCKJS_INFO,
+            "no SockJS server answered",
+        );
+        return None;
+    };
+    let settings = format!(
+        "websocket: {}, origins: {}, cookie_needed: {}",
+        info.websocket,
+        info.origins.join(", "),
+        info.cookie_needed
+    );
+    if !info.websocket {
+        rec.diagnose(
+            "sockjs.websocket_disabled",
+            vec![Evidence::new("/info", settings.clone())],
+        );
+        rec.finish(
+            step,
+            CheckStatus::Warn,
+            format!("SockJS runs without its WebSocket transport ({settings})."),
+        );
+        super::skip_after(
+            rec,
+            options,
+            items::SOCKJS_INFO,
+            "the WebSocket transport is disabled",
+        );
+        return None;
+    }
+    rec.finish(
+        step,
+        CheckStatus::Pass,
+        format!("SockJS with its WebSocket transport ({settings}); checking {prefix}/websocket."),
+    );
+    let mut raw = target.clone();
+    raw.url.set_path(&format!("{prefix}/websocket"));
+    Some(raw)
+}

@@ -1,0 +1,71 @@
+//! SockJS, as far as a check needs it: where its `/info` is for a URL, what `/info` says (whether the
+//! WebSocket transport is enabled, the allowed origins, whether a cookie is needed), and the raw
+//! WebSocket endpoint (`<prefix>/websocket`) a plain WebSocket client can use.
+
+use serde_json::Value;
+
+/// What `<prefix>/info` says.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Info {
+    pub websocket: bool,
+    pub origins: Vec<String>,
+    pub cookie_needed: bool,
+}
+
+/// The SockJS prefix of a URL path: the path itself, or the path without a trailing `/websocket`.
+pub(crate) fn prefix(path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    path.strip_suffix("/websocket").unwrap_or(path).to_string()
+}
+
+/// Reads `/info`'s answer (a JSON object, possibly inside a chunked body); `None` if it is not SockJS's.
+pub(crate) fn read_info(body: &str) -> Option<Info> {
+    let json = body.get(body.find('{')?..=body.rfind('}')?)?;
+    let info: Value = serde_json::from_str(json).ok()?;
+    // `entropy` is SockJS's own field: it tells SockJS from any JSON with a `websocket` key.
+    info.get("entropy")?;
+    Some(Info {
+        websocket: info.get("websocket")?.as_bool()?,
+        origins: info
+            .get("origins")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        cookie_needed: info
+            .get("cookie_needed")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_is_read_from_a_chunked_body_and_other_json_is_not_sockjs() {
+        let body = "4f\r\n{\"websocket\":false,\"origins\":[\"*:*\"],\"cookie_needed\":true,\"entropy\":1}\r\n0";
+        assert_eq!(
+            read_info(body),
+            Some(Info {
+                websocket: false,
+                origins: vec!["*:*".into()],
+                cookie_needed: true
+            })
+        );
+        assert_eq!(read_info("{\"websocket\":true}"), None);
+        assert_eq!(read_info("not found"), None);
+    }
+
+    #[test]
+    fn the_prefix_drops_the_raw_endpoint() {
+        assert_eq!(prefix("/echo"), "/echo");
+        assert_eq!(prefix("/echo/websocket"), "/echo");
+        assert_eq!(prefix("/echo/"), "/echo");
+    }
+}
