@@ -82,6 +82,7 @@ bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-core --bench profiles --locked
 	cargo bench -p wsdoctor-cli --bench connect_flood --locked
 	cargo bench -p wsdoctor-core --bench hostile --locked
+	cargo bench -p wsdoctor-core --bench frameworks --locked
 	cd ui && npm run --silent bench
 
 # websocat receives the same flood as the console in the console_flood bench, for comparison.
