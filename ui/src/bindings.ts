@@ -108,7 +108,7 @@ timeoutSecs: number | null,
  */
 replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
 
-export type Protocol = "auto" | "websocket" | "socketio" | "sockjs" | "graphql-ws";
+export type Protocol = "auto" | "websocket" | "socketio" | "stomp" | "sockjs" | "graphql-ws";
 
 export type HeaderInput = { name: string, value: string, secret: boolean, };
 

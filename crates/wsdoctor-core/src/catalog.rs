@@ -501,6 +501,14 @@ pub static CATALOG: &[Entry] = &[
         "Give the prefix the server registers (`installHandlers(server, { prefix: '/echo' })`, Spring `addEndpoint(\"/ws\").withSockJS()`), and route everything under it to the server."
     ),
     entry!(
+        "stomp.connect_rejected",
+        WebSocketSetup,
+        Error,
+        "The STOMP broker refused the CONNECT",
+        "The socket opened with a STOMP subprotocol, but the broker answered CONNECT with an ERROR frame (quoted in the evidence): a wrong login or passcode, a virtual host the user may not use, or a version the broker does not speak.",
+        "Send the login, passcode and virtual host the broker expects (`connectHeaders: { login, passcode, host }` in stompjs; in WS Doctor, the auth payload `{\"login\": …, \"passcode\": …, \"host\": …}`), and check the user's permissions on the broker."
+    ),
+    entry!(
         "graphql.protocol_mismatch",
         WebSocketSetup,
         Error,

@@ -293,3 +293,44 @@ async fn sockjs_is_read_then_its_raw_endpoint_checked_and_a_plain_client_is_told
     .await;
     assert_eq!(root(&report), "sockjs.no_server", "{:#?}", report.checks);
 }
+
+// --- STOMP over WebSocket (a real broker: RabbitMQ with Web-STOMP) ----------------------------------------
+
+#[tokio::test]
+async fn stomp_connect_is_answered_refused_or_needs_the_subprotocol() {
+    let broker = support::real_servers::rabbitmq();
+    let url = format!("ws://127.0.0.1:{}/ws", broker.port);
+    let login = |passcode: &str| {
+        Some(wsdoctor_core::profile::Sensitive::new(format!(
+            r#"{{"login":"guest","passcode":"{passcode}"}}"#
+        )))
+    };
+    let report = check(url.clone(), |o| {
+        o.protocol = Protocol::Stomp;
+        o.auth = login("guest");
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert_eq!(status(&report, "stomp_connect"), CheckStatus::Pass);
+
+    // Detected from the offered subprotocol; the wrong passcode is refused with an ERROR frame.
+    let report = check(url.clone(), |o| {
+        o.subprotocols = vec!["v12.stomp".into()];
+        o.auth = login("not-the-passcode");
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "stomp.connect_rejected",
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        report.diagnoses[0].evidence[0]
+            .content
+            .contains("Access refused"),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+    assert!(!report.to_json().contains("not-the-passcode"));
+}

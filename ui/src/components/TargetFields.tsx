@@ -47,6 +47,7 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
             <option value="websocket">Plain WebSocket</option>
             <option value="socketio">Socket.IO (the URL as given to io())</option>
             <option value="sockjs">SockJS (the prefix; then its raw WebSocket endpoint)</option>
+            <option value="stomp">STOMP (CONNECT with the login from the auth payload)</option>
             <option value="graphql-ws">GraphQL over WebSocket (graphql-ws)</option>
           </select>
           {errors.protocol && <p id={`${id("protocol")}-error`} className="field-error" role="alert">{errors.protocol}</p>}

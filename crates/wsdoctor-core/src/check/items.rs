@@ -25,6 +25,8 @@ pub(crate) const MESSAGE_SIZE: Item =
     item("message_size", Section::WebSocketSetup, "Large message");
 pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
 pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
+pub(crate) const STOMP_CONNECT: Item =
+    item("stomp_connect", Section::WebSocketSetup, "STOMP CONNECT");
 pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", Section::WebSocketSetup, "SockJS info");
 pub(crate) const GRAPHQL_INIT: Item = item(
     "graphql_init",
@@ -49,8 +51,10 @@ pub(crate) const SOCKETIO_UPGRADE: Item = item(
 
 /// The items after the upgrade, skipped together when it fails.
 pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
-    if super::framework_of(options).0 == Protocol::GraphqlWs {
-        return vec![ORIGIN, SUBPROTOCOL, GRAPHQL_INIT];
+    match super::framework_of(options).0 {
+        Protocol::GraphqlWs => return vec![ORIGIN, SUBPROTOCOL, GRAPHQL_INIT],
+        Protocol::Stomp => return vec![ORIGIN, SUBPROTOCOL, STOMP_CONNECT],
+        _ => {}
     }
     let mut list = vec![ORIGIN, SUBPROTOCOL, MESSAGE, PING, SOCKETIO];
     if options.probe_size.is_some() {

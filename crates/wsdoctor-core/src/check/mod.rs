@@ -20,6 +20,7 @@ mod options;
 mod reach;
 mod socketio_layer;
 mod sockjs_layer;
+mod stomp_layer;
 mod target_url;
 mod tls_layer;
 mod upgrade;
@@ -387,24 +388,32 @@ async fn probe(
     } else {
         (target, stream)
     };
-    // GraphQL asked for by name offers its subprotocol, as its clients do.
+    // GraphQL and STOMP asked for by name offer their subprotocols, as their clients do.
     let offering;
-    let options =
-        if protocol == crate::framework::Protocol::GraphqlWs && options.subprotocols.is_empty() {
-            offering = CheckOptions {
-                subprotocols: vec![crate::framework::GRAPHQL_SUBPROTOCOLS[0].to_string()],
-                ..options.clone()
-            };
-            &offering
-        } else {
-            options
+    let default_subprotocols: &[&str] = match protocol {
+        crate::framework::Protocol::GraphqlWs => &crate::framework::GRAPHQL_SUBPROTOCOLS[..1],
+        crate::framework::Protocol::Stomp => &crate::framework::STOMP_SUBPROTOCOLS,
+        _ => &[],
+    };
+    let options = if !default_subprotocols.is_empty() && options.subprotocols.is_empty() {
+        offering = CheckOptions {
+            subprotocols: default_subprotocols.iter().map(|p| p.to_string()).collect(),
+            ..options.clone()
         };
+        &offering
+    } else {
+        options
+    };
     let Some((stream, leftover)) = upgrade::record(rec, options, &target, &route, stream).await
     else {
         return Ok(proxy_shown);
     };
     if protocol == crate::framework::Protocol::GraphqlWs {
         graphql_layer::record(rec, options, stream, leftover, &why).await;
+        return Ok(proxy_shown);
+    }
+    if protocol == crate::framework::Protocol::Stomp {
+        stomp_layer::record(rec, options, stream, leftover, &why).await;
         return Ok(proxy_shown);
     }
     let plan = open_connection::Plan {

@@ -21,6 +21,8 @@ pub enum Protocol {
     Websocket,
     /// Socket.IO over Engine.IO 4: polling handshake, namespace, then the WebSocket transport.
     Socketio,
+    /// STOMP 1.0–1.2 over WebSocket: CONNECT must be answered CONNECTED.
+    Stomp,
     /// SockJS: its `/info` read, then its raw WebSocket endpoint (`<prefix>/websocket`) checked.
     Sockjs,
     /// GraphQL over WebSocket: `graphql-transport-ws` (the graphql-ws library), or the legacy `graphql-ws`
@@ -30,12 +32,15 @@ pub enum Protocol {
     GraphqlWs,
 }
 
+/// The subprotocols of STOMP over WebSocket, newest first, as STOMP clients offer them.
+pub(crate) const STOMP_SUBPROTOCOLS: [&str; 3] = ["v12.stomp", "v11.stomp", "v10.stomp"];
+
 /// The subprotocols of GraphQL over WebSocket: the current one, then the legacy one.
 pub(crate) const GRAPHQL_SUBPROTOCOLS: [&str; 2] = ["graphql-transport-ws", "graphql-ws"];
 
 impl Protocol {
     /// The names `--protocol` takes.
-    pub const NAMES: &'static str = "auto, websocket, socketio, sockjs, graphql-ws";
+    pub const NAMES: &'static str = "auto, websocket, socketio, sockjs, stomp, graphql-ws";
 
     /// What the user typed: one of [`Protocol::NAMES`].
     pub fn parse(name: &str) -> Result<Protocol> {
@@ -44,6 +49,7 @@ impl Protocol {
             "websocket" | "ws" => Ok(Protocol::Websocket),
             "socketio" | "socket.io" => Ok(Protocol::Socketio),
             "sockjs" => Ok(Protocol::Sockjs),
+            "stomp" => Ok(Protocol::Stomp),
             "graphql-ws" | "graphql" | "graphql-transport-ws" => Ok(Protocol::GraphqlWs),
             other => Err(Error::field_value(
                 "protocol",
@@ -61,6 +67,7 @@ impl Protocol {
             Protocol::Websocket => "websocket",
             Protocol::Socketio => "socketio",
             Protocol::Sockjs => "sockjs",
+            Protocol::Stomp => "stomp",
             Protocol::GraphqlWs => "graphql-ws",
         }
     }
@@ -78,9 +85,17 @@ pub(crate) fn choose(
             let graphql = subprotocols
                 .iter()
                 .find(|p| GRAPHQL_SUBPROTOCOLS.contains(&p.as_str()));
+            let stomp = subprotocols
+                .iter()
+                .find(|p| STOMP_SUBPROTOCOLS.contains(&p.as_str()));
             if let Some(offered) = graphql {
                 (
                     Protocol::GraphqlWs,
+                    format!("detected: the subprotocol {offered} is offered"),
+                )
+            } else if let Some(offered) = stomp {
+                (
+                    Protocol::Stomp,
                     format!("detected: the subprotocol {offered} is offered"),
                 )
             } else if path.contains("/socket.io") {

@@ -1,5 +1,6 @@
-//! The real servers the tests start from `tests/servers/` (Python `websockets`, Node `ws` and Socket.IO),
-//! each in a mode of its own, on a free port it reports; they stop with the test.
+//! The real servers the tests start: from `tests/servers/` (Python `websockets`, Node `ws`, Socket.IO,
+//! SockJS, graphql-ws), each in a mode of its own, on a free port it reports; and RabbitMQ with its
+//! Web-STOMP plugin, a real STOMP broker over WebSocket. They stop with the test.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -63,4 +64,75 @@ pub fn node(mode: &str) -> Spawned {
         "Node ws is missing: run `make deps`"
     );
     start(PathBuf::from("node"), "node_server.mjs", mode)
+}
+
+/// A RabbitMQ node of the test's own (its own name, folders and ports) with Web-STOMP on a free port,
+/// `ws://127.0.0.1:PORT/ws`; the whole process group is stopped when the test ends.
+pub struct Broker {
+    child: std::process::Child,
+    dir: PathBuf,
+    pub port: u16,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.child.wait();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0)
+}
+
+pub fn rabbitmq() -> Broker {
+    use std::os::unix::process::CommandExt;
+    let server = PathBuf::from("/usr/lib/rabbitmq/bin/rabbitmq-server");
+    assert!(
+        server.exists(),
+        "RabbitMQ is not installed: run `make deps` (Debian package rabbitmq-server)"
+    );
+    let (port, dist) = (free_port(), free_port());
+    let dir = std::env::temp_dir().join(format!("wsdoctor-rabbitmq-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("enabled_plugins"), "[rabbitmq_web_stomp].\n").unwrap();
+    std::fs::write(
+        dir.join("rabbitmq.conf"),
+        format!(
+            "listeners.tcp = none\nweb_stomp.tcp.port = {port}\nweb_stomp.tcp.ip = 127.0.0.1\n"
+        ),
+    )
+    .unwrap();
+    let child = Command::new(&server)
+        .env("RABBITMQ_NODENAME", format!("wsdoctor-{port}@localhost"))
+        .env("RABBITMQ_MNESIA_BASE", dir.join("mnesia"))
+        .env("RABBITMQ_LOG_BASE", dir.join("log"))
+        .env("RABBITMQ_ENABLED_PLUGINS_FILE", dir.join("enabled_plugins"))
+        .env("RABBITMQ_CONFIG_FILE", dir.join("rabbitmq"))
+        .env("RABBITMQ_PID_FILE", dir.join("pid"))
+        .env("RABBITMQ_DIST_PORT", dist.to_string())
+        .env("HOME", &dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("rabbitmq-server starts");
+    let broker = Broker { child, dir, port };
+    // Erlang boots in seconds, longer on a loaded machine.
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "RabbitMQ did not start listening in 90 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    broker
 }
