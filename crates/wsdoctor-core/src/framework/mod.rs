@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn names_parse_and_a_wrong_one_names_the_field() {
         assert_eq!(Protocol::parse("Socket.IO").unwrap(), Protocol::Socketio);
-        let error = Protocol::parse("stomp").unwrap_err();
+        let error = Protocol::parse("mqtt").unwrap_err();
         assert_eq!(error.field(), Some("protocol"));
     }
 }
