@@ -4,16 +4,11 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::{CheckOptions, items};
+use super::{CheckOptions, framework_socket, items};
 use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder};
-
-/// The largest message read while waiting for the acknowledgement.
-const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// What a close code of GraphQL over WebSocket means (graphql-transport-ws), if it is one of them.
 pub(crate) fn close_meaning(code: u16) -> Option<&'static str> {
@@ -48,16 +43,8 @@ pub(super) async fn record(
         "Protocol",
         format!("GraphQL over WebSocket ({why})"),
     ));
-    let config = WebSocketConfig::default()
-        .max_message_size(Some(MAX_MESSAGE_BYTES))
-        .max_frame_size(Some(MAX_MESSAGE_BYTES));
-    let mut ws =
-        WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await;
-    let payload = options
-        .auth
-        .as_ref()
-        .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok())
-        .unwrap_or(Value::Object(Default::default()));
+    let mut ws = framework_socket::open(stream, leftover).await;
+    let payload = framework_socket::auth(options).unwrap_or(Value::Object(Default::default()));
     let init = serde_json::json!({ "type": "connection_init", "payload": payload }).to_string();
     step.evidence.push(Evidence::new(
         "Sent",

@@ -4,16 +4,11 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::{CheckOptions, items};
+use super::{CheckOptions, framework_socket, items};
 use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder};
-
-/// The largest frame read while waiting for the answer.
-const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// A STOMP frame's command and headers (the body follows the blank line).
 struct Frame {
@@ -78,15 +73,8 @@ pub(super) async fn record(
         "Protocol",
         format!("STOMP over WebSocket ({why})"),
     ));
-    let config = WebSocketConfig::default()
-        .max_message_size(Some(MAX_MESSAGE_BYTES))
-        .max_frame_size(Some(MAX_MESSAGE_BYTES));
-    let mut ws =
-        WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await;
-    let auth = options
-        .auth
-        .as_ref()
-        .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok());
+    let mut ws = framework_socket::open(stream, leftover).await;
+    let auth = framework_socket::auth(options);
     step.evidence.push(Evidence::new(
         "Sent",
         if auth.is_some() {

@@ -56,16 +56,7 @@ pub(crate) fn read_open(status: u16, body: &str) -> OpenAnswer {
         let number = |name: &str| open.get(name).and_then(Value::as_u64).unwrap_or(0);
         return OpenAnswer::Open(Open {
             sid: sid.to_string(),
-            upgrades: open
-                .get("upgrades")
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            upgrades: super::strings(&Value::Object(open.clone()), "upgrades"),
             ping_interval_ms: number("pingInterval"),
             ping_timeout_ms: number("pingTimeout"),
         });

@@ -73,6 +73,20 @@ impl Protocol {
     }
 }
 
+/// The strings of the array `key` of a JSON object (a server's list of transports, origins, ...).
+pub(crate) fn strings(object: &serde_json::Value, key: &str) -> Vec<String> {
+    object
+        .get(key)
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The protocol a check of `url` offering `subprotocols` speaks, and why (for the report).
 pub(crate) fn choose(
     asked: Protocol,

@@ -26,16 +26,7 @@ pub(crate) fn read_info(body: &str) -> Option<Info> {
     info.get("entropy")?;
     Some(Info {
         websocket: info.get("websocket")?.as_bool()?,
-        origins: info
-            .get("origins")
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        origins: super::strings(&info, "origins"),
         cookie_needed: info
             .get("cookie_needed")
             .and_then(Value::as_bool)

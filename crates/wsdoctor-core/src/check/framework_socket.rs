@@ -1,0 +1,28 @@
+//! What the framework items that speak over the upgraded socket (GraphQL, STOMP) share: the socket itself,
+//! with the bytes read past the 101 and a cap on message size, and the auth payload as JSON.
+
+use serde_json::Value;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+
+use super::CheckOptions;
+use crate::net::Stream;
+
+/// The largest message read from a framework's server while a check waits for its answer.
+const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// The client side of the upgraded connection.
+pub(super) async fn open(stream: Stream, leftover: Vec<u8>) -> WebSocketStream<Stream> {
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_MESSAGE_BYTES));
+    WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await
+}
+
+/// The auth payload, parsed (it was checked to be a JSON object when the request was read).
+pub(super) fn auth(options: &CheckOptions) -> Option<Value> {
+    options
+        .auth
+        .as_ref()
+        .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok())
+}
