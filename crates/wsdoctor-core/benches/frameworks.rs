@@ -14,12 +14,9 @@ use wsdoctor_core::profile::Sensitive;
 
 const RUNS: usize = 20;
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+#[tokio::main]
+async fn main() {
+    {
         let socketio = node("socketio");
         let polling_only = node("socketio-polling-only");
         let old = node("socketio-v2");
@@ -27,16 +24,69 @@ fn main() {
         let graphql = node("graphql");
         let token = |t: &str| Some(Sensitive::new(format!(r#"{{"token":"{t}"}}"#)));
         let cases: Vec<(&str, CheckOptions)> = vec![
-            ("Socket.IO, healthy", target(format!("ws://127.0.0.1:{}/socket.io/", socketio.port), Protocol::Auto)),
-            ("Socket.IO, unknown namespace", target(format!("http://127.0.0.1:{}/nope", socketio.port), Protocol::Socketio)),
-            ("Socket.IO, middleware refuses", target(format!("http://127.0.0.1:{}/admin", socketio.port), Protocol::Socketio)),
-            ("Socket.IO, polling only", target(format!("ws://127.0.0.1:{}/socket.io/", polling_only.port), Protocol::Auto)),
-            ("Socket.IO 2 server", target(format!("ws://127.0.0.1:{}/socket.io/", old.port), Protocol::Auto)),
-            ("SockJS, healthy", target(format!("ws://127.0.0.1:{}/echo", sockjs.port), Protocol::Sockjs)),
-            ("GraphQL, healthy", CheckOptions { auth: token("gql-token"), ..target(format!("ws://127.0.0.1:{}/", graphql.port), Protocol::GraphqlWs) }),
-            ("GraphQL, refused", target(format!("ws://127.0.0.1:{}/", graphql.port), Protocol::GraphqlWs)),
+            (
+                "Socket.IO, healthy",
+                target(
+                    format!("ws://127.0.0.1:{}/socket.io/", socketio.port),
+                    Protocol::Auto,
+                ),
+            ),
+            (
+                "Socket.IO, unknown namespace",
+                target(
+                    format!("http://127.0.0.1:{}/nope", socketio.port),
+                    Protocol::Socketio,
+                ),
+            ),
+            (
+                "Socket.IO, middleware refuses",
+                target(
+                    format!("http://127.0.0.1:{}/admin", socketio.port),
+                    Protocol::Socketio,
+                ),
+            ),
+            (
+                "Socket.IO, polling only",
+                target(
+                    format!("ws://127.0.0.1:{}/socket.io/", polling_only.port),
+                    Protocol::Auto,
+                ),
+            ),
+            (
+                "Socket.IO 2 server",
+                target(
+                    format!("ws://127.0.0.1:{}/socket.io/", old.port),
+                    Protocol::Auto,
+                ),
+            ),
+            (
+                "SockJS, healthy",
+                target(
+                    format!("ws://127.0.0.1:{}/echo", sockjs.port),
+                    Protocol::Sockjs,
+                ),
+            ),
+            (
+                "GraphQL, healthy",
+                CheckOptions {
+                    auth: token("gql-token"),
+                    ..target(
+                        format!("ws://127.0.0.1:{}/", graphql.port),
+                        Protocol::GraphqlWs,
+                    )
+                },
+            ),
+            (
+                "GraphQL, refused",
+                target(
+                    format!("ws://127.0.0.1:{}/", graphql.port),
+                    Protocol::GraphqlWs,
+                ),
+            ),
         ];
-        println!("frameworks: time to a verdict, median of {RUNS} checks, default timeouts (target <= 1500 ms)");
+        println!(
+            "frameworks: time to a verdict, median of {RUNS} checks, default timeouts (target <= 1500 ms)"
+        );
         for (name, options) in cases {
             let mut times = Vec::with_capacity(RUNS);
             let mut verdict = String::new();
@@ -47,7 +97,11 @@ fn main() {
                 verdict = format!(
                     "{} {}",
                     report.verdict.word(),
-                    report.diagnoses.first().map(|d| d.code.as_str()).unwrap_or("")
+                    report
+                        .diagnoses
+                        .first()
+                        .map(|d| d.code.as_str())
+                        .unwrap_or("")
                 );
             }
             times.sort();
@@ -56,10 +110,14 @@ fn main() {
                 "  {name:<30} median {:>7.1} ms, max {:>7.1} ms  {verdict}{}",
                 median.as_secs_f64() * 1e3,
                 times[times.len() - 1].as_secs_f64() * 1e3,
-                if median <= Duration::from_millis(1500) { "" } else { "  OVER TARGET" }
+                if median <= Duration::from_millis(1500) {
+                    ""
+                } else {
+                    "  OVER TARGET"
+                }
             );
         }
-    });
+    }
 }
 
 fn target(url: String, protocol: Protocol) -> CheckOptions {

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use support::real_servers::node;
-use support::{codes, options, root, run};
+use support::{codes, item, options, root, run};
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::report::{CheckStatus, Report, Verdict};
@@ -23,12 +23,7 @@ async fn check(url: String, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
 }
 
 fn status(report: &Report, id: &str) -> CheckStatus {
-    report
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no {id} in {:#?}", report.checks))
-        .status
+    item(report, id).status
 }
 
 #[tokio::test]
@@ -168,7 +163,7 @@ async fn a_page_on_an_origin_the_server_does_not_allow_is_named() {
 }
 
 #[tokio::test]
-async fn an_old_server_and_a_plain_websocket_server_are_named() {
+async fn an_old_socketio_server_is_named() {
     let old = node("socketio-v2");
     let report = check(format!("ws://127.0.0.1:{}/socket.io/", old.port), |_| {}).await;
     assert_eq!(
@@ -178,13 +173,22 @@ async fn an_old_server_and_a_plain_websocket_server_are_named() {
         report.checks
     );
     assert_eq!(status(&report, "socketio_namespace"), CheckStatus::Skip);
+}
 
+/// A plain WebSocket server is not taken for the framework asked for.
+#[tokio::test]
+async fn a_plain_websocket_server_is_no_framework_server() {
     let plain = node("echo");
-    let report = check(format!("ws://127.0.0.1:{}/", plain.port), |o| {
-        o.protocol = Protocol::Socketio
-    })
-    .await;
-    assert_eq!(root(&report), "socketio.no_server", "{:#?}", report.checks);
+    for (protocol, code) in [
+        (Protocol::Socketio, "socketio.no_server"),
+        (Protocol::Sockjs, "sockjs.no_server"),
+    ] {
+        let report = check(format!("ws://127.0.0.1:{}/", plain.port), |o| {
+            o.protocol = protocol
+        })
+        .await;
+        assert_eq!(root(&report), code, "{:#?}", report.checks);
+    }
 }
 
 // --- GraphQL over WebSocket (a real graphql-ws server) -------------------------------------------------
@@ -285,19 +289,12 @@ async fn sockjs_is_read_then_its_raw_endpoint_checked_and_a_plain_client_is_told
         report.checks
     );
     assert_eq!(report.verdict, Verdict::Degraded);
-
-    let plain = node("echo");
-    let report = check(format!("ws://127.0.0.1:{}/", plain.port), |o| {
-        o.protocol = Protocol::Sockjs
-    })
-    .await;
-    assert_eq!(root(&report), "sockjs.no_server", "{:#?}", report.checks);
 }
 
 // --- STOMP over WebSocket (a real broker: RabbitMQ with Web-STOMP) ----------------------------------------
 
 #[tokio::test]
-async fn stomp_connect_is_answered_refused_or_needs_the_subprotocol() {
+async fn stomp_connect_is_answered_or_refused() {
     let broker = support::real_servers::rabbitmq();
     let url = format!("ws://127.0.0.1:{}/ws", broker.port);
     let login = |passcode: &str| {

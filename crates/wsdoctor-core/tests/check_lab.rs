@@ -147,14 +147,17 @@ async fn a_drop_during_the_idle_probe_is_an_idle_timeout() {
     );
 }
 
+/// Endpoints whose answer alone names the cause.
 #[tokio::test]
-async fn a_plain_page_is_not_websocket() {
-    expect_root("/http", "handshake.not_websocket", |_| {}).await;
-}
-
-#[tokio::test]
-async fn missing_credentials_are_named() {
-    expect_root("/auth", "handshake.auth_required", |_| {}).await;
+async fn refusals_are_named_by_their_answer() {
+    for (path, code) in [
+        ("/http", "handshake.not_websocket"),
+        ("/auth", "handshake.auth_required"),
+        ("/subprotocol", "subprotocol.required"),
+        ("/bad-accept", "handshake.invalid_accept"),
+    ] {
+        expect_root(path, code, |_| {}).await;
+    }
 }
 
 #[tokio::test]
@@ -169,16 +172,6 @@ async fn an_origin_check_is_told_from_other_refusals() {
         "{follow_up}"
     );
     assert!(follow_up.contains("101"), "{follow_up}");
-}
-
-#[tokio::test]
-async fn a_required_subprotocol_is_named() {
-    expect_root("/subprotocol", "subprotocol.required", |_| {}).await;
-}
-
-#[tokio::test]
-async fn a_wrong_accept_key_is_named() {
-    expect_root("/bad-accept", "handshake.invalid_accept", |_| {}).await;
 }
 
 #[tokio::test]

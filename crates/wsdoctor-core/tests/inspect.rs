@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{Spawned, codes, options, run};
+use support::{Spawned, codes, item as check, options, run};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -57,14 +57,6 @@ fn diagnosis<'a>(report: &'a Report, code: &str) -> &'a wsdoctor_core::report::D
         .iter()
         .find(|d| d.code == code)
         .unwrap_or_else(|| panic!("no {code} in {:?}", codes(report)))
-}
-
-fn check<'a>(report: &'a Report, id: &str) -> &'a wsdoctor_core::report::Check {
-    report
-        .checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no {id} check in {:#?}", report.checks))
 }
 
 // --- nginx, Caddy, Apache ---------------------------------------------------------------------------

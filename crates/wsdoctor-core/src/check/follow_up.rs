@@ -35,7 +35,8 @@ pub(crate) async fn speaks_tls(route: &Route) -> bool {
     tls_route.open(Trust::Any).await.is_ok()
 }
 
-fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
+/// The response of an exchange, or why there is none.
+pub(super) fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
     match exchange {
         Exchange::Answered { response, .. } => Ok(response),
         Exchange::Timeout { .. } => Err("no answer in time".into()),

@@ -5,11 +5,37 @@ use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::CheckOptions;
+use super::{CheckOptions, items};
+use crate::framework::Protocol;
 use crate::net::Stream;
+use crate::report::{Evidence, Recorder};
 
 /// The largest message read from a framework's server while a check waits for its answer.
 const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// Speaks `protocol` (GraphQL or STOMP) over the upgraded connection: its item, saying which protocol
+/// and why, then the protocol's own exchange.
+pub(super) async fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    protocol: Protocol,
+    why: &str,
+    stream: Stream,
+    leftover: Vec<u8>,
+) {
+    let (item, name) = match protocol {
+        Protocol::Stomp => (&items::STOMP_CONNECT, "STOMP over WebSocket"),
+        _ => (&items::GRAPHQL_INIT, "GraphQL over WebSocket"),
+    };
+    let mut step = rec.begin(item);
+    step.evidence
+        .push(Evidence::new("Protocol", format!("{name} ({why})")));
+    let ws = open(stream, leftover).await;
+    match protocol {
+        Protocol::Stomp => super::stomp_layer::speak(rec, options, step, ws).await,
+        _ => super::graphql_layer::speak(rec, options, step, ws).await,
+    }
+}
 
 /// The client side of the upgraded connection.
 pub(super) async fn open(stream: Stream, leftover: Vec<u8>) -> WebSocketStream<Stream> {

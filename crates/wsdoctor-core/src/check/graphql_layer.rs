@@ -4,11 +4,12 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{CheckOptions, framework_socket, items};
+use super::{CheckOptions, framework_socket};
 use crate::net::Stream;
-use crate::report::{CheckStatus, Evidence, Recorder};
+use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// What a close code of GraphQL over WebSocket means (graphql-transport-ws), if it is one of them.
 pub(crate) fn close_meaning(code: u16) -> Option<&'static str> {
@@ -31,19 +32,12 @@ pub(crate) fn close_meaning(code: u16) -> Option<&'static str> {
 }
 
 /// Sends `connection_init` and records whether it is acknowledged.
-pub(super) async fn record(
+pub(super) async fn speak(
     rec: &mut Recorder,
     options: &CheckOptions,
-    stream: Stream,
-    leftover: Vec<u8>,
-    why: &str,
+    mut step: Step,
+    mut ws: WebSocketStream<Stream>,
 ) {
-    let mut step = rec.begin(&items::GRAPHQL_INIT);
-    step.evidence.push(Evidence::new(
-        "Protocol",
-        format!("GraphQL over WebSocket ({why})"),
-    ));
-    let mut ws = framework_socket::open(stream, leftover).await;
     let payload = framework_socket::auth(options).unwrap_or(Value::Object(Default::default()));
     let init = serde_json::json!({ "type": "connection_init", "payload": payload }).to_string();
     step.evidence.push(Evidence::new(

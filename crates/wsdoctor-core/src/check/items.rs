@@ -25,29 +25,15 @@ pub(crate) const MESSAGE_SIZE: Item =
     item("message_size", Section::WebSocketSetup, "Large message");
 pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
 pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
-pub(crate) const STOMP_CONNECT: Item =
-    item("stomp_connect", Section::WebSocketSetup, "STOMP CONNECT");
-pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", Section::WebSocketSetup, "SockJS info");
-pub(crate) const GRAPHQL_INIT: Item = item(
-    "graphql_init",
-    Section::WebSocketSetup,
-    "GraphQL connection_init",
-);
-pub(crate) const SOCKETIO_OPEN: Item = item(
-    "socketio_open",
-    Section::WebSocketSetup,
-    "Socket.IO handshake",
-);
-pub(crate) const SOCKETIO_NAMESPACE: Item = item(
-    "socketio_namespace",
-    Section::WebSocketSetup,
-    "Socket.IO namespace",
-);
-pub(crate) const SOCKETIO_UPGRADE: Item = item(
-    "socketio_upgrade",
-    Section::WebSocketSetup,
-    "Socket.IO WebSocket transport",
-);
+/// The framework items' section (a framework is part of the WebSocket setup).
+const SETUP: Section = Section::WebSocketSetup;
+pub(crate) const STOMP_CONNECT: Item = item("stomp_connect", SETUP, "STOMP CONNECT");
+pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", SETUP, "SockJS info");
+pub(crate) const GRAPHQL_INIT: Item = item("graphql_init", SETUP, "GraphQL connection_init");
+pub(crate) const SOCKETIO_OPEN: Item = item("socketio_open", SETUP, "Socket.IO handshake");
+pub(crate) const SOCKETIO_NAMESPACE: Item =
+    item("socketio_namespace", SETUP, "Socket.IO namespace");
+pub(crate) const SOCKETIO_UPGRADE: Item = item("socketio_upgrade", SETUP, "Socket.IO transport");
 
 /// The items after the upgrade, skipped together when it fails.
 pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {

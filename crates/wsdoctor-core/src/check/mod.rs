@@ -409,12 +409,11 @@ async fn probe(
     else {
         return Ok(proxy_shown);
     };
-    if protocol == crate::framework::Protocol::GraphqlWs {
-        graphql_layer::record(rec, options, stream, leftover, &why).await;
-        return Ok(proxy_shown);
-    }
-    if protocol == crate::framework::Protocol::Stomp {
-        stomp_layer::record(rec, options, stream, leftover, &why).await;
+    if matches!(
+        protocol,
+        crate::framework::Protocol::GraphqlWs | crate::framework::Protocol::Stomp
+    ) {
+        framework_socket::record(rec, options, protocol, &why, stream, leftover).await;
         return Ok(proxy_shown);
     }
     let plan = open_connection::Plan {

@@ -11,7 +11,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use super::handshake::{self, Exchange, UpgradeResponse};
+use super::follow_up::answer;
+use super::handshake::{self, UpgradeResponse};
 use super::{CheckOptions, items};
 use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer};
 use crate::net::route::Trust;
@@ -303,16 +304,6 @@ impl Ask<'_> {
                 self.options.handshake_timeout.as_secs_f32()
             )),
         }
-    }
-}
-
-fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
-    match exchange {
-        Exchange::Answered { response, .. } => Ok(response),
-        Exchange::Timeout { .. } => Err("no answer in time".into()),
-        Exchange::Closed { .. } => Err("the connection closed without an answer".into()),
-        Exchange::Invalid { reason, .. } => Err(reason),
-        Exchange::Broken { error } => Err(error),
     }
 }
 

@@ -4,11 +4,12 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{CheckOptions, framework_socket, items};
+use super::{CheckOptions, framework_socket};
 use crate::net::Stream;
-use crate::report::{CheckStatus, Evidence, Recorder};
+use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// A STOMP frame's command and headers (the body follows the blank line).
 struct Frame {
@@ -61,19 +62,13 @@ fn connect_frame(auth: Option<&Value>) -> String {
     frame
 }
 
-pub(super) async fn record(
+/// Sends CONNECT and records the broker's answer.
+pub(super) async fn speak(
     rec: &mut Recorder,
     options: &CheckOptions,
-    stream: Stream,
-    leftover: Vec<u8>,
-    why: &str,
+    mut step: Step,
+    mut ws: WebSocketStream<Stream>,
 ) {
-    let mut step = rec.begin(&items::STOMP_CONNECT);
-    step.evidence.push(Evidence::new(
-        "Protocol",
-        format!("STOMP over WebSocket ({why})"),
-    ));
-    let mut ws = framework_socket::open(stream, leftover).await;
     let auth = framework_socket::auth(options);
     step.evidence.push(Evidence::new(
         "Sent",

@@ -87,6 +87,15 @@ pub fn root(report: &Report) -> &str {
         .unwrap_or("(none)")
 }
 
+/// The item `id` of a report (the test fails, listing the items, when there is none).
+pub fn item<'a>(report: &'a Report, id: &str) -> &'a wsdoctor_core::report::Check {
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id} item in {:#?}", report.checks))
+}
+
 /// Every cause's code, in rank order.
 pub fn codes(report: &Report) -> Vec<&str> {
     report.diagnoses.iter().map(|d| d.code.as_str()).collect()
