@@ -27,8 +27,9 @@ pub struct TargetArgs {
     /// Subprotocol to offer (repeatable, in order of preference).
     #[arg(long = "subprotocol", value_name = "NAME")]
     subprotocols: Vec<String>,
-    /// The protocol to speak once connected: auto (from the URL: `/socket.io/` is Socket.IO), websocket,
-    /// or socketio (the URL as given to `io()`: `http://host/admin` joins namespace /admin).
+    /// The protocol `check` speaks once connected: auto (from the URL and the offered subprotocols),
+    /// websocket, socketio (the URL as given to `io()`: `http://host/admin` joins namespace /admin),
+    /// sockjs, stomp or graphql-ws. `connect` speaks plain WebSocket whatever it is.
     #[arg(long, value_name = "NAME", value_parser = parse_protocol)]
     protocol: Option<Protocol>,
     /// The framework's auth payload, a JSON object (Socket.IO's `auth`: '{"token": "…"}'); kept out of
