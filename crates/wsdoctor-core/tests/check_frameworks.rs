@@ -142,6 +142,33 @@ async fn a_websocket_only_server_is_spoken_to_over_websocket_from_the_start() {
     );
 }
 
+/// A URL that asks for the WebSocket transport only is spoken to as the client with
+/// `transports: ['websocket']` does: no polling request at all.
+#[tokio::test]
+async fn a_websocket_only_url_skips_polling() {
+    let server = node("socketio-polling-only");
+    // This server refuses the WebSocket transport: asked for it alone, there is no session.
+    let url = |port: u16| format!("ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");
+    let report = check(url(server.port), |_| {}).await;
+    assert_eq!(root(&report), "socketio.no_server", "{:#?}", report.checks);
+    let healthy = node("socketio");
+    let report = check(url(healthy.port), |_| {}).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    let open = item(&report, "socketio_open");
+    assert!(
+        open.summary
+            .contains("asks for the WebSocket transport only"),
+        "{}",
+        open.summary
+    );
+    assert!(
+        open.evidence.iter().all(|e| e.label != "Request"),
+        "{:?}",
+        open.evidence
+    );
+    assert_eq!(status(&report, "socketio_upgrade"), CheckStatus::Info);
+}
+
 #[tokio::test]
 async fn a_page_on_an_origin_the_server_does_not_allow_is_named() {
     let server = node("socketio-cors");

@@ -17,7 +17,7 @@ use super::{CheckOptions, items};
 use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer};
 use crate::net::route::Trust;
 use crate::net::{Route, Stream, Target};
-use crate::report::{CheckStatus, Evidence, Recorder};
+use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// How the session was opened, for the items after the handshake.
 enum Session {
@@ -55,6 +55,41 @@ pub(super) async fn record(
         "Protocol",
         format!("Socket.IO over Engine.IO {} ({why})", engine_io::EIO),
     ));
+    let websocket_only = target
+        .url
+        .query_pairs()
+        .any(|(k, v)| k == "transport" && v == "websocket");
+    let session = if websocket_only {
+        // As the client does with `transports: ['websocket']`: no polling at all.
+        drop(first);
+        open_over_websocket(
+            rec,
+            step,
+            &ask,
+            "the URL asks for the WebSocket transport only",
+        )
+        .await
+    } else {
+        handshake_by_polling(rec, step, &ask, origin.as_deref(), first).await
+    };
+    let Some(session) = session else {
+        for item in [items::SOCKETIO_NAMESPACE, items::SOCKETIO_UPGRADE] {
+            rec.skip_item(&item, "the Engine.IO handshake failed");
+        }
+        return;
+    };
+    join_and_upgrade(rec, options, &ask, &namespace, session).await;
+}
+
+/// The Engine.IO handshake over HTTP polling, on the connection the check opened.
+async fn handshake_by_polling(
+    rec: &mut Recorder,
+    mut step: Step,
+    ask: &Ask<'_>,
+    origin: Option<&str>,
+    first: Stream,
+) -> Option<Session> {
+    let (options, route) = (ask.options, ask.route);
     let request = ask.polling(None, None);
     step.evidence.push(Evidence::new(
         "Request",
@@ -63,14 +98,14 @@ pub(super) async fn record(
     let answer = answer(
         handshake::exchange_bytes(first, request.as_bytes(), options.handshake_timeout).await,
     );
-    let session = match &answer {
+    match &answer {
         Ok(response) => {
             step.evidence
                 .push(Evidence::new("Response", shown(response)));
             match engine_io::read_open(response.status, &response.body_text()) {
                 OpenAnswer::Open(open) => {
                     rec.redactor.remember(&open.sid, "Engine.IO session id");
-                    if let Some(problem) = cors_problem(response, origin.as_deref(), route) {
+                    if let Some(problem) = cors_problem(response, origin, route) {
                         rec.diagnose(
                             "socketio.cors_blocked",
                             vec![Evidence::new("CORS", problem.clone())],
@@ -92,42 +127,13 @@ pub(super) async fn record(
                 OpenAnswer::Refused { code: 0, .. } => {
                     // Polling is not allowed here: a `transports: ['websocket']` server; the open packet
                     // comes over the WebSocket transport instead.
-                    match ask.websocket(None).await {
-                        Ok((mut ws, _)) => {
-                            match next_text(&mut ws, options.handshake_timeout).await {
-                                Some(text)
-                                    if matches!(
-                                        engine_io::read_open(101, &text),
-                                        OpenAnswer::Open(_)
-                                    ) =>
-                                {
-                                    if let OpenAnswer::Open(open) = engine_io::read_open(101, &text)
-                                    {
-                                        rec.redactor.remember(&open.sid, "Engine.IO session id");
-                                    }
-                                    step.evidence
-                                        .push(Evidence::new("Open packet (WebSocket)", text));
-                                    rec.finish(step, CheckStatus::Pass, "Engine.IO session opened over WebSocket (the server refuses polling: clients must use `transports: ['websocket']`).");
-                                    Some(Session::WebSocketOnly(Box::new(ws)))
-                                }
-                                other => {
-                                    no_server(
-                                        rec,
-                                        step,
-                                        &format!(
-                                            "the WebSocket transport sent {}",
-                                            other.unwrap_or_else(|| "nothing".into())
-                                        ),
-                                    );
-                                    None
-                                }
-                            }
-                        }
-                        Err(error) => {
-                            no_server(rec, step, &error);
-                            None
-                        }
-                    }
+                    open_over_websocket(
+                        rec,
+                        step,
+                        ask,
+                        "the server refuses polling: clients must use `transports: ['websocket']`",
+                    )
+                    .await
                 }
                 OpenAnswer::Refused { code: 5, message }
                 | OpenAnswer::Refused { code: 3, message }
@@ -173,44 +179,47 @@ pub(super) async fn record(
             no_server(rec, step, error);
             None
         }
-    };
-    let Some(session) = session else {
-        for item in [items::SOCKETIO_NAMESPACE, items::SOCKETIO_UPGRADE] {
-            rec.skip_item(&item, "the Engine.IO handshake failed");
-        }
-        return;
-    };
+    }
+}
 
+/// Joins the namespace, then (after a polling handshake) upgrades to the WebSocket transport.
+async fn join_and_upgrade(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    ask: &Ask<'_>,
+    namespace: &str,
+    session: Session,
+) {
     // The namespace.
     let step = rec.begin(&items::SOCKETIO_NAMESPACE);
     let auth = options.auth.as_ref().map(|a| a.expose().as_str());
-    let connect = engine_io::connect_packet(&namespace, auth);
+    let connect = engine_io::connect_packet(namespace, auth);
     // The evidence shows the packet without the payload: it is a secret.
     let shown_connect = match auth {
         Some(_) => format!(
             "{} + the auth payload",
-            engine_io::connect_packet(&namespace, None)
+            engine_io::connect_packet(namespace, None)
         ),
         None => connect.clone(),
     };
     match session {
         Session::Polling(open) => {
-            let joined = match join_by_polling(&ask, &open.sid, &connect, &namespace).await {
-                Ok(answer) => match affinity_rounds(&ask, &connect, &namespace, 2).await {
+            let joined = match join_by_polling(ask, &open.sid, &connect, namespace).await {
+                Ok(answer) => match affinity_rounds(ask, &connect, namespace, 2).await {
                     None => Ok(answer),
                     Some(why) => Err(JoinError::SessionUnknown(why)),
                 },
                 Err(error) => Err(error),
             };
-            finish_namespace(rec, step, &namespace, &shown_connect, joined);
+            finish_namespace(rec, step, namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
-            upgrade(rec, step, &ask, &open).await;
+            upgrade(rec, step, ask, &open).await;
         }
         Session::WebSocketOnly(mut ws) => {
-            let joined = join_over(&mut ws, &connect, &namespace, options.handshake_timeout)
+            let joined = join_over(&mut ws, &connect, namespace, options.handshake_timeout)
                 .await
                 .map_err(JoinError::Other);
-            finish_namespace(rec, step, &namespace, &shown_connect, joined);
+            finish_namespace(rec, step, namespace, &shown_connect, joined);
             let _ = tokio::time::timeout(options.close_timeout, ws.as_mut().close(None)).await;
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             rec.finish(
@@ -602,6 +611,44 @@ async fn next_text_until(
             }
             Ok(Some(Ok(_))) => {}
             _ => return None,
+        }
+    }
+}
+
+/// The Engine.IO handshake over the WebSocket transport: the open packet is the first message.
+async fn open_over_websocket(
+    rec: &mut Recorder,
+    mut step: Step,
+    ask: &Ask<'_>,
+    why: &str,
+) -> Option<Session> {
+    match ask.websocket(None).await {
+        Ok((mut ws, _)) => match next_text(&mut ws, ask.options.handshake_timeout).await {
+            Some(text) => match engine_io::read_open(101, &text) {
+                OpenAnswer::Open(open) => {
+                    rec.redactor.remember(&open.sid, "Engine.IO session id");
+                    step.evidence
+                        .push(Evidence::new("Open packet (WebSocket)", text));
+                    rec.finish(
+                        step,
+                        CheckStatus::Pass,
+                        format!("Engine.IO session opened over WebSocket ({why})."),
+                    );
+                    Some(Session::WebSocketOnly(Box::new(ws)))
+                }
+                _ => {
+                    no_server(rec, step, &format!("the WebSocket transport sent {text}"));
+                    None
+                }
+            },
+            None => {
+                no_server(rec, step, "the WebSocket transport sent nothing");
+                None
+            }
+        },
+        Err(error) => {
+            no_server(rec, step, &error);
+            None
         }
     }
 }
