@@ -19,10 +19,7 @@ pub(crate) async fn upgrade(
 /// Sends a plain GET on a fresh connection and returns the response.
 async fn get(route: &Route, path: &str, host_header: &str) -> Result<UpgradeResponse, String> {
     let stream = route.open(Trust::Any).await?;
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-        crate::VERSION
-    );
+    let request = handshake::get_request(path, host_header);
     answer(handshake::exchange_bytes(stream, request.as_bytes(), route.handshake_timeout).await)
 }
 

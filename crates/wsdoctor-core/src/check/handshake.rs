@@ -176,6 +176,14 @@ pub(crate) async fn exchange(
     exchange_bytes(stream, &request.to_bytes(), timeout).await
 }
 
+/// A plain GET of `path` as WS Doctor sends it, whole (one request, then the connection closes).
+pub(crate) fn get_request(path: &str, host_header: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        crate::VERSION
+    )
+}
+
 /// Writes any HTTP request and reads the answer, within `timeout` in all.
 pub(crate) async fn exchange_bytes(
     mut stream: Stream,

@@ -36,10 +36,7 @@ pub(super) async fn record(
     why: &str,
 ) {
     let (path, namespace) = engine_io::endpoint(&target.url);
-    let host_header = match target.url.port() {
-        Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or(&target.host)),
-        None => target.url.host_str().unwrap_or(&target.host).to_string(),
-    };
+    let host_header = target.host_header();
     let origin = browser_origin(options);
     let ask = Ask {
         options,
@@ -257,10 +254,10 @@ impl Ask<'_> {
         request
     }
 
-    /// A polling request on a fresh connection.
-    async fn send(&self, sid: &str, body: Option<&str>) -> Result<UpgradeResponse, String> {
+    /// A polling request on a fresh connection: in session `sid`, or opening one.
+    async fn send(&self, sid: Option<&str>, body: Option<&str>) -> Result<UpgradeResponse, String> {
         let stream = self.route.open(Trust::Any).await?;
-        let request = self.polling(Some(sid), body);
+        let request = self.polling(sid, body);
         answer(
             handshake::exchange_bytes(stream, request.as_bytes(), self.options.handshake_timeout)
                 .await,
@@ -392,11 +389,11 @@ async fn join_by_polling(
     namespace: &str,
 ) -> Result<ConnectAnswer, JoinError> {
     let posted = ask
-        .send(sid, Some(connect))
+        .send(Some(sid), Some(connect))
         .await
         .map_err(JoinError::Other)?;
     session_known(&posted, "the CONNECT")?;
-    let read = ask.send(sid, None).await.map_err(JoinError::Other)?;
+    let read = ask.send(Some(sid), None).await.map_err(JoinError::Other)?;
     session_known(&read, "reading the answer")?;
     engine_io::read_connect(&read.body_text(), namespace).ok_or_else(|| {
         JoinError::Other(format!(
@@ -438,13 +435,7 @@ async fn affinity_rounds(
     rounds: usize,
 ) -> Option<String> {
     for round in 0..rounds {
-        let stream = ask.route.open(Trust::Any).await.ok()?;
-        let request = ask.polling(None, None);
-        let opened = answer(
-            handshake::exchange_bytes(stream, request.as_bytes(), ask.options.handshake_timeout)
-                .await,
-        )
-        .ok()?;
+        let opened = ask.send(None, None).await.ok()?;
         let OpenAnswer::Open(open) = engine_io::read_open(opened.status, &opened.body_text())
         else {
             return None;

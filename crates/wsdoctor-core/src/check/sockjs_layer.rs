@@ -22,14 +22,7 @@ pub(super) async fn record(
     step.evidence
         .push(Evidence::new("Protocol", format!("SockJS ({why})")));
     let prefix = sockjs::prefix(target.url.path());
-    let host_header = match target.url.port() {
-        Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or(&target.host)),
-        None => target.url.host_str().unwrap_or(&target.host).to_string(),
-    };
-    let request = format!(
-        "GET {prefix}/info HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-        crate::VERSION
-    );
+    let request = handshake::get_request(&format!("{prefix}/info"), &target.host_header());
     step.evidence
         .push(Evidence::new("Request", format!("GET {prefix}/info")));
     let info = match handshake::exchange_bytes(first, request.as_bytes(), options.handshake_timeout)

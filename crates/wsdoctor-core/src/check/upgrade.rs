@@ -22,14 +22,8 @@ pub(super) async fn record(
     route: &Route,
     stream: Stream,
 ) -> Option<(Stream, Vec<u8>)> {
-    let host_header = match target.url.port() {
-        Some(port) => format!("{}:{port}", target.url.host_str().unwrap_or(&target.host)),
-        None => target.url.host_str().unwrap_or(&target.host).to_string(),
-    };
-    let path = match target.url.query() {
-        Some(query) => format!("{}?{query}", target.url.path()),
-        None => target.url.path().to_string(),
-    };
+    let host_header = target.host_header();
+    let path = target.path_and_query();
     let mut request = UpgradeRequest::new(&path, &host_header);
     request.origin = options.origin.clone();
     request.subprotocols = options.subprotocols.clone();
@@ -355,17 +349,9 @@ async fn refused(
                 options.connect_timeout,
                 options.handshake_timeout,
             );
-            let path = match target.url.query() {
-                Some(query) => format!("{}?{query}", target.url.path()),
-                None => target.url.path().to_string(),
-            };
-            let host = match target.url.port() {
-                Some(port) => format!("{}:{port}", target.host),
-                None => target.host.clone(),
-            };
             let mut direct_request = request.clone();
-            direct_request.path = path;
-            direct_request.host_header = host;
+            direct_request.path = target.path_and_query();
+            direct_request.host_header = target.host_header();
             direct_request
                 .headers
                 .retain(|(name, _)| !withheld.contains(name));

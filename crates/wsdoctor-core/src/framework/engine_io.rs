@@ -50,13 +50,13 @@ pub(crate) fn read_open(status: u16, body: &str) -> OpenAnswer {
     }
     let first = body.split(SEPARATOR).next().unwrap_or("");
     if let Some(json) = first.strip_prefix('0')
-        && let Ok(Value::Object(open)) = serde_json::from_str::<Value>(json)
+        && let Ok(open) = serde_json::from_str::<Value>(json)
         && let Some(sid) = open.get("sid").and_then(Value::as_str)
     {
         let number = |name: &str| open.get(name).and_then(Value::as_u64).unwrap_or(0);
         return OpenAnswer::Open(Open {
             sid: sid.to_string(),
-            upgrades: super::strings(&Value::Object(open.clone()), "upgrades"),
+            upgrades: super::strings(&open, "upgrades"),
             ping_interval_ms: number("pingInterval"),
             ping_timeout_ms: number("pingTimeout"),
         });

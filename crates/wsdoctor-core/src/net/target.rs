@@ -14,6 +14,26 @@ pub struct Target {
     pub secure: bool,
 }
 
+impl Target {
+    /// The `Host` header a request to this target carries: the host as written in the URL (an IPv6
+    /// address in brackets), with the port when the URL names one.
+    pub fn host_header(&self) -> String {
+        let host = self.url.host_str().unwrap_or(&self.host);
+        match self.url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        }
+    }
+
+    /// The request target of an HTTP request to this URL: its path, and its query if it has one.
+    pub fn path_and_query(&self) -> String {
+        match self.url.query() {
+            Some(query) => format!("{}?{query}", self.url.path()),
+            None => self.url.path().to_string(),
+        }
+    }
+}
+
 /// Checks a URL and maps `http(s)` onto `ws(s)`.
 pub fn parse_target(input: &str) -> Result<Target> {
     let mut url = Url::parse(input.trim())
