@@ -10,7 +10,8 @@
 //   ignore-protocol handleProtocols returns false: the offered subprotocol is not chosen
 //   max-payload     maxPayload 64: a larger message closes the connection with 1009
 //   socketio        a Socket.IO 4 server (engine.io under /socket.io/, 404 elsewhere): the main namespace is
-//                   open; /admin's middleware refuses a client without auth {token: "admin-token"}
+//                   open; /admin's middleware refuses a client without auth {token: "admin-token"}; it pings
+//                   every second and drops a client that has not answered a second later
 //   socketio-polling-only  the same, with transports ["polling"]: the WebSocket upgrade is refused
 //   socketio-websocket-only  the same, with transports ["websocket"]: polling is refused
 //   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
@@ -45,7 +46,7 @@ function startSocketIo() {
     http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
     return;
   }
-  const options = {};
+  const options = { pingInterval: 1000, pingTimeout: 1000 };
   if (mode === "socketio-polling-only") options.transports = ["polling"];
   if (mode === "socketio-websocket-only") options.transports = ["websocket"];
   if (mode === "socketio-cors") options.cors = { origin: "https://app.example.test" };

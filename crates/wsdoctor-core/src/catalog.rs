@@ -509,6 +509,14 @@ pub static CATALOG: &[Entry] = &[
         "Send the login, passcode and virtual host the broker expects (`connectHeaders: { login, passcode, host }` in stompjs; in WS Doctor, the auth payload `{\"login\": …, \"passcode\": …, \"host\": …}`), and check the user's permissions on the broker."
     ),
     entry!(
+        "stomp.heartbeat_missing",
+        WebSocketSetup,
+        Warning,
+        "STOMP heart-beats do not keep the connection alive",
+        "STOMP keeps an idle connection busy with heart-beats, which both sides agree on in CONNECT/CONNECTED (`heart-beat: 10000,10000`). Here the broker agreed to none (`heart-beat: 0,0`: Spring's simple broker does this until it is given a task scheduler), agreed to some and did not send them, or the agreed period is longer than the idle cut-off found on the path, so proxies and load balancers close connections that carry no messages (nginx after 60 s, AWS ALB after 60 s).",
+        "Enable heart-beats shorter than the shortest idle timeout on the path: Spring `enableSimpleBroker(...).setHeartbeatValue(new long[]{10000, 10000}).setTaskScheduler(scheduler)`, stompjs `heartbeatIncoming`/`heartbeatOutgoing: 10000`; or raise the proxy's timeout (nginx `proxy_read_timeout 3600s;`)."
+    ),
+    entry!(
         "graphql.protocol_mismatch",
         WebSocketSetup,
         Error,

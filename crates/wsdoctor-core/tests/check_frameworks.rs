@@ -6,6 +6,7 @@ mod support;
 
 use std::time::Duration;
 
+use support::nginx::{UPGRADE, preamble, start_nginx_with};
 use support::real_servers::node;
 use support::{codes, item, options, root, run};
 use wsdoctor_core::check::CheckOptions;
@@ -68,6 +69,37 @@ async fn a_healthy_server_is_healthy_by_its_url_or_when_asked_for() {
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
     let rendered = report.to_json() + &wsdoctor_core::report::markdown(&report);
     assert!(!rendered.contains("sio-s3cret-token"));
+}
+
+/// The server pings every second and drops a client that does not answer within another: a session held
+/// idle for 3 s survives only if the check answers as the client does, over either transport.
+#[tokio::test]
+async fn a_session_held_idle_answers_the_servers_pings() {
+    for (mode, url) in [
+        ("socketio", "/socket.io/"),
+        ("socketio-websocket-only", "/socket.io/"),
+    ] {
+        let server = node(mode);
+        let report = check(format!("ws://127.0.0.1:{}{url}", server.port), |o| {
+            o.idle = Some(Duration::from_secs(3));
+        })
+        .await;
+        assert_eq!(
+            report.verdict,
+            Verdict::Healthy,
+            "{mode}: {:#?}",
+            report.checks
+        );
+        let idle = item(&report, "idle");
+        assert_eq!(idle.status, CheckStatus::Pass, "{mode}: {idle:#?}");
+        let answered: u32 = idle
+            .summary
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(answered >= 2, "{mode}: {}", idle.summary);
+    }
 }
 
 #[tokio::test]
@@ -233,14 +265,21 @@ async fn graphql_connection_init_is_acknowledged_refused_or_never_answered() {
     let report = check(url.clone(), |o| {
         o.subprotocols = vec!["graphql-transport-ws".into()];
         o.auth = auth("gql-token");
+        o.idle = Some(Duration::from_secs(1));
     })
     .await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
     assert_eq!(status(&report, "graphql_init"), CheckStatus::Pass);
+    assert_eq!(status(&report, "idle"), CheckStatus::Pass);
     assert!(!report.to_json().contains("gql-token"));
 
-    // Asked for by name, without the token: onConnect refuses (4403).
-    let report = check(url.clone(), |o| o.protocol = Protocol::GraphqlWs).await;
+    // Asked for by name, without the token: onConnect refuses (4403), and there is no session to hold.
+    let report = check(url.clone(), |o| {
+        o.protocol = Protocol::GraphqlWs;
+        o.idle = Some(Duration::from_secs(1));
+    })
+    .await;
+    assert_eq!(status(&report, "idle"), CheckStatus::Skip);
     assert_eq!(
         root(&report),
         "graphql.connection_rejected",
@@ -357,4 +396,47 @@ async fn stomp_connect_is_answered_or_refused() {
         report.diagnoses[0].evidence
     );
     assert!(!report.to_json().contains("not-the-passcode"));
+
+    // Held idle: RabbitMQ keeps the agreed heart-beats (every 10 s), so 2 s of silence is nothing.
+    let report = check(url.clone(), |o| {
+        o.protocol = Protocol::Stomp;
+        o.auth = login("guest");
+        o.idle = Some(Duration::from_secs(2));
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert_eq!(status(&report, "idle"), CheckStatus::Pass);
+
+    // Behind nginx with a 2 s proxy_read_timeout, 10 s heart-beats do not keep the connection open.
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ proxy_pass http://127.0.0.1:{broker}; proxy_read_timeout 2s; {UPGRADE} }}
+    }}
+}}
+"#,
+            preamble(prefix),
+            broker = broker.port,
+        )
+    });
+    let report = check(format!("ws://127.0.0.1:{}/ws", nginx.port), |o| {
+        o.protocol = Protocol::Stomp;
+        o.auth = login("guest");
+        o.idle = Some(Duration::from_secs(4));
+    })
+    .await;
+    assert_eq!(
+        status(&report, "idle"),
+        CheckStatus::Fail,
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        codes(&report).contains(&"stomp.heartbeat_missing")
+            && codes(&report).contains(&"idle.timeout"),
+        "{:#?}",
+        report.diagnoses
+    );
 }

@@ -1,40 +1,18 @@
 //! The check behind a real nginx: a correct WebSocket proxy is healthy, and the classic proxy mistakes
 //! (upgrade headers not forwarded, a short proxy_read_timeout, a dead upstream, a TLS-only port) are each
-//! named. nginx comes from Debian's `nginx-light` (the Makefile installs it) and runs as a child process
-//! of the test with its own prefix directory.
+//! named (nginx itself: `support::nginx`).
 
 mod support;
 
+use support::nginx::{Nginx, UPGRADE, preamble, start_nginx_with};
 use support::real_servers::node;
 use support::{options, root, run};
 
 use std::net::{SocketAddr, TcpListener as StdListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use rcgen::{CertificateParams, KeyPair};
+use std::time::Duration;
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::{Report, Verdict};
-
-const NGINX: &str = "/usr/sbin/nginx";
-
-struct Nginx {
-    child: Child,
-    prefix: PathBuf,
-    port: u16,
-    tls_port: u16,
-    ca_file: PathBuf,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.prefix);
-    }
-}
 
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0")
@@ -89,86 +67,9 @@ fn config(
     )
 }
 
-/// What the upgrade needs from a proxied location.
-const UPGRADE: &str = "proxy_http_version 1.1;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection $connection_upgrade;\n            proxy_set_header Host $host;";
-
-/// The start of every test config, up to the `http` block's servers (left open).
-fn preamble(prefix: &std::path::Path) -> String {
-    let p = prefix.display();
-    format!(
-        r#"
-error_log {p}/error.log info;
-pid {p}/nginx.pid;
-worker_processes 1;
-events {{ worker_connections 128; }}
-http {{
-    access_log off;
-    client_body_temp_path {p}/tmp-body;
-    proxy_temp_path {p}/tmp-proxy;
-    fastcgi_temp_path {p}/tmp-fastcgi;
-    uwsgi_temp_path {p}/tmp-uwsgi;
-    scgi_temp_path {p}/tmp-scgi;
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        ''      close;
-    }}"#
-    )
-}
-
 fn start_nginx(lab: SocketAddr) -> Nginx {
     let dead = free_port();
     start_nginx_with(|prefix, port, tls_port| config(prefix, port, tls_port, lab, dead))
-}
-
-/// nginx with the config `conf` writes for its prefix, port and TLS port (a certificate for 127.0.0.1 is
-/// in the prefix as `cert.pem` and `key.pem`).
-fn start_nginx_with(conf: impl FnOnce(&std::path::Path, u16, u16) -> String) -> Nginx {
-    assert!(
-        std::path::Path::new(NGINX).exists(),
-        "nginx is not installed: run `make deps` (Debian package nginx-light)"
-    );
-    let prefix = std::env::temp_dir().join(format!(
-        "wsdoctor-nginx-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
-    std::fs::create_dir_all(&prefix).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-        .unwrap()
-        .self_signed(&key)
-        .unwrap();
-    std::fs::write(prefix.join("cert.pem"), cert.pem()).unwrap();
-    std::fs::write(prefix.join("key.pem"), key.serialize_pem()).unwrap();
-    let ca_file = prefix.join("ca.pem");
-    std::fs::write(&ca_file, cert.pem()).unwrap();
-    let (port, tls_port) = (free_port(), free_port());
-    let text = conf(&prefix, port, tls_port);
-    let conf = prefix.join("nginx.conf");
-    std::fs::write(&conf, text).unwrap();
-    let child = Command::new(NGINX)
-        .arg("-p")
-        .arg(&prefix)
-        .arg("-c")
-        .arg(&conf)
-        .args(["-g", "daemon off; master_process off;"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nginx starts");
-    let nginx = Nginx {
-        child,
-        prefix,
-        port,
-        tls_port,
-        ca_file,
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx did not start listening");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    nginx
 }
 
 fn nginx_options(url: String) -> CheckOptions {

@@ -35,6 +35,10 @@ pub(super) async fn record(
         Protocol::Stomp => super::stomp_layer::speak(rec, options, step, ws).await,
         _ => super::graphql_layer::speak(rec, options, step, ws).await,
     }
+    // The idle item holds an open session only.
+    if options.idle.is_some() && !rec.checks.iter().any(|c| c.id == items::IDLE.id) {
+        rec.skip_item(&items::IDLE, &format!("{name} did not open"));
+    }
 }
 
 /// The client side of the upgraded connection.

@@ -7,6 +7,7 @@ use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
+use super::framework_idle::{self, KeepAlive};
 use super::{CheckOptions, framework_socket};
 use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
@@ -97,6 +98,12 @@ pub(super) async fn speak(
                 CheckStatus::Pass,
                 "connection_init was acknowledged (connection_ack).",
             );
+            if let Some(idle) = options.idle {
+                let held =
+                    framework_idle::hold(&mut ws, idle, KeepAlive::Graphql, options.reply_timeout)
+                        .await;
+                framework_idle::record(rec, idle, &held, "pongs");
+            }
             let _ = tokio::time::timeout(options.close_timeout, ws.close(None)).await;
         }
         Outcome::Closed(code, reason) => {

@@ -37,10 +37,15 @@ pub(crate) const SOCKETIO_UPGRADE: Item = item("socketio_upgrade", SETUP, "Socke
 
 /// The items after the upgrade, skipped together when it fails.
 pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
-    match super::framework_of(options).0 {
-        Protocol::GraphqlWs => return vec![ORIGIN, SUBPROTOCOL, GRAPHQL_INIT],
-        Protocol::Stomp => return vec![ORIGIN, SUBPROTOCOL, STOMP_CONNECT],
-        _ => {}
+    let framework = match super::framework_of(options).0 {
+        Protocol::GraphqlWs => Some(GRAPHQL_INIT),
+        Protocol::Stomp => Some(STOMP_CONNECT),
+        _ => None,
+    };
+    if let Some(framework) = framework {
+        let mut list = vec![ORIGIN, SUBPROTOCOL, framework];
+        list.extend(options.idle.map(|_| IDLE));
+        return list;
     }
     let mut list = vec![ORIGIN, SUBPROTOCOL, MESSAGE, PING, SOCKETIO];
     if options.probe_size.is_some() {
@@ -63,6 +68,7 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
     let protocol = super::framework_of(options).0;
     if protocol == Protocol::Socketio {
         list.extend([SOCKETIO_OPEN, SOCKETIO_NAMESPACE, SOCKETIO_UPGRADE]);
+        list.extend(options.idle.map(|_| IDLE));
     } else {
         if protocol == Protocol::Sockjs {
             list.push(SOCKJS_INFO);

@@ -10,6 +10,7 @@ mod check_request;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
+mod framework_idle;
 mod framework_socket;
 mod graphql_layer;
 mod handshake;

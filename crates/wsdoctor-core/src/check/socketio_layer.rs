@@ -12,6 +12,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::follow_up::answer;
+use super::framework_idle::{self, KeepAlive};
 use super::handshake::{self, UpgradeResponse};
 use super::{CheckOptions, items};
 use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer};
@@ -70,9 +71,12 @@ pub(super) async fn record(
         handshake_by_polling(rec, step, &ask, origin.as_deref(), first).await
     };
     let Some(session) = session else {
-        for item in [items::SOCKETIO_NAMESPACE, items::SOCKETIO_UPGRADE] {
-            rec.skip_item(&item, "the Engine.IO handshake failed");
-        }
+        super::skip_after(
+            rec,
+            options,
+            items::SOCKETIO_OPEN,
+            "the Engine.IO handshake failed",
+        );
         return;
     };
     join_and_upgrade(rec, options, &ask, &namespace, session).await;
@@ -210,22 +214,47 @@ async fn join_and_upgrade(
             };
             finish_namespace(rec, step, namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
-            upgrade(rec, step, ask, &open).await;
+            let upgraded = upgrade(rec, step, ask, &open).await;
+            hold_then_close(rec, options, upgraded).await;
         }
         Session::WebSocketOnly(mut ws) => {
             let joined = join_over(&mut ws, &connect, namespace, options.handshake_timeout)
                 .await
                 .map_err(JoinError::Other);
             finish_namespace(rec, step, namespace, &shown_connect, joined);
-            let _ = tokio::time::timeout(options.close_timeout, ws.as_mut().close(None)).await;
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             rec.finish(
                 step,
                 CheckStatus::Info,
                 "Not needed: the session runs over WebSocket from the start.",
             );
+            hold_then_close(rec, options, Some(*ws)).await;
         }
     }
+}
+
+/// The idle item (`--idle`) on the session's WebSocket transport, answering the server's pings as the
+/// client does, then the close.
+async fn hold_then_close(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    ws: Option<WebSocketStream<Stream>>,
+) {
+    let Some(mut ws) = ws else {
+        if options.idle.is_some() {
+            rec.skip_item(
+                &items::IDLE,
+                "the session has no WebSocket transport to hold",
+            );
+        }
+        return;
+    };
+    if let Some(idle) = options.idle {
+        let held =
+            framework_idle::hold(&mut ws, idle, KeepAlive::EngineIo, options.reply_timeout).await;
+        framework_idle::record(rec, idle, &held, "answers to Engine.IO pings");
+    }
+    let _ = tokio::time::timeout(options.close_timeout, ws.close(None)).await;
 }
 
 /// What every request of the session shares.
@@ -525,8 +554,14 @@ fn finish_namespace(
     }
 }
 
-/// The upgrade from polling to the WebSocket transport, as the client tries it.
-async fn upgrade(rec: &mut Recorder, mut step: crate::report::Step, ask: &Ask<'_>, open: &Open) {
+/// The upgrade from polling to the WebSocket transport, as the client tries it. Returns the upgraded
+/// transport, for the idle item.
+async fn upgrade(
+    rec: &mut Recorder,
+    mut step: crate::report::Step,
+    ask: &Ask<'_>,
+    open: &Open,
+) -> Option<WebSocketStream<Stream>> {
     if !open.upgrades.iter().any(|u| u == "websocket") {
         let why = "the handshake offers no WebSocket upgrade (`upgrades: []`): the server allows polling only";
         rec.diagnose(
@@ -538,7 +573,7 @@ async fn upgrade(rec: &mut Recorder, mut step: crate::report::Step, ask: &Ask<'_
             CheckStatus::Warn,
             format!("Clients stay on long-polling: {why}."),
         );
-        return;
+        return None;
     }
     let wait = ask.options.reply_timeout.max(Duration::from_secs(1));
     let probed = async {
@@ -558,16 +593,21 @@ async fn upgrade(rec: &mut Recorder, mut step: crate::report::Step, ask: &Ask<'_
                 ))
             ));
         }
-        let _ = tokio::time::timeout(wait, ws.send(Message::text("5"))).await;
-        let _ = tokio::time::timeout(ask.options.close_timeout, ws.close(None)).await;
-        Ok::<_, String>(())
+        tokio::time::timeout(wait, ws.send(Message::text("5")))
+            .await
+            .map_err(|_| "the upgrade packet could not be sent in time".to_string())?
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(ws)
     };
     match probed.await {
-        Ok(()) => rec.finish(
-            step,
-            CheckStatus::Pass,
-            "Upgraded to WebSocket (`2probe` answered `3probe`).",
-        ),
+        Ok(ws) => {
+            rec.finish(
+                step,
+                CheckStatus::Pass,
+                "Upgraded to WebSocket (`2probe` answered `3probe`).",
+            );
+            Some(ws)
+        }
         Err(error) => {
             step.evidence.push(Evidence::new("Upgrade", error.clone()));
             rec.diagnose(
@@ -579,6 +619,7 @@ async fn upgrade(rec: &mut Recorder, mut step: crate::report::Step, ask: &Ask<'_
                 CheckStatus::Warn,
                 format!("Clients stay on long-polling: {error}."),
             );
+            None
         }
     }
 }

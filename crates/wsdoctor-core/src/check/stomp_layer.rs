@@ -1,12 +1,16 @@
 //! The STOMP item: after the upgrade, a CONNECT frame (accept-version 1.0–1.2, the virtual host, a
 //! heart-beat, and the login and passcode from the auth payload) must be answered CONNECTED; an ERROR
-//! frame is quoted (its `message` header and body) and named.
+//! frame is quoted (its `message` header and body) and named. The heart-beats CONNECTED settles are
+//! shown, and compared with the idle cut-off when `--idle` holds the session.
+
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
+use super::framework_idle::{self, KeepAlive};
 use super::{CheckOptions, framework_socket};
 use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
@@ -45,11 +49,78 @@ impl Frame {
     }
 }
 
+/// The heart-beat this check asks for in CONNECT, in ms (what stomp.js and Spring's client default to).
+const ASKED_BEAT_MS: u64 = 10_000;
+
+/// The heart-beats a CONNECTED frame settles: each side's period, or `None` where that side sends none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct HeartBeats {
+    /// How often this client must send (the larger of its offer and what the broker wants to receive).
+    client_every: Option<Duration>,
+    /// How often the broker sends (the larger of its offer and what this client asked to receive).
+    server_every: Option<Duration>,
+}
+
+impl HeartBeats {
+    /// From the broker's `heart-beat: sx,sy` header, against this check's `ASKED_BEAT_MS` both ways (STOMP
+    /// 1.2, "Heart-beating": a side sends only when both sides agreed to a non-zero value).
+    fn negotiate(header: &str) -> HeartBeats {
+        let (sx, sy) = header.split_once(',').unwrap_or((header, "0"));
+        let number = |text: &str| text.trim().parse::<u64>().unwrap_or(0);
+        let every =
+            |theirs: u64| (theirs > 0).then(|| Duration::from_millis(theirs.max(ASKED_BEAT_MS)));
+        HeartBeats {
+            client_every: every(number(sy)),
+            server_every: every(number(sx)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let side = |every: Option<Duration>| match every {
+            Some(every) => format!("every {} s", every.as_secs_f32()),
+            None => "never".to_string(),
+        };
+        format!(
+            "the client sends {}, the broker sends {} (asked for {} s both ways)",
+            side(self.client_every),
+            side(self.server_every),
+            ASKED_BEAT_MS / 1000
+        )
+    }
+
+    /// Why the heart-beats did not keep the held session alive, if that is what happened: a cut when
+    /// neither side beats more often than the cut, or a broker silent well past its own period.
+    fn fall_short(&self, held: &framework_idle::Held) -> Option<String> {
+        let beats_within =
+            |every: Option<Duration>, limit: Duration| every.is_some_and(|e| e < limit);
+        if let Some((after, _)) = &held.cut {
+            if !beats_within(self.client_every, *after) && !beats_within(self.server_every, *after)
+            {
+                return Some(format!(
+                    "the connection was cut after {:.1} s idle, and {}: heart-beats must come more often than that cut-off",
+                    after.as_secs_f32(),
+                    self.describe()
+                ));
+            }
+            return None;
+        }
+        // The spec lets a side allow for lateness; twice the period is well past any.
+        let server = self.server_every?;
+        (held.longest_silence > server * 2 + Duration::from_secs(1)).then(|| {
+            format!(
+                "the broker agreed to send a heart-beat every {} s but stayed silent for {:.1} s",
+                server.as_secs_f32(),
+                held.longest_silence.as_secs_f32()
+            )
+        })
+    }
+}
+
 /// The CONNECT frame, with the login from the auth payload (`{"login", "passcode", "host"}`).
 fn connect_frame(auth: Option<&Value>) -> String {
     let field = |name: &str| auth.and_then(|a| a.get(name)).and_then(Value::as_str);
     let mut frame = format!(
-        "CONNECT\naccept-version:1.0,1.1,1.2\nhost:{}\nheart-beat:10000,10000\n",
+        "CONNECT\naccept-version:1.0,1.1,1.2\nhost:{}\nheart-beat:{ASKED_BEAT_MS},{ASKED_BEAT_MS}\n",
         field("host").unwrap_or("/")
     );
     if let Some(login) = field("login") {
@@ -72,11 +143,14 @@ pub(super) async fn speak(
     let auth = framework_socket::auth(options);
     step.evidence.push(Evidence::new(
         "Sent",
-        if auth.is_some() {
-            "CONNECT (accept-version 1.0,1.1,1.2, heart-beat 10000,10000) with the login from the auth payload"
-        } else {
-            "CONNECT (accept-version 1.0,1.1,1.2, heart-beat 10000,10000), no login"
-        },
+        format!(
+            "CONNECT (accept-version 1.0,1.1,1.2, heart-beat {ASKED_BEAT_MS},{ASKED_BEAT_MS}){}",
+            if auth.is_some() {
+                " with the login from the auth payload"
+            } else {
+                ", no login"
+            }
+        ),
     ));
     let deadline = tokio::time::Instant::now() + options.handshake_timeout;
     let sent = tokio::time::timeout_at(
@@ -106,10 +180,11 @@ pub(super) async fn speak(
     };
     match answer {
         Some(frame) if frame.command == "CONNECTED" => {
+            let beats = HeartBeats::negotiate(frame.header("heart-beat").unwrap_or("0,0"));
             let shown = format!(
                 "version {}, heart-beat {}{}",
                 frame.header("version").unwrap_or("1.0"),
-                frame.header("heart-beat").unwrap_or("0,0"),
+                frame.header("heart-beat").unwrap_or("0,0 (no header)"),
                 frame
                     .header("server")
                     .map(|s| format!(", server {s}"))
@@ -117,11 +192,38 @@ pub(super) async fn speak(
             );
             step.evidence
                 .push(Evidence::new("CONNECTED", shown.clone()));
+            step.evidence
+                .push(Evidence::new("Heart-beats", beats.describe()));
             rec.finish(
                 step,
                 CheckStatus::Pass,
                 format!("CONNECT was answered CONNECTED ({shown})."),
             );
+            if beats.server_every.is_none() && beats.client_every.is_none() {
+                rec.diagnose(
+                    "stomp.heartbeat_missing",
+                    vec![Evidence::new(
+                        "Heart-beats",
+                        format!(
+                            "{}: nothing keeps an idle connection busy",
+                            beats.describe()
+                        ),
+                    )],
+                );
+            }
+            if let Some(idle) = options.idle {
+                let keep = KeepAlive::Stomp {
+                    send: beats.client_every,
+                };
+                let held = framework_idle::hold(&mut ws, idle, keep, options.reply_timeout).await;
+                if let Some(why) = beats.fall_short(&held) {
+                    rec.diagnose(
+                        "stomp.heartbeat_missing",
+                        vec![Evidence::new("Heart-beats", why)],
+                    );
+                }
+                framework_idle::record(rec, idle, &held, "heart-beats");
+            }
             let _ = tokio::time::timeout(
                 options.close_timeout,
                 ws.send(Message::text("DISCONNECT\n\n\0")),
@@ -170,6 +272,28 @@ pub(super) async fn speak(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heart_beats_are_negotiated_as_stomp_says_and_compared_with_a_cut() {
+        let none = HeartBeats::negotiate("0,0");
+        assert_eq!((none.client_every, none.server_every), (None, None));
+        let beats = HeartBeats::negotiate("4000,20000");
+        assert_eq!(beats.server_every, Some(Duration::from_secs(10)));
+        assert_eq!(beats.client_every, Some(Duration::from_secs(20)));
+        assert_eq!(HeartBeats::negotiate("garbage").server_every, None);
+        let cut = |secs: u64| framework_idle::Held {
+            cut: Some((Duration::from_secs(secs), "closed".into())),
+            ..Default::default()
+        };
+        assert!(beats.fall_short(&cut(5)).is_some());
+        assert!(beats.fall_short(&cut(15)).is_none());
+        let silent = framework_idle::Held {
+            longest_silence: Duration::from_secs(25),
+            ..Default::default()
+        };
+        assert!(beats.fall_short(&silent).is_some());
+        assert!(beats.fall_short(&framework_idle::Held::default()).is_none());
+    }
 
     #[test]
     fn frames_are_read_and_the_login_comes_from_the_auth_payload() {

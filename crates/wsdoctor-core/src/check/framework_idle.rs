@@ -1,0 +1,198 @@
+//! The idle item of a framework session (`--idle`): the session is held open, silent but for what the
+//! framework's own client does to keep it alive (Engine.IO answers the server's pings, STOMP sends its
+//! negotiated heart-beats, graphql-transport-ws answers pings), then judged. A server or proxy that cuts
+//! it is found with the keep-alive a real client would send, so a cut is the path's fault, not the
+//! check's silence.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::time::Instant;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::items;
+use crate::net::Stream;
+use crate::report::{CheckStatus, Evidence, Recorder};
+
+/// What the framework's client does while the session is idle.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum KeepAlive {
+    /// Engine.IO 4: the server pings (`2`), the client answers `3`.
+    EngineIo,
+    /// graphql-transport-ws: a `ping` message is answered `pong`.
+    Graphql,
+    /// STOMP: the client sends a heart-beat (a lone newline) every `send`, if negotiated.
+    Stomp { send: Option<Duration> },
+}
+
+/// How the held session went.
+#[derive(Debug, Default)]
+pub(super) struct Held {
+    /// The session ended after this long, and how.
+    pub cut: Option<(Duration, String)>,
+    /// Keep-alives the client sent (answers to pings, heart-beats).
+    pub sent: u32,
+    /// Messages from the server, keep-alives included.
+    pub received: u32,
+    /// The longest the server stayed silent.
+    pub longest_silence: Duration,
+}
+
+/// Holds `ws` for `idle`, doing what `keep` says. Every send and read has the idle deadline (a send
+/// that the peer does not read ends within `send_wait`).
+pub(super) async fn hold(
+    ws: &mut WebSocketStream<Stream>,
+    idle: Duration,
+    keep: KeepAlive,
+    send_wait: Duration,
+) -> Held {
+    let started = Instant::now();
+    let deadline = started + idle;
+    let mut held = Held::default();
+    let mut last_heard = started;
+    let beat_every = match keep {
+        KeepAlive::Stomp { send: Some(every) } => Some(every.max(Duration::from_millis(100))),
+        _ => None,
+    };
+    let mut next_beat = beat_every.map(|every| started + every);
+    let ended = |why: String| Some((started.elapsed(), why));
+    loop {
+        let wake = next_beat.map_or(deadline, |beat| beat.min(deadline));
+        let read = tokio::time::timeout_at(wake, ws.next()).await;
+        let now = Instant::now();
+        held.longest_silence = held.longest_silence.max(now - last_heard);
+        let reply = match read {
+            Err(_) if now >= deadline => break,
+            Err(_) => {
+                // Time for a heart-beat.
+                next_beat = beat_every.map(|every| now + every);
+                Some(Message::text("\n"))
+            }
+            Ok(None) => {
+                held.cut = ended("the connection was closed without a close frame".into());
+                break;
+            }
+            Ok(Some(Err(error))) => {
+                held.cut = ended(format!("the connection failed: {error}"));
+                break;
+            }
+            Ok(Some(Ok(Message::Close(frame)))) => {
+                held.cut = ended(match frame {
+                    Some(frame) => format!(
+                        "the server closed with {}{}",
+                        u16::from(frame.code),
+                        if frame.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", crate::report::capped(&frame.reason, 200))
+                        }
+                    ),
+                    None => "the server closed without a code".into(),
+                });
+                break;
+            }
+            Ok(Some(Ok(message))) => {
+                held.received += 1;
+                last_heard = now;
+                answer(keep, &message)
+            }
+        };
+        if let Some(reply) = reply {
+            let wait = send_wait.min(deadline.saturating_duration_since(Instant::now()));
+            match tokio::time::timeout(wait, ws.send(reply)).await {
+                Ok(Ok(())) => held.sent += 1,
+                Ok(Err(error)) => {
+                    held.cut = ended(format!("a keep-alive could not be sent: {error}"));
+                    break;
+                }
+                Err(_) if Instant::now() >= deadline => break,
+                Err(_) => {
+                    held.cut =
+                        ended("the server stopped reading: a keep-alive was not taken".into());
+                    break;
+                }
+            }
+        }
+    }
+    if held.cut.is_none() {
+        held.longest_silence = held.longest_silence.max(Instant::now() - last_heard);
+    }
+    held
+}
+
+/// The client's answer to a server message, if its protocol asks for one.
+fn answer(keep: KeepAlive, message: &Message) -> Option<Message> {
+    let Message::Text(text) = message else {
+        return None;
+    };
+    match keep {
+        KeepAlive::EngineIo if text.as_str() == "2" => Some(Message::text("3")),
+        KeepAlive::Graphql => {
+            let value: serde_json::Value =
+                serde_json::from_str(text.as_str()).unwrap_or(serde_json::Value::Null);
+            (value.get("type").and_then(serde_json::Value::as_str) == Some("ping"))
+                .then(|| Message::text(r#"{"type":"pong"}"#))
+        }
+        _ => None,
+    }
+}
+
+/// Records the idle item from a held session: `kept` names the keep-alives the client sent ("heart-beats").
+pub(super) fn record(rec: &mut Recorder, idle: Duration, held: &Held, kept: &str) {
+    let mut step = rec.begin(&items::IDLE);
+    step.evidence.push(Evidence::new(
+        "Held",
+        format!(
+            "{} s; {} {kept} sent; {} message(s) from the server, longest silence {:.1} s",
+            idle.as_secs(),
+            held.sent,
+            held.received,
+            held.longest_silence.as_secs_f32()
+        ),
+    ));
+    match &held.cut {
+        Some((after, why)) => {
+            let summary = format!(
+                "Cut after {:.1} s with only keep-alives on the wire: {why}.",
+                after.as_secs_f32()
+            );
+            rec.diagnose(
+                "idle.timeout",
+                vec![Evidence::new("Idle probe", summary.clone())],
+            );
+            rec.finish(step, CheckStatus::Fail, summary);
+        }
+        None => rec.finish(
+            step,
+            CheckStatus::Pass,
+            format!(
+                "Still open after {} s idle ({} {kept} sent).",
+                idle.as_secs(),
+                held.sent
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_framework_answers_only_its_own_keep_alive() {
+        let ping = Message::text("2");
+        assert_eq!(answer(KeepAlive::EngineIo, &ping), Some(Message::text("3")));
+        assert_eq!(
+            answer(KeepAlive::EngineIo, &Message::text("42[\"x\"]")),
+            None
+        );
+        let graphql_ping = Message::text(r#"{"type":"ping"}"#);
+        assert_eq!(
+            answer(KeepAlive::Graphql, &graphql_ping),
+            Some(Message::text(r#"{"type":"pong"}"#))
+        );
+        assert_eq!(answer(KeepAlive::Graphql, &ping), None);
+        assert_eq!(answer(KeepAlive::Stomp { send: None }, &ping), None);
+    }
+}
