@@ -56,7 +56,11 @@ url: string, origin: string | null, pageUrl: string | null, headers: Array<Heade
 /**
  * `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
  */
-protocol: Protocol, caFile: string | null, insecure: boolean, 
+protocol: Protocol, 
+/**
+ * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
+ */
+socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */
@@ -86,7 +90,11 @@ url: string, origin: string | null, pageUrl: string | null, headers: Array<Heade
 /**
  * `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
  */
-protocol: Protocol, caFile: string | null, insecure: boolean, 
+protocol: Protocol, 
+/**
+ * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
+ */
+socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */
@@ -382,7 +390,11 @@ url: string, origin: string | null, pageUrl: string | null, headers: Array<Heade
 /**
  * `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
  */
-protocol: Protocol, caFile: string | null, insecure: boolean, 
+protocol: Protocol, 
+/**
+ * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
+ */
+socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */

@@ -15,6 +15,7 @@ export function emptyTarget(url = ""): TargetRequest {
     headers: [],
     subprotocols: [],
     protocol: "auto",
+    socketioPath: null,
     caFile: null,
     insecure: false,
     clientCert: null,

@@ -32,6 +32,10 @@ pub struct TargetArgs {
     /// sockjs, stomp or graphql-ws. `connect` speaks plain WebSocket whatever it is.
     #[arg(long, value_name = "NAME", value_parser = parse_protocol)]
     protocol: Option<Protocol>,
+    /// Socket.IO's path when the server sets one (its and the client's `path` option; default
+    /// /socket.io/). The URL's own path is then the namespace. Implies --protocol socketio.
+    #[arg(long, value_name = "PATH")]
+    socketio_path: Option<String>,
     /// The framework's auth payload, a JSON object (Socket.IO's `auth`: '{"token": "…"}'); kept out of
     /// every output. Also read from the WSDOCTOR_AUTH environment variable, which keeps it out of the
     /// shell history.
@@ -147,6 +151,16 @@ impl TargetArgs {
         }
         if let Some(protocol) = self.protocol {
             options.protocol = protocol;
+        }
+        if let Some(path) = &self.socketio_path {
+            // Checked as the app checks it.
+            let checked = wsdoctor_core::check::TargetRequest {
+                socketio_path: Some(path.clone()),
+                ..Default::default()
+            }
+            .into_options()
+            .map_err(|e| Error::InvalidInput(format!("--socketio-path: {e}")))?;
+            options.socketio_path = checked.socketio_path;
         }
         if let Some(auth) = &self.auth {
             // Checked as the app checks it: a JSON object, or a clear error naming the flag.

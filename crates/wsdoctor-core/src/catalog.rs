@@ -546,7 +546,7 @@ pub static CATALOG: &[Entry] = &[
         Error,
         "No Socket.IO server at this path",
         "The Engine.IO handshake (a polling request to the Socket.IO path) got no Engine.IO answer: a 404, a web page, or something else. Either nothing serves Socket.IO here, or it serves it under another path or behind a route the proxy does not forward.",
-        "Give the client the path the server uses (`path` on both `new Server()` and `io()`, default `/socket.io/`), and route that whole path to the server. A namespace is not a path: `io('https://host/admin')` joins namespace `/admin` on `/socket.io/`."
+        "Give the client the path the server uses (`path` on both `new Server()` and `io()`, default `/socket.io/`), and route that whole path to the server. A namespace is not a path: `io('https://host/admin')` joins namespace `/admin` on `/socket.io/`. In WS Doctor, give the server's path with `--socketio-path`."
     ),
     entry!(
         "socketio.version_mismatch",

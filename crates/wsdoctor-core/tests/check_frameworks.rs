@@ -102,6 +102,31 @@ async fn a_session_held_idle_answers_the_servers_pings() {
     }
 }
 
+/// A server with its own `path`: the URL as given to `io()` plus the path option, as the client takes them.
+#[tokio::test]
+async fn a_custom_socketio_path_is_where_the_session_opens() {
+    let server = node("socketio-custom-path");
+    let url = format!("http://127.0.0.1:{}/admin", server.port);
+    let report = check(url.clone(), |o| {
+        o.socketio_path = Some("/realtime/".into());
+        o.auth = Some(wsdoctor_core::profile::Sensitive::new(
+            r#"{"token":"admin-token"}"#.to_string(),
+        ));
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert!(
+        item(&report, "socketio_namespace")
+            .summary
+            .contains("/admin"),
+        "{:#?}",
+        report.checks
+    );
+    // Without it, the default /socket.io/ answers 404: no Socket.IO server there.
+    let report = check(url, |o| o.protocol = Protocol::Socketio).await;
+    assert_eq!(root(&report), "socketio.no_server", "{:#?}", report.checks);
+}
+
 #[tokio::test]
 async fn a_namespace_that_does_not_exist_and_a_refusing_middleware_are_told_apart() {
     let server = node("socketio");

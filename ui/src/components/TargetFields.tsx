@@ -52,6 +52,16 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
           </select>
           {errors.protocol && <p id={`${id("protocol")}-error`} className="field-error" role="alert">{errors.protocol}</p>}
         </div>
+        {(target.protocol === "socketio" || target.protocol === "auto") && (
+          <Field
+            id={id("socketio-path")}
+            label="Socket.IO path (the client's path option)"
+            value={target.socketioPath ?? ""}
+            placeholder="/socket.io/"
+            error={errors.socketioPath}
+            onChange={(v) => { onChange({ socketioPath: orNull(v) }); }}
+          />
+        )}
         {auth ?? (
           <Field
             id={id("auth")}

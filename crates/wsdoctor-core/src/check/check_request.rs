@@ -53,6 +53,8 @@ pub struct TargetRequest {
     pub subprotocols: Vec<String>,
     /// `auto` (from the URL), `websocket`, or a framework's protocol (`socketio`).
     pub protocol: crate::framework::Protocol,
+    /// Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
+    pub socketio_path: Option<String>,
     pub ca_file: Option<String>,
     pub insecure: bool,
     /// PEM client certificate for mutual TLS, and its key (default: the certificate's file).
@@ -240,6 +242,12 @@ impl TargetRequest {
                 .filter(|p| !p.is_empty())
                 .collect(),
             protocol: self.protocol,
+            socketio_path: text(&self.socketio_path)
+                .map(|p| {
+                    crate::framework::engine_io::normal_path(&p)
+                        .map_err(|e| Error::field_value("socketioPath", e))
+                })
+                .transpose()?,
             ca_file: path(&self.ca_file),
             insecure: self.insecure,
             client_cert: path(&self.client_cert),

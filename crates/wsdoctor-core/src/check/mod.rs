@@ -66,8 +66,14 @@ fn proxied(options: &CheckOptions) -> bool {
         .is_some()
 }
 
-/// The protocol the live probes speak, and why (from `--protocol` and the URL).
+/// The protocol the live probes speak, and why (from `--protocol`, `--socketio-path` and the URL).
 fn framework_of(options: &CheckOptions) -> (crate::framework::Protocol, String) {
+    if options.protocol == crate::framework::Protocol::Auto && options.socketio_path.is_some() {
+        return (
+            crate::framework::Protocol::Socketio,
+            "a Socket.IO path was given".to_string(),
+        );
+    }
     match parse_target(&options.url) {
         Ok(target) => {
             crate::framework::choose(options.protocol, &target.url, &options.subprotocols)
@@ -364,8 +370,7 @@ async fn probe(
     let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
-    let (protocol, why) =
-        crate::framework::choose(options.protocol, &target.url, &options.subprotocols);
+    let (protocol, why) = framework_of(options);
     if protocol == crate::framework::Protocol::Socketio {
         socketio_layer::record(rec, options, &target, &route, stream, &why).await;
         return Ok(proxy_shown);

@@ -24,6 +24,8 @@ pub struct CheckOptions {
     pub subprotocols: Vec<String>,
     /// The protocol spoken once the server is reached (a framework's, or plain WebSocket).
     pub protocol: crate::framework::Protocol,
+    /// Socket.IO's Engine.IO path when it is not `/socket.io/` (the client's `path` option).
+    pub socketio_path: Option<String>,
     /// A PEM file of CA certificates to trust besides the platform's.
     pub ca_file: Option<PathBuf>,
     /// Carry on past an untrusted certificate (still reporting it).
@@ -75,6 +77,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("secret_headers", &self.secret_headers)
             .field("subprotocols", &self.subprotocols)
             .field("protocol", &self.protocol)
+            .field("socketio_path", &self.socketio_path)
             .field("ca_file", &self.ca_file)
             .field("insecure", &self.insecure)
             .field("client_cert", &self.client_cert)
@@ -107,6 +110,7 @@ impl Default for CheckOptions {
             secret_headers: Vec::new(),
             subprotocols: Vec::new(),
             protocol: crate::framework::Protocol::Auto,
+            socketio_path: None,
             ca_file: None,
             insecure: false,
             client_cert: None,

@@ -36,7 +36,7 @@ pub(super) async fn record(
     first: Stream,
     why: &str,
 ) {
-    let (path, namespace) = engine_io::endpoint(&target.url);
+    let (path, namespace) = engine_io::endpoint(&target.url, options.socketio_path.as_deref());
     let host_header = target.host_header();
     let origin = browser_origin(options);
     let ask = Ask {

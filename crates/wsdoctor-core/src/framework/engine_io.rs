@@ -87,21 +87,58 @@ fn engine_error(body: &str) -> Option<OpenAnswer> {
     Some(OpenAnswer::Refused { code, message })
 }
 
+/// The Engine.IO path a user gave (the client's `path` option), made as the client makes it: with a
+/// leading and a trailing slash.
+pub(crate) fn normal_path(path: &str) -> Result<String, String> {
+    let path = path.trim();
+    if path.is_empty()
+        || path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
+    {
+        return Err(format!(
+            "`{path}` is not a path: give the server's `path` option, such as /my-app/socket.io"
+        ));
+    }
+    let mut normal = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    };
+    if !normal.ends_with('/') {
+        normal.push('/');
+    }
+    Ok(normal)
+}
+
 /// Where the Engine.IO endpoint is and which namespace to join, from the URL as an app gives it to
-/// `io()`: `http://host/admin` is namespace `/admin` on the default path `/socket.io/`; a URL whose path
-/// already names `/socket.io/` joins the main namespace `/` there.
-pub(crate) fn endpoint(url: &Url) -> (String, String) {
+/// `io()`: `http://host/admin` is namespace `/admin` on the default path `/socket.io/` (or on `custom`,
+/// the client's `path` option); a URL whose path already names the Engine.IO path joins the main
+/// namespace `/` there.
+pub(crate) fn endpoint(url: &Url, custom: Option<&str>) -> (String, String) {
     let path = url.path();
+    let namespace_of = |path: &str| {
+        let namespace = path.trim_end_matches('/');
+        if namespace.is_empty() {
+            "/".to_string()
+        } else {
+            namespace.to_string()
+        }
+    };
+    if let Some(custom) = custom {
+        let namespace = if path.trim_end_matches('/') == custom.trim_end_matches('/') {
+            "/".to_string()
+        } else {
+            namespace_of(path)
+        };
+        return (custom.to_string(), namespace);
+    }
     match path.to_ascii_lowercase().find("/socket.io") {
         Some(at) => {
             let base = path.get(..at + "/socket.io".len()).unwrap_or("/socket.io");
             (format!("{base}/"), "/".to_string())
         }
-        None => {
-            let namespace = path.trim_end_matches('/');
-            let namespace = if namespace.is_empty() { "/" } else { namespace };
-            ("/socket.io/".to_string(), namespace.to_string())
-        }
+        None => ("/socket.io/".to_string(), namespace_of(path)),
     }
 }
 
@@ -258,7 +295,7 @@ mod tests {
 
     #[test]
     fn the_url_names_the_path_and_the_namespace_as_io_reads_it() {
-        let of = |u: &str| endpoint(&Url::parse(u).unwrap());
+        let of = |u: &str| endpoint(&Url::parse(u).unwrap(), None);
         assert_eq!(of("ws://h/"), ("/socket.io/".into(), "/".into()));
         assert_eq!(
             of("http://h/admin"),
@@ -272,6 +309,15 @@ mod tests {
             of("ws://h/app/socket.io"),
             ("/app/socket.io/".into(), "/".into())
         );
+        // The client's `path` option: the URL's path is the namespace, unless it is that path.
+        let custom = |u: &str| endpoint(&Url::parse(u).unwrap(), Some("/rt/"));
+        assert_eq!(custom("ws://h/admin"), ("/rt/".into(), "/admin".into()));
+        assert_eq!(custom("ws://h/rt?EIO=4"), ("/rt/".into(), "/".into()));
+        assert_eq!(normal_path("rt").unwrap(), "/rt/");
+        assert_eq!(normal_path("/a/socket.io/").unwrap(), "/a/socket.io/");
+        for bad in ["", "/a b", "/a?x=1", "/a#b"] {
+            assert!(normal_path(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

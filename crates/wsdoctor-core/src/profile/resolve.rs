@@ -186,6 +186,7 @@ impl Substituter<'_> {
                 proxy,
                 direct: self.option(&fields.direct)?,
                 message: self.option(&fields.message)?,
+                socketio_path: self.option(&fields.socketio_path)?,
                 ..fields.clone()
             },
             server: self.profile.server.clone(),
@@ -300,6 +301,7 @@ pub fn fill_secrets(
         page_url: substituter.option(&typed.page_url)?,
         direct: substituter.option(&typed.direct)?,
         message: substituter.option(&typed.message)?,
+        socketio_path: substituter.option(&typed.socketio_path)?,
         ..typed
     };
     let full = full.target;
