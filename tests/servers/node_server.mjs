@@ -16,6 +16,7 @@
 //   socketio-websocket-only  the same, with transports ["websocket"]: polling is refused
 //   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
 //   socketio-custom-path  the same, with path "/realtime" (clients must give the same path option)
+//   socketio-eio3   the same, with allowEIO3: Socket.IO 2 clients (Engine.IO 3) are accepted too
 //   socketio-v2     a Socket.IO 2 server (Engine.IO 3), as old deployments still run
 //   sockjs          a SockJS echo server under /echo (its raw WebSocket endpoint: /echo/websocket)
 //   sockjs-no-websocket  the same with websocket: false: clients fall back to HTTP streaming and polling
@@ -50,6 +51,7 @@ function startSocketIo() {
   const options = { pingInterval: 1000, pingTimeout: 1000 };
   if (mode === "socketio-polling-only") options.transports = ["polling"];
   if (mode === "socketio-websocket-only") options.transports = ["websocket"];
+  if (mode === "socketio-eio3") options.allowEIO3 = true;
   if (mode === "socketio-custom-path") options.path = "/realtime";
   if (mode === "socketio-cors") options.cors = { origin: "https://app.example.test" };
   const io = new SocketIoServer(http, options);

@@ -257,6 +257,72 @@ async fn an_old_socketio_server_is_named() {
         report.checks
     );
     assert_eq!(status(&report, "socketio_namespace"), CheckStatus::Skip);
+
+    // A Socket.IO 2 client (its URL asks for EIO=3) is spoken for in Engine.IO 3: healthy at the old
+    // server, refused by a Socket.IO 4 server unless it allows EIO 3.
+    let eio3 = |port: u16, path: &str| format!("ws://127.0.0.1:{port}{path}?EIO=3");
+    let report = check(eio3(old.port, "/socket.io/"), |_| {}).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert_eq!(status(&report, "socketio_upgrade"), CheckStatus::Pass);
+    let current = node("socketio");
+    let report = check(eio3(current.port, "/socket.io/"), |_| {}).await;
+    assert_eq!(
+        root(&report),
+        "socketio.version_mismatch",
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        report.diagnoses[0].evidence[0]
+            .content
+            .contains("refused Engine.IO 3"),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+    let allowing = node("socketio-eio3");
+    let report = check(eio3(allowing.port, "/socket.io/"), |o| {
+        o.idle = Some(Duration::from_secs(3));
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    // The client pings in Engine.IO 3: a server that pings every second keeps the session.
+    assert_eq!(
+        status(&report, "idle"),
+        CheckStatus::Pass,
+        "{:#?}",
+        report.checks
+    );
+    // The namespace's auth goes in its query, and the middleware reads it as `auth`.
+    let url = format!("http://127.0.0.1:{}/admin?EIO=3", allowing.port);
+    let with_token = |token: &str| {
+        Some(wsdoctor_core::profile::Sensitive::new(format!(
+            r#"{{"token":"{token}"}}"#
+        )))
+    };
+    let report = check(url.clone(), |o| {
+        o.protocol = Protocol::Socketio;
+        o.auth = with_token("admin-token");
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    let report = check(url, |o| {
+        o.protocol = Protocol::Socketio;
+        o.auth = with_token("wrong");
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "socketio.connect_rejected",
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        report.diagnoses[0].evidence[0]
+            .content
+            .contains("not authorized"),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
 }
 
 /// A plain WebSocket server is not taken for the framework asked for.

@@ -1,8 +1,8 @@
 //! The idle item of a framework session (`--idle`): the session is held open, silent but for what the
-//! framework's own client does to keep it alive (Engine.IO answers the server's pings, STOMP sends its
-//! negotiated heart-beats, graphql-transport-ws answers pings), then judged. A server or proxy that cuts
-//! it is found with the keep-alive a real client would send, so a cut is the path's fault, not the
-//! check's silence.
+//! framework's own client does to keep it alive (Engine.IO 4 answers the server's pings, Engine.IO 3
+//! pings, STOMP sends its negotiated heart-beats, graphql-transport-ws answers pings), then judged. A
+//! server or proxy that cuts it is found with the keep-alive a real client would send, so a cut is the
+//! path's fault, not the check's silence.
 
 use std::time::Duration;
 
@@ -20,6 +20,8 @@ use crate::report::{CheckStatus, Evidence, Recorder};
 pub(super) enum KeepAlive {
     /// Engine.IO 4: the server pings (`2`), the client answers `3`.
     EngineIo,
+    /// Engine.IO 3: the client pings (`2`) every `pingInterval`, the server answers `3`.
+    EngineIo3 { every: Duration },
     /// graphql-transport-ws: a `ping` message is answered `pong`.
     Graphql,
     /// STOMP: the client sends a heart-beat (a lone newline) every `send`, if negotiated.
@@ -51,10 +53,13 @@ pub(super) async fn hold(
     let deadline = started + idle;
     let mut held = Held::default();
     let mut last_heard = started;
-    let beat_every = match keep {
-        KeepAlive::Stomp { send: Some(every) } => Some(every.max(Duration::from_millis(100))),
-        _ => None,
+    // What the client sends on its own, and how often.
+    let (beat, beat_every) = match keep {
+        KeepAlive::Stomp { send: Some(every) } => ("\n", Some(every)),
+        KeepAlive::EngineIo3 { every } => ("2", Some(every)),
+        _ => ("", None),
     };
+    let beat_every = beat_every.map(|every| every.max(Duration::from_millis(100)));
     let mut next_beat = beat_every.map(|every| started + every);
     let ended = |why: String| Some((started.elapsed(), why));
     loop {
@@ -67,7 +72,7 @@ pub(super) async fn hold(
             Err(_) => {
                 // Time for a heart-beat.
                 next_beat = beat_every.map(|every| now + every);
-                Some(Message::text("\n"))
+                Some(Message::text(beat))
             }
             Ok(None) => {
                 held.cut = ended("the connection was closed without a close frame".into());

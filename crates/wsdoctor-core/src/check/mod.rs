@@ -21,6 +21,7 @@ mod open_connection_properties;
 mod options;
 mod reach;
 mod socketio_layer;
+mod socketio_session;
 mod sockjs_layer;
 mod stomp_layer;
 mod target_url;

@@ -5,26 +5,28 @@
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
-use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::tungstenite::Message;
 
 use super::follow_up::answer;
 use super::framework_idle::{self, KeepAlive};
 use super::handshake::{self, UpgradeResponse};
+use super::socketio_session::{
+    Ask, browser_origin, cors_problem, next_text, next_text_until, shown,
+};
 use super::{CheckOptions, items};
-use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer};
-use crate::net::route::Trust;
+use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer, Version};
 use crate::net::{Route, Stream, Target};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// How the session was opened, for the items after the handshake.
 enum Session {
-    Polling(Open),
+    /// Over polling: the open packet, and the handshake's whole answer (an Engine.IO 3 server puts the
+    /// main namespace's CONNECT in it).
+    Polling(Open, String),
     /// The server refuses polling: everything goes over this WebSocket.
-    WebSocketOnly(Box<WebSocketStream<Stream>>),
+    WebSocketOnly(Box<WebSocketStream<Stream>>, Open),
 }
 
 /// Records the Socket.IO items over `first` (the connection the check reached and secured).
@@ -39,9 +41,11 @@ pub(super) async fn record(
     let (path, namespace) = engine_io::endpoint(&target.url, options.socketio_path.as_deref());
     let host_header = target.host_header();
     let origin = browser_origin(options);
+    let version = Version::of_url(&target.url);
     let ask = Ask {
         options,
         route,
+        version,
         path: &path,
         host_header: &host_header,
         origin: origin.as_deref(),
@@ -51,7 +55,14 @@ pub(super) async fn record(
     let mut step = rec.begin(&items::SOCKETIO_OPEN);
     step.evidence.push(Evidence::new(
         "Protocol",
-        format!("Socket.IO over Engine.IO {} ({why})", engine_io::EIO),
+        format!(
+            "Socket.IO over Engine.IO {} ({why}{})",
+            version.number(),
+            match version {
+                Version::V3 => "; the URL asks for EIO=3, as Socket.IO 2 clients do",
+                Version::V4 => "",
+            }
+        ),
     ));
     let websocket_only = target
         .url
@@ -103,7 +114,7 @@ async fn handshake_by_polling(
         Ok(response) => {
             step.evidence
                 .push(Evidence::new("Response", shown(response)));
-            match engine_io::read_open(response.status, &response.body_text()) {
+            match engine_io::read_open(response.status, &response.body_text(), ask.version) {
                 OpenAnswer::Open(open) => {
                     rec.redactor.remember(&open.sid, "Engine.IO session id");
                     if let Some(problem) = cors_problem(response, origin, route) {
@@ -123,7 +134,7 @@ async fn handshake_by_polling(
                             ),
                         );
                     }
-                    Some(Session::Polling(open))
+                    Some(Session::Polling(open, response.body_text()))
                 }
                 OpenAnswer::Refused { code: 0, .. } => {
                     // Polling is not allowed here: a `transports: ['websocket']` server; the open packet
@@ -143,7 +154,10 @@ async fn handshake_by_polling(
                     version_mismatch(
                         rec,
                         step,
-                        &format!("the server refused Engine.IO {}: {message}", engine_io::EIO),
+                        &format!(
+                            "the server refused Engine.IO {}: {message}",
+                            ask.version.number()
+                        ),
                     );
                     None
                 }
@@ -194,19 +208,21 @@ async fn join_and_upgrade(
     // The namespace.
     let step = rec.begin(&items::SOCKETIO_NAMESPACE);
     let auth = options.auth.as_ref().map(|a| a.expose().as_str());
-    let connect = engine_io::connect_packet(namespace, auth);
+    let connect = engine_io::connect_packet(namespace, auth, ask.version);
     // The evidence shows the packet without the payload: it is a secret.
-    let shown_connect = match auth {
-        Some(_) => format!(
+    let shown_connect = match (&connect, auth) {
+        (None, _) => "none: an Engine.IO 3 server joins the main namespace itself".to_string(),
+        (Some(_), Some(_)) => format!(
             "{} + the auth payload",
-            engine_io::connect_packet(namespace, None)
+            engine_io::connect_packet(namespace, None, ask.version).unwrap_or_default()
         ),
-        None => connect.clone(),
+        (Some(connect), None) => connect.clone(),
     };
+    let connect = connect.as_deref();
     match session {
-        Session::Polling(open) => {
-            let joined = match join_by_polling(ask, &open.sid, &connect, namespace).await {
-                Ok(answer) => match affinity_rounds(ask, &connect, namespace, 2).await {
+        Session::Polling(open, opened) => {
+            let joined = match join_by_polling(ask, &open.sid, &opened, connect, namespace).await {
+                Ok(answer) => match affinity_rounds(ask, connect, namespace, 2).await {
                     None => Ok(answer),
                     Some(why) => Err(JoinError::SessionUnknown(why)),
                 },
@@ -215,10 +231,10 @@ async fn join_and_upgrade(
             finish_namespace(rec, step, namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             let upgraded = upgrade(rec, step, ask, &open).await;
-            hold_then_close(rec, options, upgraded).await;
+            hold_then_close(rec, ask, upgraded.map(|ws| (ws, open))).await;
         }
-        Session::WebSocketOnly(mut ws) => {
-            let joined = join_over(&mut ws, &connect, namespace, options.handshake_timeout)
+        Session::WebSocketOnly(mut ws, open) => {
+            let joined = join_over(&mut ws, connect, namespace, options.handshake_timeout)
                 .await
                 .map_err(JoinError::Other);
             finish_namespace(rec, step, namespace, &shown_connect, joined);
@@ -228,19 +244,20 @@ async fn join_and_upgrade(
                 CheckStatus::Info,
                 "Not needed: the session runs over WebSocket from the start.",
             );
-            hold_then_close(rec, options, Some(*ws)).await;
+            hold_then_close(rec, ask, Some((*ws, open))).await;
         }
     }
 }
 
-/// The idle item (`--idle`) on the session's WebSocket transport, answering the server's pings as the
-/// client does, then the close.
+/// The idle item (`--idle`) on the session's WebSocket transport, keeping it as the client does
+/// (answering the server's pings; in Engine.IO 3, pinging every `pingInterval`), then the close.
 async fn hold_then_close(
     rec: &mut Recorder,
-    options: &CheckOptions,
-    ws: Option<WebSocketStream<Stream>>,
+    ask: &Ask<'_>,
+    session: Option<(WebSocketStream<Stream>, Open)>,
 ) {
-    let Some(mut ws) = ws else {
+    let options = ask.options;
+    let Some((mut ws, open)) = session else {
         if options.idle.is_some() {
             rec.skip_item(
                 &items::IDLE,
@@ -250,143 +267,19 @@ async fn hold_then_close(
         return;
     };
     if let Some(idle) = options.idle {
-        let held =
-            framework_idle::hold(&mut ws, idle, KeepAlive::EngineIo, options.reply_timeout).await;
-        framework_idle::record(rec, idle, &held, "answers to Engine.IO pings");
+        let (keep, kept) = match ask.version {
+            Version::V4 => (KeepAlive::EngineIo, "answers to Engine.IO pings"),
+            Version::V3 => (
+                KeepAlive::EngineIo3 {
+                    every: Duration::from_millis(open.ping_interval_ms),
+                },
+                "Engine.IO 3 pings",
+            ),
+        };
+        let held = framework_idle::hold(&mut ws, idle, keep, options.reply_timeout).await;
+        framework_idle::record(rec, idle, &held, kept);
     }
     let _ = tokio::time::timeout(options.close_timeout, ws.close(None)).await;
-}
-
-/// What every request of the session shares.
-struct Ask<'a> {
-    options: &'a CheckOptions,
-    route: &'a Route,
-    path: &'a str,
-    host_header: &'a str,
-    origin: Option<&'a str>,
-}
-
-impl Ask<'_> {
-    /// A polling request with the user's headers, as the client's `extraHeaders` would send them.
-    fn polling(&self, sid: Option<&str>, body: Option<&str>) -> String {
-        let mut request =
-            engine_io::polling_request(self.path, self.host_header, sid, body, self.origin);
-        let extra: String = self
-            .options
-            .headers
-            .iter()
-            .map(|(name, value)| format!("{name}: {value}\r\n"))
-            .collect();
-        if let Some(at) = request.find("Connection: close\r\n") {
-            request.insert_str(at, &extra);
-        }
-        request
-    }
-
-    /// A polling request on a fresh connection: in session `sid`, or opening one.
-    async fn send(&self, sid: Option<&str>, body: Option<&str>) -> Result<UpgradeResponse, String> {
-        let stream = self.route.open(Trust::Any).await?;
-        let request = self.polling(sid, body);
-        answer(
-            handshake::exchange_bytes(stream, request.as_bytes(), self.options.handshake_timeout)
-                .await,
-        )
-    }
-
-    /// The WebSocket transport, in session `sid` or opening one.
-    async fn websocket(&self, sid: Option<&str>) -> Result<(WebSocketStream<Stream>, u16), String> {
-        let scheme = if self.route.secure { "wss" } else { "ws" };
-        let url = format!(
-            "{scheme}://{}{}?{}",
-            self.host_header,
-            self.path,
-            engine_io::query("websocket", sid)
-        );
-        let mut request = url.into_client_request().map_err(|e| e.to_string())?;
-        let headers = request.headers_mut();
-        let extra = self.origin.map(|o| ("Origin".to_string(), o.to_string()));
-        for (name, value) in self.options.headers.iter().cloned().chain(extra) {
-            if let (Ok(name), Ok(value)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
-                headers.insert(name, value);
-            }
-        }
-        let stream = self.route.open(Trust::Any).await?;
-        match tokio::time::timeout(
-            self.options.handshake_timeout,
-            tokio_tungstenite::client_async(request, stream),
-        )
-        .await
-        {
-            Ok(Ok((ws, response))) => Ok((ws, response.status().as_u16())),
-            Ok(Err(tungstenite::Error::Http(response))) => Err(format!(
-                "the upgrade was refused: HTTP {}{}",
-                response.status(),
-                response
-                    .body()
-                    .as_deref()
-                    .map(|b| format!(
-                        " {}",
-                        String::from_utf8_lossy(b.get(..200).unwrap_or(b)).trim()
-                    ))
-                    .unwrap_or_default()
-            )),
-            Ok(Err(error)) => Err(format!("the upgrade failed: {error}")),
-            Err(_) => Err(format!(
-                "no answer to the upgrade within {} s",
-                self.options.handshake_timeout.as_secs_f32()
-            )),
-        }
-    }
-}
-
-/// The status line, the CORS headers and the body of a polling answer.
-fn shown(response: &UpgradeResponse) -> String {
-    let mut text = format!("HTTP/1.1 {} {}\n", response.status, response.reason);
-    for name in [
-        "Access-Control-Allow-Origin",
-        "Access-Control-Allow-Credentials",
-        "Content-Type",
-    ] {
-        if let Some(value) = response.header(name) {
-            text.push_str(&format!("{name}: {value}\n"));
-        }
-    }
-    text.push('\n');
-    text.push_str(&crate::report::capped(&response.body_text(), 1024));
-    text
-}
-
-/// The origin a browser would send: `--origin`, else the page's (`--page-url`).
-fn browser_origin(options: &CheckOptions) -> Option<String> {
-    options.origin.clone().or_else(|| {
-        let page = url::Url::parse(options.page_url.as_deref()?).ok()?;
-        Some(page.origin().ascii_serialization())
-    })
-}
-
-/// Why a browser page on `origin` cannot read this polling answer, if it cannot.
-fn cors_problem(response: &UpgradeResponse, origin: Option<&str>, route: &Route) -> Option<String> {
-    let origin = origin?;
-    let own = route.own_origin();
-    let same = |a: &str, b: &str| {
-        a.trim_end_matches('/')
-            .eq_ignore_ascii_case(b.trim_end_matches('/'))
-    };
-    if same(origin, &own) {
-        return None;
-    }
-    match response.header("Access-Control-Allow-Origin") {
-        Some(allowed) if allowed == "*" || same(allowed, origin) => None,
-        Some(allowed) => Some(format!(
-            "the page's origin is {origin}, the server allows {allowed}"
-        )),
-        None => Some(format!(
-            "the page's origin is {origin} and the answer has no Access-Control-Allow-Origin"
-        )),
-    }
 }
 
 fn no_server(rec: &mut Recorder, step: crate::report::Step, why: &str) {
@@ -414,17 +307,28 @@ fn version_mismatch(rec: &mut Recorder, step: crate::report::Step, why: &str) {
 async fn join_by_polling(
     ask: &Ask<'_>,
     sid: &str,
-    connect: &str,
+    opened: &str,
+    connect: Option<&str>,
     namespace: &str,
 ) -> Result<ConnectAnswer, JoinError> {
-    let posted = ask
-        .send(Some(sid), Some(connect))
-        .await
-        .map_err(JoinError::Other)?;
-    session_known(&posted, "the CONNECT")?;
+    match connect {
+        Some(connect) => {
+            let posted = ask
+                .send(Some(sid), Some(connect))
+                .await
+                .map_err(JoinError::Other)?;
+            session_known(&posted, "the CONNECT")?;
+        }
+        // Engine.IO 3, main namespace: the server joined it, its answer may be in the handshake's.
+        None => {
+            if let Some(answer) = engine_io::read_connect(opened, namespace, ask.version) {
+                return Ok(answer);
+            }
+        }
+    }
     let read = ask.send(Some(sid), None).await.map_err(JoinError::Other)?;
     session_known(&read, "reading the answer")?;
-    engine_io::read_connect(&read.body_text(), namespace).ok_or_else(|| {
+    engine_io::read_connect(&read.body_text(), namespace, ask.version).ok_or_else(|| {
         JoinError::Other(format!(
             "no answer to the CONNECT in `{}`",
             crate::report::capped(&read.body_text(), 200)
@@ -449,7 +353,7 @@ fn session_known(response: &UpgradeResponse, what: &str) -> Result<(), JoinError
         response.status,
         crate::report::capped(&response.body_text(), 200)
     );
-    match engine_io::read_open(response.status, &response.body_text()) {
+    match engine_io::read_open(response.status, &response.body_text(), Version::V4) {
         OpenAnswer::Refused { code: 1, .. } => Err(JoinError::SessionUnknown(said)),
         _ => Err(JoinError::Other(said)),
     }
@@ -459,18 +363,18 @@ fn session_known(response: &UpgradeResponse, what: &str) -> Result<(), JoinError
 /// load balancer without affinity, one of them reaches a server that does not know its session.
 async fn affinity_rounds(
     ask: &Ask<'_>,
-    connect: &str,
+    connect: Option<&str>,
     namespace: &str,
     rounds: usize,
 ) -> Option<String> {
     for round in 0..rounds {
         let opened = ask.send(None, None).await.ok()?;
-        let OpenAnswer::Open(open) = engine_io::read_open(opened.status, &opened.body_text())
-        else {
+        let body = opened.body_text();
+        let OpenAnswer::Open(open) = engine_io::read_open(opened.status, &body, ask.version) else {
             return None;
         };
         if let Err(JoinError::SessionUnknown(why)) =
-            join_by_polling(ask, &open.sid, connect, namespace).await
+            join_by_polling(ask, &open.sid, &body, connect, namespace).await
         {
             return Some(format!("session {} of {}: {why}", round + 2, rounds + 1));
         }
@@ -481,20 +385,23 @@ async fn affinity_rounds(
 /// Sends the CONNECT over the WebSocket transport and reads the answer, answering Engine.IO pings.
 async fn join_over(
     ws: &mut WebSocketStream<Stream>,
-    connect: &str,
+    connect: Option<&str>,
     namespace: &str,
     wait: Duration,
 ) -> Result<ConnectAnswer, String> {
-    tokio::time::timeout(wait, ws.send(Message::text(connect)))
-        .await
-        .map_err(|_| "the CONNECT could not be sent in time".to_string())?
-        .map_err(|e| e.to_string())?;
+    if let Some(connect) = connect {
+        tokio::time::timeout(wait, ws.send(Message::text(connect)))
+            .await
+            .map_err(|_| "the CONNECT could not be sent in time".to_string())?
+            .map_err(|e| e.to_string())?;
+    }
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let text = next_text_until(ws, deadline)
             .await
             .ok_or("no answer to the CONNECT in time")?;
-        if let Some(answer) = engine_io::read_connect(&text, namespace) {
+        // A WebSocket message is one packet, whichever the version.
+        if let Some(answer) = engine_io::read_connect(&text, namespace, Version::V4) {
             return Ok(answer);
         }
     }
@@ -624,29 +531,6 @@ async fn upgrade(
     }
 }
 
-/// The next text message within `wait`, answering Engine.IO pings (`2` → `3`) on the way.
-async fn next_text(ws: &mut WebSocketStream<Stream>, wait: Duration) -> Option<String> {
-    next_text_until(ws, tokio::time::Instant::now() + wait).await
-}
-
-async fn next_text_until(
-    ws: &mut WebSocketStream<Stream>,
-    deadline: tokio::time::Instant,
-) -> Option<String> {
-    loop {
-        match tokio::time::timeout_at(deadline, ws.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) if text.as_str() == "2" => {
-                let _ = tokio::time::timeout_at(deadline, ws.send(Message::text("3"))).await;
-            }
-            Ok(Some(Ok(Message::Text(text)))) => {
-                return Some(crate::report::capped(text.as_str(), 4096));
-            }
-            Ok(Some(Ok(_))) => {}
-            _ => return None,
-        }
-    }
-}
-
 /// The Engine.IO handshake over the WebSocket transport: the open packet is the first message.
 async fn open_over_websocket(
     rec: &mut Recorder,
@@ -656,7 +540,7 @@ async fn open_over_websocket(
 ) -> Option<Session> {
     match ask.websocket(None).await {
         Ok((mut ws, _)) => match next_text(&mut ws, ask.options.handshake_timeout).await {
-            Some(text) => match engine_io::read_open(101, &text) {
+            Some(text) => match engine_io::read_open(101, &text, ask.version) {
                 OpenAnswer::Open(open) => {
                     rec.redactor.remember(&open.sid, "Engine.IO session id");
                     step.evidence
@@ -666,7 +550,7 @@ async fn open_over_websocket(
                         CheckStatus::Pass,
                         format!("Engine.IO session opened over WebSocket ({why})."),
                     );
-                    Some(Session::WebSocketOnly(Box::new(ws)))
+                    Some(Session::WebSocketOnly(Box::new(ws), open))
                 }
                 _ => {
                     no_server(rec, step, &format!("the WebSocket transport sent {text}"));

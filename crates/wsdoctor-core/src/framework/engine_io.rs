@@ -1,13 +1,39 @@
-//! Engine.IO 4 and Socket.IO 5 packets, as much of them as a check needs: the open packet of a polling
-//! handshake, a namespace CONNECT and its answer, the WebSocket transport's probe, and the requests that
-//! carry them. Pure functions over text: what the server sent is parsed, never trusted (no unwrap, no
-//! byte slicing of peer data).
+//! Engine.IO and Socket.IO packets, as much of them as a check needs: the open packet of a polling
+//! handshake, a namespace CONNECT and its answer, and the requests that carry them, in Engine.IO 4
+//! (Socket.IO 3 and 4) and in Engine.IO 3 (Socket.IO 2 clients, which a URL with `EIO=3` stands for).
+//! Pure functions over text: what the server sent is parsed, never trusted (no unwrap, no byte slicing
+//! of peer data).
 
 use serde_json::Value;
 use url::Url;
 
-/// The Engine.IO protocol version a check speaks (Socket.IO 3 and 4 servers).
-pub(crate) const EIO: &str = "4";
+/// The Engine.IO protocol version a check speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// Socket.IO 2: length-prefixed polling payloads, the client pings, the main namespace is joined
+    /// by the server, a namespace's auth goes in its query.
+    V3,
+    /// Socket.IO 3 and 4: the server pings, every namespace is joined with a CONNECT and its payload.
+    V4,
+}
+
+impl Version {
+    /// Engine.IO 3 when the URL asks for it (`EIO=3`, as a Socket.IO 2 client's requests do), else 4.
+    pub(crate) fn of_url(url: &Url) -> Version {
+        if url.query_pairs().any(|(k, v)| k == "EIO" && v == "3") {
+            Version::V3
+        } else {
+            Version::V4
+        }
+    }
+
+    pub(crate) fn number(self) -> &'static str {
+        match self {
+            Version::V3 => "3",
+            Version::V4 => "4",
+        }
+    }
+}
 
 /// The Engine.IO packet separator in a polling payload (record separator).
 const SEPARATOR: char = '\u{1e}';
@@ -39,8 +65,8 @@ pub(crate) enum OpenAnswer {
 }
 
 /// Reads an answer to the polling handshake (`status` and body), or to the WebSocket transport's first
-/// message (status 101).
-pub(crate) fn read_open(status: u16, body: &str) -> OpenAnswer {
+/// message (status 101), in `version`.
+pub(crate) fn read_open(status: u16, body: &str, version: Version) -> OpenAnswer {
     let body = body.trim();
     if let Some(error) = engine_error(body) {
         return error;
@@ -48,7 +74,14 @@ pub(crate) fn read_open(status: u16, body: &str) -> OpenAnswer {
     if status != 200 && status != 101 {
         return OpenAnswer::NotEngineIo;
     }
-    let first = body.split(SEPARATOR).next().unwrap_or("");
+    let first = if status == 101 {
+        body.to_string()
+    } else {
+        packets(body, version)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
     if let Some(json) = first.strip_prefix('0')
         && let Ok(open) = serde_json::from_str::<Value>(json)
         && let Some(sid) = open.get("sid").and_then(Value::as_str)
@@ -61,11 +94,56 @@ pub(crate) fn read_open(status: u16, body: &str) -> OpenAnswer {
             ping_timeout_ms: number("pingTimeout"),
         });
     }
-    let (length, rest) = body.split_once(':').unwrap_or(("", ""));
-    if !length.is_empty() && length.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with("0{") {
+    if version == Version::V4
+        && packets(body, Version::V3)
+            .first()
+            .is_some_and(|p| p.starts_with("0{"))
+    {
         return OpenAnswer::Version3;
     }
     OpenAnswer::NotEngineIo
+}
+
+/// The packets of a polling payload: separated by a record separator in Engine.IO 4, each prefixed with
+/// its length and a colon in Engine.IO 3 (`96:0{…}2:40`; the length counts UTF-16 units, as JavaScript
+/// strings do). A v3 payload that does not add up yields the packets read so far.
+pub(crate) fn packets(body: &str, version: Version) -> Vec<String> {
+    if version == Version::V4 {
+        return body.split(SEPARATOR).map(str::to_string).collect();
+    }
+    let mut found = Vec::new();
+    let mut rest = body;
+    while let Some((length, tail)) = rest.split_once(':') {
+        let Ok(mut units) = length.parse::<usize>() else {
+            break;
+        };
+        let mut end = 0;
+        for (at, c) in tail.char_indices() {
+            if units == 0 {
+                break;
+            }
+            units = units.saturating_sub(c.len_utf16());
+            end = at + c.len_utf8();
+        }
+        if units > 0 {
+            break;
+        }
+        let (packet, after) = tail.split_at(end);
+        found.push(packet.to_string());
+        rest = after;
+    }
+    found
+}
+
+/// A polling payload of `packets`, in `version`.
+pub(crate) fn payload(packets: &[&str], version: Version) -> String {
+    match version {
+        Version::V4 => packets.join(&SEPARATOR.to_string()),
+        Version::V3 => packets
+            .iter()
+            .map(|p| format!("{}:{p}", p.encode_utf16().count()))
+            .collect(),
+    }
 }
 
 /// Engine.IO's JSON error body, if that is what `body` is (also inside a chunked body, which the error
@@ -143,8 +221,8 @@ pub(crate) fn endpoint(url: &Url, custom: Option<&str>) -> (String, String) {
 }
 
 /// The query of an Engine.IO request on `transport`, in session `sid` when there is one.
-pub(crate) fn query(transport: &str, sid: Option<&str>) -> String {
-    let mut query = format!("EIO={EIO}&transport={transport}");
+pub(crate) fn query(version: Version, transport: &str, sid: Option<&str>) -> String {
+    let mut query = format!("EIO={}&transport={transport}", version.number());
     if let Some(sid) = sid {
         query.push_str("&sid=");
         query.push_str(&url::form_urlencoded::byte_serialize(sid.as_bytes()).collect::<String>());
@@ -155,6 +233,7 @@ pub(crate) fn query(transport: &str, sid: Option<&str>) -> String {
 /// A polling request, whole: GET to read, POST with `body` to send. `origin` is sent as a browser on that
 /// page would, so the answer's CORS headers can be judged.
 pub(crate) fn polling_request(
+    version: Version,
     path: &str,
     host_header: &str,
     sid: Option<&str>,
@@ -164,7 +243,7 @@ pub(crate) fn polling_request(
     let method = if body.is_some() { "POST" } else { "GET" };
     let mut request = format!(
         "{method} {path}?{} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: wsdoctor/{}\r\nAccept: */*\r\nConnection: close\r\n",
-        query("polling", sid),
+        query(version, "polling", sid),
         crate::VERSION
     );
     if let Some(origin) = origin {
@@ -180,8 +259,35 @@ pub(crate) fn polling_request(
     request
 }
 
-/// The Engine.IO message that asks to join `namespace`, with the `auth` payload (JSON) if any.
-pub(crate) fn connect_packet(namespace: &str, auth: Option<&str>) -> String {
+/// The Engine.IO message that asks to join `namespace`, with the `auth` payload (JSON) if any. In
+/// Engine.IO 3 there is none for the main namespace (the server joins it), and the payload's fields go in
+/// the namespace's query, as Socket.IO 2 clients send their `query` option.
+pub(crate) fn connect_packet(
+    namespace: &str,
+    auth: Option<&str>,
+    version: Version,
+) -> Option<String> {
+    if version == Version::V3 {
+        if namespace == "/" {
+            return None;
+        }
+        let fields = auth
+            .and_then(|a| serde_json::from_str::<serde_json::Map<String, Value>>(a).ok())
+            .unwrap_or_default();
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &fields {
+            match value {
+                Value::String(text) => query.append_pair(name, text),
+                other => query.append_pair(name, &other.to_string()),
+            };
+        }
+        let query = query.finish();
+        return Some(if query.is_empty() {
+            format!("40{namespace},")
+        } else {
+            format!("40{namespace}?{query},")
+        });
+    }
     let mut packet = String::from("40");
     if namespace != "/" {
         packet.push_str(namespace);
@@ -190,7 +296,7 @@ pub(crate) fn connect_packet(namespace: &str, auth: Option<&str>) -> String {
     if let Some(auth) = auth {
         packet.push_str(auth);
     }
-    packet
+    Some(packet)
 }
 
 /// The server's answer to a namespace CONNECT.
@@ -205,9 +311,18 @@ pub(crate) enum ConnectAnswer {
     },
 }
 
-/// Finds the answer to the CONNECT of `namespace` among the packets of a payload.
-pub(crate) fn read_connect(payload: &str, namespace: &str) -> Option<ConnectAnswer> {
-    payload.split(SEPARATOR).find_map(|packet| {
+/// Finds the answer to the CONNECT of `namespace` among the packets of a payload (a WebSocket message is
+/// one packet, which either reading finds whole).
+pub(crate) fn read_connect(
+    payload: &str,
+    namespace: &str,
+    version: Version,
+) -> Option<ConnectAnswer> {
+    let mut packets = packets(payload, version);
+    if packets.is_empty() {
+        packets.push(payload.to_string());
+    }
+    packets.into_iter().find_map(|packet| {
         let (kind, rest) = if let Some(rest) = packet.strip_prefix("40") {
             ('0', rest)
         } else if let Some(rest) = packet.strip_prefix("44") {
@@ -216,9 +331,23 @@ pub(crate) fn read_connect(payload: &str, namespace: &str) -> Option<ConnectAnsw
             return None;
         };
         let json = if namespace == "/" {
+            if rest.starts_with('/') {
+                return None;
+            }
             rest
         } else {
-            rest.strip_prefix(namespace)?.strip_prefix(',')?
+            // The answer names the namespace (with the query it was joined with, in Engine.IO 3),
+            // then a comma before its data; `/admin2` is another namespace's.
+            let after = rest.strip_prefix(namespace)?;
+            if after.is_empty() {
+                after
+            } else if let Some(json) = after.strip_prefix(',') {
+                json
+            } else if after.starts_with('?') {
+                after.split_once(',').map_or("", |(_, json)| json)
+            } else {
+                return None;
+            }
         };
         let value: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         Some(match kind {
@@ -230,8 +359,10 @@ pub(crate) fn read_connect(payload: &str, namespace: &str) -> Option<ConnectAnsw
                     .to_string(),
             },
             _ => ConnectAnswer::Refused {
+                // Engine.IO 3 servers send the middleware's message as a bare JSON string.
                 message: value
                     .get("message")
+                    .or(Some(&value))
                     .and_then(Value::as_str)
                     .map(str::to_string)
                     .unwrap_or_else(|| json.to_string()),
@@ -249,6 +380,7 @@ mod tests {
         let open = read_open(
             200,
             r#"0{"sid":"abc","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#,
+            Version::V4,
         );
         assert_eq!(
             open,
@@ -260,13 +392,14 @@ mod tests {
             })
         );
         assert_eq!(
-            read_open(200, r#"96:0{"sid":"x","upgrades":[]}2:40"#),
+            read_open(200, r#"26:0{"sid":"x","upgrades":[]}2:40"#, Version::V4),
             OpenAnswer::Version3
         );
         assert_eq!(
             read_open(
                 400,
-                r#"{"code":5,"message":"Unsupported protocol version"}"#
+                r#"{"code":5,"message":"Unsupported protocol version"}"#,
+                Version::V3
             ),
             OpenAnswer::Refused {
                 code: 5,
@@ -276,7 +409,8 @@ mod tests {
         assert_eq!(
             read_open(
                 400,
-                "28\r\n{\"code\":0,\"message\":\"Transport unknown\"}\r\n0"
+                "28\r\n{\"code\":0,\"message\":\"Transport unknown\"}\r\n0",
+                Version::V4
             ),
             OpenAnswer::Refused {
                 code: 0,
@@ -289,7 +423,11 @@ mod tests {
             (200, "0{not json"),
             (200, "0{\"x\":1}"),
         ] {
-            assert_eq!(read_open(status, body), OpenAnswer::NotEngineIo, "{body}");
+            assert_eq!(
+                read_open(status, body, Version::V4),
+                OpenAnswer::NotEngineIo,
+                "{body}"
+            );
         }
     }
 
@@ -322,28 +460,73 @@ mod tests {
 
     #[test]
     fn connect_answers_are_found_for_their_namespace() {
-        assert_eq!(connect_packet("/", None), "40");
+        let v4 = Version::V4;
+        assert_eq!(connect_packet("/", None, v4).unwrap(), "40");
         assert_eq!(
-            connect_packet("/admin", Some(r#"{"token":"t"}"#)),
+            connect_packet("/admin", Some(r#"{"token":"t"}"#), v4).unwrap(),
             r#"40/admin,{"token":"t"}"#
         );
         assert_eq!(
-            read_connect("2\u{1e}40{\"sid\":\"s1\"}", "/"),
+            read_connect("2\u{1e}40{\"sid\":\"s1\"}", "/", v4),
             Some(ConnectAnswer::Connected { sid: "s1".into() })
         );
         assert_eq!(
-            read_connect(r#"44/admin,{"message":"not authorized"}"#, "/admin"),
+            read_connect(r#"44/admin,{"message":"not authorized"}"#, "/admin", v4),
             Some(ConnectAnswer::Refused {
                 message: "not authorized".into()
             })
         );
-        assert_eq!(read_connect(r#"40/other,{"sid":"s"}"#, "/admin"), None);
-        assert_eq!(read_connect("6", "/"), None);
+        assert_eq!(read_connect(r#"40/other,{"sid":"s"}"#, "/admin", v4), None);
+        assert_eq!(read_connect(r#"40/admin2,"#, "/admin", v4), None);
+        assert_eq!(read_connect(r#"40/admin,"#, "/", v4), None);
+        assert_eq!(read_connect("6", "/", v4), None);
+    }
+
+    #[test]
+    fn engine_io_3_payloads_are_length_prefixed_and_namespaces_joined_by_query() {
+        let v3 = Version::V3;
+        // The main namespace is the server's to join; another carries the auth fields in its query.
+        assert_eq!(connect_packet("/", Some(r#"{"token":"t"}"#), v3), None);
+        assert_eq!(
+            connect_packet("/admin", Some(r#"{"token":"a b","n":1}"#), v3).unwrap(),
+            "40/admin?n=1&token=a+b,"
+        );
+        assert_eq!(connect_packet("/admin", None, v3).unwrap(), "40/admin,");
+        // Lengths count UTF-16 units, as JavaScript does.
+        let body = payload(&["0{\"sid\":\"é😀\"}", "40"], v3);
+        assert_eq!(body, "14:0{\"sid\":\"é😀\"}2:40");
+        assert_eq!(packets(&body, v3), vec!["0{\"sid\":\"é😀\"}", "40"]);
+        assert_eq!(packets("5:abc", v3), Vec::<String>::new());
+        assert_eq!(packets("x:abc", v3), Vec::<String>::new());
+        let open = read_open(
+            200,
+            r#"58:0{"sid":"x","upgrades":["websocket"],"pingInterval":25000}2:40"#,
+            v3,
+        );
+        assert!(
+            matches!(open, OpenAnswer::Open(Open { ref sid, .. }) if sid == "x"),
+            "{open:?}"
+        );
+        assert_eq!(
+            read_connect("2:40", "/", v3),
+            Some(ConnectAnswer::Connected { sid: String::new() })
+        );
+        assert_eq!(
+            read_connect(r#"25:44/admin,"not authorized""#, "/admin", v3),
+            Some(ConnectAnswer::Refused {
+                message: "not authorized".into()
+            })
+        );
+        assert_eq!(
+            read_connect("19:40/admin?token=a+b,", "/admin", v3),
+            Some(ConnectAnswer::Connected { sid: String::new() })
+        );
     }
 
     #[test]
     fn requests_carry_the_session_and_the_body() {
         let post = polling_request(
+            Version::V4,
             "/socket.io/",
             "h:1",
             Some("a b"),
@@ -358,9 +541,9 @@ mod tests {
             post.contains("Origin: https://app\r\n")
                 && post.ends_with("Content-Length: 2\r\n\r\n40")
         );
-        let get = polling_request("/socket.io/", "h:1", None, None, None);
+        let get = polling_request(Version::V3, "/socket.io/", "h:1", None, None, None);
         assert!(
-            get.starts_with("GET /socket.io/?EIO=4&transport=polling HTTP/1.1")
+            get.starts_with("GET /socket.io/?EIO=3&transport=polling HTTP/1.1")
                 && get.ends_with("\r\n\r\n")
         );
     }

@@ -1,0 +1,193 @@
+//! The requests of a Socket.IO session, as the official client makes them: polling requests on fresh
+//! connections (with the user's headers, as `extraHeaders`, and the page's Origin), the WebSocket
+//! transport, and reading its messages while answering Engine.IO pings. What the items make of the
+//! answers is in `socketio_layer.rs`.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+use super::CheckOptions;
+use super::follow_up::answer;
+use super::handshake::{self, UpgradeResponse};
+use crate::framework::engine_io::{self, Version};
+use crate::net::route::Trust;
+use crate::net::{Route, Stream};
+
+/// What every request of the session shares.
+pub(super) struct Ask<'a> {
+    pub options: &'a CheckOptions,
+    pub route: &'a Route,
+    pub version: Version,
+    pub path: &'a str,
+    pub host_header: &'a str,
+    pub origin: Option<&'a str>,
+}
+
+impl Ask<'_> {
+    /// A polling request with the user's headers, as the client's `extraHeaders` would send them.
+    pub fn polling(&self, sid: Option<&str>, body: Option<&str>) -> String {
+        let mut request = engine_io::polling_request(
+            self.version,
+            self.path,
+            self.host_header,
+            sid,
+            body,
+            self.origin,
+        );
+        let extra: String = self
+            .options
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
+        if let Some(at) = request.find("Connection: close\r\n") {
+            request.insert_str(at, &extra);
+        }
+        request
+    }
+
+    /// A polling request on a fresh connection: in session `sid`, or opening one; sending `packet`.
+    pub async fn send(
+        &self,
+        sid: Option<&str>,
+        packet: Option<&str>,
+    ) -> Result<UpgradeResponse, String> {
+        let stream = self.route.open(Trust::Any).await?;
+        let body = packet.map(|p| engine_io::payload(&[p], self.version));
+        let request = self.polling(sid, body.as_deref());
+        answer(
+            handshake::exchange_bytes(stream, request.as_bytes(), self.options.handshake_timeout)
+                .await,
+        )
+    }
+
+    /// The WebSocket transport, in session `sid` or opening one.
+    pub async fn websocket(
+        &self,
+        sid: Option<&str>,
+    ) -> Result<(WebSocketStream<Stream>, u16), String> {
+        let scheme = if self.route.secure { "wss" } else { "ws" };
+        let url = format!(
+            "{scheme}://{}{}?{}",
+            self.host_header,
+            self.path,
+            engine_io::query(self.version, "websocket", sid)
+        );
+        let mut request = url.into_client_request().map_err(|e| e.to_string())?;
+        let headers = request.headers_mut();
+        let extra = self.origin.map(|o| ("Origin".to_string(), o.to_string()));
+        for (name, value) in self.options.headers.iter().cloned().chain(extra) {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                headers.insert(name, value);
+            }
+        }
+        let stream = self.route.open(Trust::Any).await?;
+        match tokio::time::timeout(
+            self.options.handshake_timeout,
+            tokio_tungstenite::client_async(request, stream),
+        )
+        .await
+        {
+            Ok(Ok((ws, response))) => Ok((ws, response.status().as_u16())),
+            Ok(Err(tungstenite::Error::Http(response))) => Err(format!(
+                "the upgrade was refused: HTTP {}{}",
+                response.status(),
+                response
+                    .body()
+                    .as_deref()
+                    .map(|b| format!(
+                        " {}",
+                        String::from_utf8_lossy(b.get(..200).unwrap_or(b)).trim()
+                    ))
+                    .unwrap_or_default()
+            )),
+            Ok(Err(error)) => Err(format!("the upgrade failed: {error}")),
+            Err(_) => Err(format!(
+                "no answer to the upgrade within {} s",
+                self.options.handshake_timeout.as_secs_f32()
+            )),
+        }
+    }
+}
+
+/// The status line, the CORS headers and the body of a polling answer.
+pub(super) fn shown(response: &UpgradeResponse) -> String {
+    let mut text = format!("HTTP/1.1 {} {}\n", response.status, response.reason);
+    for name in [
+        "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Credentials",
+        "Content-Type",
+    ] {
+        if let Some(value) = response.header(name) {
+            text.push_str(&format!("{name}: {value}\n"));
+        }
+    }
+    text.push('\n');
+    text.push_str(&crate::report::capped(&response.body_text(), 1024));
+    text
+}
+
+/// The origin a browser would send: `--origin`, else the page's (`--page-url`).
+pub(super) fn browser_origin(options: &CheckOptions) -> Option<String> {
+    options.origin.clone().or_else(|| {
+        let page = url::Url::parse(options.page_url.as_deref()?).ok()?;
+        Some(page.origin().ascii_serialization())
+    })
+}
+
+/// Why a browser page on `origin` cannot read this polling answer, if it cannot.
+pub(super) fn cors_problem(
+    response: &UpgradeResponse,
+    origin: Option<&str>,
+    route: &Route,
+) -> Option<String> {
+    let origin = origin?;
+    let own = route.own_origin();
+    let same = |a: &str, b: &str| {
+        a.trim_end_matches('/')
+            .eq_ignore_ascii_case(b.trim_end_matches('/'))
+    };
+    if same(origin, &own) {
+        return None;
+    }
+    match response.header("Access-Control-Allow-Origin") {
+        Some(allowed) if allowed == "*" || same(allowed, origin) => None,
+        Some(allowed) => Some(format!(
+            "the page's origin is {origin}, the server allows {allowed}"
+        )),
+        None => Some(format!(
+            "the page's origin is {origin} and the answer has no Access-Control-Allow-Origin"
+        )),
+    }
+}
+
+/// The next text message within `wait`, answering Engine.IO pings (`2` → `3`) on the way.
+pub(super) async fn next_text(ws: &mut WebSocketStream<Stream>, wait: Duration) -> Option<String> {
+    next_text_until(ws, tokio::time::Instant::now() + wait).await
+}
+
+pub(super) async fn next_text_until(
+    ws: &mut WebSocketStream<Stream>,
+    deadline: tokio::time::Instant,
+) -> Option<String> {
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) if text.as_str() == "2" => {
+                let _ = tokio::time::timeout_at(deadline, ws.send(Message::text("3"))).await;
+            }
+            Ok(Some(Ok(Message::Text(text)))) => {
+                return Some(crate::report::capped(text.as_str(), 4096));
+            }
+            Ok(Some(Ok(_))) => {}
+            _ => return None,
+        }
+    }
+}
