@@ -9,9 +9,19 @@ Modes:
   subprotocol     requires the subprotocol chat.v2 (websockets answers 400 without it)
   ignore-protocol echoes, ignoring any offered subprotocol (chooses none)
   max-size        echoes, with max_size=64 (a larger message closes with 1009)
+
+Stand-ins for frameworks whose servers cannot be installed here (Phoenix needs Hex, ActionCable a Rails
+app, SignalR .NET): each speaks only the documented first exchange WS Doctor relies on, nothing more.
+  phoenix         answers the `phoenix` topic's heartbeat (serializer v2 arrays) with phx_reply ok
+  phoenix-refuse  answers it with status error
+  actioncable     sends {"type":"welcome"} on connect, then a ping every 3 s, as ActionCable does
+  actioncable-reject  sends {"type":"disconnect","reason":"unauthorized","reconnect":false} and closes
+  signalr         answers the JSON protocol handshake with {} and the 0x1E separator
+  signalr-refuse  answers it with an error (the protocol is not available)
 """
 
 import asyncio
+import json
 import sys
 
 from websockets.asyncio.server import serve
@@ -20,6 +30,45 @@ from websockets.asyncio.server import serve
 async def echo(websocket):
     async for message in websocket:
         await websocket.send(message)
+
+
+async def phoenix(websocket, status):
+    async for message in websocket:
+        join_ref, ref, topic, event, _payload = json.loads(message)
+        if topic == "phoenix" and event == "heartbeat":
+            reply = [join_ref, ref, "phoenix", "phx_reply", {"response": {}, "status": status}]
+            await websocket.send(json.dumps(reply))
+
+
+async def actioncable(websocket, reject):
+    if reject:
+        await websocket.send(json.dumps({"type": "disconnect", "reason": "unauthorized", "reconnect": False}))
+        await websocket.close()
+        return
+    await websocket.send(json.dumps({"type": "welcome"}))
+    while True:
+        await asyncio.sleep(3)
+        await websocket.send(json.dumps({"type": "ping", "message": int(asyncio.get_running_loop().time())}))
+
+
+async def signalr(websocket, refuse):
+    async for message in websocket:
+        handshake = json.loads(message.rstrip("\x1e"))
+        if refuse or handshake.get("protocol") != "json":
+            await websocket.send(json.dumps({"error": "Requested protocol 'json' is not available."}) + "\x1e")
+            await websocket.close()
+            return
+        await websocket.send("{}\x1e")
+
+
+HANDLERS = {
+    "phoenix": lambda ws: phoenix(ws, "ok"),
+    "phoenix-refuse": lambda ws: phoenix(ws, "error"),
+    "actioncable": lambda ws: actioncable(ws, False),
+    "actioncable-reject": lambda ws: actioncable(ws, True),
+    "signalr": lambda ws: signalr(ws, False),
+    "signalr-refuse": lambda ws: signalr(ws, True),
+}
 
 
 async def main(mode):
@@ -35,10 +84,10 @@ async def main(mode):
         )
     elif mode == "max-size":
         options["max_size"] = 64
-    elif mode not in ("echo", "ignore-protocol"):
+    elif mode not in ("echo", "ignore-protocol") and mode not in HANDLERS:
         raise SystemExit(f"unknown mode {mode}")
 
-    async with serve(echo, "127.0.0.1", 0, **options) as server:
+    async with serve(HANDLERS.get(mode, echo), "127.0.0.1", 0, **options) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"PORT {port}", flush=True)
         loop = asyncio.get_running_loop()

@@ -211,7 +211,7 @@ export type HeaderLine = { name: string, value: string, };
 
 export type Verdict = "healthy" | "degraded" | "broken";
 
-export type Section = "serverHealth" | "webSocketSetup" | "frontendConnection" | "proxyAndHttps" | "desktopApp" | "debuggingDetails";
+export type Section = "serverHealth" | "webSocketSetup" | "framework" | "frontendConnection" | "proxyAndHttps" | "desktopApp" | "debuggingDetails";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "info";
 

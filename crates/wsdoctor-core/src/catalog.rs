@@ -18,6 +18,9 @@ pub enum Section {
     /// looked up again (`Report::restore_sections`).
     #[default]
     WebSocketSetup,
+    /// The protocol an app speaks over the socket (Socket.IO, SockJS, STOMP, GraphQL, and the frameworks
+    /// recognised without being spoken), checked at its own level.
+    Framework,
     FrontendConnection,
     ProxyAndHttps,
     DesktopApp,
@@ -26,9 +29,10 @@ pub enum Section {
 
 impl Section {
     /// Every section, in the checklist's order.
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::ServerHealth,
         Section::WebSocketSetup,
+        Section::Framework,
         Section::FrontendConnection,
         Section::ProxyAndHttps,
         Section::DesktopApp,
@@ -39,6 +43,7 @@ impl Section {
         match self {
             Section::ServerHealth => "Server health",
             Section::WebSocketSetup => "WebSocket setup",
+            Section::Framework => "Framework",
             Section::FrontendConnection => "Frontend connection",
             Section::ProxyAndHttps => "Proxy and HTTPS",
             Section::DesktopApp => "Desktop app (Electron)",
@@ -469,15 +474,63 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.detected",
-        WebSocketSetup,
+        Framework,
         Warning,
         "The server speaks Socket.IO",
         "This is a Socket.IO (Engine.IO) server. It speaks its own protocol on top of WebSocket: a plain WebSocket client connects to the wrong path or cannot understand the frames.",
         "Use a Socket.IO client of the server's major version (`socket.io-client`), or connect to `/socket.io/?EIO=4&transport=websocket` and speak Engine.IO."
     ),
     entry!(
+        "phoenix.detected",
+        Framework,
+        Info,
+        "The server is a Phoenix socket",
+        "The URL (`/socket/websocket?vsn=…`, `/live/websocket`) or the server's answer shows Phoenix Channels. WS Doctor checked every layer up to the open socket and sent the `phoenix` topic's heartbeat, which any Phoenix socket answers with `phx_reply` (status ok): a refusal or no answer is quoted in the evidence. Not checked: joining a channel (`phx_join` to the app's topic, where `join/3` authorizes), nor the socket's `connect/3` params beyond what the URL carries.",
+        "If the heartbeat went unanswered, check the `socket \"/socket\", …` line in the endpoint and the `vsn` the client asks for. To check a channel, join it from the console (`[\"1\",\"1\",\"room:lobby\",\"phx_join\",{}]`) and read the `phx_reply` status."
+    ),
+    entry!(
+        "actioncable.detected",
+        Framework,
+        Info,
+        "The server is Rails ActionCable",
+        "The URL (`/cable`) or the server's first message (`{\"type\":\"welcome\"}`) shows ActionCable. WS Doctor checked every layer up to the open socket and read what the server said first: `welcome` means `ApplicationCable::Connection#connect` accepted the client, a `disconnect` (reason `unauthorized`) that it rejected it, and it is quoted. Not checked: subscribing to a channel (the app's channel names and params) and `config.action_cable.allowed_request_origins` beyond the Origin sent.",
+        "A `disconnect` with reason `unauthorized` comes from `reject_unauthorized_connection` in `connect`: send the cookie or token it reads. To check a channel, subscribe from the console: `{\"command\":\"subscribe\",\"identifier\":\"{\\\"channel\\\":\\\"ChatChannel\\\"}\"}`."
+    ),
+    entry!(
+        "signalr.detected",
+        Framework,
+        Info,
+        "The server is an ASP.NET Core SignalR hub",
+        "The URL names a hub (`/chatHub`, `/hubs/…`, `?id=` from the negotiation). WS Doctor checked every layer up to the open socket and sent SignalR's JSON protocol handshake (`{\"protocol\":\"json\",\"version\":1}` and the 0x1E separator), which a hub answers with `{}` or an error that is quoted. Not checked: the negotiate request (`POST …/negotiate?negotiateVersion=1`) that browser clients make first, unless the client sets `skipNegotiation: true`, nor invoking the hub's methods.",
+        "An error in the handshake names what the hub refused (a protocol not enabled: add `AddJsonProtocol()`/`AddMessagePackProtocol()`). Behind a load balancer, clients that negotiate need sticky sessions, or `skipNegotiation: true` with `transport: HttpTransportType.WebSockets`."
+    ),
+    entry!(
+        "phoenix.refused",
+        Framework,
+        Error,
+        "The Phoenix socket refused its heartbeat",
+        "The socket opened, but the `phoenix` topic's heartbeat, which every Phoenix socket answers with `phx_reply` status ok, was answered otherwise (quoted). The serializer the client asks for (`vsn`) is not the one the endpoint speaks, or something in front of Phoenix answers instead.",
+        "Ask for the serializer the endpoint speaks (`vsn=2.0.0` for Phoenix 1.4 and later, `vsn=1.0.0` for the JSON objects of older clients), and check that the URL reaches the `socket` declared in the endpoint."
+    ),
+    entry!(
+        "actioncable.rejected",
+        Framework,
+        Error,
+        "ActionCable rejected the connection",
+        "The socket opened, then the server sent `{\"type\":\"disconnect\"}` (its reason quoted): `ApplicationCable::Connection#connect` called `reject_unauthorized_connection` (reason `unauthorized`), or the server is restarting (`server_restart`). Browsers show only a closed socket and reconnect in a loop when `reconnect` is true.",
+        "Send what `connect` identifies the user by: the session cookie (same site as the app, not blocked as third-party) or the token it reads from the params or headers; check `config.action_cable.allowed_request_origins` for the page's origin."
+    ),
+    entry!(
+        "signalr.handshake_rejected",
+        Framework,
+        Error,
+        "The SignalR hub refused the protocol handshake",
+        "The socket opened, but the hub answered SignalR's handshake (`{\"protocol\":\"json\",\"version\":1}`) with an error (quoted), or closed with one: the protocol or version the client asks for is not enabled on the hub.",
+        "Enable the protocol the clients use on the server (`AddSignalR().AddJsonProtocol()`, or `AddMessagePackProtocol()` for MessagePack clients) and use a client of a supported major version."
+    ),
+    entry!(
         "sockjs.detected",
-        WebSocketSetup,
+        Framework,
         Warning,
         "The server speaks SockJS",
         "This path is served by SockJS (Spring's STOMP endpoints often are): it answers its own URL scheme (`/info`, `/<server>/<session>/websocket`), not a plain WebSocket upgrade at the prefix. A plain WebSocket client pointed at the prefix fails.",
@@ -485,7 +538,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "sockjs.websocket_disabled",
-        WebSocketSetup,
+        Framework,
         Warning,
         "SockJS runs without its WebSocket transport",
         "SockJS's `/info` says `websocket: false`: the server (or a setting in front of it) turned the WebSocket transport off, so clients fall back to HTTP streaming and long-polling. It works, with more latency and load, and needs sticky sessions behind a load balancer.",
@@ -494,7 +547,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "sockjs.no_server",
-        WebSocketSetup,
+        Framework,
         Error,
         "No SockJS server at this path",
         "SockJS was asked for, but `<prefix>/info` did not answer as SockJS does: nothing serves SockJS under this prefix, or a route does not forward it.",
@@ -502,7 +555,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "stomp.connect_rejected",
-        WebSocketSetup,
+        Framework,
         Error,
         "The STOMP broker refused the CONNECT",
         "The socket opened with a STOMP subprotocol, but the broker answered CONNECT with an ERROR frame (quoted in the evidence): a wrong login or passcode, a virtual host the user may not use, or a version the broker does not speak.",
@@ -510,7 +563,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "stomp.heartbeat_missing",
-        WebSocketSetup,
+        Framework,
         Warning,
         "STOMP heart-beats do not keep the connection alive",
         "STOMP keeps an idle connection busy with heart-beats, which both sides agree on in CONNECT/CONNECTED (`heart-beat: 10000,10000`). Here the broker agreed to none (`heart-beat: 0,0`: Spring's simple broker does this until it is given a task scheduler), agreed to some and did not send them, or the agreed period is longer than the idle cut-off found on the path, so proxies and load balancers close connections that carry no messages (nginx after 60 s, AWS ALB after 60 s).",
@@ -518,7 +571,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "graphql.protocol_mismatch",
-        WebSocketSetup,
+        Framework,
         Error,
         "The GraphQL client and server speak different WebSocket protocols",
         "There are two GraphQL over WebSocket protocols: `graphql-transport-ws` (the graphql-ws library, current) and the legacy `graphql-ws` (subscriptions-transport-ws, unmaintained). Their messages differ, so a client of one and a server of the other fail: the server closed with 4406 (subprotocol not acceptable) or 4400 (a message it cannot read).",
@@ -526,7 +579,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "graphql.connection_rejected",
-        WebSocketSetup,
+        Framework,
         Error,
         "The GraphQL server refused the connection_init",
         "The socket opened, but the server refused the connection: its `onConnect` returned false or threw (close 4403 Forbidden), or the legacy server answered `connection_error`. The payload of `connection_init` (`connectionParams`) usually carries the token, and it was missing or wrong.",
@@ -534,7 +587,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "graphql.init_timeout",
-        WebSocketSetup,
+        Framework,
         Error,
         "The GraphQL server never acknowledged the connection",
         "`connection_init` was sent but no `connection_ack` came in time (or the server closed with 4408, its own initialisation timeout). Every operation waits for the acknowledgement, so subscriptions never start.",
@@ -542,7 +595,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.no_server",
-        WebSocketSetup,
+        Framework,
         Error,
         "No Socket.IO server at this path",
         "The Engine.IO handshake (a polling request to the Socket.IO path) got no Engine.IO answer: a 404, a web page, or something else. Either nothing serves Socket.IO here, or it serves it under another path or behind a route the proxy does not forward.",
@@ -550,7 +603,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.version_mismatch",
-        WebSocketSetup,
+        Framework,
         Error,
         "Client and server speak different Engine.IO versions",
         "Socket.IO 3 and 4 speak Engine.IO 4; Socket.IO 2 speaks Engine.IO 3. The server answered in the other version (or refused it: \"Unsupported protocol version\"), so clients of the other major version never connect.",
@@ -559,7 +612,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.namespace_invalid",
-        WebSocketSetup,
+        Framework,
         Error,
         "The Socket.IO namespace does not exist",
         "The server refused to join the namespace (CONNECT_ERROR \"Invalid namespace\"): no `io.of(...)` matches it. With `io('https://host/path')` the path is the namespace, which is often not what was meant.",
@@ -567,7 +620,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.connect_rejected",
-        WebSocketSetup,
+        Framework,
         Error,
         "The server's middleware refused the Socket.IO connection",
         "The Engine.IO session opened, but joining the namespace was refused with a CONNECT_ERROR: a middleware (`io.use` / `namespace.use`) called `next(new Error(...))`, usually because the auth payload is missing or wrong. The message is quoted in the evidence.",
@@ -575,7 +628,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.session_unknown",
-        WebSocketSetup,
+        Framework,
         Error,
         "Socket.IO sessions are not sticky behind the load balancer",
         "Socket.IO starts every session over HTTP long-polling, with several requests that must reach the server which opened the session. A request of the session reached another server, which answered \"Session ID unknown\" (code 1): the load balancer spreads requests without affinity. Clients fail to connect, or reconnect in a loop.",
@@ -584,7 +637,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.transport_blocked",
-        WebSocketSetup,
+        Framework,
         Warning,
         "Socket.IO cannot upgrade to WebSocket: clients stay on long-polling",
         "The polling transport works, but the WebSocket transport is not offered or is refused (the server allows polling only, or a proxy strips the upgrade). Clients still connect, over HTTP long-polling: more latency and load, and every request must reach the same server.",
@@ -593,7 +646,7 @@ pub static CATALOG: &[Entry] = &[
     ),
     entry!(
         "socketio.cors_blocked",
-        WebSocketSetup,
+        Framework,
         Error,
         "Browsers block Socket.IO's polling transport from this page (CORS)",
         "The page is on another origin than the server, and the polling answer does not allow it (no matching `Access-Control-Allow-Origin`). Browsers refuse to read it, so the client logs \"xhr poll error\" and never connects; the WebSocket transport is not subject to CORS, which is why a WebSocket-only test works.",
@@ -987,6 +1040,16 @@ pub struct Explains {
 
 /// Every "X explains Y" relation; `docs/diagnoses.md` lists them, and each has a test on a real server.
 pub const EXPLAINS: &[Explains] = &[
+    Explains {
+        cause: "actioncable.rejected",
+        symptom: "close.other",
+        because: "ActionCable closes the socket right after its `disconnect` message",
+    },
+    Explains {
+        cause: "signalr.handshake_rejected",
+        symptom: "close.other",
+        because: "a hub closes the socket after refusing the handshake",
+    },
     Explains {
         cause: "close.abnormal",
         symptom: "ping.unanswered",

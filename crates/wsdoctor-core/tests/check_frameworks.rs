@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use support::nginx::{UPGRADE, preamble, start_nginx_with};
-use support::real_servers::node;
+use support::real_servers::{node, python};
 use support::{codes, item, options, root, run};
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::framework::Protocol;
@@ -529,5 +529,85 @@ async fn stomp_connect_is_answered_or_refused() {
             && codes(&report).contains(&"idle.timeout"),
         "{:#?}",
         report.diagnoses
+    );
+}
+
+// --- Phoenix, ActionCable, SignalR: recognised, their first exchange read ---------------------------------
+
+/// Their servers cannot be installed here (Hex, a Rails app, .NET): `py_server.py` stands in with the first
+/// exchange each documents, which is all WS Doctor speaks of them.
+#[tokio::test]
+async fn phoenix_actioncable_and_signalr_are_recognised_and_their_refusals_named() {
+    for (mode, path, code, status) in [
+        (
+            "phoenix",
+            "/socket/websocket?vsn=2.0.0",
+            "phoenix.detected",
+            CheckStatus::Info,
+        ),
+        (
+            "phoenix-refuse",
+            "/socket/websocket?vsn=2.0.0",
+            "phoenix.refused",
+            CheckStatus::Fail,
+        ),
+        (
+            "actioncable",
+            "/cable",
+            "actioncable.detected",
+            CheckStatus::Info,
+        ),
+        // Recognised from its first message, whatever the path.
+        (
+            "actioncable",
+            "/updates",
+            "actioncable.detected",
+            CheckStatus::Info,
+        ),
+        (
+            "actioncable-reject",
+            "/cable",
+            "actioncable.rejected",
+            CheckStatus::Fail,
+        ),
+        ("signalr", "/chatHub", "signalr.detected", CheckStatus::Info),
+        (
+            "signalr-refuse",
+            "/hubs/chat",
+            "signalr.handshake_rejected",
+            CheckStatus::Fail,
+        ),
+    ] {
+        let server = python(mode);
+        let report = check(format!("ws://127.0.0.1:{}{path}", server.port), |_| {}).await;
+        assert_eq!(root(&report), code, "{mode} {path}: {:#?}", report.checks);
+        // Anything else is the refusal's consequence (the close that follows it).
+        assert!(
+            report.diagnoses[1..]
+                .iter()
+                .all(|d| d.explained_by.as_deref() == Some(code)),
+            "{mode}: {:#?}",
+            report.diagnoses
+        );
+        let framework = item(&report, "framework");
+        assert_eq!(framework.status, status, "{mode}: {framework:#?}");
+        let healthy = status == CheckStatus::Info;
+        assert_eq!(report.verdict == Verdict::Healthy, healthy, "{mode}");
+        if healthy {
+            // The framework's own first message was answered, so the test message passes too.
+            assert_eq!(item(&report, "message").status, CheckStatus::Pass, "{mode}");
+        }
+    }
+    // A message the user wrote is sent as written.
+    let server = python("phoenix");
+    let report = check(
+        format!("ws://127.0.0.1:{}/socket/websocket?vsn=2.0.0", server.port),
+        |o| o.message = r#"[null,"7","phoenix","heartbeat",{}]"#.into(),
+    )
+    .await;
+    assert!(
+        item(&report, "message").summary.contains(r#""7""#),
+        "{:#?}",
+        report.checks
     );
 }

@@ -61,7 +61,7 @@ async fn the_healthy_echo_is_healthy_with_every_check_passing() {
             "subprotocol",
             "message",
             "ping",
-            "socketio",
+            "framework",
             "close"
         ]
     );

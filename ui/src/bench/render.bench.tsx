@@ -7,7 +7,7 @@ import { fromReport } from "../run";
 
 // Six headings, as the core's manual guide sends them (titles do not change the cost of a render).
 const SECTIONS: SectionHeading[] = (
-  ["serverHealth", "webSocketSetup", "frontendConnection", "proxyAndHttps", "desktopApp", "debuggingDetails"] as const
+  ["serverHealth", "webSocketSetup", "framework", "frontendConnection", "proxyAndHttps", "desktopApp", "debuggingDetails"] as const
 ).map((id) => ({ id, title: id }));
 
 const checks: Check[] = Array.from({ length: 60 }, (_, i) => ({

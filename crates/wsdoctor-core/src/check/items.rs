@@ -20,20 +20,22 @@ pub(crate) const ORIGIN: Item = item("origin", Section::WebSocketSetup, "Origin"
 pub(crate) const SUBPROTOCOL: Item = item("subprotocol", Section::WebSocketSetup, "Subprotocol");
 pub(crate) const MESSAGE: Item = item("message", Section::DebuggingDetails, "Test message");
 pub(crate) const PING: Item = item("ping", Section::WebSocketSetup, "Ping / pong");
-pub(crate) const SOCKETIO: Item = item("socketio", Section::WebSocketSetup, "Socket.IO");
+/// What framework a plain WebSocket target turned out to speak (Socket.IO, Phoenix, ActionCable, SignalR).
+pub(crate) const FRAMEWORK: Item = item("framework", Section::Framework, "Framework");
 pub(crate) const MESSAGE_SIZE: Item =
     item("message_size", Section::WebSocketSetup, "Large message");
 pub(crate) const IDLE: Item = item("idle", Section::ProxyAndHttps, "Idle connection");
 pub(crate) const CLOSE: Item = item("close", Section::DebuggingDetails, "Closing handshake");
-/// The framework items' section (a framework is part of the WebSocket setup).
-const SETUP: Section = Section::WebSocketSetup;
-pub(crate) const STOMP_CONNECT: Item = item("stomp_connect", SETUP, "STOMP CONNECT");
-pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", SETUP, "SockJS info");
-pub(crate) const GRAPHQL_INIT: Item = item("graphql_init", SETUP, "GraphQL connection_init");
-pub(crate) const SOCKETIO_OPEN: Item = item("socketio_open", SETUP, "Socket.IO handshake");
+/// The framework items' section, after the WebSocket setup they build on.
+const FRAMEWORKS: Section = Section::Framework;
+pub(crate) const STOMP_CONNECT: Item = item("stomp_connect", FRAMEWORKS, "STOMP CONNECT");
+pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", FRAMEWORKS, "SockJS info");
+pub(crate) const GRAPHQL_INIT: Item = item("graphql_init", FRAMEWORKS, "GraphQL connection_init");
+pub(crate) const SOCKETIO_OPEN: Item = item("socketio_open", FRAMEWORKS, "Socket.IO handshake");
 pub(crate) const SOCKETIO_NAMESPACE: Item =
-    item("socketio_namespace", SETUP, "Socket.IO namespace");
-pub(crate) const SOCKETIO_UPGRADE: Item = item("socketio_upgrade", SETUP, "Socket.IO transport");
+    item("socketio_namespace", FRAMEWORKS, "Socket.IO namespace");
+pub(crate) const SOCKETIO_UPGRADE: Item =
+    item("socketio_upgrade", FRAMEWORKS, "Socket.IO transport");
 
 /// The items after the upgrade, skipped together when it fails.
 pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
@@ -47,7 +49,7 @@ pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
         list.extend(options.idle.map(|_| IDLE));
         return list;
     }
-    let mut list = vec![ORIGIN, SUBPROTOCOL, MESSAGE, PING, SOCKETIO];
+    let mut list = vec![ORIGIN, SUBPROTOCOL, MESSAGE, PING, FRAMEWORK];
     if options.probe_size.is_some() {
         list.push(MESSAGE_SIZE);
     }

@@ -11,6 +11,7 @@ mod fingerprint;
 mod follow_up;
 mod frame_watch;
 mod framework_idle;
+mod framework_item;
 mod framework_socket;
 mod graphql_layer;
 mod handshake;
@@ -23,6 +24,7 @@ mod reach;
 mod socketio_layer;
 mod socketio_session;
 mod sockjs_layer;
+mod speak;
 mod stomp_layer;
 mod target_url;
 mod tls_layer;
@@ -371,66 +373,7 @@ async fn probe(
     let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
-    let (protocol, why) = framework_of(options);
-    if protocol == crate::framework::Protocol::Socketio {
-        socketio_layer::record(rec, options, &target, &route, stream, &why).await;
-        return Ok(proxy_shown);
-    }
-    // SockJS: its /info on this connection, then the raw WebSocket endpoint on a fresh one.
-    let (target, stream) = if protocol == crate::framework::Protocol::Sockjs {
-        let Some(raw) = sockjs_layer::record(rec, options, &target, stream, &why).await else {
-            return Ok(proxy_shown);
-        };
-        match route.open(crate::net::route::Trust::Any).await {
-            Ok(stream) => (raw, stream),
-            Err(error) => {
-                skip_after(
-                    rec,
-                    options,
-                    items::SOCKJS_INFO,
-                    &format!("reconnecting failed: {error}"),
-                );
-                return Ok(proxy_shown);
-            }
-        }
-    } else {
-        (target, stream)
-    };
-    // GraphQL and STOMP asked for by name offer their subprotocols, as their clients do.
-    let offering;
-    let default_subprotocols: &[&str] = match protocol {
-        crate::framework::Protocol::GraphqlWs => &crate::framework::GRAPHQL_SUBPROTOCOLS[..1],
-        crate::framework::Protocol::Stomp => &crate::framework::STOMP_SUBPROTOCOLS,
-        _ => &[],
-    };
-    let options = if !default_subprotocols.is_empty() && options.subprotocols.is_empty() {
-        offering = CheckOptions {
-            subprotocols: default_subprotocols.iter().map(|p| p.to_string()).collect(),
-            ..options.clone()
-        };
-        &offering
-    } else {
-        options
-    };
-    let Some((stream, leftover)) = upgrade::record(rec, options, &target, &route, stream).await
-    else {
-        return Ok(proxy_shown);
-    };
-    if matches!(
-        protocol,
-        crate::framework::Protocol::GraphqlWs | crate::framework::Protocol::Stomp
-    ) {
-        framework_socket::record(rec, options, protocol, &why, stream, leftover).await;
-        return Ok(proxy_shown);
-    }
-    let plan = open_connection::Plan {
-        message: options.message.clone(),
-        reply_timeout: options.reply_timeout,
-        close_timeout: options.close_timeout,
-        probe_size: options.probe_size,
-        idle: options.idle,
-    };
-    open_connection::run(rec, stream, leftover, &plan).await;
+    speak::record(rec, options, target, &route, stream).await;
     Ok(proxy_shown)
 }
 

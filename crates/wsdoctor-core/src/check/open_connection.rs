@@ -1,4 +1,4 @@
-//! After the upgrade: a test message, a ping, Socket.IO detection, the optional size and idle probes, and
+//! After the upgrade: a test message, a ping, what framework the server speaks, the optional size and idle probes, and
 //! the closing handshake. Each ends in a check; how the connection ended (a close code, a drop, a protocol
 //! error) becomes a named cause.
 
@@ -34,6 +34,8 @@ pub(crate) struct Plan {
     pub close_timeout: Duration,
     pub probe_size: Option<usize>,
     pub idle: Option<Duration>,
+    /// The framework the URL points at (its own first message is `message` then).
+    pub recognised: Option<(crate::framework::recognised::Recognised, String)>,
 }
 
 /// How the connection ended, when the server ended it.
@@ -385,25 +387,12 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
         }
     }
 
-    let socketio_step = rec.begin(&items::SOCKETIO);
-    match &session.first_text {
-        Some(text) if text.starts_with("0{") && text.contains("\"sid\"") => {
-            rec.diagnose(
-                "socketio.detected",
-                vec![Evidence::new("First frame from the server", text.clone())],
-            );
-            rec.finish(
-                socketio_step,
-                CheckStatus::Warn,
-                "The server sent an Engine.IO open packet: it speaks Socket.IO.",
-            );
-        }
-        _ => rec.finish(
-            socketio_step,
-            CheckStatus::Pass,
-            "No Engine.IO open packet: a plain WebSocket server.",
-        ),
-    }
+    super::framework_item::record(
+        rec,
+        session.first_text.as_deref(),
+        plan.recognised.clone(),
+        plan.reply_timeout,
+    );
 
     if let Some(size) = plan.probe_size {
         probe_size(rec, &mut session, size, plan.reply_timeout).await;

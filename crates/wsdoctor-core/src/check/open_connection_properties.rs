@@ -31,6 +31,7 @@ fn run_against(server_bytes: Vec<u8>, leftover: Vec<u8>, close_after: bool) -> R
             close_timeout: Duration::from_millis(40),
             probe_size: Some(300),
             idle: Some(Duration::from_millis(20)),
+            recognised: None,
         };
         let started = std::time::Instant::now();
         tokio::time::timeout(
@@ -83,7 +84,7 @@ proptest! {
         let (leftover, rest) = bytes.split_at(cut);
         let rec = run_against(rest.to_vec(), leftover.to_vec(), close_after);
         let ids: Vec<&str> = rec.checks.iter().map(|c| c.id.as_str()).collect();
-        for id in ["message", "ping", "socketio", "message_size", "idle", "close"] {
+        for id in ["message", "ping", "framework", "message_size", "idle", "close"] {
             prop_assert!(ids.contains(&id), "{} missing from {:?}", id, ids);
         }
         for check in &rec.checks {

@@ -3,6 +3,7 @@
 //! server refuses a raw WebSocket client's first message, so a plain probe would blame the wrong layer).
 
 pub(crate) mod engine_io;
+pub(crate) mod recognised;
 pub(crate) mod sockjs;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,89 @@
+//! What the check speaks once the server is reached and the connection secured: the framework chosen
+//! (Socket.IO's own items; SockJS's `/info`, then its raw endpoint; GraphQL and STOMP over the upgrade),
+//! or the plain upgrade and the open-connection probes, with a framework recognised from the URL given
+//! its own first message.
+
+use super::{
+    CheckOptions, framework_of, framework_socket, items, open_connection, skip_after,
+    socketio_layer, sockjs_layer, upgrade,
+};
+use crate::framework::Protocol;
+use crate::framework::recognised::Recognised;
+use crate::net::{Route, Stream, Target};
+use crate::report::Recorder;
+
+/// Records the items after TLS over `stream`, the connection the check reached and secured.
+pub(super) async fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    target: Target,
+    route: &Route,
+    stream: Stream,
+) {
+    let (protocol, why) = framework_of(options);
+    if protocol == Protocol::Socketio {
+        socketio_layer::record(rec, options, &target, route, stream, &why).await;
+        return;
+    }
+    // SockJS: its /info on this connection, then the raw WebSocket endpoint on a fresh one.
+    let (target, stream) = if protocol == Protocol::Sockjs {
+        let Some(raw) = sockjs_layer::record(rec, options, &target, stream, &why).await else {
+            return;
+        };
+        match route.open(crate::net::route::Trust::Any).await {
+            Ok(stream) => (raw, stream),
+            Err(error) => {
+                skip_after(
+                    rec,
+                    options,
+                    items::SOCKJS_INFO,
+                    &format!("reconnecting failed: {error}"),
+                );
+                return;
+            }
+        }
+    } else {
+        (target, stream)
+    };
+    // GraphQL and STOMP asked for by name offer their subprotocols, as their clients do.
+    let offering;
+    let default_subprotocols: &[&str] = match protocol {
+        Protocol::GraphqlWs => &crate::framework::GRAPHQL_SUBPROTOCOLS[..1],
+        Protocol::Stomp => &crate::framework::STOMP_SUBPROTOCOLS,
+        _ => &[],
+    };
+    let options = if !default_subprotocols.is_empty() && options.subprotocols.is_empty() {
+        offering = CheckOptions {
+            subprotocols: default_subprotocols.iter().map(|p| p.to_string()).collect(),
+            ..options.clone()
+        };
+        &offering
+    } else {
+        options
+    };
+    let Some((stream, leftover)) = upgrade::record(rec, options, &target, route, stream).await
+    else {
+        return;
+    };
+    if matches!(protocol, Protocol::GraphqlWs | Protocol::Stomp) {
+        framework_socket::record(rec, options, protocol, &why, stream, leftover).await;
+        return;
+    }
+    // A framework recognised from the URL gets its own first message, unless the user wrote one.
+    let recognised = (options.protocol == Protocol::Auto)
+        .then(|| Recognised::from_url(&target.url))
+        .flatten();
+    let framework_message = recognised
+        .as_ref()
+        .filter(|_| options.message == CheckOptions::default().message)
+        .and_then(|(framework, _)| framework.first_message(&target.url));
+    let plan = open_connection::Plan {
+        message: framework_message.unwrap_or_else(|| options.message.clone()),
+        recognised,
+        reply_timeout: options.reply_timeout,
+        close_timeout: options.close_timeout,
+        probe_size: options.probe_size,
+        idle: options.idle,
+    };
+    open_connection::run(rec, stream, leftover, &plan).await;
+}
