@@ -18,6 +18,12 @@ app, SignalR .NET): each speaks only the documented first exchange WS Doctor rel
   actioncable-reject  sends {"type":"disconnect","reason":"unauthorized","reconnect":false} and closes
   signalr         answers the JSON protocol handshake with {} and the 0x1E separator
   signalr-refuse  answers it with an error (the protocol is not available)
+
+A gateway to a real broker:
+  stomp-gateway:PORT  STOMP over WebSocket in front of the STOMP broker on TCP port PORT, as a gateway
+                  written with websockets does it: it takes only clients that offer a v1x.stomp
+                  subprotocol (websockets answers 400 "missing subprotocol" otherwise), and carries each
+                  STOMP frame as one WebSocket message
 """
 
 import asyncio
@@ -61,6 +67,28 @@ async def signalr(websocket, refuse):
         await websocket.send("{}\x1e")
 
 
+async def stomp_gateway(websocket, broker_port):
+    reader, writer = await asyncio.open_connection("127.0.0.1", broker_port)
+
+    async def to_broker():
+        async for message in websocket:
+            writer.write(message.encode() if isinstance(message, str) else message)
+            await writer.drain()
+        writer.close()
+
+    async def to_client():
+        pending = b""
+        while chunk := await reader.read(65536):
+            pending += chunk
+            # One message per frame: a frame ends with NUL; heart-beats are lone newlines between frames.
+            while b"\0" in pending:
+                frame, pending = pending.split(b"\0", 1)
+                await websocket.send((frame + b"\0").decode())
+        await websocket.close()
+
+    await asyncio.gather(to_broker(), to_client(), return_exceptions=True)
+
+
 HANDLERS = {
     "phoenix": lambda ws: phoenix(ws, "ok"),
     "phoenix-refuse": lambda ws: phoenix(ws, "error"),
@@ -73,6 +101,10 @@ HANDLERS = {
 
 async def main(mode):
     options = {}
+    if mode.startswith("stomp-gateway:"):
+        broker_port = int(mode.split(":", 1)[1])
+        HANDLERS[mode] = lambda ws: stomp_gateway(ws, broker_port)
+        options["subprotocols"] = ["v12.stomp", "v11.stomp", "v10.stomp"]
     if mode == "origins":
         options["origins"] = ["https://app.example.test"]
     elif mode == "subprotocol":

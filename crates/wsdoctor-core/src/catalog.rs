@@ -562,6 +562,14 @@ pub static CATALOG: &[Entry] = &[
         "Send the login, passcode and virtual host the broker expects (`connectHeaders: { login, passcode, host }` in stompjs; in WS Doctor, the auth payload `{\"login\": …, \"passcode\": …, \"host\": …}`), and check the user's permissions on the broker."
     ),
     entry!(
+        "stomp.no_subprotocol",
+        Framework,
+        Error,
+        "The broker requires a STOMP subprotocol the client does not offer",
+        "The upgrade offered no `v12.stomp`/`v11.stomp`/`v10.stomp` subprotocol and was refused; the same upgrade offering them was accepted (both in the evidence). The broker or the gateway in front of it only takes clients that name the STOMP version in `Sec-WebSocket-Protocol`.",
+        "Offer the STOMP subprotocols: `new WebSocket(url, ['v12.stomp', 'v11.stomp', 'v10.stomp'])` for a hand-written client; @stomp/stompjs offers them unless `stompVersions` was emptied; in WS Doctor, `--subprotocol v12.stomp`."
+    ),
+    entry!(
         "stomp.heartbeat_missing",
         Framework,
         Warning,

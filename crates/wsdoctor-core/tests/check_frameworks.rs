@@ -488,6 +488,36 @@ async fn stomp_connect_is_answered_or_refused() {
     );
     assert!(!report.to_json().contains("not-the-passcode"));
 
+    // A gateway that takes only clients offering a STOMP subprotocol: a client that offers none is
+    // refused, and told why.
+    let gateway = support::real_servers::python(&format!("stomp-gateway:{}", broker.stomp_port));
+    let through_gateway = format!("ws://127.0.0.1:{}/stomp", gateway.port);
+    let report = check(through_gateway.clone(), |o| {
+        o.protocol = Protocol::Stomp;
+        o.auth = login("guest");
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "stomp.no_subprotocol",
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        report.diagnoses[0]
+            .evidence
+            .iter()
+            .any(|e| e.content.contains("HTTP 101")),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+    let report = check(through_gateway, |o| {
+        o.subprotocols = vec!["v12.stomp".into()];
+        o.auth = login("guest");
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+
     // Held idle: RabbitMQ keeps the agreed heart-beats (every 10 s), so 2 s of silence is nothing.
     let report = check(url.clone(), |o| {
         o.protocol = Protocol::Stomp;

@@ -45,16 +45,12 @@ pub(super) async fn record(
     } else {
         (target, stream)
     };
-    // GraphQL and STOMP asked for by name offer their subprotocols, as their clients do.
+    // GraphQL asked for by name offers its subprotocol, as every GraphQL client does. STOMP offers
+    // what the user's client offers (maybe none): a broker that requires a `v1x.stomp` one is found.
     let offering;
-    let default_subprotocols: &[&str] = match protocol {
-        Protocol::GraphqlWs => &crate::framework::GRAPHQL_SUBPROTOCOLS[..1],
-        Protocol::Stomp => &crate::framework::STOMP_SUBPROTOCOLS,
-        _ => &[],
-    };
-    let options = if !default_subprotocols.is_empty() && options.subprotocols.is_empty() {
+    let options = if protocol == Protocol::GraphqlWs && options.subprotocols.is_empty() {
         offering = CheckOptions {
-            subprotocols: default_subprotocols.iter().map(|p| p.to_string()).collect(),
+            subprotocols: vec![crate::framework::GRAPHQL_SUBPROTOCOLS[0].to_string()],
             ..options.clone()
         };
         &offering

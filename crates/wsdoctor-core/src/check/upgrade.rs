@@ -311,7 +311,14 @@ async fn refused(
         _ => Vec::new(),
     };
 
-    let (origin, framework, direct) = tokio::join!(
+    // A STOMP target whose offer has no STOMP subprotocol: would the broker take one that has?
+    let wants_stomp_retry = matches!(status, 400..=499)
+        && super::framework_of(options).0 == crate::framework::Protocol::Stomp
+        && !request
+            .subprotocols
+            .iter()
+            .any(|p| crate::framework::STOMP_SUBPROTOCOLS.contains(&p.as_str()));
+    let (origin, framework, direct, stomp) = tokio::join!(
         async {
             if wants_origin_retry {
                 Some(follow_up::origin_retries(route, request).await)
@@ -357,10 +364,28 @@ async fn refused(
                 .retain(|(name, _)| !withheld.contains(name));
             let result = follow_up::upgrade(&direct, &direct_request).await;
             Some((target.url.to_string(), result))
+        },
+        async {
+            if !wants_stomp_retry {
+                return None;
+            }
+            let mut offering = request.clone();
+            offering.subprotocols = crate::framework::STOMP_SUBPROTOCOLS
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            Some(follow_up::upgrade(route, &offering).await)
         }
     );
 
     let mut evidence = vec![response_evidence];
+    let stomp_needs_subprotocol = matches!(&stomp, Some(Ok(r)) if r.status == 101);
+    if let Some(result) = &stomp {
+        evidence.push(Evidence::new(
+            "Follow-up: offering v12.stomp, v11.stomp, v10.stomp",
+            follow_up::describe("the same upgrade", result),
+        ));
+    }
     let mut origin_rejected = false;
     if let Some((lines, accepted)) = &origin {
         evidence.push(Evidence::new("Follow-up: Origin", lines.join("\n")));
@@ -389,6 +414,7 @@ async fn refused(
     let mentions_upgrade = body.contains("upgrade") || body.contains("websocket protocol");
 
     let code = match status {
+        _ if stomp_needs_subprotocol => "stomp.no_subprotocol",
         200..=299 => "handshake.not_websocket",
         300..=399 => {
             if let Some(location) = response.header("Location") {

@@ -67,11 +67,13 @@ pub fn node(mode: &str) -> Spawned {
 }
 
 /// A RabbitMQ node of the test's own (its own name, folders and ports) with Web-STOMP on a free port,
-/// `ws://127.0.0.1:PORT/ws`; the whole process group is stopped when the test ends.
+/// `ws://127.0.0.1:PORT/ws`, and STOMP over plain TCP on `stomp_port` (for the gateways the tests put in
+/// front of it); the whole process group is stopped when the test ends.
 pub struct Broker {
     child: std::process::Child,
     dir: PathBuf,
     pub port: u16,
+    pub stomp_port: u16,
 }
 
 impl Drop for Broker {
@@ -98,14 +100,14 @@ pub fn rabbitmq() -> Broker {
         server.exists(),
         "RabbitMQ is not installed: run `make deps` (Debian package rabbitmq-server)"
     );
-    let (port, dist) = (free_port(), free_port());
+    let (port, dist, stomp_port) = (free_port(), free_port(), free_port());
     let dir = std::env::temp_dir().join(format!("wsdoctor-rabbitmq-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("enabled_plugins"), "[rabbitmq_web_stomp].\n").unwrap();
     std::fs::write(
         dir.join("rabbitmq.conf"),
         format!(
-            "listeners.tcp = none\nweb_stomp.tcp.port = {port}\nweb_stomp.tcp.ip = 127.0.0.1\n"
+            "listeners.tcp = none\nweb_stomp.tcp.port = {port}\nweb_stomp.tcp.ip = 127.0.0.1\nstomp.listeners.tcp.1 = 127.0.0.1:{stomp_port}\n"
         ),
     )
     .unwrap();
@@ -124,10 +126,17 @@ pub fn rabbitmq() -> Broker {
         .process_group(0)
         .spawn()
         .expect("rabbitmq-server starts");
-    let broker = Broker { child, dir, port };
+    let broker = Broker {
+        child,
+        dir,
+        port,
+        stomp_port,
+    };
     // Erlang boots in seconds, longer on a loaded machine.
     let deadline = std::time::Instant::now() + Duration::from_secs(90);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        || std::net::TcpStream::connect(("127.0.0.1", stomp_port)).is_err()
+    {
         assert!(
             std::time::Instant::now() < deadline,
             "RabbitMQ did not start listening in 90 s"
