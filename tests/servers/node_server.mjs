@@ -20,6 +20,8 @@
 //   socketio-v2     a Socket.IO 2 server (Engine.IO 3), as old deployments still run
 //   sockjs          a SockJS echo server under /echo (its raw WebSocket endpoint: /echo/websocket)
 //   sockjs-no-websocket  the same with websocket: false: clients fall back to HTTP streaming and polling
+//   sockjs-stomp:PORT  a SockJS server under /stomp whose sessions are carried to the STOMP broker on TCP
+//                   port PORT, one STOMP frame a SockJS message (Spring's withSockJS() relay, in Node)
 //   graphql         a graphql-ws server (graphql-transport-ws): connection_init must carry
 //                   {token: "gql-token"} or it closes 4403 Forbidden
 //   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
@@ -30,6 +32,7 @@ import { WebSocketServer } from "ws";
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import sockjs from "sockjs";
+import { connect as tcpConnect } from "node:net";
 
 const mode = process.argv[2] ?? "echo";
 
@@ -97,6 +100,34 @@ function startGraphql() {
   server.on("listening", () => console.log(`PORT ${server.address().port}`));
 }
 
+function startSockjsStomp(brokerPort) {
+  const http = createServer((request, response) => {
+    response.writeHead(404, { "Content-Type": "text/plain" });
+    response.end("not found\n");
+  });
+  const relay = sockjs.createServer({ log: () => undefined });
+  relay.on("connection", (conn) => {
+    const broker = tcpConnect(brokerPort, "127.0.0.1");
+    let pending = "";
+    broker.setEncoding("utf8");
+    broker.on("data", (chunk) => {
+      pending += chunk;
+      // One SockJS message a STOMP frame (frames end with NUL).
+      let end;
+      while ((end = pending.indexOf("\0")) !== -1) {
+        conn.write(pending.slice(0, end + 1));
+        pending = pending.slice(end + 1);
+      }
+    });
+    broker.on("close", () => conn.close());
+    broker.on("error", () => conn.close());
+    conn.on("data", (message) => broker.write(message));
+    conn.on("close", () => broker.destroy());
+  });
+  relay.installHandlers(http, { prefix: "/stomp" });
+  http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
+}
+
 function startSockjs() {
   const http = createServer((request, response) => {
     response.writeHead(404, { "Content-Type": "text/plain" });
@@ -109,6 +140,7 @@ function startSockjs() {
 }
 
 if (mode.startsWith("socketio")) startSocketIo();
+else if (mode.startsWith("sockjs-stomp:")) startSockjsStomp(Number(mode.split(":")[1]));
 else if (mode.startsWith("sockjs")) startSockjs();
 else if (mode.startsWith("graphql")) startGraphql();
 else startWs();

@@ -518,6 +518,39 @@ async fn stomp_connect_is_answered_or_refused() {
     .await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
 
+    // STOMP inside SockJS (Spring's withSockJS()): the URL as `new SockJS(url)` takes it; the frames go in
+    // SockJS's framing over a session's WebSocket transport, through to the broker.
+    let relay = node(&format!("sockjs-stomp:{}", broker.stomp_port));
+    let sockjs_url = format!("http://127.0.0.1:{}/stomp", relay.port);
+    let report = check(sockjs_url.clone(), |o| {
+        o.protocol = Protocol::Stomp;
+        o.auth = login("guest");
+        o.idle = Some(Duration::from_secs(1));
+    })
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    for id in ["sockjs_info", "handshake", "stomp_connect", "idle"] {
+        assert_eq!(status(&report, id), CheckStatus::Pass, "{id}");
+    }
+    assert!(
+        item(&report, "stomp_connect").evidence[0]
+            .content
+            .contains("inside SockJS"),
+        "{:#?}",
+        report.checks
+    );
+    let report = check(sockjs_url, |o| {
+        o.protocol = Protocol::Stomp;
+        o.auth = login("not-the-passcode");
+    })
+    .await;
+    assert_eq!(
+        root(&report),
+        "stomp.connect_rejected",
+        "{:#?}",
+        report.checks
+    );
+
     // Held idle: RabbitMQ keeps the agreed heart-beats (every 10 s), so 2 s of silence is nothing.
     let report = check(url.clone(), |o| {
         o.protocol = Protocol::Stomp;

@@ -6,13 +6,10 @@
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use tokio::time::Instant;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
 
+use super::framework_channel::{Channel, Incoming};
 use super::items;
-use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder};
 
 /// What the framework's client does while the session is idle.
@@ -41,10 +38,10 @@ pub(super) struct Held {
     pub longest_silence: Duration,
 }
 
-/// Holds `ws` for `idle`, doing what `keep` says. Every send and read has the idle deadline (a send
-/// that the peer does not read ends within `send_wait`).
+/// Holds the session for `idle`, doing what `keep` says. Every send and read has the idle deadline (a
+/// send that the peer does not read ends within `send_wait`).
 pub(super) async fn hold(
-    ws: &mut WebSocketStream<Stream>,
+    channel: &mut Channel,
     idle: Duration,
     keep: KeepAlive,
     send_wait: Duration,
@@ -61,60 +58,43 @@ pub(super) async fn hold(
     };
     let beat_every = beat_every.map(|every| every.max(Duration::from_millis(100)));
     let mut next_beat = beat_every.map(|every| started + every);
-    let ended = |why: String| Some((started.elapsed(), why));
     loop {
         let wake = next_beat.map_or(deadline, |beat| beat.min(deadline));
-        let read = tokio::time::timeout_at(wake, ws.next()).await;
+        let incoming = channel.next(wake).await;
         let now = Instant::now();
         held.longest_silence = held.longest_silence.max(now - last_heard);
-        let reply = match read {
-            Err(_) if now >= deadline => break,
-            Err(_) => {
+        let reply = match incoming {
+            None if now >= deadline => break,
+            None => {
                 // Time for a heart-beat.
                 next_beat = beat_every.map(|every| now + every);
-                Some(Message::text(beat))
+                Some(beat.to_string())
             }
-            Ok(None) => {
-                held.cut = ended("the connection was closed without a close frame".into());
+            Some(Incoming::Closed(why)) => {
+                held.cut = Some((started.elapsed(), why));
                 break;
             }
-            Ok(Some(Err(error))) => {
-                held.cut = ended(format!("the connection failed: {error}"));
-                break;
-            }
-            Ok(Some(Ok(Message::Close(frame)))) => {
-                held.cut = ended(match frame {
-                    Some(frame) => format!(
-                        "the server closed with {}{}",
-                        u16::from(frame.code),
-                        if frame.reason.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", crate::report::capped(&frame.reason, 200))
-                        }
-                    ),
-                    None => "the server closed without a code".into(),
-                });
-                break;
-            }
-            Ok(Some(Ok(message))) => {
+            Some(Incoming::KeepAlive) => {
                 held.received += 1;
                 last_heard = now;
-                answer(keep, &message)
+                None
+            }
+            Some(Incoming::Text(text)) => {
+                held.received += 1;
+                last_heard = now;
+                answer(keep, &text)
             }
         };
         if let Some(reply) = reply {
             let wait = send_wait.min(deadline.saturating_duration_since(Instant::now()));
-            match tokio::time::timeout(wait, ws.send(reply)).await {
-                Ok(Ok(())) => held.sent += 1,
-                Ok(Err(error)) => {
-                    held.cut = ended(format!("a keep-alive could not be sent: {error}"));
-                    break;
-                }
+            match channel.send(&reply, wait).await {
+                Ok(()) => held.sent += 1,
                 Err(_) if Instant::now() >= deadline => break,
-                Err(_) => {
-                    held.cut =
-                        ended("the server stopped reading: a keep-alive was not taken".into());
+                Err(why) => {
+                    held.cut = Some((
+                        started.elapsed(),
+                        format!("a keep-alive could not be sent: {why}"),
+                    ));
                     break;
                 }
             }
@@ -127,17 +107,14 @@ pub(super) async fn hold(
 }
 
 /// The client's answer to a server message, if its protocol asks for one.
-fn answer(keep: KeepAlive, message: &Message) -> Option<Message> {
-    let Message::Text(text) = message else {
-        return None;
-    };
+fn answer(keep: KeepAlive, text: &str) -> Option<String> {
     match keep {
-        KeepAlive::EngineIo if text.as_str() == "2" => Some(Message::text("3")),
+        KeepAlive::EngineIo if text == "2" => Some("3".to_string()),
         KeepAlive::Graphql => {
             let value: serde_json::Value =
-                serde_json::from_str(text.as_str()).unwrap_or(serde_json::Value::Null);
+                serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
             (value.get("type").and_then(serde_json::Value::as_str) == Some("ping"))
-                .then(|| Message::text(r#"{"type":"pong"}"#))
+                .then(|| r#"{"type":"pong"}"#.to_string())
         }
         _ => None,
     }
@@ -186,18 +163,13 @@ mod tests {
 
     #[test]
     fn each_framework_answers_only_its_own_keep_alive() {
-        let ping = Message::text("2");
-        assert_eq!(answer(KeepAlive::EngineIo, &ping), Some(Message::text("3")));
+        assert_eq!(answer(KeepAlive::EngineIo, "2"), Some("3".to_string()));
+        assert_eq!(answer(KeepAlive::EngineIo, "42[\"x\"]"), None);
         assert_eq!(
-            answer(KeepAlive::EngineIo, &Message::text("42[\"x\"]")),
-            None
+            answer(KeepAlive::Graphql, r#"{"type":"ping"}"#),
+            Some(r#"{"type":"pong"}"#.to_string())
         );
-        let graphql_ping = Message::text(r#"{"type":"ping"}"#);
-        assert_eq!(
-            answer(KeepAlive::Graphql, &graphql_ping),
-            Some(Message::text(r#"{"type":"pong"}"#))
-        );
-        assert_eq!(answer(KeepAlive::Graphql, &ping), None);
-        assert_eq!(answer(KeepAlive::Stomp { send: None }, &ping), None);
+        assert_eq!(answer(KeepAlive::Graphql, "2"), None);
+        assert_eq!(answer(KeepAlive::Stomp { send: None }, "2"), None);
     }
 }

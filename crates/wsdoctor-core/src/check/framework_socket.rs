@@ -5,6 +5,7 @@ use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
+use super::framework_channel::{Channel, Framing};
 use super::{CheckOptions, items};
 use crate::framework::Protocol;
 use crate::net::Stream;
@@ -22,17 +23,26 @@ pub(super) async fn record(
     why: &str,
     stream: Stream,
     leftover: Vec<u8>,
+    framing: Framing,
 ) {
     let (item, name) = match protocol {
         Protocol::Stomp => (&items::STOMP_CONNECT, "STOMP over WebSocket"),
         _ => (&items::GRAPHQL_INIT, "GraphQL over WebSocket"),
     };
     let mut step = rec.begin(item);
-    step.evidence
-        .push(Evidence::new("Protocol", format!("{name} ({why})")));
+    let carried = match framing {
+        Framing::Plain => "",
+        Framing::SockJs => ", inside SockJS's WebSocket transport",
+    };
+    step.evidence.push(Evidence::new(
+        "Protocol",
+        format!("{name}{carried} ({why})"),
+    ));
     let ws = open(stream, leftover).await;
     match protocol {
-        Protocol::Stomp => super::stomp_layer::speak(rec, options, step, ws).await,
+        Protocol::Stomp => {
+            super::stomp_layer::speak(rec, options, step, Channel::new(ws, framing)).await
+        }
         _ => super::graphql_layer::speak(rec, options, step, ws).await,
     }
     // The idle item holds an open session only.

@@ -7,6 +7,7 @@ use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
+use super::framework_channel::{Channel, Framing};
 use super::framework_idle::{self, KeepAlive};
 use super::{CheckOptions, framework_socket};
 use crate::net::Stream;
@@ -98,13 +99,14 @@ pub(super) async fn speak(
                 CheckStatus::Pass,
                 "connection_init was acknowledged (connection_ack).",
             );
+            let mut channel = Channel::new(ws, Framing::Plain);
             if let Some(idle) = options.idle {
+                let keep = KeepAlive::Graphql;
                 let held =
-                    framework_idle::hold(&mut ws, idle, KeepAlive::Graphql, options.reply_timeout)
-                        .await;
+                    framework_idle::hold(&mut channel, idle, keep, options.reply_timeout).await;
                 framework_idle::record(rec, idle, &held, "pongs");
             }
-            let _ = tokio::time::timeout(options.close_timeout, ws.close(None)).await;
+            channel.close(options.close_timeout).await;
         }
         Outcome::Closed(code, reason) => {
             let meaning = close_meaning(code)

@@ -72,7 +72,7 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
         list.extend([SOCKETIO_OPEN, SOCKETIO_NAMESPACE, SOCKETIO_UPGRADE]);
         list.extend(options.idle.map(|_| IDLE));
     } else {
-        if protocol == Protocol::Sockjs {
+        if protocol == Protocol::Sockjs || super::stomp_inside_sockjs(options) {
             list.push(SOCKJS_INFO);
         }
         list.push(HANDSHAKE);

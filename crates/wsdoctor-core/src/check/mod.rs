@@ -10,6 +10,7 @@ mod check_request;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
+mod framework_channel;
 mod framework_idle;
 mod framework_item;
 mod framework_socket;
@@ -82,6 +83,15 @@ fn framework_of(options: &CheckOptions) -> (crate::framework::Protocol, String) 
             crate::framework::choose(options.protocol, &target.url, &options.subprotocols)
         }
         Err(_) => (options.protocol, String::new()),
+    }
+}
+
+/// Whether STOMP goes inside SockJS: the URL is given as `new SockJS(url)` takes it (`http://`,
+/// `https://`), where a STOMP client over plain WebSocket takes `ws://`.
+fn stomp_inside_sockjs(options: &CheckOptions) -> bool {
+    framework_of(options).0 == crate::framework::Protocol::Stomp && {
+        let url = options.url.trim().to_ascii_lowercase();
+        url.starts_with("http://") || url.starts_with("https://")
     }
 }
 

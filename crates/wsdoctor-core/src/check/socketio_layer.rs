@@ -10,6 +10,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::follow_up::answer;
+use super::framework_channel::{Channel, Framing};
 use super::framework_idle::{self, KeepAlive};
 use super::handshake::{self, UpgradeResponse};
 use super::socketio_session::{
@@ -257,7 +258,7 @@ async fn hold_then_close(
     session: Option<(WebSocketStream<Stream>, Open)>,
 ) {
     let options = ask.options;
-    let Some((mut ws, open)) = session else {
+    let Some((ws, open)) = session else {
         if options.idle.is_some() {
             rec.skip_item(
                 &items::IDLE,
@@ -266,6 +267,7 @@ async fn hold_then_close(
         }
         return;
     };
+    let mut channel = Channel::new(ws, Framing::Plain);
     if let Some(idle) = options.idle {
         let (keep, kept) = match ask.version {
             Version::V4 => (KeepAlive::EngineIo, "answers to Engine.IO pings"),
@@ -276,10 +278,10 @@ async fn hold_then_close(
                 "Engine.IO 3 pings",
             ),
         };
-        let held = framework_idle::hold(&mut ws, idle, keep, options.reply_timeout).await;
+        let held = framework_idle::hold(&mut channel, idle, keep, options.reply_timeout).await;
         framework_idle::record(rec, idle, &held, kept);
     }
-    let _ = tokio::time::timeout(options.close_timeout, ws.close(None)).await;
+    channel.close(options.close_timeout).await;
 }
 
 fn no_server(rec: &mut Recorder, step: crate::report::Step, why: &str) {

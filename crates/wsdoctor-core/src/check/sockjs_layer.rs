@@ -1,7 +1,8 @@
 //! The SockJS item: `<prefix>/info` read over the connection the check opened, saying whether the
 //! WebSocket transport is enabled (without it, SockJS clients fall back to HTTP streaming and polling),
 //! which origins are allowed and whether a cookie is needed. The check then goes on at the raw WebSocket
-//! endpoint, `<prefix>/websocket`, which speaks plain WebSocket.
+//! endpoint, `<prefix>/websocket`, which speaks plain WebSocket, or (STOMP inside SockJS) at a session's
+//! WebSocket transport, as a SockJS client opens one.
 
 use super::handshake::{self, Exchange};
 use super::{CheckOptions, items};
@@ -17,6 +18,7 @@ pub(super) async fn record(
     target: &Target,
     first: Stream,
     why: &str,
+    session: bool,
 ) -> Option<Target> {
     let mut step = rec.begin(&items::SOCKJS_INFO);
     step.evidence
@@ -87,12 +89,19 @@ pub(super) async fn record(
         );
         return None;
     }
+    // A SockJS client opens a session (`<prefix>/<server>/<session>/websocket`, framed); the raw
+    // endpoint speaks plain WebSocket.
+    let path = if session {
+        sockjs::session_path(&prefix)
+    } else {
+        format!("{prefix}/websocket")
+    };
     rec.finish(
         step,
         CheckStatus::Pass,
-        format!("SockJS with its WebSocket transport ({settings}); checking {prefix}/websocket."),
+        format!("SockJS with its WebSocket transport ({settings}); checking {path}."),
     );
-    let mut raw = target.clone();
-    raw.url.set_path(&format!("{prefix}/websocket"));
-    Some(raw)
+    let mut endpoint = target.clone();
+    endpoint.url.set_path(&path);
+    Some(endpoint)
 }

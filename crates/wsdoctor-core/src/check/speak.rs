@@ -3,9 +3,10 @@
 //! or the plain upgrade and the open-connection probes, with a framework recognised from the URL given
 //! its own first message.
 
+use super::framework_channel::Framing;
 use super::{
     CheckOptions, framework_of, framework_socket, items, open_connection, skip_after,
-    socketio_layer, sockjs_layer, upgrade,
+    socketio_layer, sockjs_layer, stomp_inside_sockjs, upgrade,
 };
 use crate::framework::Protocol;
 use crate::framework::recognised::Recognised;
@@ -25,9 +26,13 @@ pub(super) async fn record(
         socketio_layer::record(rec, options, &target, route, stream, &why).await;
         return;
     }
-    // SockJS: its /info on this connection, then the raw WebSocket endpoint on a fresh one.
-    let (target, stream) = if protocol == Protocol::Sockjs {
-        let Some(raw) = sockjs_layer::record(rec, options, &target, stream, &why).await else {
+    // SockJS: its /info on this connection, then on a fresh one its raw WebSocket endpoint, or the
+    // session endpoint a SockJS client uses when STOMP goes inside.
+    let inside_sockjs = stomp_inside_sockjs(options);
+    let (target, stream) = if protocol == Protocol::Sockjs || inside_sockjs {
+        let Some(raw) =
+            sockjs_layer::record(rec, options, &target, stream, &why, inside_sockjs).await
+        else {
             return;
         };
         match route.open(crate::net::route::Trust::Any).await {
@@ -62,7 +67,12 @@ pub(super) async fn record(
         return;
     };
     if matches!(protocol, Protocol::GraphqlWs | Protocol::Stomp) {
-        framework_socket::record(rec, options, protocol, &why, stream, leftover).await;
+        let framing = if inside_sockjs {
+            Framing::SockJs
+        } else {
+            Framing::Plain
+        };
+        framework_socket::record(rec, options, protocol, &why, stream, leftover, framing).await;
         return;
     }
     // A framework recognised from the URL gets its own first message, unless the user wrote one.

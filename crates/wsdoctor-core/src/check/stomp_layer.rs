@@ -1,18 +1,16 @@
 //! The STOMP item: after the upgrade, a CONNECT frame (accept-version 1.0–1.2, the virtual host, a
 //! heart-beat, and the login and passcode from the auth payload) must be answered CONNECTED; an ERROR
 //! frame is quoted (its `message` header and body) and named. The heart-beats CONNECTED settles are
-//! shown, and compared with the idle cut-off when `--idle` holds the session.
+//! shown, and compared with the idle cut-off when `--idle` holds the session. The frames travel as
+//! WebSocket messages, or inside SockJS (`framework_channel.rs`).
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
 
+use super::framework_channel::{Channel, Incoming};
 use super::framework_idle::{self, KeepAlive};
 use super::{CheckOptions, framework_socket};
-use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// A STOMP frame's command and headers (the body follows the blank line).
@@ -138,7 +136,7 @@ pub(super) async fn speak(
     rec: &mut Recorder,
     options: &CheckOptions,
     mut step: Step,
-    mut ws: WebSocketStream<Stream>,
+    mut channel: Channel,
 ) {
     let auth = framework_socket::auth(options);
     step.evidence.push(Evidence::new(
@@ -153,29 +151,31 @@ pub(super) async fn speak(
         ),
     ));
     let deadline = tokio::time::Instant::now() + options.handshake_timeout;
-    let sent = tokio::time::timeout_at(
-        deadline,
-        ws.send(Message::text(connect_frame(auth.as_ref()))),
-    )
-    .await;
-    if !matches!(sent, Ok(Ok(()))) {
-        rec.finish(step, CheckStatus::Fail, "CONNECT could not be sent.");
+    if let Err(why) = channel
+        .send(&connect_frame(auth.as_ref()), options.handshake_timeout)
+        .await
+    {
+        rec.finish(
+            step,
+            CheckStatus::Fail,
+            format!("CONNECT could not be sent: {why}."),
+        );
         return;
     }
+    let mut ended = None;
     let answer = loop {
-        match tokio::time::timeout_at(deadline, ws.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => match Frame::parse(text.as_str()) {
-                // A heart-beat is a lone newline.
+        match channel.next(deadline).await {
+            // A heart-beat is a lone newline.
+            Some(Incoming::Text(text)) => match Frame::parse(&text) {
                 None => {}
                 Some(frame) => break Some(frame),
             },
-            Ok(Some(Ok(Message::Binary(data)))) => {
-                if let Some(frame) = Frame::parse(&String::from_utf8_lossy(&data)) {
-                    break Some(frame);
-                }
+            Some(Incoming::KeepAlive) => {}
+            Some(Incoming::Closed(why)) => {
+                ended = Some(why);
+                break None;
             }
-            Ok(Some(Ok(_))) => {}
-            _ => break None,
+            None => break None,
         }
     };
     match answer {
@@ -215,7 +215,8 @@ pub(super) async fn speak(
                 let keep = KeepAlive::Stomp {
                     send: beats.client_every,
                 };
-                let held = framework_idle::hold(&mut ws, idle, keep, options.reply_timeout).await;
+                let held =
+                    framework_idle::hold(&mut channel, idle, keep, options.reply_timeout).await;
                 if let Some(why) = beats.fall_short(&held) {
                     rec.diagnose(
                         "stomp.heartbeat_missing",
@@ -224,12 +225,10 @@ pub(super) async fn speak(
                 }
                 framework_idle::record(rec, idle, &held, "heart-beats");
             }
-            let _ = tokio::time::timeout(
-                options.close_timeout,
-                ws.send(Message::text("DISCONNECT\n\n\0")),
-            )
-            .await;
-            let _ = tokio::time::timeout(options.close_timeout, ws.close(None)).await;
+            let _ = channel
+                .send("DISCONNECT\n\n\0", options.close_timeout)
+                .await;
+            channel.close(options.close_timeout).await;
         }
         Some(frame) if frame.command == "ERROR" => {
             let said = format!(
@@ -261,10 +260,13 @@ pub(super) async fn speak(
         None => rec.finish(
             step,
             CheckStatus::Fail,
-            format!(
-                "No answer to CONNECT within {} s.",
-                options.handshake_timeout.as_secs_f32()
-            ),
+            match ended {
+                Some(why) => format!("No answer to CONNECT: {why}."),
+                None => format!(
+                    "No answer to CONNECT within {} s.",
+                    options.handshake_timeout.as_secs_f32()
+                ),
+            },
         ),
     }
 }

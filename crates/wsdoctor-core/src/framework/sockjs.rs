@@ -18,6 +18,20 @@ pub(crate) fn prefix(path: &str) -> String {
     path.strip_suffix("/websocket").unwrap_or(path).to_string()
 }
 
+/// The path of a new session's WebSocket transport under `prefix`, as SockJS clients make it: a server
+/// id of three digits and a session id of eight random characters.
+pub(crate) fn session_path(prefix: &str) -> String {
+    // Sixteen random bytes, base64: the key tungstenite makes for a handshake.
+    let random = tokio_tungstenite::tungstenite::handshake::client::generate_key();
+    let session: String = random
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    let server = random.bytes().map(u32::from).sum::<u32>() % 1000;
+    format!("{prefix}/{server:03}/{session}/websocket")
+}
+
 /// Reads `/info`'s answer (a JSON object, possibly inside a chunked body); `None` if it is not SockJS's.
 pub(crate) fn read_info(body: &str) -> Option<Info> {
     let json = body.get(body.find('{')?..=body.rfind('}')?)?;
@@ -37,6 +51,17 @@ pub(crate) fn read_info(body: &str) -> Option<Info> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_path_has_a_server_and_a_session_id() {
+        let path = session_path("/stomp");
+        let parts: Vec<&str> = path.split('/').collect();
+        assert_eq!(parts.len(), 5, "{path}");
+        assert_eq!((parts[1], parts[4]), ("stomp", "websocket"));
+        assert!(parts[2].len() == 3 && parts[2].bytes().all(|b| b.is_ascii_digit()));
+        assert!(!parts[3].is_empty() && parts[3].chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(session_path("/stomp"), path);
+    }
 
     #[test]
     fn info_is_read_from_a_chunked_body_and_other_json_is_not_sockjs() {
