@@ -487,3 +487,47 @@ fn a_check_can_run_on_any_worker_thread() {
     let options = CheckOptions::default();
     assert_send(&run_check(&options, None));
 }
+
+/// The lab's Socket.IO servers (socketioxide): healthy where the listing says so, and each failure named
+/// at Socket.IO's level, the way the listing describes it.
+#[tokio::test]
+async fn the_socketio_endpoints_show_what_their_listing_says() {
+    let lab = lab().await;
+    let url = |id: &str| {
+        lab.endpoints()
+            .into_iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("no lab endpoint {id}"))
+            .url
+    };
+    let token = || {
+        Some(wsdoctor_core::profile::Sensitive::new(
+            r#"{"token":"lab-token"}"#.to_string(),
+        ))
+    };
+    for (id, with_token) in [
+        ("socketio", false),
+        ("socketio-auth", true),
+        ("socketio-websocket-only", false),
+    ] {
+        let mut options = options(url(id));
+        options.idle = Some(Duration::from_secs(1));
+        if with_token {
+            options.auth = token();
+        }
+        assert_healthy(&check(options).await);
+    }
+    for (id, code) in [
+        ("socketio-auth", "socketio.connect_rejected"),
+        ("socketio-no-namespace", "socketio.namespace_invalid"),
+        ("socketio-polling-only", "socketio.transport_blocked"),
+        ("socketio-eio3", "socketio.version_mismatch"),
+    ] {
+        let report = check(options(url(id))).await;
+        assert_eq!(root(&report), code, "{id}: {:#?}", report.checks);
+    }
+    // No CORS configured: a page on another origin cannot poll.
+    let mut options = options(url("socketio"));
+    options.origin = Some("https://app.example.test".into());
+    assert_eq!(root(&check(options).await), "socketio.cors_blocked");
+}

@@ -77,6 +77,7 @@ pub(super) async fn record(
             step,
             &ask,
             "the URL asks for the WebSocket transport only",
+            None,
         )
         .await
     } else {
@@ -137,17 +138,6 @@ async fn handshake_by_polling(
                     }
                     Some(Session::Polling(open, response.body_text()))
                 }
-                OpenAnswer::Refused { code: 0, .. } => {
-                    // Polling is not allowed here: a `transports: ['websocket']` server; the open packet
-                    // comes over the WebSocket transport instead.
-                    open_over_websocket(
-                        rec,
-                        step,
-                        ask,
-                        "the server refuses polling: clients must use `transports: ['websocket']`",
-                    )
-                    .await
-                }
                 OpenAnswer::Refused { code: 5, message }
                 | OpenAnswer::Refused { code: 3, message }
                     if message.to_ascii_lowercase().contains("version") =>
@@ -169,6 +159,19 @@ async fn handshake_by_polling(
                         "the server answered in Engine.IO 3 (a Socket.IO 2 server)",
                     );
                     None
+                }
+                // Polling is not allowed here (`transports: ['websocket']`): Node's engine.io says
+                // "Transport unknown" (0), engineioxide "Bad request" (3). The open packet may come over
+                // the WebSocket transport instead.
+                OpenAnswer::Refused { code, message } if code == 0 || code == 3 => {
+                    open_over_websocket(
+                        rec,
+                        step,
+                        ask,
+                        "the server refuses polling: clients must use `transports: ['websocket']`",
+                        Some(&format!("polling was refused: {message} (code {code})")),
+                    )
+                    .await
                 }
                 OpenAnswer::Refused { code, message } => {
                     no_server(
@@ -539,7 +542,13 @@ async fn open_over_websocket(
     mut step: Step,
     ask: &Ask<'_>,
     why: &str,
+    polling_refused: Option<&str>,
 ) -> Option<Session> {
+    // A failure here is said with the polling refusal that led to it.
+    let failed = |what: &str| match polling_refused {
+        Some(refused) => format!("{refused}; over WebSocket, {what}"),
+        None => what.to_string(),
+    };
     match ask.websocket(None).await {
         Ok((mut ws, _)) => match next_text(&mut ws, ask.options.handshake_timeout).await {
             Some(text) => match engine_io::read_open(101, &text, ask.version) {
@@ -555,17 +564,21 @@ async fn open_over_websocket(
                     Some(Session::WebSocketOnly(Box::new(ws), open))
                 }
                 _ => {
-                    no_server(rec, step, &format!("the WebSocket transport sent {text}"));
+                    no_server(
+                        rec,
+                        step,
+                        &failed(&format!("the WebSocket transport sent {text}")),
+                    );
                     None
                 }
             },
             None => {
-                no_server(rec, step, "the WebSocket transport sent nothing");
+                no_server(rec, step, &failed("the WebSocket transport sent nothing"));
                 None
             }
         },
         Err(error) => {
-            no_server(rec, step, &error);
+            no_server(rec, step, &failed(&error));
             None
         }
     }

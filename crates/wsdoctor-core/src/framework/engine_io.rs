@@ -156,7 +156,11 @@ fn engine_error(body: &str) -> Option<OpenAnswer> {
     let Ok(Value::Object(error)) = serde_json::from_str::<Value>(json) else {
         return None;
     };
-    let code = error.get("code").and_then(Value::as_i64)?;
+    // Node's engine.io sends the code as a number, engineioxide (Rust) as a string.
+    let code = match error.get("code")? {
+        Value::String(text) => text.trim().parse::<i64>().ok()?,
+        other => other.as_i64()?,
+    };
     let message = error
         .get("message")
         .and_then(Value::as_str)
@@ -404,6 +408,13 @@ mod tests {
             OpenAnswer::Refused {
                 code: 5,
                 message: "Unsupported protocol version".into()
+            }
+        );
+        assert_eq!(
+            read_open(400, r#"{"code":"3","message":"Bad request"}"#, Version::V4),
+            OpenAnswer::Refused {
+                code: 3,
+                message: "Bad request".into()
             }
         );
         assert_eq!(

@@ -22,6 +22,8 @@ pub(crate) enum Behaviour {
     SmallMax,
     Redirect,
     Flood,
+    /// Served by the lab's Socket.IO servers (`lab/socketio.rs`), not by this table's routing.
+    SocketIo,
 }
 
 /// Whether a correct client succeeds at an endpoint.
@@ -37,6 +39,9 @@ pub enum Outcome {
 }
 
 pub(crate) struct Spec {
+    /// A stable identifier (the path without its slash, for the plain endpoints).
+    pub id: &'static str,
+    /// The path and query a client connects to.
     pub path: &'static str,
     pub behaviour: Behaviour,
     pub outcome: Outcome,
@@ -59,6 +64,7 @@ pub const DEFAULT_DROP_AFTER_SECS: u64 = 2;
 
 pub(crate) const SPECS: &[Spec] = &[
     Spec {
+        id: "echo",
         path: "/echo",
         behaviour: Behaviour::Echo,
         outcome: Outcome::Healthy,
@@ -67,6 +73,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "close-1011",
         path: "/close-1011",
         behaviour: Behaviour::Close1011,
         outcome: Outcome::Broken,
@@ -75,6 +82,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "no-pong",
         path: "/no-pong",
         behaviour: Behaviour::NoPong,
         outcome: Outcome::Broken,
@@ -83,6 +91,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "drop",
         path: "/drop",
         behaviour: Behaviour::Drop,
         outcome: Outcome::Broken,
@@ -91,6 +100,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: DEFAULT_DROP_AFTER_SECS as u32 + 1,
     },
     Spec {
+        id: "http",
         path: "/http",
         behaviour: Behaviour::PlainHttp,
         outcome: Outcome::Broken,
@@ -99,6 +109,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "auth",
         path: "/auth",
         behaviour: Behaviour::Auth,
         outcome: Outcome::Conditional,
@@ -107,6 +118,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "origin",
         path: "/origin",
         behaviour: Behaviour::Origin,
         outcome: Outcome::Conditional,
@@ -115,6 +127,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "subprotocol",
         path: "/subprotocol",
         behaviour: Behaviour::Subprotocol,
         outcome: Outcome::Conditional,
@@ -123,6 +136,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "bad-accept",
         path: "/bad-accept",
         behaviour: Behaviour::BadAccept,
         outcome: Outcome::Broken,
@@ -131,6 +145,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "hang",
         path: "/hang",
         behaviour: Behaviour::Hang,
         outcome: Outcome::Broken,
@@ -139,6 +154,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "small-max",
         path: "/small-max",
         behaviour: Behaviour::SmallMax,
         outcome: Outcome::Broken,
@@ -147,6 +163,7 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "redirect",
         path: "/redirect",
         behaviour: Behaviour::Redirect,
         outcome: Outcome::Broken,
@@ -155,11 +172,66 @@ pub(crate) const SPECS: &[Spec] = &[
         observe_secs: 0,
     },
     Spec {
+        id: "flood",
         path: "/flood",
         behaviour: Behaviour::Flood,
         outcome: Outcome::Healthy,
         title: "Flood of messages",
         description: "Sends 100,000 text messages of 100 bytes (?n=N, up to 1,000,000) as fast as it can, or ?rate=R a second, then closes: for the console under load.",
+        observe_secs: 0,
+    },
+    Spec {
+        id: "socketio",
+        path: "/socket.io/",
+        behaviour: Behaviour::SocketIo,
+        outcome: Outcome::Healthy,
+        title: "Socket.IO server",
+        description: "A Socket.IO 4 server (socketioxide): polling, then the upgrade to WebSocket; the main namespace echoes `message` events; pings every 5 s. Without CORS: a page on another origin (--origin) cannot poll it.",
+        observe_secs: 0,
+    },
+    Spec {
+        id: "socketio-auth",
+        path: "/sio-auth/socket.io/",
+        behaviour: Behaviour::SocketIo,
+        outcome: Outcome::Conditional,
+        title: "Socket.IO behind a middleware",
+        description: "The main namespace's middleware refuses a client without the auth payload {\"token\": \"lab-token\"} (CONNECT_ERROR \"not authorized\").",
+        observe_secs: 0,
+    },
+    Spec {
+        id: "socketio-no-namespace",
+        path: "/sio-no-main/socket.io/",
+        behaviour: Behaviour::SocketIo,
+        outcome: Outcome::Broken,
+        title: "Socket.IO without the namespace",
+        description: "Only the namespace /chat exists: joining the main namespace is refused with \"Invalid namespace\".",
+        observe_secs: 0,
+    },
+    Spec {
+        id: "socketio-polling-only",
+        path: "/sio-polling-only/socket.io/",
+        behaviour: Behaviour::SocketIo,
+        outcome: Outcome::Broken,
+        title: "Socket.IO on long-polling only",
+        description: "The server allows the polling transport only: clients connect but never upgrade to WebSocket.",
+        observe_secs: 0,
+    },
+    Spec {
+        id: "socketio-websocket-only",
+        path: "/sio-websocket-only/socket.io/",
+        behaviour: Behaviour::SocketIo,
+        outcome: Outcome::Conditional,
+        title: "Socket.IO on WebSocket only",
+        description: "The server refuses polling: only clients with `transports: ['websocket']` connect.",
+        observe_secs: 0,
+    },
+    Spec {
+        id: "socketio-eio3",
+        path: "/socket.io/?EIO=3",
+        behaviour: Behaviour::SocketIo,
+        outcome: Outcome::Broken,
+        title: "A Socket.IO 2 client",
+        description: "The healthy Socket.IO 4 server asked for Engine.IO 3, as a Socket.IO 2 client asks: it refuses the old protocol.",
         observe_secs: 0,
     },
 ];

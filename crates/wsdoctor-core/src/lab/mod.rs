@@ -7,6 +7,7 @@
 
 mod endpoints;
 mod respond;
+mod socketio;
 mod upgrade_request;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -61,6 +62,8 @@ pub struct Lab {
 pub(crate) struct ListenerInfo {
     /// Origins `/origin` accepts: this listener's own, by IP and by `localhost`.
     pub own_origins: Vec<String>,
+    /// The Socket.IO servers, which take over the connections for their paths.
+    pub socketio: socketio::SocketIoLab,
 }
 
 impl Lab {
@@ -74,18 +77,19 @@ impl Lab {
 
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
+        let socketio = socketio::SocketIoLab::start();
         let acceptor = TlsAcceptor::from(certificate.server_config.clone());
         tasks.spawn(accept_loop(
             plain,
             None,
-            listener_info("http", addr),
+            listener_info("http", addr, socketio.clone()),
             stop.clone(),
             tasks.clone(),
         ));
         tasks.spawn(accept_loop(
             secure,
             Some(acceptor),
-            listener_info("https", tls_addr),
+            listener_info("https", tls_addr, socketio),
             stop.clone(),
             tasks.clone(),
         ));
@@ -129,7 +133,7 @@ impl Lab {
         let mut list: Vec<LabEndpoint> = endpoints::SPECS
             .iter()
             .map(|spec| LabEndpoint {
-                id: spec.path.trim_start_matches('/').to_string(),
+                id: spec.id.to_string(),
                 url: self.url(spec.path),
                 title: spec.title.to_string(),
                 description: spec
@@ -179,12 +183,17 @@ fn local_addr(listener: &TcpListener) -> Result<SocketAddr> {
         .map_err(|e| Error::io("the lab's listener has no address", e))
 }
 
-fn listener_info(scheme: &str, addr: SocketAddr) -> Arc<ListenerInfo> {
+fn listener_info(
+    scheme: &str,
+    addr: SocketAddr,
+    socketio: socketio::SocketIoLab,
+) -> Arc<ListenerInfo> {
     Arc::new(ListenerInfo {
         own_origins: vec![
             format!("{scheme}://{addr}"),
             format!("{scheme}://localhost:{}", addr.port()),
         ],
+        socketio,
     })
 }
 

@@ -31,7 +31,7 @@ const MAX_DROP_AFTER_SECS: u64 = 600;
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
-pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
+pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     mut io: S,
     info: &ListenerInfo,
 ) {
@@ -71,6 +71,9 @@ pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
         }
     };
     tracing::debug!(method = %head.method, path = %head.path, "lab request");
+    if super::socketio::SocketIoLab::serves(&head.path) {
+        return info.socketio.serve(head.raw, io).await;
+    }
 
     if head.path == "/" {
         return reply(

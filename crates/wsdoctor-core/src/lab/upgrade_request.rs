@@ -20,6 +20,8 @@ pub(crate) struct RequestHead {
     pub query: Option<String>,
     pub headers: Vec<(String, String)>,
     pub leftover: Vec<u8>,
+    /// Every byte read: the head and what followed it (for a handler that replays the request).
+    pub raw: Vec<u8>,
 }
 
 /// Why a request head could not be read.
@@ -66,6 +68,7 @@ pub(crate) async fn read_head<S: AsyncRead + Unpin>(io: &mut S) -> Result<Reques
                     query,
                     headers,
                     leftover: buf[len..].to_vec(),
+                    raw: buf.clone(),
                 });
             }
             Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD_BYTES => {
