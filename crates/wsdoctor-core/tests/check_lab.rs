@@ -229,6 +229,16 @@ async fn url_problems_are_named() {
     let report = check(options(http)).await;
     assert_eq!(codes(&report), ["url.http_scheme"]);
     assert_eq!(report.verdict, Verdict::Healthy);
+    // Socket.IO's io() takes http URLs: no note of it there.
+    let mut socketio = options(lab.url("/socket.io/").replacen("ws://", "http://", 1));
+    socketio.protocol = wsdoctor_core::framework::Protocol::Socketio;
+    let report = check(socketio).await;
+    assert!(codes(&report).is_empty(), "{:?}", codes(&report));
+    assert!(
+        report.checks[0].summary.contains("io() takes it"),
+        "{}",
+        report.checks[0].summary
+    );
 
     let mut mixed = options(lab.url("/echo"));
     mixed.page_url = Some("https://app.example.test/chat".into());

@@ -32,7 +32,19 @@ pub(super) fn record(rec: &mut Recorder, options: &CheckOptions) -> Option<Targe
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    if given_scheme == "http" || given_scheme == "https" {
+    // Socket.IO's io() and SockJS take http(s) URLs: that is no mistake there.
+    let takes_http = match super::framework_of(options).0 {
+        crate::framework::Protocol::Socketio => Some("as Socket.IO's io() takes it"),
+        crate::framework::Protocol::Sockjs => Some("as new SockJS() takes it"),
+        _ if super::stomp_inside_sockjs(options) => {
+            Some("as new SockJS() takes it: STOMP goes inside SockJS")
+        }
+        _ => None,
+    };
+    let http_given = given_scheme == "http" || given_scheme == "https";
+    if let (true, Some(how)) = (http_given, takes_http) {
+        notes.push_str(&format!(" {given_scheme}://, {how}."));
+    } else if http_given {
         rec.diagnose(
             "url.http_scheme",
             vec![Evidence::new(
