@@ -179,6 +179,8 @@ async fn generated_secrets_never_reach_any_output() {
         let redis_password = new(11, false, &mut secrets);
         let passphrase = new(9, false, &mut secrets);
         let auth_token = new(21, true, &mut secrets);
+        let stomp_login = new(13, false, &mut secrets);
+        let stomp_passcode = new(17, true, &mut secrets);
         // Short secrets (1 to 3 characters): looked for as whole words.
         let pin = format!("Q{}", (draw.next() % 90 + 10));
         secrets.push(pin.clone());
@@ -270,6 +272,49 @@ async fn generated_secrets_never_reach_any_output() {
         while let Ok(event) = events.try_recv() {
             event_text.push_str(&serde_json::to_string(&event).unwrap());
         }
+
+        // Framework sessions quote their exchanges: Socket.IO's polling requests and answers (the lab's
+        // socketioxide, with the auth payload and a bearer header on every request), and STOMP frames (the
+        // lab's echo sends the CONNECT, with its login and passcode, back as the answer).
+        let mut framework_text = String::new();
+        for (url, protocol, auth) in [
+            (
+                lab.url("/sio-auth/socket.io/"),
+                wsdoctor_core::framework::Protocol::Socketio,
+                serde_json::json!({ "token": auth_token }),
+            ),
+            (
+                lab.url("/echo"),
+                wsdoctor_core::framework::Protocol::Stomp,
+                serde_json::json!({ "login": stomp_login, "passcode": stomp_passcode }),
+            ),
+        ] {
+            let (tx, mut framework_events) = tokio::sync::mpsc::unbounded_channel();
+            let options = CheckOptions {
+                url,
+                protocol,
+                headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
+                auth: Some(wsdoctor_core::profile::Sensitive::new(auth.to_string())),
+                use_env_proxy: false,
+                handshake_timeout: Duration::from_secs(2),
+                reply_timeout: Duration::from_millis(300),
+                close_timeout: Duration::from_millis(300),
+                ..CheckOptions::default()
+            };
+            let framework_report = run_check(&options, Some(tx)).await.expect("valid input");
+            assert!(
+                framework_report.checks.iter().any(|c| c
+                    .evidence
+                    .iter()
+                    .any(|e| e.label == "Exchanges" || e.label == "CONNECT frame")),
+                "seed {seed}: the exchanges are quoted"
+            );
+            framework_text.push_str(&framework_report.to_json());
+            framework_text.push_str(&report::markdown(&framework_report));
+            while let Ok(event) = framework_events.try_recv() {
+                framework_text.push_str(&serde_json::to_string(&event).unwrap());
+            }
+        }
         let history_dir = temp_dir(&format!("history-{seed}"));
         HistoryStore::new(&history_dir).save(&report).unwrap();
         let mut history_text = String::new();
@@ -296,6 +341,7 @@ async fn generated_secrets_never_reach_any_output() {
             ("Markdown report", report::markdown(&report)),
             ("HTML report", report::html(&report)),
             ("progress events", event_text),
+            ("framework reports and events", framework_text),
             ("history files", history_text),
             ("console exports", console_text),
             ("log at trace level", log_text),

@@ -76,7 +76,13 @@ pub(super) async fn speak(
             Ok(Some(Ok(Message::Text(text)))) => {
                 let message: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
                 match message.get("type").and_then(Value::as_str) {
-                    Some("connection_ack") => break Outcome::Acknowledged,
+                    Some("connection_ack") => {
+                        step.evidence.push(Evidence::new(
+                            "Received",
+                            crate::report::capped(text.as_str(), 512),
+                        ));
+                        break Outcome::Acknowledged;
+                    }
                     Some("connection_error") => {
                         break Outcome::Refused(crate::report::capped(text.as_str(), 1024));
                     }

@@ -50,6 +50,7 @@ pub(super) async fn record(
         path: &path,
         host_header: &host_header,
         origin: origin.as_deref(),
+        transcript: Default::default(),
     };
 
     // The Engine.IO handshake.
@@ -232,7 +233,7 @@ async fn join_and_upgrade(
                 },
                 Err(error) => Err(error),
             };
-            finish_namespace(rec, step, namespace, &shown_connect, joined);
+            finish_namespace(rec, step, ask, namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             let upgraded = upgrade(rec, step, ask, &open).await;
             hold_then_close(rec, ask, upgraded.map(|ws| (ws, open))).await;
@@ -241,7 +242,7 @@ async fn join_and_upgrade(
             let joined = join_over(&mut ws, connect, namespace, options.handshake_timeout)
                 .await
                 .map_err(JoinError::Other);
-            finish_namespace(rec, step, namespace, &shown_connect, joined);
+            finish_namespace(rec, step, ask, namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             rec.finish(
                 step,
@@ -415,11 +416,15 @@ async fn join_over(
 fn finish_namespace(
     rec: &mut Recorder,
     mut step: crate::report::Step,
+    ask: &Ask<'_>,
     namespace: &str,
     connect: &str,
     joined: Result<ConnectAnswer, JoinError>,
 ) {
     step.evidence.push(Evidence::new("CONNECT", connect));
+    if let Some(exchanges) = ask.take_transcript() {
+        step.evidence.push(Evidence::new("Exchanges", exchanges));
+    }
     match joined {
         Ok(ConnectAnswer::Connected { .. }) => {
             rec.finish(
@@ -496,6 +501,13 @@ async fn upgrade(
             .map_err(|e| e.to_string())?;
         let deadline = tokio::time::Instant::now() + wait;
         let reply = next_text_until(&mut ws, deadline).await;
+        ask.note(format!(
+            "sent `2probe`, got {}",
+            reply.as_deref().map_or("nothing".to_string(), |r| format!(
+                "`{}`",
+                crate::report::capped(r, 100)
+            ))
+        ));
         if reply.as_deref() != Some("3probe") {
             return Err(format!(
                 "the probe was answered {}",
@@ -509,9 +521,14 @@ async fn upgrade(
             .await
             .map_err(|_| "the upgrade packet could not be sent in time".to_string())?
             .map_err(|e| e.to_string())?;
+        ask.note("sent `5` (upgrade): polling ends, the session goes on over WebSocket".into());
         Ok::<_, String>(ws)
     };
-    match probed.await {
+    let probed = probed.await;
+    if let Some(exchanges) = ask.take_transcript() {
+        step.evidence.push(Evidence::new("Exchanges", exchanges));
+    }
+    match probed {
         Ok(ws) => {
             rec.finish(
                 step,
@@ -549,7 +566,11 @@ async fn open_over_websocket(
         Some(refused) => format!("{refused}; over WebSocket, {what}"),
         None => what.to_string(),
     };
-    match ask.websocket(None).await {
+    let opened = ask.websocket(None).await;
+    if let Some(exchanges) = ask.take_transcript() {
+        step.evidence.push(Evidence::new("Exchanges", exchanges));
+    }
+    match opened {
         Ok((mut ws, _)) => match next_text(&mut ws, ask.options.handshake_timeout).await {
             Some(text) => match engine_io::read_open(101, &text, ask.version) {
                 OpenAnswer::Open(open) => {

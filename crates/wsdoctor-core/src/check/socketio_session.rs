@@ -26,9 +26,42 @@ pub(super) struct Ask<'a> {
     pub path: &'a str,
     pub host_header: &'a str,
     pub origin: Option<&'a str>,
+    /// The exchanges since an item last took them, one line each, for its evidence.
+    pub transcript: std::sync::Mutex<Vec<String>>,
 }
 
+/// The most exchanges one item shows (the affinity rounds make a dozen); later ones are counted.
+const MAX_TRANSCRIPT_LINES: usize = 24;
+
 impl Ask<'_> {
+    /// Notes one exchange for the evidence of the item in progress.
+    pub fn note(&self, line: String) {
+        if let Ok(mut lines) = self.transcript.lock() {
+            lines.push(crate::report::capped(&line, 300));
+        }
+    }
+
+    /// The exchanges noted since the last call, as one piece of evidence text.
+    pub fn take_transcript(&self) -> Option<String> {
+        let lines = std::mem::take(&mut *self.transcript.lock().ok()?);
+        if lines.is_empty() {
+            return None;
+        }
+        let mut text = lines
+            .iter()
+            .take(MAX_TRANSCRIPT_LINES)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        if lines.len() > MAX_TRANSCRIPT_LINES {
+            text.push_str(&format!(
+                "\n… and {} more",
+                lines.len() - MAX_TRANSCRIPT_LINES
+            ));
+        }
+        Some(text)
+    }
+
     /// A polling request with the user's headers, as the client's `extraHeaders` would send them.
     pub fn polling(&self, sid: Option<&str>, body: Option<&str>) -> String {
         let mut request = engine_io::polling_request(
@@ -60,10 +93,26 @@ impl Ask<'_> {
         let stream = self.route.open(Trust::Any).await?;
         let body = packet.map(|p| engine_io::payload(&[p], self.version));
         let request = self.polling(sid, body.as_deref());
-        answer(
+        let answered = answer(
             handshake::exchange_bytes(stream, request.as_bytes(), self.options.handshake_timeout)
                 .await,
-        )
+        );
+        let asked = request
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(" HTTP/1.1");
+        // The packet sent is not shown: a CONNECT carries the auth payload.
+        self.note(match &answered {
+            Ok(response) => format!(
+                "{asked} → {} {}: {}",
+                response.status,
+                response.reason,
+                crate::report::capped(&response.body_text(), 160)
+            ),
+            Err(error) => format!("{asked} → {error}"),
+        });
+        answered
     }
 
     /// The WebSocket transport, in session `sid` or opening one.
@@ -89,8 +138,13 @@ impl Ask<'_> {
                 headers.insert(name, value);
             }
         }
+        let asked = format!(
+            "GET {}?{}",
+            self.path,
+            engine_io::query(self.version, "websocket", sid)
+        );
         let stream = self.route.open(Trust::Any).await?;
-        match tokio::time::timeout(
+        let opened = match tokio::time::timeout(
             self.options.handshake_timeout,
             tokio_tungstenite::client_async(request, stream),
         )
@@ -114,7 +168,12 @@ impl Ask<'_> {
                 "no answer to the upgrade within {} s",
                 self.options.handshake_timeout.as_secs_f32()
             )),
-        }
+        };
+        self.note(match &opened {
+            Ok((_, status)) => format!("{asked} → {status}"),
+            Err(error) => format!("{asked} → {error}"),
+        });
+        opened
     }
 }
 

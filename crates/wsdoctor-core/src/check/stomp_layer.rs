@@ -114,6 +114,18 @@ impl HeartBeats {
     }
 }
 
+/// A frame as evidence: the passcode's value left out (it is a secret), the NUL that ends it shown.
+fn shown_frame(frame: &str) -> String {
+    frame
+        .lines()
+        .map(|line| match line.split_once(':') {
+            Some(("passcode", _)) => "passcode:(from the auth payload)".to_string(),
+            _ => line.replace('\0', "^@"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The CONNECT frame, with the login from the auth payload (`{"login", "passcode", "host"}`).
 fn connect_frame(auth: Option<&Value>) -> String {
     let field = |name: &str| auth.and_then(|a| a.get(name)).and_then(Value::as_str);
@@ -150,6 +162,10 @@ pub(super) async fn speak(
             }
         ),
     ));
+    step.evidence.push(Evidence::new(
+        "CONNECT frame",
+        shown_frame(&connect_frame(auth.as_ref())),
+    ));
     let deadline = tokio::time::Instant::now() + options.handshake_timeout;
     if let Err(why) = channel
         .send(&connect_frame(auth.as_ref()), options.handshake_timeout)
@@ -168,7 +184,13 @@ pub(super) async fn speak(
             // A heart-beat is a lone newline.
             Some(Incoming::Text(text)) => match Frame::parse(&text) {
                 None => {}
-                Some(frame) => break Some(frame),
+                Some(frame) => {
+                    step.evidence.push(Evidence::new(
+                        format!("{} frame", frame.command),
+                        shown_frame(&crate::report::capped(&text, 1024)),
+                    ));
+                    break Some(frame);
+                }
             },
             Some(Incoming::KeepAlive) => {}
             Some(Incoming::Closed(why)) => {
@@ -317,5 +339,7 @@ mod tests {
                 && connect.contains("login:guest\npasscode:pw\n")
                 && connect.ends_with("\n\n\0")
         );
+        let shown = shown_frame(&connect);
+        assert!(!shown.contains("pw") && shown.contains("login:guest") && shown.ends_with("^@"));
     }
 }
