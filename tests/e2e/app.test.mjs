@@ -141,6 +141,23 @@ describe("WS Doctor app", () => {
     await screenshot("checklist-broken");
   });
 
+  it("checks the lab's Socket.IO server at its own level, in the Framework section", async () => {
+    await setUrl(await labUrl("socketio-no-namespace"));
+    const refused = await runChecklist();
+    assert.match(refused.text, /socketio\.namespace_invalid/);
+    await setUrl(await labUrl("socketio"));
+    const run = await runChecklist();
+    for (const id of ["socketio_open", "socketio_namespace", "socketio_upgrade"]) {
+      assert.equal(run.states[id], "pass", `${id} passes`);
+    }
+    const section = await find('.checklist-section[data-section="framework"]');
+    assert.match(await (await section.findElement(By.css("h2"))).getText(), /Framework/);
+    const item = await section.findElement(By.css('.item[data-check="socketio_namespace"]'));
+    await (await item.findElement(By.css("summary"))).click();
+    await driver.wait(async () => /EIO=4&transport=polling/.test(await item.getText()), WAIT_MS, "the polling exchanges are the evidence");
+    await screenshot("checklist-socketio");
+  });
+
   it("cancels a run that would wait for a hung server", async () => {
     await setUrl(await labUrl("hang"));
     await (await find("#run")).click();

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::check::{CheckOptions, TargetRequest};
 use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::profile::{Profile, ProfileStore, Sensitive, Vault, resolve};
 use wsdoctor_core::{Error, Result};
@@ -88,6 +88,14 @@ pub fn seconds(value: f64, flag: &str) -> Result<Duration> {
     }
 }
 
+/// A flag's value checked as the app checks the same field (one rule, one message), the error naming the
+/// flag.
+fn checked_as_the_app_does(flag: &str, request: TargetRequest) -> Result<CheckOptions> {
+    request
+        .into_options()
+        .map_err(|e| Error::InvalidInput(format!("{flag}: {e}")))
+}
+
 fn parse_protocol(name: &str) -> std::result::Result<Protocol, String> {
     Protocol::parse(name).map_err(|e| e.to_string())
 }
@@ -153,24 +161,19 @@ impl TargetArgs {
             options.protocol = protocol;
         }
         if let Some(path) = &self.socketio_path {
-            // Checked as the app checks it.
-            let checked = wsdoctor_core::check::TargetRequest {
+            let request = TargetRequest {
                 socketio_path: Some(path.clone()),
                 ..Default::default()
-            }
-            .into_options()
-            .map_err(|e| Error::InvalidInput(format!("--socketio-path: {e}")))?;
-            options.socketio_path = checked.socketio_path;
+            };
+            options.socketio_path =
+                checked_as_the_app_does("--socketio-path", request)?.socketio_path;
         }
         if let Some(auth) = &self.auth {
-            // Checked as the app checks it: a JSON object, or a clear error naming the flag.
-            let checked = wsdoctor_core::check::TargetRequest {
+            let request = TargetRequest {
                 auth: Some(auth.clone()),
                 ..Default::default()
-            }
-            .into_options()
-            .map_err(|e| Error::InvalidInput(format!("--auth: {e}")))?;
-            options.auth = checked.auth;
+            };
+            options.auth = checked_as_the_app_does("--auth", request)?.auth;
         }
         if !self.subprotocols.is_empty() {
             options.subprotocols = self.subprotocols.clone();

@@ -102,6 +102,10 @@ async fn bad_input_exits_2_with_a_clear_message() {
             "--auth: the auth payload must be a JSON object",
         ),
         (
+            vec!["check", "ws://127.0.0.1:9/", "--socketio-path", "/rt?x=1"],
+            "--socketio-path: `/rt?x=1` is not a path",
+        ),
+        (
             vec![
                 "check",
                 "ws://127.0.0.1:9/",

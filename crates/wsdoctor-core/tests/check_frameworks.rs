@@ -27,6 +27,16 @@ fn status(report: &Report, id: &str) -> CheckStatus {
     item(report, id).status
 }
 
+/// The report's root cause is `code`, and its first piece of evidence quotes `quoted`.
+fn assert_named(report: &Report, code: &str, quoted: &str) {
+    assert_eq!(root(report), code, "{:#?}", report.checks);
+    assert!(
+        report.diagnoses[0].evidence[0].content.contains(quoted),
+        "{code}: {:?}",
+        report.diagnoses[0].evidence
+    );
+}
+
 #[tokio::test]
 async fn a_healthy_server_is_healthy_by_its_url_or_when_asked_for() {
     let server = node("socketio");
@@ -266,19 +276,7 @@ async fn an_old_socketio_server_is_named() {
     assert_eq!(status(&report, "socketio_upgrade"), CheckStatus::Pass);
     let current = node("socketio");
     let report = check(eio3(current.port, "/socket.io/"), |_| {}).await;
-    assert_eq!(
-        root(&report),
-        "socketio.version_mismatch",
-        "{:#?}",
-        report.checks
-    );
-    assert!(
-        report.diagnoses[0].evidence[0]
-            .content
-            .contains("refused Engine.IO 3"),
-        "{:?}",
-        report.diagnoses[0].evidence
-    );
+    assert_named(&report, "socketio.version_mismatch", "refused Engine.IO 3");
     let allowing = node("socketio-eio3");
     let report = check(eio3(allowing.port, "/socket.io/"), |o| {
         o.idle = Some(Duration::from_secs(3));
@@ -310,19 +308,7 @@ async fn an_old_socketio_server_is_named() {
         o.auth = with_token("wrong");
     })
     .await;
-    assert_eq!(
-        root(&report),
-        "socketio.connect_rejected",
-        "{:#?}",
-        report.checks
-    );
-    assert!(
-        report.diagnoses[0].evidence[0]
-            .content
-            .contains("not authorized"),
-        "{:?}",
-        report.diagnoses[0].evidence
-    );
+    assert_named(&report, "socketio.connect_rejected", "not authorized");
 }
 
 /// A plain WebSocket server is not taken for the framework asked for.
@@ -371,17 +357,7 @@ async fn graphql_connection_init_is_acknowledged_refused_or_never_answered() {
     })
     .await;
     assert_eq!(status(&report, "idle"), CheckStatus::Skip);
-    assert_eq!(
-        root(&report),
-        "graphql.connection_rejected",
-        "{:#?}",
-        report.checks
-    );
-    assert!(
-        report.diagnoses[0].evidence[0].content.contains("4403"),
-        "{:?}",
-        report.diagnoses[0].evidence
-    );
+    assert_named(&report, "graphql.connection_rejected", "4403");
 
     // A legacy client (subprotocol graphql-ws) at a current server.
     let report = check(url, |o| {
@@ -473,19 +449,7 @@ async fn stomp_connect_is_answered_or_refused() {
         o.auth = login("not-the-passcode");
     })
     .await;
-    assert_eq!(
-        root(&report),
-        "stomp.connect_rejected",
-        "{:#?}",
-        report.checks
-    );
-    assert!(
-        report.diagnoses[0].evidence[0]
-            .content
-            .contains("Access refused"),
-        "{:?}",
-        report.diagnoses[0].evidence
-    );
+    assert_named(&report, "stomp.connect_rejected", "Access refused");
     assert!(!report.to_json().contains("not-the-passcode"));
 
     // A gateway that takes only clients offering a STOMP subprotocol: a client that offers none is

@@ -6,21 +6,13 @@ mod support;
 
 use support::nginx::{Nginx, UPGRADE, preamble, start_nginx_with};
 use support::real_servers::node;
-use support::{options, root, run};
+use support::{free_port, options, root, run};
 
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::SocketAddr;
 use std::time::Duration;
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::{Report, Verdict};
-
-fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The locations every test uses, proxying to the lab at `lab`.
 fn config(

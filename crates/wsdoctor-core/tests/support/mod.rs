@@ -20,6 +20,14 @@ use wsdoctor_core::check::{CheckOptions, run_check};
 use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig, SessionState};
 use wsdoctor_core::report::Report;
 
+/// A port of 127.0.0.1 that was free a moment ago, for a server a test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
 /// A server process a test started, listening on `port`; killed when the test ends, pass or fail.
 pub struct Spawned {
     pub child: Child,

@@ -2,12 +2,13 @@
 //! (the Makefile installs it) and runs as a child process of the test with its own prefix directory,
 //! killed when the test ends.
 
-use std::net::TcpListener as StdListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rcgen::{CertificateParams, KeyPair};
+
+use super::free_port;
 
 const NGINX: &str = "/usr/sbin/nginx";
 
@@ -25,14 +26,6 @@ impl Drop for Nginx {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.prefix);
     }
-}
-
-fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The headers a WebSocket location forwards.

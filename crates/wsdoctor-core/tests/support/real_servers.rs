@@ -8,6 +8,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::free_port;
+
 use super::Spawned;
 
 pub fn repo() -> PathBuf {
@@ -84,13 +86,6 @@ impl Drop for Broker {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(0)
 }
 
 pub fn rabbitmq() -> Broker {
