@@ -17,6 +17,8 @@
 //   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
 //   socketio-custom-path  the same, with path "/realtime" (clients must give the same path option)
 //   socketio-eio3   the same, with allowEIO3: Socket.IO 2 clients (Engine.IO 3) are accepted too
+//   engineio        a bare Engine.IO 6 server (engine.io, no Socket.IO on top), pinging every second:
+//                   sessions open, a namespace CONNECT is never answered
 //   socketio-v2     a Socket.IO 2 server (Engine.IO 3), as old deployments still run
 //   sockjs          a SockJS echo server under /echo (its raw WebSocket endpoint: /echo/websocket)
 //   sockjs-no-websocket  the same with websocket: false: clients fall back to HTTP streaming and polling
@@ -25,12 +27,17 @@
 //   graphql         a graphql-ws server (graphql-transport-ws): connection_init must carry
 //                   {token: "gql-token"} or it closes 4403 Forbidden
 //   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
+//   graphql-legacy  a subscriptions-transport-ws server (the legacy `graphql-ws` protocol), as older Apollo
+//                   deployments still run
 import { createServer } from "node:http";
 import { Server as SocketIoServer } from "socket.io";
+import { attach as attachEngineIo } from "engine.io";
 import socketIoV2 from "socket.io-v2";
 import { WebSocketServer } from "ws";
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
+import { execute, subscribe } from "graphql";
+import { SubscriptionServer } from "subscriptions-transport-ws";
 import sockjs from "sockjs";
 import { connect as tcpConnect } from "node:net";
 
@@ -46,6 +53,11 @@ function startSocketIo() {
     response.writeHead(404, { "Content-Type": "text/plain" });
     response.end("not found\n");
   });
+  if (mode === "engineio") {
+    attachEngineIo(http, { pingInterval: 1000, pingTimeout: 1000 }).on("connection", () => undefined);
+    http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
+    return;
+  }
   if (mode === "socketio-v2") {
     socketIoV2(http).on("connection", (socket) => socket.on("message", (message) => socket.send(message)));
     http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
@@ -89,6 +101,11 @@ function startGraphql() {
     query: new GraphQLObjectType({ name: "Query", fields: { hello: { type: GraphQLString, resolve: () => "world" } } }),
   });
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  if (mode === "graphql-legacy") {
+    SubscriptionServer.create({ schema, execute, subscribe }, server);
+    server.on("listening", () => console.log(`PORT ${server.address().port}`));
+    return;
+  }
   useServer(
     {
       schema,
@@ -139,7 +156,7 @@ function startSockjs() {
   http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
 }
 
-if (mode.startsWith("socketio")) startSocketIo();
+if (mode.startsWith("socketio") || mode === "engineio") startSocketIo();
 else if (mode.startsWith("sockjs-stomp:")) startSockjsStomp(Number(mode.split(":")[1]));
 else if (mode.startsWith("sockjs")) startSockjs();
 else if (mode.startsWith("graphql")) startGraphql();

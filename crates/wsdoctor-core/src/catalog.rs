@@ -570,6 +570,14 @@ pub static CATALOG: &[Entry] = &[
         "Offer the STOMP subprotocols: `new WebSocket(url, ['v12.stomp', 'v11.stomp', 'v10.stomp'])` for a hand-written client; @stomp/stompjs offers them unless `stompVersions` was emptied; in WS Doctor, `--subprotocol v12.stomp`."
     ),
     entry!(
+        "stomp.no_connected",
+        Framework,
+        Error,
+        "No STOMP broker answered CONNECT",
+        "The socket opened and WS Doctor sent a STOMP CONNECT frame, but no CONNECTED or ERROR frame came back (what came instead, or how the connection ended, is quoted): the endpoint is not a STOMP broker (a plain WebSocket server echoes the frame or ignores it), the broker's WebSocket endpoint is at another path, or it closed the session.",
+        "Point the client at the broker's STOMP endpoint (RabbitMQ Web-STOMP `/ws`, Spring `registry.addEndpoint(\"/ws\")`, ActiveMQ `/` on its ws port), and check the broker's log for the session."
+    ),
+    entry!(
         "stomp.heartbeat_missing",
         Framework,
         Warning,
@@ -592,6 +600,14 @@ pub static CATALOG: &[Entry] = &[
         "The GraphQL server refused the connection_init",
         "The socket opened, but the server refused the connection: its `onConnect` returned false or threw (close 4403 Forbidden), or the legacy server answered `connection_error`. The payload of `connection_init` (`connectionParams`) usually carries the token, and it was missing or wrong.",
         "Send what the server's `onConnect` expects in the client's `connectionParams` (`createClient({ url, connectionParams: { token } })`); in WS Doctor, give it as the auth payload (`--auth`)."
+    ),
+    entry!(
+        "graphql.connection_closed",
+        Framework,
+        Error,
+        "The GraphQL server closed the connection during connection_init",
+        "The socket opened, then the server closed it (or dropped it) before acknowledging `connection_init`, with a code outside the GraphQL over WebSocket protocol's own (quoted with its meaning). The server failed on the connection (1011), shut down (1001), or something in front of it cut the socket.",
+        "Read the server's log at the time of the check for an error in its connection handling (`onConnect`, the context function), and check proxies on the path for timeouts and limits."
     ),
     entry!(
         "graphql.init_timeout",
@@ -633,6 +649,14 @@ pub static CATALOG: &[Entry] = &[
         "The server's middleware refused the Socket.IO connection",
         "The Engine.IO session opened, but joining the namespace was refused with a CONNECT_ERROR: a middleware (`io.use` / `namespace.use`) called `next(new Error(...))`, usually because the auth payload is missing or wrong. The message is quoted in the evidence.",
         "Send what the middleware expects in the client's `auth` option (`io(url, { auth: { token } })`), or fix the check in the middleware; its message says which."
+    ),
+    entry!(
+        "socketio.connect_failed",
+        Framework,
+        Error,
+        "The Socket.IO session opened, but joining the namespace got no answer",
+        "The Engine.IO handshake worked, then the namespace CONNECT was not answered with CONNECT or CONNECT_ERROR (what happened is quoted): a request of the session failed or timed out, or the server answered something that is not Socket.IO's. A Socket.IO 2 server behind a 3/4 client, a proxy that buffers polling answers, or a server that crashed on the connection do this.",
+        "Check the server's log for the connection, that the client and the server are of the same major version, and that proxies on the path do not buffer or cut the polling requests (nginx `proxy_buffering off;` for the Socket.IO location)."
     ),
     entry!(
         "socketio.session_unknown",

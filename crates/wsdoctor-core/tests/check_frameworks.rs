@@ -311,6 +311,23 @@ async fn an_old_socketio_server_is_named() {
     assert_named(&report, "socketio.connect_rejected", "not authorized");
 }
 
+/// An Engine.IO server without Socket.IO on top opens sessions but never answers a namespace CONNECT.
+#[tokio::test]
+async fn an_engineio_server_without_socketio_is_told_apart() {
+    let bare = node("engineio");
+    let report = check(format!("ws://127.0.0.1:{}/engine.io/", bare.port), |o| {
+        o.protocol = Protocol::Socketio;
+        o.socketio_path = Some("/engine.io/".into());
+    })
+    .await;
+    assert_eq!(status(&report, "socketio_open"), CheckStatus::Pass);
+    assert_named(
+        &report,
+        "socketio.connect_failed",
+        "no answer to the CONNECT",
+    );
+}
+
 /// A plain WebSocket server is not taken for the framework asked for.
 #[tokio::test]
 async fn a_plain_websocket_server_is_no_framework_server() {
@@ -318,6 +335,8 @@ async fn a_plain_websocket_server_is_no_framework_server() {
     for (protocol, code) in [
         (Protocol::Socketio, "socketio.no_server"),
         (Protocol::Sockjs, "sockjs.no_server"),
+        // The echo sends CONNECT back instead of CONNECTED.
+        (Protocol::Stomp, "stomp.no_connected"),
     ] {
         let report = check(format!("ws://127.0.0.1:{}/", plain.port), |o| {
             o.protocol = protocol
@@ -370,6 +389,14 @@ async fn graphql_connection_init_is_acknowledged_refused_or_never_answered() {
         "{:#?}",
         report.diagnoses
     );
+
+    // A legacy server (subscriptions-transport-ws): a current client is turned away, a legacy one served.
+    let legacy = node("graphql-legacy");
+    let legacy_url = format!("ws://127.0.0.1:{}/graphql", legacy.port);
+    let report = check(legacy_url.clone(), |o| o.protocol = Protocol::GraphqlWs).await;
+    assert_named(&report, "graphql.protocol_mismatch", "1002");
+    let report = check(legacy_url, |o| o.subprotocols = vec!["graphql-ws".into()]).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
 
     let hanging = node("graphql-hang");
     let report = check(format!("ws://127.0.0.1:{}/", hanging.port), |o| {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use wsdoctor_core::catalog::Severity;
 use wsdoctor_core::check::{CheckEvent, CheckOptions, run_check};
+use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::{self, CheckStatus, Report, Verdict};
 
@@ -231,7 +232,7 @@ async fn url_problems_are_named() {
     assert_eq!(report.verdict, Verdict::Healthy);
     // Socket.IO's io() takes http URLs: no note of it there.
     let mut socketio = options(lab.url("/socket.io/").replacen("ws://", "http://", 1));
-    socketio.protocol = wsdoctor_core::framework::Protocol::Socketio;
+    socketio.protocol = Protocol::Socketio;
     let report = check(socketio).await;
     assert!(codes(&report).is_empty(), "{:?}", codes(&report));
     assert!(
@@ -540,4 +541,23 @@ async fn the_socketio_endpoints_show_what_their_listing_says() {
     let mut options = options(url("socketio"));
     options.origin = Some("https://app.example.test".into());
     assert_eq!(root(&check(options).await), "socketio.cors_blocked");
+}
+
+/// A framework spoken at a plain endpoint: what answered instead is named, never a healthy verdict.
+#[tokio::test]
+async fn a_framework_spoken_at_a_plain_endpoint_is_told_what_answered() {
+    let lab = lab().await;
+    for (path, protocol, code) in [
+        (
+            "/close-1011",
+            Protocol::GraphqlWs,
+            "graphql.connection_closed",
+        ),
+        ("/echo", Protocol::Stomp, "stomp.no_connected"),
+    ] {
+        let mut options = options(lab.url(path));
+        options.protocol = protocol;
+        let report = check(options).await;
+        assert_eq!(root(&report), code, "{path}: {:#?}", report.checks);
+    }
 }

@@ -129,15 +129,17 @@ pub(super) async fn speak(
                     }
                 ),
             )];
+            // subscriptions-transport-ws (the legacy protocol's server) closes 1002 on a client whose
+            // subprotocol is not its `graphql-ws`.
+            let legacy_offered = options.subprotocols.iter().any(|p| p == "graphql-ws");
             let named = match code {
-                4400 | 4406 => Some("graphql.protocol_mismatch"),
-                4401 | 4403 => Some("graphql.connection_rejected"),
-                4408 => Some("graphql.init_timeout"),
-                _ => None,
+                4400 | 4406 => "graphql.protocol_mismatch",
+                1002 if !legacy_offered => "graphql.protocol_mismatch",
+                4401 | 4403 => "graphql.connection_rejected",
+                4408 => "graphql.init_timeout",
+                _ => "graphql.connection_closed",
             };
-            if let Some(code) = named {
-                rec.diagnose(code, evidence.clone());
-            }
+            rec.diagnose(named, evidence.clone());
             step.evidence.extend(evidence);
             rec.finish(
                 step,
@@ -168,11 +170,12 @@ pub(super) async fn speak(
             );
         }
         Outcome::Dropped => {
-            rec.finish(
-                step,
-                CheckStatus::Fail,
-                "The connection ended without an acknowledgement or a close code.",
+            let why = "the connection ended without an acknowledgement or a close code";
+            rec.diagnose(
+                "graphql.connection_closed",
+                vec![Evidence::new("Connection", why)],
             );
+            rec.finish(step, CheckStatus::Fail, format!("{why}."));
         }
     }
 }

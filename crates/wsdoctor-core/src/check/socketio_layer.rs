@@ -463,11 +463,17 @@ fn finish_namespace(
                 format!("A request of the session reached a server that did not know it: {why}."),
             );
         }
-        Err(JoinError::Other(error)) => rec.finish(
-            step,
-            CheckStatus::Fail,
-            format!("Joining {namespace} failed: {error}."),
-        ),
+        Err(JoinError::Other(error)) => {
+            rec.diagnose(
+                "socketio.connect_failed",
+                vec![Evidence::new("CONNECT", format!("{namespace}: {error}"))],
+            );
+            rec.finish(
+                step,
+                CheckStatus::Fail,
+                format!("Joining {namespace} failed: {error}."),
+            );
+        }
     }
 }
 

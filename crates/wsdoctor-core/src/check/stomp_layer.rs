@@ -271,25 +271,24 @@ pub(super) async fn speak(
                 format!("The broker refused CONNECT: {said}."),
             );
         }
-        Some(frame) => rec.finish(
-            step,
-            CheckStatus::Fail,
-            format!(
-                "CONNECT was answered {} instead of CONNECTED.",
-                frame.command
-            ),
-        ),
-        None => rec.finish(
-            step,
-            CheckStatus::Fail,
-            match ended {
-                Some(why) => format!("No answer to CONNECT: {why}."),
-                None => format!(
-                    "No answer to CONNECT within {} s.",
+        other => {
+            let why = match (other, ended) {
+                (Some(frame), _) => format!(
+                    "CONNECT was answered {} instead of CONNECTED",
+                    crate::report::capped(&frame.command, 100)
+                ),
+                (None, Some(why)) => format!("no answer to CONNECT: {why}"),
+                (None, None) => format!(
+                    "no answer to CONNECT within {} s",
                     options.handshake_timeout.as_secs_f32()
                 ),
-            },
-        ),
+            };
+            rec.diagnose(
+                "stomp.no_connected",
+                vec![Evidence::new("CONNECT", why.clone())],
+            );
+            rec.finish(step, CheckStatus::Fail, format!("{why}."));
+        }
     }
 }
 

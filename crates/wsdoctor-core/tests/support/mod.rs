@@ -81,10 +81,34 @@ pub fn options(url: impl Into<String>) -> CheckOptions {
 
 /// Runs a check that must end within `limit` and accept its input.
 pub async fn run(options: &CheckOptions, limit: Duration) -> Report {
-    tokio::time::timeout(limit, run_check(options, None))
+    let report = tokio::time::timeout(limit, run_check(options, None))
         .await
         .expect("the check ends in time")
-        .expect("valid input")
+        .expect("valid input");
+    assert_failures_named(&report);
+    report
+}
+
+/// Whatever the target, an item that failed is never left without a named cause: a report that calls a
+/// failed run healthy would send a ticket the wrong way. Every run of the tests is held to it.
+pub fn assert_failures_named(report: &Report) {
+    use wsdoctor_core::catalog::Severity;
+    use wsdoctor_core::report::CheckStatus;
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(
+        failed.is_empty()
+            || report
+                .diagnoses
+                .iter()
+                .any(|d| matches!(d.severity, Severity::Error | Severity::Warning)),
+        "{failed:?} failed with no cause named: {:#?}",
+        report.checks
+    );
 }
 
 /// The first ranked cause's code: the root cause.
