@@ -429,6 +429,21 @@ async fn sockjs_is_read_then_its_raw_endpoint_checked_and_a_plain_client_is_told
         "the raw endpoint echoes"
     );
 
+    // A session's transport URL as DevTools shows it: detected, and the prefix's /info read.
+    let report = check(
+        format!("ws://127.0.0.1:{}/echo/123/ab3Xy9/websocket", server.port),
+        |_| {},
+    )
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
+    assert!(
+        item(&report, "sockjs_info").evidence[0]
+            .content
+            .contains("session's WebSocket transport"),
+        "{:#?}",
+        report.checks
+    );
+
     // A plain WebSocket client at the prefix: refused, and the follow-up says it is SockJS.
     let report = check(format!("ws://127.0.0.1:{}/echo", server.port), |_| {}).await;
     assert!(

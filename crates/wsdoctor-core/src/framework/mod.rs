@@ -123,6 +123,8 @@ pub(crate) fn choose(
                     Protocol::Socketio,
                     "detected: the URL asks for an Engine.IO version (EIO=)".to_string(),
                 )
+            } else if let Some(why) = sockjs::recognised(url.path()) {
+                (Protocol::Sockjs, format!("detected: {why}"))
             } else {
                 (
                     Protocol::Websocket,
@@ -173,6 +175,10 @@ mod tests {
         );
         assert_eq!(chosen(Protocol::Auto, "ws://h/x?EIO=4"), Protocol::Socketio);
         assert_eq!(chosen(Protocol::Auto, "ws://h/chat"), Protocol::Websocket);
+        assert_eq!(
+            chosen(Protocol::Auto, "ws://h/echo/123/ab3Xy9/websocket"),
+            Protocol::Sockjs
+        );
         assert_eq!(
             chosen(Protocol::Websocket, "ws://h/socket.io/"),
             Protocol::Websocket

@@ -12,10 +12,42 @@ pub(crate) struct Info {
     pub cookie_needed: bool,
 }
 
-/// The SockJS prefix of a URL path: the path itself, or the path without a trailing `/websocket`.
+/// The SockJS prefix of a URL path: the path itself, or the path without a trailing `/websocket` (the raw
+/// endpoint) or `/<server>/<session>/websocket` (a session's transport, as DevTools shows it).
 pub(crate) fn prefix(path: &str) -> String {
     let path = path.trim_end_matches('/');
+    if let Some(prefix) = session_prefix(path) {
+        return prefix.to_string();
+    }
     path.strip_suffix("/websocket").unwrap_or(path).to_string()
+}
+
+/// The prefix of a session transport's path, `<prefix>/<server>/<session>/websocket`, where the server id
+/// is three digits and the session id has no dot.
+fn session_prefix(path: &str) -> Option<&str> {
+    let rest = path.trim_end_matches('/').strip_suffix("/websocket")?;
+    let (rest, session) = rest.rsplit_once('/')?;
+    let (prefix, server) = rest.rsplit_once('/')?;
+    let server_ok = server.len() == 3 && server.bytes().all(|b| b.is_ascii_digit());
+    let session_ok = !session.is_empty() && !session.contains('.');
+    (server_ok && session_ok).then_some(prefix)
+}
+
+/// Why a URL path is SockJS's, if it is: a session's transport, or a `sockjs` segment (Spring's and the
+/// examples' usual prefix).
+pub(crate) fn recognised(path: &str) -> Option<&'static str> {
+    if session_prefix(path).is_some() {
+        Some(
+            "the URL is a SockJS session's WebSocket transport (<prefix>/<server>/<session>/websocket)",
+        )
+    } else if path
+        .split('/')
+        .any(|segment| segment.eq_ignore_ascii_case("sockjs"))
+    {
+        Some("the URL path has a /sockjs segment")
+    } else {
+        None
+    }
 }
 
 /// The path of a new session's WebSocket transport under `prefix`, as SockJS clients make it: a server
@@ -51,6 +83,24 @@ pub(crate) fn read_info(body: &str) -> Option<Info> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sockjs_urls_are_recognised_and_their_prefix_found() {
+        assert_eq!(prefix("/echo/123/ab3Xy9/websocket"), "/echo");
+        assert_eq!(prefix("/echo/websocket"), "/echo");
+        assert_eq!(prefix("/echo"), "/echo");
+        assert!(recognised("/echo/123/ab3Xy9/websocket").is_some());
+        assert!(recognised("/ws/sockjs").is_some());
+        for plain in [
+            "/echo/websocket",
+            "/socket/websocket",
+            "/a/12/b/websocket",
+            "/chat",
+        ] {
+            assert!(recognised(plain).is_none(), "{plain}");
+        }
+        assert_eq!(prefix(&session_path("/stomp")), "/stomp");
+    }
 
     #[test]
     fn a_session_path_has_a_server_and_a_session_id() {
