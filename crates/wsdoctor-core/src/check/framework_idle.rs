@@ -64,7 +64,7 @@ pub(super) async fn hold(
         let now = Instant::now();
         held.longest_silence = held.longest_silence.max(now - last_heard);
         let reply = match incoming {
-            None if now >= deadline => break,
+            None if now >= deadline || beat_every.is_none() => break,
             None => {
                 // Time for a heart-beat.
                 next_beat = beat_every.map(|every| now + every);
