@@ -287,6 +287,14 @@ pub static CATALOG: &[Entry] = &[
         "Serve the full chain: in nginx `ssl_certificate` must point at the full-chain file (e.g. `fullchain.pem`, not `cert.pem`)."
     ),
     entry!(
+        "tls.client_cert_required",
+        ProxyAndHttps,
+        Error,
+        "The server requires a client certificate (mutual TLS)",
+        "The server asked for a client certificate during the TLS handshake and refused the connection without an acceptable one: a TLS alert (`certificate_required`, or a handshake failure right after the request), or nginx's `400 No required SSL certificate was sent` with `ssl_verify_client on`. Browsers offer a certificate only from the user's certificate store, and most WebSocket clients send none unless configured to.",
+        "Give the client the certificate and key the server trusts (WS Doctor: `--client-cert cert.pem --client-key key.pem`; Node `ws`: `new WebSocket(url, { cert, key })`; browsers: import it into the OS or browser store), or make client certificates optional for this location (nginx `ssl_verify_client optional;`)."
+    ),
+    entry!(
         "tls.handshake_failed",
         ProxyAndHttps,
         Error,
@@ -341,6 +349,22 @@ pub static CATALOG: &[Entry] = &[
         "The server rejected the upgrade request (400)",
         "The server answered 400 Bad Request: it did not accept the upgrade as sent. Missing or wrong headers, a required subprotocol or query parameter, or a proxy that altered the request are the usual causes.",
         "Read the response body in the evidence; compare the request with what the server expects (subprotocols, query parameters, headers)."
+    ),
+    entry!(
+        "handshake.headers_too_large",
+        WebSocketSetup,
+        Error,
+        "The upgrade request's headers are too large for the server",
+        "The server (or a proxy) refused the upgrade because its headers are larger than it accepts: 431, or nginx's 400 \"Request Header Or Cookie Too Large\" past `large_client_header_buffers` (4 buffers of 8 KB by default). Cookies are the usual cause: a browser sends every cookie of the site with the upgrade, and they grow with tracking and session data. The evidence names the request's size, its largest headers and its largest cookie.",
+        "Trim what the page sends (fewer or smaller cookies on the socket's domain, or serve the socket from a subdomain without them), or raise the limit: nginx `large_client_header_buffers 4 32k;`, Node `--max-http-header-size=32768`, HAProxy `tune.bufsize`."
+    ),
+    entry!(
+        "handshake.rate_limited",
+        WebSocketSetup,
+        Error,
+        "The server is rate limiting the upgrade (429)",
+        "The upgrade was answered 429 Too Many Requests: a rate limit (nginx `limit_req`, an API gateway, a WAF) counts this client's requests and refuses the excess. Reconnect loops make it worse: every retry counts. `Retry-After` (quoted) says when to try again.",
+        "Wait out `Retry-After`, and make clients back off between reconnects (exponential, with jitter); raise the limit or its burst for the WebSocket path (nginx `limit_req zone=… burst=20 nodelay;`), which opens one request per connection, not one per message."
     ),
     entry!(
         "handshake.auth_required",

@@ -184,3 +184,116 @@ async fn socketio_nodes_without_affinity_lose_the_session() {
     .await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
 }
+
+/// What nginx answers on real networks besides a working upgrade: a rate limit (429 with Retry-After),
+/// headers past its default buffers (400 "Request Header Or Cookie Too Large"), and a TLS location that
+/// requires a client certificate (`ssl_verify_client on`: 400 "No required SSL certificate was sent").
+#[tokio::test]
+async fn answers_from_the_field_are_named() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let legacy_port = free_port();
+    let nginx = start_nginx_with(|prefix, port, tls_port| {
+        let p = prefix.display();
+        format!(
+            r#"{}
+    limit_req_zone $binary_remote_addr zone=one:1m rate=1r/m;
+    server {{
+        listen 127.0.0.1:{port};
+        location /limited/ {{
+            limit_req zone=one;
+            limit_req_status 429;
+            add_header Retry-After 60 always;
+            proxy_pass http://{lab}/; {UPGRADE}
+        }}
+        location /good/ {{ proxy_pass http://{lab}/; {UPGRADE} }}
+    }}
+    server {{
+        listen 127.0.0.1:{tls_port} ssl;
+        ssl_certificate {p}/cert.pem;
+        ssl_certificate_key {p}/key.pem;
+        ssl_client_certificate {p}/ca.pem;
+        ssl_verify_client on;
+        location / {{ proxy_pass http://{lab}/; {UPGRADE} }}
+    }}
+    server {{
+        listen 127.0.0.1:{legacy_port} ssl;
+        ssl_certificate {p}/cert.pem;
+        ssl_certificate_key {p}/key.pem;
+        ssl_protocols TLSv1.2;
+        ssl_ciphers AES128-SHA;
+        location / {{ proxy_pass http://{lab}/; {UPGRADE} }}
+    }}
+}}
+"#,
+            preamble(prefix),
+            lab = lab.addr(),
+        )
+    });
+    let base = format!("ws://127.0.0.1:{}", nginx.port);
+
+    // The first upgrade within the minute passes; the next is refused.
+    let first = check(nginx_options(format!("{base}/limited/echo"))).await;
+    assert_eq!(first.verdict, Verdict::Healthy, "{:#?}", first.diagnoses);
+    let report = check(nginx_options(format!("{base}/limited/echo"))).await;
+    assert_eq!(
+        root(&report),
+        "handshake.rate_limited",
+        "{:#?}",
+        report.checks
+    );
+    assert!(
+        report.diagnoses[0]
+            .evidence
+            .iter()
+            .any(|e| e.content.starts_with("60")),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+
+    // A cookie past nginx's 8 KB header buffers: named by name and size, its value never shown.
+    let mut cookies = nginx_options(format!("{base}/good/echo"));
+    let session = "s".repeat(9000);
+    cookies.headers = vec![("Cookie".into(), format!("theme=dark; session={session}"))];
+    let report = check(cookies).await;
+    assert_eq!(
+        root(&report),
+        "handshake.headers_too_large",
+        "{:#?}",
+        report.checks
+    );
+    let json = report.to_json();
+    assert!(
+        json.contains("largest cookie: session (9000 bytes)"),
+        "{json}"
+    );
+    assert!(!json.contains(&session));
+
+    // mutual TLS: nginx asks for a certificate, gets none, and answers 400.
+    let mut mtls = nginx_options(format!("wss://127.0.0.1:{}/echo", nginx.tls_port));
+    mtls.ca_file = Some(nginx.ca_file.clone());
+    let report = check(mtls).await;
+    assert_eq!(
+        root(&report),
+        "tls.client_cert_required",
+        "{:#?}",
+        report.checks
+    );
+    let tls = report.checks.iter().find(|c| c.id == "tls").unwrap();
+    assert!(
+        tls.evidence
+            .iter()
+            .any(|e| e.content.contains("asked for a client certificate")),
+        "{tls:#?}"
+    );
+
+    // A legacy TLS configuration (RSA key exchange only) shares no cipher suite with a current client.
+    let mut legacy = nginx_options(format!("wss://127.0.0.1:{legacy_port}/echo"));
+    legacy.ca_file = Some(nginx.ca_file.clone());
+    let report = check(legacy).await;
+    assert_eq!(
+        root(&report),
+        "tls.handshake_failed",
+        "{:#?}",
+        report.checks
+    );
+}

@@ -231,7 +231,7 @@ async fn a_server_that_requires_a_client_certificate() {
     let report = check(addr, "127.0.0.1", Some(ca_file(&root_ca.pem(), "mtls"))).await;
     assert_eq!(
         root(&report),
-        "tls.handshake_failed",
+        "tls.client_cert_required",
         "{:#?}",
         report.diagnoses
     );

@@ -32,6 +32,40 @@ pub(crate) struct UpgradeRequest {
 }
 
 impl UpgradeRequest {
+    /// How big the request is, the largest headers and the largest cookie, by name and size only (the
+    /// values may be secrets): what a "header too large" refusal is about.
+    pub fn header_sizes(&self) -> String {
+        let mut headers: Vec<(&str, usize)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), name.len() + 2 + value.len()))
+            .collect();
+        headers.sort_by_key(|h| std::cmp::Reverse(h.1));
+        let mut text = format!("the request is {} bytes", self.to_bytes().len());
+        if !headers.is_empty() {
+            let largest: Vec<String> = headers
+                .iter()
+                .take(3)
+                .map(|(name, size)| format!("{name} {size} bytes"))
+                .collect();
+            text.push_str(&format!("; largest headers: {}", largest.join(", ")));
+        }
+        let largest_cookie = self
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+            .flat_map(|(_, value)| value.split(';'))
+            .filter_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                Some((name.to_string(), value.len()))
+            })
+            .max_by_key(|(_, size)| *size);
+        if let Some((name, size)) = largest_cookie {
+            text.push_str(&format!("; largest cookie: {name} ({size} bytes)"));
+        }
+        text
+    }
+
     pub fn new(path: &str, host_header: &str) -> Self {
         UpgradeRequest {
             path: path.to_string(),

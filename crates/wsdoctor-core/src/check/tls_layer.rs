@@ -68,8 +68,14 @@ pub(super) async fn record(
                 return Ok(None);
             }
         } else if let Some(failure) = &outcome.failure {
-            let code = failure_code(failure);
-            rec.diagnose(code, vec![Evidence::new("TLS error", failure.clone())]);
+            let mut evidence = vec![Evidence::new("TLS error", failure.clone())];
+            let code = if outcome.client_cert_requested {
+                evidence.push(Evidence::new("Client certificate", asked(client_tls)));
+                "tls.client_cert_required"
+            } else {
+                failure_code(failure)
+            };
+            rec.diagnose(code, evidence);
             rec.finish(
                 step,
                 CheckStatus::Fail,
@@ -84,6 +90,10 @@ pub(super) async fn record(
                 .map(|c| format!(", valid until {}", c.not_after))
                 .unwrap_or_default();
             let protocol = outcome.protocol.clone().unwrap_or_default();
+            if outcome.client_cert_requested {
+                step.evidence
+                    .push(Evidence::new("Client certificate", asked(client_tls)));
+            }
             rec.finish(
                 step,
                 CheckStatus::Pass,
@@ -99,6 +109,14 @@ pub(super) async fn record(
         }
     };
     Ok(Some(stream))
+}
+
+/// What the server's request for a client certificate met.
+fn asked(client_tls: &tls::ClientTls) -> String {
+    match &client_tls.identity {
+        Some(_) => "the server asked for a client certificate; the one given (--client-cert) was sent".into(),
+        None => "the server asked for a client certificate; none was given (--client-cert), so none was sent".into(),
+    }
 }
 
 /// Names of public certificate authorities: a leaf issued by one of them and sent alone is missing its

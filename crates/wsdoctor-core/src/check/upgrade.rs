@@ -258,15 +258,16 @@ async fn unanswered(
         ),
         // With TLS 1.3 a server's refusal of the client (no client certificate, say) arrives as an
         // alert after the client thinks the handshake is done, on the first read.
+        Exchange::Broken { error } if error.contains("CertificateRequired") => (
+            "tls.client_cert_required",
+            format!(
+                "The server requires a client certificate (mutual TLS) and ended the connection: {error}."
+            ),
+            String::new(),
+        ),
         Exchange::Broken { error } if error.contains("alert") => (
             "tls.handshake_failed",
-            if error.contains("CertificateRequired") {
-                format!(
-                    "The server requires a client certificate (mutual TLS) and ended the connection: {error}."
-                )
-            } else {
-                format!("The server ended TLS with an alert after the handshake: {error}.")
-            },
+            format!("The server ended TLS with an alert after the handshake: {error}."),
             String::new(),
         ),
         Exchange::Broken { error } if error.to_ascii_lowercase().contains("reset") => (
@@ -423,6 +424,16 @@ async fn refused(
             "handshake.redirect"
         }
         400 if body.contains("plain http request was sent to https port") => "url.needs_wss",
+        431 => "handshake.headers_too_large",
+        // nginx past `large_client_header_buffers` (4 × 8k by default), and others' wording.
+        400 if body.contains("header or cookie too large")
+            || body.contains("headers too large") =>
+        {
+            "handshake.headers_too_large"
+        }
+        429 => "handshake.rate_limited",
+        // nginx with `ssl_verify_client on` completes TLS, then answers this.
+        400 if body.contains("no required ssl certificate was sent") => "tls.client_cert_required",
         400 if request.subprotocols.is_empty() && mentions_subprotocol => "subprotocol.required",
         400 | 401 | 403 if origin_rejected => "handshake.origin_rejected",
         400 | 403 if mentions_origin => "handshake.origin_rejected",
@@ -442,6 +453,20 @@ async fn refused(
         500..=599 => "handshake.server_error",
         _ => "handshake.bad_request",
     };
+    match code {
+        "handshake.headers_too_large" => {
+            evidence.push(Evidence::new("Request headers", request.header_sizes()));
+        }
+        "handshake.rate_limited" => evidence.push(Evidence::new(
+            "Retry-After",
+            response
+                .header("Retry-After")
+                .map_or("(not given)".to_string(), |after| {
+                    format!("{after} (seconds or a date)")
+                }),
+        )),
+        _ => {}
+    }
     rec.diagnose(code, evidence);
     let (socketio, sockjs) = framework;
     if let Some(line) = socketio {

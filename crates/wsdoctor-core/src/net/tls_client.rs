@@ -106,6 +106,34 @@ impl CertSummary {
 struct Seen {
     chain: Vec<CertificateDer<'static>>,
     error: Option<rustls::Error>,
+    /// The server sent a CertificateRequest: it asks for (or requires) a client certificate.
+    client_cert_requested: bool,
+}
+
+/// Presents the client certificate (if one was given) and remembers that the server asked for one, so a
+/// refusal for its absence is named as such, not as a broken handshake.
+#[derive(Debug)]
+struct RecordingCertResolver {
+    identity: Option<Arc<rustls::sign::CertifiedKey>>,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl rustls::client::ResolvesClientCert for RecordingCertResolver {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .client_cert_requested = true;
+        self.identity.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.identity.is_some()
+    }
 }
 
 /// Delegates to the WebPKI verifier, remembers the chain and the verdict, and in insecure mode accepts.
@@ -178,6 +206,8 @@ pub(crate) struct TlsOutcome {
     /// Why the handshake failed, if it did.
     pub failure: Option<String>,
     pub protocol: Option<String>,
+    /// The server asked for a client certificate.
+    pub client_cert_requested: bool,
 }
 
 fn connector(client: &tls::ClientTls, insecure: bool) -> Result<(TlsConnector, Arc<Mutex<Seen>>)> {
@@ -196,17 +226,26 @@ fn connector(client: &tls::ClientTls, insecure: bool) -> Result<(TlsConnector, A
         .map_err(|e| Error::Tls(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier));
-    let config = match &client.identity {
-        Some(identity) => config
-            .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
+    let identity = match &client.identity {
+        Some(identity) => Some(Arc::new(
+            rustls::sign::CertifiedKey::from_der(
+                identity.chain.clone(),
+                identity.key.clone_key(),
+                &tls::provider(),
+            )
             .map_err(|e| {
                 Error::field_value(
                     "clientCert",
                     format!("the client certificate cannot be used: {e}"),
                 )
             })?,
-        None => config.with_no_client_auth(),
+        )),
+        None => None,
     };
+    let config = config.with_client_cert_resolver(Arc::new(RecordingCertResolver {
+        identity,
+        seen: seen.clone(),
+    }));
     Ok((TlsConnector::from(Arc::new(config)), seen))
 }
 
@@ -223,9 +262,13 @@ pub(crate) async fn handshake(
         Error::InvalidInput(format!("`{host}` is not a valid TLS server name: {e}"))
     })?;
     let result = tokio::time::timeout(timeout, connector.connect(server_name, stream)).await;
-    let (chain_der, verify_error) = {
+    let (chain_der, verify_error, client_cert_requested) = {
         let seen = seen.lock().unwrap_or_else(|p| p.into_inner());
-        (seen.chain.clone(), seen.error.clone())
+        (
+            seen.chain.clone(),
+            seen.error.clone(),
+            seen.client_cert_requested,
+        )
     };
     let chain = chain_der.iter().filter_map(CertSummary::parse).collect();
     Ok(match result {
@@ -237,6 +280,7 @@ pub(crate) async fn handshake(
                 verify_error,
                 failure: None,
                 protocol,
+                client_cert_requested,
             }
         }
         Ok(Err(error)) => TlsOutcome {
@@ -245,6 +289,7 @@ pub(crate) async fn handshake(
             verify_error,
             failure: Some(error.to_string()),
             protocol: None,
+            client_cert_requested,
         },
         Err(_) => TlsOutcome {
             stream: None,
@@ -255,6 +300,7 @@ pub(crate) async fn handshake(
                 timeout.as_secs_f32()
             )),
             protocol: None,
+            client_cert_requested,
         },
     })
 }
