@@ -30,7 +30,8 @@ pub struct CheckArgs {
     url: Option<String>,
     #[command(flatten)]
     target: TargetArgs,
-    /// The page that opens the socket (for the mixed-content check).
+    /// The page that opens the socket: its origin is sent as the Origin (unless --origin says otherwise),
+    /// as a browser on it does, and an https page opening ws:// is mixed content.
     #[arg(long, value_name = "URL")]
     page_url: Option<String>,
     /// Treat this header's value as secret in every output (Authorization, Cookie and the like always are).

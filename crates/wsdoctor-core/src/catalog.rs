@@ -858,7 +858,7 @@ pub static CATALOG: &[Entry] = &[
         ServerHealth,
         Warning,
         "The server listens on loopback only",
-        "The server is bound to 127.0.0.1 (or ::1), so only this machine can reach it, while the target is addressed by another name. Clients elsewhere get \"connection refused\".",
+        "The server is bound to 127.0.0.1 (or ::1), so only this machine can reach it, while the target is addressed by another name or address: the LAN address, a container bridge, even 127.0.0.2 are refused (\"connection refused\"). Found from `--port`, or from this machine's live listeners when a connection to one of its own addresses is refused.",
         "Bind to 0.0.0.0 (or the public interface), or put a reverse proxy on this machine in front of it."
     ),
     entry!(
@@ -1096,6 +1096,11 @@ pub struct Explains {
 
 /// Every "X explains Y" relation; `docs/diagnoses.md` lists them, and each has a test on a real server.
 pub const EXPLAINS: &[Explains] = &[
+    Explains {
+        cause: "port.loopback_only",
+        symptom: "tcp.refused",
+        because: "a server bound to loopback refuses connections to the machine's other addresses",
+    },
     Explains {
         cause: "actioncable.rejected",
         symptom: "close.other",

@@ -561,3 +561,25 @@ async fn a_framework_spoken_at_a_plain_endpoint_is_told_what_answered() {
         assert_eq!(root(&report), code, "{path}: {:#?}", report.checks);
     }
 }
+
+/// The page that opens the socket sets the Origin, as a browser on it does: `/origin` takes the lab's own
+/// page, and refuses another site's.
+#[tokio::test]
+async fn the_pages_origin_is_the_origin_sent() {
+    let lab = lab().await;
+    let mut own_page = options(lab.url("/origin"));
+    own_page.page_url = Some(format!("http://{}/app/index.html", lab.addr()));
+    let report = check(own_page).await;
+    assert_healthy(&report);
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.id == "origin" && c.summary.contains("the page's")),
+        "{:#?}",
+        report.checks
+    );
+    let mut other_site = options(lab.url("/origin"));
+    other_site.page_url = Some("http://app.example.test/index.html".into());
+    assert_eq!(root(&check(other_site).await), "handshake.origin_rejected");
+}

@@ -171,3 +171,27 @@ async fn a_logged_eaddrinuse_explains_a_refused_connection() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_explains(&report, "log.port_in_use", "tcp.refused");
 }
+
+/// The lab listens on 127.0.0.1 only; the same machine at 127.0.0.2 is refused, and the live listener
+/// table says why.
+#[tokio::test]
+async fn a_server_bound_to_loopback_explains_a_refusal_at_another_of_its_addresses() {
+    let lab = wsdoctor_core::lab::Lab::start(Default::default())
+        .await
+        .expect("the lab starts");
+    let url = format!("ws://127.0.0.2:{}/echo", lab.addr().port());
+    let report = check(url, ServerInputs::default()).await;
+    assert_explains(&report, "port.loopback_only", "tcp.refused");
+    assert!(
+        report.diagnoses[0].evidence[0]
+            .content
+            .contains(&format!("127.0.0.1:{}", lab.addr().port())),
+        "{:?}",
+        report.diagnoses[0].evidence
+    );
+    // Nothing listening anywhere on the port: a plain refusal, nothing more.
+    let free = support::free_port();
+    let report = check(format!("ws://127.0.0.2:{free}/"), ServerInputs::default()).await;
+    let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["tcp.refused"]);
+}

@@ -100,6 +100,17 @@ impl std::fmt::Debug for CheckOptions {
     }
 }
 
+impl CheckOptions {
+    /// The Origin a browser sends: `--origin`, else the origin of the page that opens the socket
+    /// (`--page-url`), else none (a non-browser client).
+    pub fn browser_origin(&self) -> Option<String> {
+        self.origin.clone().or_else(|| {
+            let page = url::Url::parse(self.page_url.as_deref()?).ok()?;
+            Some(page.origin().ascii_serialization()).filter(|o| o != "null")
+        })
+    }
+}
+
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {

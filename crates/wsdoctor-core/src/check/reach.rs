@@ -79,6 +79,16 @@ pub(super) async fn record(
             failure.code(),
             vec![Evidence::new("Addresses tried", attempt_lines)],
         );
+        // Refused on this machine: a server bound to another of its addresses (loopback) is the cause.
+        if failure == TcpFailure::Refused
+            && proxy.is_none()
+            && let Some(why) = crate::inspect::loopback_elsewhere(&addrs)
+        {
+            rec.diagnose(
+                "port.loopback_only",
+                vec![Evidence::new("Live listeners", why)],
+            );
+        }
         rec.finish(
             step,
             CheckStatus::Fail,

@@ -13,9 +13,7 @@ use super::follow_up::answer;
 use super::framework_channel::{Channel, Framing};
 use super::framework_idle::{self, KeepAlive};
 use super::handshake::{self, UpgradeResponse};
-use super::socketio_session::{
-    Ask, browser_origin, cors_problem, next_text, next_text_until, shown,
-};
+use super::socketio_session::{Ask, cors_problem, next_text, next_text_until, shown};
 use super::{CheckOptions, items};
 use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer, Version};
 use crate::net::{Route, Stream, Target};
@@ -41,7 +39,7 @@ pub(super) async fn record(
 ) {
     let (path, namespace) = engine_io::endpoint(&target.url, options.socketio_path.as_deref());
     let host_header = target.host_header();
-    let origin = browser_origin(options);
+    let origin = options.browser_origin();
     let version = Version::of_url(&target.url);
     let ask = Ask {
         options,

@@ -194,14 +194,6 @@ pub(super) fn shown(response: &UpgradeResponse) -> String {
     text
 }
 
-/// The origin a browser would send: `--origin`, else the page's (`--page-url`).
-pub(super) fn browser_origin(options: &CheckOptions) -> Option<String> {
-    options.origin.clone().or_else(|| {
-        let page = url::Url::parse(options.page_url.as_deref()?).ok()?;
-        Some(page.origin().ascii_serialization())
-    })
-}
-
 /// Why a browser page on `origin` cannot read this polling answer, if it cannot.
 pub(super) fn cors_problem(
     response: &UpgradeResponse,

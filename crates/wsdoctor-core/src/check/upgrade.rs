@@ -25,7 +25,7 @@ pub(super) async fn record(
     let host_header = target.host_header();
     let path = target.path_and_query();
     let mut request = UpgradeRequest::new(&path, &host_header);
-    request.origin = options.origin.clone();
+    request.origin = options.browser_origin();
     request.subprotocols = options.subprotocols.clone();
     request.headers = options.headers.clone();
     let mut step = rec.begin(&items::HANDSHAKE);
@@ -160,16 +160,21 @@ pub(super) async fn record(
     );
 
     let step = rec.begin(&items::ORIGIN);
-    match &options.origin {
-        Some(origin) => rec.finish(
+    match (&request.origin, &options.origin) {
+        (Some(origin), Some(_)) => rec.finish(
             step,
             CheckStatus::Pass,
             format!("The server accepts Origin {origin}."),
         ),
-        None => rec.finish(
+        (Some(origin), None) => rec.finish(
+            step,
+            CheckStatus::Pass,
+            format!("The server accepts Origin {origin}, the page's (--page-url), as a browser on it sends."),
+        ),
+        (None, _) => rec.finish(
             step,
             CheckStatus::Info,
-            "No Origin was sent; browsers always send the page's origin (test it with --origin).",
+            "No Origin was sent; browsers always send the page's origin (test it with --origin or --page-url).",
         ),
     }
     let step = rec.begin(&items::SUBPROTOCOL);

@@ -21,6 +21,7 @@ use crate::catalog::{self, Severity};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
+pub(crate) use port::loopback_elsewhere;
 pub use server_log::TAIL_BYTES as LOG_TAIL_BYTES;
 
 /// What to inspect on this machine. Every field is optional; any one works without a URL.

@@ -13,6 +13,32 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Why a refused connection to `refused` (the target's addresses, all of one port) is a server on this
+/// machine bound to loopback elsewhere, if it is: every target address is this machine's own (a socket
+/// can be bound to it), none is listened on, and the port's listeners are all on loopback addresses. A
+/// server on 127.0.0.1 refuses 127.0.0.2, the LAN address and a container bridge alike.
+pub(crate) fn loopback_elsewhere(refused: &[std::net::SocketAddr]) -> Option<String> {
+    let port = refused.first()?.port();
+    let local = |ip: IpAddr| std::net::UdpSocket::bind((ip, 0)).is_ok();
+    if !refused.iter().all(|a| local(a.ip())) {
+        return None;
+    }
+    let listening = super::proc_table::listeners(Some(port));
+    let bound_elsewhere = !listening.is_empty()
+        && listening
+            .iter()
+            .all(|l| l.addr.ip().is_loopback() && !refused.iter().any(|a| a.ip() == l.addr.ip()));
+    bound_elsewhere.then(|| {
+        let on: Vec<String> = listening.iter().map(|l| l.addr.to_string()).collect();
+        let tried: Vec<String> = refused.iter().map(|a| a.ip().to_string()).collect();
+        format!(
+            "port {port} is listened on at {} only; the target's {} is this machine's too, and nothing listens there",
+            on.join(", "),
+            tried.join(", ")
+        )
+    })
+}
+
 /// Checks `port`. `expected` are the processes `--process` matched (if given); `target_host` is the host
 /// the clients use.
 pub(crate) fn check(
