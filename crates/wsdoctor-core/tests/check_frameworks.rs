@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use support::nginx::{UPGRADE, preamble, start_nginx_with};
 use support::real_servers::{node, python};
-use support::{codes, item, options, root, run};
+use support::{assert_named, assert_named_anywhere, codes, item, options, root, run};
 use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::report::{CheckStatus, Report, Verdict};
@@ -25,16 +25,6 @@ async fn check(url: String, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
 
 fn status(report: &Report, id: &str) -> CheckStatus {
     item(report, id).status
-}
-
-/// The report's root cause is `code`, and its first piece of evidence quotes `quoted`.
-fn assert_named(report: &Report, code: &str, quoted: &str) {
-    assert_eq!(root(report), code, "{:#?}", report.checks);
-    assert!(
-        report.diagnoses[0].evidence[0].content.contains(quoted),
-        "{code}: {:?}",
-        report.diagnoses[0].evidence
-    );
 }
 
 #[tokio::test]
@@ -503,20 +493,7 @@ async fn stomp_connect_is_answered_or_refused() {
         o.auth = login("guest");
     })
     .await;
-    assert_eq!(
-        root(&report),
-        "stomp.no_subprotocol",
-        "{:#?}",
-        report.checks
-    );
-    assert!(
-        report.diagnoses[0]
-            .evidence
-            .iter()
-            .any(|e| e.content.contains("HTTP 101")),
-        "{:?}",
-        report.diagnoses[0].evidence
-    );
+    assert_named_anywhere(&report, "stomp.no_subprotocol", "HTTP 101");
     let report = check(through_gateway, |o| {
         o.subprotocols = vec!["v12.stomp".into()];
         o.auth = login("guest");

@@ -111,6 +111,30 @@ pub fn assert_failures_named(report: &Report) {
     );
 }
 
+/// The report's root cause is `code`, and its first piece of evidence quotes `quoted`.
+pub fn assert_named(report: &Report, code: &str, quoted: &str) {
+    assert_eq!(root(report), code, "{:#?}", report.checks);
+    assert!(
+        report.diagnoses[0].evidence[0].content.contains(quoted),
+        "{code}: {:?}",
+        report.diagnoses[0].evidence
+    );
+}
+
+/// The report's root cause is `code`, and one of its pieces of evidence (a follow-up, a header) quotes
+/// `quoted`.
+pub fn assert_named_anywhere(report: &Report, code: &str, quoted: &str) {
+    assert_eq!(root(report), code, "{:#?}", report.checks);
+    assert!(
+        report.diagnoses[0]
+            .evidence
+            .iter()
+            .any(|e| e.content.contains(quoted)),
+        "{code}: {:?}",
+        report.diagnoses[0].evidence
+    );
+}
+
 /// The first ranked cause's code: the root cause.
 pub fn root(report: &Report) -> &str {
     report
