@@ -473,6 +473,22 @@ pub static CATALOG: &[Entry] = &[
         "Check the proxy address and credentials, and that it allows CONNECT to this host and port."
     ),
     entry!(
+        "proxy.connect_denied",
+        ProxyAndHttps,
+        Error,
+        "The HTTP proxy does not allow a tunnel to this port",
+        "The forward proxy answered CONNECT with 403: its rules refuse this destination. Corporate proxies commonly allow CONNECT to port 443 only (squid's default `http_access deny CONNECT !SSL_ports`), so ws:// or wss:// on another port fails for every browser behind it, while it works off that network.",
+        "Serve the WebSocket as `wss://` on port 443 (behind the same host's HTTPS), or ask the proxy's administrators to allow CONNECT to this host and port (squid: add the port to `SSL_ports`)."
+    ),
+    entry!(
+        "proxy.auth_required",
+        ProxyAndHttps,
+        Error,
+        "The HTTP proxy asks for credentials",
+        "The forward proxy answered CONNECT with 407 Proxy Authentication Required: without credentials it opens no tunnel. Browsers sign in to it (a prompt, or the system's Kerberos/NTLM sign-in); a client that does not send `Proxy-Authorization` never gets through. The scheme it asks for is quoted.",
+        "Give the proxy's credentials: `--proxy http://user:password@proxy:3128`, or the profile's proxy credentials (kept in the OS keyring). A proxy that asks for Negotiate or NTLM only needs a client that speaks that scheme."
+    ),
+    entry!(
         "subprotocol.not_negotiated",
         WebSocketSetup,
         Warning,

@@ -6,7 +6,7 @@ use tokio::net::TcpStream;
 use super::{CheckOptions, items, skip_after};
 use crate::net::Target;
 use crate::net::dial::{self, TcpFailure};
-use crate::net::proxy::{self, Proxy};
+use crate::net::proxy::{self, Proxy, TunnelError};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
@@ -138,10 +138,8 @@ pub(super) async fn record(
                     tunnel
                 }
                 Err(error) => {
-                    rec.diagnose(
-                        "proxy.connect_failed",
-                        vec![Evidence::new("CONNECT", error.clone())],
-                    );
+                    let (code, evidence) = refusal_cause(&error, proxy, target);
+                    rec.diagnose(code, evidence);
                     rec.finish(
                         step,
                         CheckStatus::Fail,
@@ -167,4 +165,67 @@ fn step_elapsed(attempts: &[dial::Attempt]) -> u32 {
         .filter_map(|a| a.result.as_ref().ok().copied())
         .next()
         .unwrap_or(0)
+}
+
+/// The cause of a tunnel that did not open: the proxy's status says whether it wants credentials (407),
+/// refuses this destination (403), or could not reach it.
+fn refusal_cause(
+    error: &TunnelError,
+    proxy: &Proxy,
+    target: &Target,
+) -> (&'static str, Vec<Evidence>) {
+    let TunnelError::Refused(refusal) = error else {
+        return (
+            "proxy.connect_failed",
+            vec![Evidence::new("CONNECT", error.to_string())],
+        );
+    };
+    let mut evidence = vec![Evidence::new(
+        "CONNECT",
+        format!(
+            "CONNECT {}:{} → {}",
+            target.host, target.port, refusal.status_line
+        ),
+    )];
+    if let Some(says) = &refusal.proxy_says {
+        evidence.push(Evidence::new("The proxy says", says.clone()));
+    }
+    evidence.push(Evidence::new(
+        "Proxy",
+        format!("{} (from {})", proxy.shown, proxy.source),
+    ));
+    match refusal.status {
+        407 => {
+            evidence.push(Evidence::new(
+                "Proxy-Authenticate",
+                if refusal.challenges.is_empty() {
+                    "(no challenge sent)".to_string()
+                } else {
+                    refusal.challenges.join("\n")
+                },
+            ));
+            evidence.push(Evidence::new(
+                "Credentials",
+                if refusal.sent_credentials {
+                    "sent (Basic, from the proxy URL or the profile's proxy credentials) and refused"
+                } else {
+                    "none sent: give them in the proxy URL or the profile's proxy credentials"
+                },
+            ));
+            ("proxy.auth_required", evidence)
+        }
+        403 | 405 => {
+            if target.port != 443 {
+                evidence.push(Evidence::new(
+                    "Port",
+                    format!(
+                        "{} is not 443: proxies commonly allow CONNECT to 443 only (squid's `http_access deny CONNECT !SSL_ports`); wss:// on 443 passes",
+                        target.port
+                    ),
+                ));
+            }
+            ("proxy.connect_denied", evidence)
+        }
+        _ => ("proxy.connect_failed", evidence),
+    }
 }

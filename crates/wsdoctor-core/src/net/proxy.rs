@@ -128,15 +128,51 @@ pub(crate) fn percent_decode(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Why a CONNECT tunnel did not open.
+#[derive(Debug, Clone)]
+pub(crate) enum TunnelError {
+    /// The proxy answered, with a status other than 2xx.
+    Refused(Refusal),
+    /// No answer, a closed connection, or an answer that is not HTTP.
+    Failed(String),
+}
+
+/// A proxy's refusal of CONNECT, as far as it names the reason.
+#[derive(Debug, Clone)]
+pub(crate) struct Refusal {
+    pub status: u16,
+    pub status_line: String,
+    /// `Proxy-Authenticate` challenges (the schemes the proxy accepts), as sent.
+    pub challenges: Vec<String>,
+    /// Squid's own reason (`X-Squid-Error: ERR_ACCESS_DENIED 0`) or the `Server` header.
+    pub proxy_says: Option<String>,
+    /// Whether this request carried `Proxy-Authorization`.
+    pub sent_credentials: bool,
+}
+
+impl std::fmt::Display for TunnelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TunnelError::Refused(refusal) => {
+                write!(f, "the proxy answered `{}`", refusal.status_line)
+            }
+            TunnelError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+/// The most header lines a proxy's answer to CONNECT is read with.
+const MAX_ANSWER_HEADERS: usize = 64;
+
 /// Opens a CONNECT tunnel to `host:port` through an established connection to the proxy.
-/// Returns the proxy's status line on success and on refusal.
+/// Returns the proxy's status line on success.
 pub(crate) async fn connect_tunnel(
     mut stream: TcpStream,
     proxy: &Proxy,
     host: &str,
     port: u16,
     timeout: Duration,
-) -> Result<(TcpStream, String), String> {
+) -> Result<(TcpStream, String), TunnelError> {
     let authority = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -167,25 +203,61 @@ pub(crate) async fn connect_tunnel(
         Ok(buf)
     };
     let head = match tokio::time::timeout(timeout, exchange).await {
-        Ok(result) => result?,
+        Ok(result) => result.map_err(TunnelError::Failed)?,
         Err(_) => {
-            return Err(format!(
+            return Err(TunnelError::Failed(format!(
                 "the proxy did not answer CONNECT within {} s",
                 timeout.as_secs_f32()
-            ));
+            )));
         }
     };
-    let text = String::from_utf8_lossy(&head);
-    let status_line = text.lines().next().unwrap_or("").to_string();
-    let ok = status_line
-        .split_whitespace()
-        .nth(1)
-        .is_some_and(|code| code.starts_with('2'));
-    if ok {
-        Ok((stream, status_line))
-    } else {
-        Err(format!("the proxy answered `{status_line}`"))
+    let mut headers = [httparse::EMPTY_HEADER; MAX_ANSWER_HEADERS];
+    let mut answer = httparse::Response::new(&mut headers);
+    let status = match answer.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => answer.code.unwrap_or(0),
+        _ => {
+            let first = String::from_utf8_lossy(&head);
+            let first = first
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect::<String>();
+            return Err(TunnelError::Failed(format!(
+                "the proxy's answer to CONNECT is not HTTP: `{first}`"
+            )));
+        }
+    };
+    let status_line = format!(
+        "HTTP/1.{} {status} {}",
+        answer.version.unwrap_or(1),
+        answer.reason.unwrap_or("")
+    )
+    .trim_end()
+    .to_string();
+    if (200..300).contains(&status) {
+        return Ok((stream, status_line));
     }
+    let values = |name: &str| -> Vec<String> {
+        answer
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).chars().take(300).collect())
+            .collect()
+    };
+    let proxy_says = values("X-Squid-Error")
+        .into_iter()
+        .next()
+        .or_else(|| values("Server").into_iter().next());
+    Err(TunnelError::Refused(Refusal {
+        status,
+        status_line,
+        challenges: values("Proxy-Authenticate"),
+        proxy_says,
+        sent_credentials: proxy.authorization.is_some(),
+    }))
 }
 
 #[cfg(test)]

@@ -87,7 +87,8 @@ impl Route {
         let tcp = match &self.proxy {
             Some(proxy) => {
                 proxy::connect_tunnel(tcp, proxy, &self.host, self.port, self.connect_timeout)
-                    .await?
+                    .await
+                    .map_err(|e| e.to_string())?
                     .0
             }
             None => tcp,

@@ -6,6 +6,7 @@
 
 pub mod nginx;
 pub mod real_servers;
+pub mod squid;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -1,0 +1,112 @@
+//! A real squid for the tests of forward proxies: Debian's `squid` (the Makefile installs it), run in the
+//! foreground as a child of the test with its own config and password file, killed when the test ends.
+//! Two ports: `strict` allows CONNECT to port 443 only (squid's shipped rule), `auth` asks for Basic
+//! credentials and then allows any port.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::free_port;
+
+const SQUID: &str = "/usr/sbin/squid";
+/// The user and password the `auth` port takes.
+pub const USER: &str = "tester";
+pub const PASSWORD: &str = "sq-pass-7781";
+
+pub struct Squid {
+    child: Child,
+    dir: PathBuf,
+    /// CONNECT to 443 only, no credentials.
+    pub strict_port: u16,
+    /// Basic credentials ([`USER`], [`PASSWORD`]), any port.
+    pub auth_port: u16,
+}
+
+impl Drop for Squid {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn start_squid() -> Squid {
+    assert!(
+        std::path::Path::new(SQUID).exists(),
+        "squid is not installed: run `make deps` (Debian package squid)"
+    );
+    let dir = std::env::temp_dir().join(format!(
+        "wsdoctor-squid-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    // An APR1 (Apache MD5) hash, which squid's basic_ncsa_auth reads.
+    let hash = Command::new("openssl")
+        .args(["passwd", "-apr1", PASSWORD])
+        .output()
+        .expect("openssl runs");
+    assert!(hash.status.success(), "openssl passwd failed");
+    let passwd = dir.join("passwd");
+    std::fs::write(
+        &passwd,
+        format!("{USER}:{}", String::from_utf8_lossy(&hash.stdout).trim()),
+    )
+    .unwrap();
+    let (strict_port, auth_port) = (free_port(), free_port());
+    let d = dir.display();
+    let conf = format!(
+        r#"
+http_port 127.0.0.1:{strict_port} name=strict
+http_port 127.0.0.1:{auth_port} name=auth
+auth_param basic program /usr/lib/squid/basic_ncsa_auth {passwd}
+auth_param basic realm WS Doctor test proxy
+acl strict_port myportname strict
+acl auth_port myportname auth
+acl SSL_ports port 443
+acl CONNECT method CONNECT
+acl authed proxy_auth REQUIRED
+http_access deny CONNECT strict_port !SSL_ports
+http_access allow strict_port
+http_access allow auth_port authed
+http_access deny all
+cache deny all
+pid_filename none
+access_log none
+cache_log {d}/cache.log
+logfile_rotate 0
+shutdown_lifetime 0 seconds
+coredump_dir {d}
+"#,
+        passwd = passwd.display()
+    );
+    let conf_file = dir.join("squid.conf");
+    std::fs::write(&conf_file, conf).unwrap();
+    let child = Command::new(SQUID)
+        .arg("-N")
+        .arg("-f")
+        .arg(&conf_file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("squid starts");
+    let squid = Squid {
+        child,
+        dir,
+        strict_port,
+        auth_port,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for port in [strict_port, auth_port] {
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "squid did not start listening: {}",
+                std::fs::read_to_string(squid.dir.join("cache.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    squid
+}
