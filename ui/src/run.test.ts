@@ -83,6 +83,17 @@ describe("applyEvents", () => {
     expect(state.items).toHaveLength(1);
     expect(state.diagnoses).toHaveLength(1);
   });
+
+  it("keeps a cause's place when a later probe amends its evidence", () => {
+    const amended = { ...diagnosis("idle.timeout", "error"), evidence: [{ label: "In front", content: "HAProxy" }] };
+    const state = applyEvents(emptyRun(), [
+      { kind: "diagnosed", diagnosis: diagnosis("idle.timeout", "error") },
+      { kind: "diagnosed", diagnosis: diagnosis("echo.none", "info") },
+      { kind: "diagnosed", diagnosis: amended },
+    ]);
+    expect(state.diagnoses.map((d) => d.code)).toEqual(["idle.timeout", "echo.none"]);
+    expect(state.diagnoses[0]?.evidence).toEqual(amended.evidence);
+  });
 });
 
 describe("a finished run", () => {

@@ -74,7 +74,10 @@ export function applyEvents(state: RunState, events: readonly CheckEvent[]): Run
         }));
         break;
       case "diagnosed":
-        if (!diagnoses.some((d) => d.code === event.diagnosis.code)) diagnoses = [...diagnoses, event.diagnosis];
+        // A cause named again carries more evidence (a later probe amended it): it replaces the first.
+        diagnoses = diagnoses.some((d) => d.code === event.diagnosis.code)
+          ? diagnoses.map((d) => (d.code === event.diagnosis.code ? event.diagnosis : d))
+          : [...diagnoses, event.diagnosis];
         break;
     }
   }

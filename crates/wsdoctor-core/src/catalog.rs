@@ -826,8 +826,8 @@ pub static CATALOG: &[Entry] = &[
         ProxyAndHttps,
         Error,
         "The connection is cut when idle",
-        "The connection was cut after a silent period. Proxies and load balancers close idle connections: nginx after 60 s (`proxy_read_timeout`), AWS ALB after 60 s, Cloudflare after 100 s, Heroku after 55 s.",
-        "Send pings or application heartbeats more often than the shortest idle timeout on the path, or raise the timeout (nginx `proxy_read_timeout 3600s;`)."
+        "The connection was cut after a silent period. Proxies and load balancers close idle connections: nginx after 60 s (`proxy_read_timeout`), HAProxy after `timeout client`/`timeout server` when no `timeout tunnel` is set, Apache httpd after its `Timeout` (60 s), AWS ALB after 60 s, Cloudflare after 100 s, Heroku after 55 s. The proxy in front is asked who it is, and its own fix is quoted.",
+        "Send pings or application heartbeats more often than the shortest idle timeout on the path, or raise the timeout (nginx `proxy_read_timeout 3600s;`, HAProxy `timeout tunnel 1h`, Apache `ProxyPass … timeout=3600`)."
     ),
     entry!(
         "echo.none",

@@ -1,13 +1,16 @@
 //! The check through the proxies of real networks: a forward proxy (real squid) that refuses the port or
 //! asks for credentials, named at the proxy with its own fix; a proxy that lets the tunnel through is
-//! healthy and says it was used.
+//! healthy and says it was used. Real HAProxy and Apache httpd in front of a server: recognised (neither
+//! marks a working upgrade), their mistakes named with their own fixes, their correct setups healthy.
 
 mod support;
 
 use std::time::Duration;
 
+use support::real_servers::node;
+use support::reverse_proxies::{start_apache, start_haproxy};
 use support::squid::{PASSWORD, USER, start_squid};
-use support::{assert_named, codes, options, run};
+use support::{assert_named, codes, free_port, options, run};
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::Verdict;
 
@@ -84,4 +87,128 @@ async fn forward_proxies_name_why_they_refuse_the_tunnel() {
         !report.to_json().contains(PASSWORD),
         "the proxy password is never shown"
     );
+}
+
+/// The evidence a proxy-dependent cause carries: who is in front, and the fix in its terms.
+fn assert_fix_for(report: &wsdoctor_core::report::Report, code: &str, proxy: &str, fix: &str) {
+    let diagnosis = report
+        .diagnoses
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("{code} not named: {:#?}", report.diagnoses));
+    let evidence = |label: &str| {
+        diagnosis
+            .evidence
+            .iter()
+            .find(|e| e.label == label)
+            .map(|e| e.content.clone())
+            .unwrap_or_else(|| panic!("no {label} in {:#?}", diagnosis.evidence))
+    };
+    assert!(
+        evidence("In front").starts_with(proxy),
+        "{:#?}",
+        diagnosis.evidence
+    );
+    assert!(evidence(&format!("Fix for {proxy}")).contains(fix));
+}
+
+#[tokio::test]
+async fn haproxy_is_recognised_and_its_timeouts_named() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let backend = lab.addr();
+    let dead = free_port();
+    let haproxy = start_haproxy(|port| {
+        format!(
+            r#"defaults
+    mode http
+    timeout connect 2s
+    timeout client 2s
+    timeout server 2s
+frontend fe
+    bind 127.0.0.1:{port}
+    use_backend tunnel if {{ path_beg /tunnel/ }}
+    use_backend dead if {{ path_beg /dead/ }}
+    default_backend plain
+backend plain
+    server lab {backend}
+backend tunnel
+    http-request set-path %[path,regsub(^/tunnel,)]
+    timeout tunnel 1h
+    server lab {backend}
+backend dead
+    retries 0
+    server gone 127.0.0.1:{dead}
+"#
+        )
+    });
+    let url = |path: &str| format!("ws://127.0.0.1:{}{path}", haproxy.port);
+    let idle = |path: &str| {
+        let mut o = options(url(path));
+        o.idle = Some(Duration::from_secs(3));
+        o
+    };
+
+    // No `timeout tunnel`: the 2 s client and server timeouts cut the silent WebSocket.
+    let report = run(&idle("/echo"), LIMIT).await;
+    assert_named(&report, "idle.timeout", "Cut after 2.");
+    assert_fix_for(&report, "idle.timeout", "HAProxy", "timeout tunnel 1h");
+
+    // With it, the same setup holds: healthy, not a warning.
+    let report = run(&idle("/tunnel/echo"), LIMIT).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    assert!(report.diagnoses.is_empty(), "{:#?}", report.diagnoses);
+
+    // No server up: HAProxy's own 503 is the proxy's, not the application's.
+    let report = run(&options(url("/dead/echo")), LIMIT).await;
+    assert_named(&report, "proxy.bad_gateway", "No server is available");
+    assert_fix_for(&report, "proxy.bad_gateway", "HAProxy", "server");
+}
+
+#[tokio::test]
+async fn apache_is_recognised_and_its_upgrade_and_timeout_named() {
+    let backend = node("echo");
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let (b, lab) = (backend.port, lab.addr());
+    let dead = free_port();
+    let apache = start_apache(&format!(
+        // Apache shares one worker (and its parameters) among ProxyPass lines to the same URL: each
+        // line here has a backend URL of its own.
+        "Timeout 2
+ProxyPass /good/ http://127.0.0.1:{b}/ upgrade=websocket timeout=30
+ProxyPass /short/ http://{lab}/ upgrade=websocket
+ProxyPass /plain/ http://localhost:{b}/
+ProxyPass /dead/ http://127.0.0.1:{dead}/
+"
+    ));
+    let url = |path: &str| format!("ws://127.0.0.1:{}{path}", apache.port);
+    let idle = |path: &str| {
+        let mut o = options(url(path));
+        o.idle = Some(Duration::from_secs(3));
+        o
+    };
+
+    // A ProxyPass without `upgrade=websocket`: the backend sees plain HTTP and answers 426.
+    let report = run(&options(url("/plain/")), LIMIT).await;
+    assert_named(&report, "proxy.upgrade_stripped", "426");
+    assert_fix_for(
+        &report,
+        "proxy.upgrade_stripped",
+        "Apache httpd",
+        "upgrade=websocket",
+    );
+
+    // With it, and a timeout of its own: healthy through the idle wait.
+    let report = run(&idle("/good/"), LIMIT).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    assert!(report.diagnoses.is_empty(), "{:#?}", report.diagnoses);
+
+    // With only Apache's `Timeout 2`: cut after 2 s.
+    let report = run(&idle("/short/echo"), LIMIT).await;
+    assert_named(&report, "idle.timeout", "Cut after 2.");
+    assert_fix_for(&report, "idle.timeout", "Apache httpd", "timeout=3600");
+
+    // A backend that is not there: Apache's own 503.
+    let report = run(&options(url("/dead/")), LIMIT).await;
+    assert_named(&report, "proxy.bad_gateway", "503");
+    assert_fix_for(&report, "proxy.bad_gateway", "Apache httpd", "AH00957");
 }

@@ -28,6 +28,14 @@ const PROXIES: &[(&str, &str)] = &[
     ("squid", "Squid"),
 ];
 
+/// Sentences of HAProxy's built-in error pages (it sends no `Server` header of its own).
+const HAPROXY_PAGES: &[&str] = &[
+    "haproxy",
+    "your browser sent an invalid request.",
+    "no server is available to handle this request.",
+    "the server didn't respond in time.",
+];
+
 impl Fingerprint {
     pub fn of(response: &UpgradeResponse) -> Self {
         let server = response.header("Server").map(str::to_string);
@@ -41,7 +49,7 @@ impl Fingerprint {
         if proxy.is_none() {
             if body.contains("<center>nginx") {
                 proxy = Some("nginx");
-            } else if body.contains("haproxy") {
+            } else if HAPROXY_PAGES.iter().any(|page| body.contains(page)) {
                 proxy = Some("HAProxy");
             } else if via.is_some() {
                 proxy = Some("a proxy (Via header)");

@@ -14,6 +14,7 @@ mod framework_channel;
 mod framework_idle;
 mod framework_item;
 mod framework_socket;
+mod front_door;
 mod graphql_layer;
 mod handshake;
 mod items;
@@ -384,6 +385,7 @@ async fn probe(
         return Ok(proxy_shown);
     };
     speak::record(rec, options, target, &route, stream).await;
+    front_door::amend(rec, &route).await;
     Ok(proxy_shown)
 }
 

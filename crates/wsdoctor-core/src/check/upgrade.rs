@@ -455,6 +455,13 @@ async fn refused(
         426 if proxied || backend_works => "proxy.upgrade_stripped",
         426 => "handshake.upgrade_required",
         502 | 504 => "proxy.bad_gateway",
+        // A proxy's own 503 (HAProxy with no server up, Apache's mod_proxy failing to connect).
+        503 if body.contains("no server is available")
+            || (fingerprint.proxy == Some("Apache httpd")
+                && body.contains("temporarily unable to service your")) =>
+        {
+            "proxy.bad_gateway"
+        }
         500..=599 => "handshake.server_error",
         _ => "handshake.bad_request",
     };

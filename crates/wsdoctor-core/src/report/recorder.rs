@@ -185,6 +185,21 @@ impl Recorder {
         self.diagnoses.push(diagnosis);
     }
 
+    /// Adds evidence to a cause already named (what a later probe found out about it), and tells the
+    /// front ends again with the whole diagnosis.
+    pub fn amend(&mut self, code: &str, evidence: Vec<Evidence>) {
+        let shown: Vec<Evidence> = evidence
+            .into_iter()
+            .map(|e| e.shown(&self.redactor))
+            .collect();
+        let Some(diagnosis) = self.diagnoses.iter_mut().find(|d| d.code == code) else {
+            return;
+        };
+        diagnosis.evidence.extend(shown);
+        let diagnosis = diagnosis.clone();
+        self.emit(CheckEvent::Diagnosed { diagnosis });
+    }
+
     pub fn has(&self, code: &str) -> bool {
         self.diagnoses.iter().any(|d| d.code == code)
     }

@@ -6,6 +6,7 @@
 
 pub mod nginx;
 pub mod real_servers;
+pub mod reverse_proxies;
 pub mod squid;
 
 use std::future::Future;

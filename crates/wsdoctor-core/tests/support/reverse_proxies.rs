@@ -1,0 +1,102 @@
+//! Real HAProxy and Apache httpd in front of a test's server: Debian's `haproxy` and `apache2` (the
+//! Makefile installs them), each in the foreground as a child of the test with a config of the test's own
+//! in a folder of its own, killed when the test ends.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::free_port;
+
+pub struct ReverseProxy {
+    child: Child,
+    dir: PathBuf,
+    pub port: u16,
+}
+
+impl Drop for ReverseProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn own_dir(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "wsdoctor-{what}-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn started(mut command: Command, dir: PathBuf, port: u16, log: &Path) -> ReverseProxy {
+    let child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the proxy starts");
+    let proxy = ReverseProxy { child, dir, port };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the proxy did not start listening: {}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    proxy
+}
+
+/// HAProxy listening on a free port of 127.0.0.1, with `body` (everything after `global`; `{port}` in it
+/// is the port to bind).
+pub fn start_haproxy(body: impl FnOnce(u16) -> String) -> ReverseProxy {
+    const HAPROXY: &str = "/usr/sbin/haproxy";
+    assert!(
+        Path::new(HAPROXY).exists(),
+        "haproxy is not installed: run `make deps` (Debian package haproxy)"
+    );
+    let dir = own_dir("haproxy");
+    let port = free_port();
+    let conf = dir.join("haproxy.cfg");
+    std::fs::write(&conf, format!("global\n    maxconn 100\n{}", body(port))).unwrap();
+    let mut command = Command::new(HAPROXY);
+    command.arg("-db").arg("-f").arg(&conf);
+    let log = dir.join("none.log");
+    started(command, dir, port, &log)
+}
+
+/// Apache httpd (the event MPM, mod_proxy and mod_proxy_http; no mod_proxy_wstunnel) listening on a free
+/// port of 127.0.0.1, with `body` appended to the base config.
+pub fn start_apache(body: &str) -> ReverseProxy {
+    const APACHE: &str = "/usr/sbin/apache2";
+    assert!(
+        Path::new(APACHE).exists(),
+        "apache2 is not installed: run `make deps` (Debian package apache2)"
+    );
+    let dir = own_dir("apache");
+    let port = free_port();
+    let d = dir.display();
+    let modules = "/usr/lib/apache2/modules";
+    let conf = dir.join("httpd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "ServerRoot {d}\nServerName 127.0.0.1\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\n\
+             Listen 127.0.0.1:{port}\n\
+             LoadModule mpm_event_module {modules}/mod_mpm_event.so\n\
+             LoadModule authz_core_module {modules}/mod_authz_core.so\n\
+             LoadModule proxy_module {modules}/mod_proxy.so\n\
+             LoadModule proxy_http_module {modules}/mod_proxy_http.so\n\
+             User nobody\nGroup nogroup\n{body}\n"
+        ),
+    )
+    .unwrap();
+    let mut command = Command::new(APACHE);
+    command.arg("-X").arg("-f").arg(&conf);
+    let log = dir.join("error.log");
+    started(command, dir, port, &log)
+}
