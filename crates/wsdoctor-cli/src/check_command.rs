@@ -69,11 +69,11 @@ pub struct CheckArgs {
     /// Server or proxy log to scan (the last 8 MB; repeatable).
     #[arg(long = "log", value_name = "FILE", help_heading = "Server-side checks")]
     logs: Vec<PathBuf>,
-    /// Reverse proxy configuration file or directory to audit: nginx (includes are followed), Caddyfiles
-    /// and Apache configs.
+    /// Reverse proxy configuration file or directory to audit: nginx (includes are followed), HAProxy,
+    /// Apache httpd (Debian's /etc/apache2 read whole) and Caddyfiles.
     #[arg(
         long,
-        visible_alias = "nginx-conf",
+        visible_aliases = ["proxy-conf", "nginx-conf"],
         value_name = "FILE|DIR",
         help_heading = "Server-side checks"
     )]

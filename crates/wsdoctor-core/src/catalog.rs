@@ -1012,8 +1012,40 @@ pub static CATALOG: &[Entry] = &[
         ProxyAndHttps,
         Error,
         "Apache proxies without WebSocket support",
-        "An Apache `ProxyPass` forwards this path without `upgrade=websocket` and no `mod_proxy_wstunnel` rule (`ws://` target or RewriteRule), so the upgrade is not passed through.",
-        "Add `upgrade=websocket` to the ProxyPass line (Apache 2.4.47+), or enable mod_proxy_wstunnel and proxy to a `ws://` URL."
+        "An Apache `ProxyPass` forwards this path without `upgrade=websocket` and no mod_proxy_wstunnel rule (a `ws://` target with the module loaded, or a RewriteRule proxying upgrades to `ws://`), so Apache forwards the request without `Upgrade` and the backend answers it as plain HTTP (426 or 400).",
+        "Add `upgrade=websocket` to the ProxyPass line (Apache 2.4.47+); the corrected line is quoted. With a `ws://` target, load mod_proxy_wstunnel (`a2enmod proxy_wstunnel`)."
+    ),
+    entry!(
+        "config.apache_short_timeout",
+        ProxyAndHttps,
+        Warning,
+        "Apache will close idle WebSockets",
+        "The WebSocket's ProxyPass has no `timeout=` of its own, and `ProxyTimeout` or `Timeout` (60 s when unset) is a minute or less: Apache closes a tunnel that carries nothing for that long.",
+        "Give the WebSocket's ProxyPass a timeout of its own (`timeout=3600`, the corrected line is quoted), or send pings more often than the timeout."
+    ),
+    entry!(
+        "config.haproxy_no_tunnel_timeout",
+        ProxyAndHttps,
+        Warning,
+        "HAProxy has no tunnel timeout",
+        "Once a WebSocket is upgraded HAProxy times it with `timeout tunnel`. Without one, `timeout client` and `timeout server` (often 30–50 s) apply, and every WebSocket that stays silent that long is cut (1006 in the browser).",
+        "Add `timeout tunnel 1h` to the backend (or the defaults); the corrected section is quoted."
+    ),
+    entry!(
+        "config.haproxy_short_timeout",
+        ProxyAndHttps,
+        Warning,
+        "HAProxy's tunnel timeout is short",
+        "`timeout tunnel` is a minute or less: HAProxy cuts a WebSocket that stays silent that long.",
+        "Raise it (`timeout tunnel 1h`), or send pings more often than the timeout."
+    ),
+    entry!(
+        "config.haproxy_upgrade_stripped",
+        ProxyAndHttps,
+        Error,
+        "An HAProxy rule removes the upgrade",
+        "HAProxy passes upgrades on its own, but a rule on this path deletes `Upgrade` or `Connection`, or sets `Connection: close`: the backend then sees a plain HTTP request and the upgrade fails.",
+        "Remove the rule, or limit it to requests that are not upgrades (`unless { req.hdr(upgrade) -i websocket }`); the corrected section is quoted."
     ),
     entry!(
         "frontend.hardcoded_url",

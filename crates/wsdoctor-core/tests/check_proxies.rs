@@ -11,6 +11,8 @@ use support::real_servers::node;
 use support::reverse_proxies::{start_apache, start_haproxy};
 use support::squid::{PASSWORD, USER, start_squid};
 use support::{assert_named, codes, free_port, options, run};
+use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::inspect::ServerInputs;
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::Verdict;
 
@@ -89,6 +91,18 @@ async fn forward_proxies_name_why_they_refuse_the_tunnel() {
     );
 }
 
+/// The config audit of `config`: each finding's code and the evidence of the first.
+async fn audit(config: &std::path::Path) -> wsdoctor_core::report::Report {
+    let options = CheckOptions {
+        server: ServerInputs {
+            proxy_config: Some(config.to_path_buf()),
+            ..Default::default()
+        },
+        ..options("")
+    };
+    run(&options, LIMIT).await
+}
+
 /// The evidence a proxy-dependent cause carries: who is in front, and the fix in its terms.
 fn assert_fix_for(report: &wsdoctor_core::report::Report, code: &str, proxy: &str, fix: &str) {
     let diagnosis = report
@@ -162,6 +176,28 @@ backend dead
     let report = run(&options(url("/dead/echo")), LIMIT).await;
     assert_named(&report, "proxy.bad_gateway", "No server is available");
     assert_fix_for(&report, "proxy.bad_gateway", "HAProxy", "server");
+
+    // The audit of the config it ran says the same before anything is sent: the plain backend has no
+    // tunnel timeout, the tunnel backend is fine.
+    let report = audit(&haproxy.config).await;
+    assert_eq!(codes(&report), ["config.haproxy_no_tunnel_timeout"]);
+    let evidence = &report.diagnoses[0].evidence;
+    assert!(
+        evidence[0]
+            .content
+            .contains("backend plain: no timeout tunnel"),
+        "{evidence:#?}"
+    );
+    assert!(
+        evidence[0].content.contains("cut after 2 s"),
+        "{evidence:#?}"
+    );
+    assert!(
+        evidence[1]
+            .content
+            .starts_with("backend plain\n    timeout tunnel 1h\n    server lab"),
+        "{evidence:#?}"
+    );
 }
 
 #[tokio::test]
@@ -174,9 +210,9 @@ async fn apache_is_recognised_and_its_upgrade_and_timeout_named() {
         // Apache shares one worker (and its parameters) among ProxyPass lines to the same URL: each
         // line here has a backend URL of its own.
         "Timeout 2
-ProxyPass /good/ http://127.0.0.1:{b}/ upgrade=websocket timeout=30
-ProxyPass /short/ http://{lab}/ upgrade=websocket
-ProxyPass /plain/ http://localhost:{b}/
+ProxyPass /ws-good/ http://127.0.0.1:{b}/ upgrade=websocket timeout=3600
+ProxyPass /ws-short/ http://{lab}/ upgrade=websocket
+ProxyPass /ws-plain/ http://localhost:{b}/
 ProxyPass /dead/ http://127.0.0.1:{dead}/
 "
     ));
@@ -188,7 +224,7 @@ ProxyPass /dead/ http://127.0.0.1:{dead}/
     };
 
     // A ProxyPass without `upgrade=websocket`: the backend sees plain HTTP and answers 426.
-    let report = run(&options(url("/plain/")), LIMIT).await;
+    let report = run(&options(url("/ws-plain/")), LIMIT).await;
     assert_named(&report, "proxy.upgrade_stripped", "426");
     assert_fix_for(
         &report,
@@ -198,12 +234,12 @@ ProxyPass /dead/ http://127.0.0.1:{dead}/
     );
 
     // With it, and a timeout of its own: healthy through the idle wait.
-    let report = run(&idle("/good/"), LIMIT).await;
+    let report = run(&idle("/ws-good/"), LIMIT).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
     assert!(report.diagnoses.is_empty(), "{:#?}", report.diagnoses);
 
     // With only Apache's `Timeout 2`: cut after 2 s.
-    let report = run(&idle("/short/echo"), LIMIT).await;
+    let report = run(&idle("/ws-short/echo"), LIMIT).await;
     assert_named(&report, "idle.timeout", "Cut after 2.");
     assert_fix_for(&report, "idle.timeout", "Apache httpd", "timeout=3600");
 
@@ -211,4 +247,32 @@ ProxyPass /dead/ http://127.0.0.1:{dead}/
     let report = run(&options(url("/dead/")), LIMIT).await;
     assert_named(&report, "proxy.bad_gateway", "503");
     assert_fix_for(&report, "proxy.bad_gateway", "Apache httpd", "AH00957");
+
+    // The audit of the config it ran names the same two mistakes, each with its corrected line.
+    let report = audit(&apache.config).await;
+    assert_eq!(
+        codes(&report),
+        ["config.apache_no_wstunnel", "config.apache_short_timeout"]
+    );
+    let lines = |code: &str| -> Vec<String> {
+        let d = report.diagnoses.iter().find(|d| d.code == code).unwrap();
+        d.evidence.iter().map(|e| e.content.clone()).collect()
+    };
+    let no_upgrade = lines("config.apache_no_wstunnel");
+    assert!(
+        no_upgrade[0].contains("ProxyPass /ws-plain/"),
+        "{no_upgrade:#?}"
+    );
+    assert!(
+        no_upgrade[1].contains(&format!(
+            "ProxyPass /ws-plain/ http://localhost:{b}/ upgrade=websocket timeout=3600"
+        )),
+        "{no_upgrade:#?}"
+    );
+    let short = lines("config.apache_short_timeout");
+    assert!(
+        short[0].contains("ProxyPass /ws-short/") && short[0].contains("after 2 s (Timeout)"),
+        "{short:#?}"
+    );
+    assert!(!short[0].contains("/ws-good/"), "{short:#?}");
 }

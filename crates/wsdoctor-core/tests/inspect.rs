@@ -169,11 +169,66 @@ async fn caddy_and_apache_are_recognised() {
         ..Default::default()
     })
     .await;
-    assert_eq!(codes(&report), ["config.apache_no_wstunnel"]);
+    // No upgrade=websocket, and Apache's default 60 s Timeout for the tunnel.
+    assert_eq!(
+        codes(&report),
+        ["config.apache_no_wstunnel", "config.apache_short_timeout"]
+    );
+    let evidence = &report.diagnoses[0].evidence;
+    assert!(evidence[0].content.contains("site.conf:5: ProxyPass /ws/"));
+    assert_eq!(
+        evidence[1].content,
+        "ProxyPass /ws/ http://127.0.0.1:3000/ws/ upgrade=websocket timeout=3600"
+    );
     assert!(
-        report.diagnoses[0].evidence[0]
+        report.diagnoses[1].evidence[0]
             .content
-            .contains("site.conf:5: ProxyPass /ws/")
+            .contains("60 s (Apache's default Timeout)")
+    );
+}
+
+#[tokio::test]
+async fn haproxy_backends_are_judged_for_tunnel_timeouts_and_stripped_upgrades() {
+    let report = inspect(ServerInputs {
+        proxy_config: Some(fixtures().join("haproxy")),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        codes(&report),
+        [
+            "config.haproxy_no_tunnel_timeout",
+            "config.haproxy_upgrade_stripped"
+        ]
+    );
+    assert_eq!(check(&report, "proxy_config").status, CheckStatus::Fail);
+    let first = |code: &str| {
+        let d = report.diagnoses.iter().find(|d| d.code == code).unwrap();
+        (d.evidence[0].content.clone(), d.evidence[1].content.clone())
+    };
+    let (where_, corrected) = first("config.haproxy_no_tunnel_timeout");
+    assert!(
+        where_.contains(
+            "haproxy.cfg:22 backend live: no timeout tunnel: an idle WebSocket is cut after 50 s"
+        ),
+        "{where_}"
+    );
+    assert!(
+        corrected.starts_with("backend live\n    timeout tunnel 1h\n"),
+        "{corrected}"
+    );
+    let (where_, corrected) = first("config.haproxy_upgrade_stripped");
+    assert!(
+        where_.contains("line 28: http-request del-header Upgrade"),
+        "{where_}"
+    );
+    assert!(!corrected.contains("del-header"), "{corrected}");
+    // The backend with a tunnel timeout and no such rule is not named.
+    assert!(
+        report
+            .diagnoses
+            .iter()
+            .all(|d| !d.evidence[0].content.contains("backend web"))
     );
 }
 

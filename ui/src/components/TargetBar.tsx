@@ -105,7 +105,7 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
             onChange={(logs) => { setServer({ logs }); }}
             field={(row) => <PathField {...row} kind="file" />}
           />
-          <PathField id="proxy-config" label="Proxy config (nginx, Caddy, Apache: file or folder)" kind="file" value={request.server.proxyConfig ?? ""} onChange={(v) => { setServer({ proxyConfig: orNull(v) }); }} />
+          <PathField id="proxy-config" label="Proxy config (nginx, HAProxy, Apache, Caddy: file or folder)" kind="file" value={request.server.proxyConfig ?? ""} onChange={(v) => { setServer({ proxyConfig: orNull(v) }); }} />
           <PathField id="project" label="Project folder" kind="folder" value={request.server.project ?? ""} onChange={(v) => { setServer({ project: orNull(v) }); }} />
         </div>
       </details>

@@ -3,9 +3,11 @@
 //! machine's files and /proc, join the same report as the live probes, and name causes from the same
 //! catalog.
 
+mod apache_config;
 mod electron;
 mod environment;
 mod frontend;
+mod haproxy_config;
 mod port;
 mod proc_table;
 mod process;

@@ -1,6 +1,7 @@
 //! Reverse-proxy configuration: nginx parsed for real (nginx-lint-parser, following `include`), each
-//! location that proxies and can carry WebSockets judged, with the corrected block as the fix. Caddy and
-//! Apache files are recognised, with a note of what is and is not checked.
+//! location that proxies and can carry WebSockets judged, with the corrected block as the fix. HAProxy
+//! and Apache files go to their own audits (`haproxy_config.rs`, `apache_config.rs`); Caddyfiles are
+//! recognised, with a note of what is and is not checked.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ const MAX_BLOCK_DEPTH: usize = 64;
 const MAX_CONFIG_FILES: usize = 256;
 
 /// A config file's text: a regular file within the size cap, nested no deeper than [`MAX_BLOCK_DEPTH`].
-fn read_config(path: &Path) -> Result<String, String> {
+pub(super) fn read_config(path: &Path) -> Result<String, String> {
     let text = crate::input_file::read_text_capped(
         path,
         crate::input_file::MAX_CONFIG_BYTES,
@@ -62,7 +63,7 @@ fn read_config(path: &Path) -> Result<String, String> {
 }
 
 /// Paths that usually carry WebSockets.
-static WEBSOCKET_PATH: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static WEBSOCKET_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)ws\b|wss|socket|websocket|cable|realtime|live|graphql|hub|signalr|sockjs|stream|events|push|notify").unwrap()
 });
 
@@ -402,9 +403,19 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
         Section::ProxyAndHttps,
         "Proxy configuration",
     );
-    let entry_files: Vec<PathBuf> = if path.is_dir() {
-        let main = path.join("nginx.conf");
-        if main.exists() {
+    // A folder: nginx's or HAProxy's main file, Debian's Apache layout, else every file in it.
+    let apache_layout = path
+        .is_dir()
+        .then(|| super::apache_config::debian_layout(path))
+        .flatten();
+    let entry_files: Vec<PathBuf> = if let Some(files) = &apache_layout {
+        files.clone()
+    } else if path.is_dir() {
+        let main = ["nginx.conf", "haproxy.cfg"]
+            .iter()
+            .map(|name| path.join(name))
+            .find(|p| p.is_file());
+        if let Some(main) = main {
             vec![main]
         } else {
             let mut files: Vec<PathBuf> = std::fs::read_dir(path)
@@ -433,13 +444,22 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
         return;
     }
 
-    // Caddy and Apache are recognised by name and content; nginx is everything else.
+    // Caddy, HAProxy and Apache are recognised by name and content; nginx is everything else.
     let mut other_notes = Vec::new();
     let mut nginx_files = Vec::new();
+    let mut apache_files = Vec::new();
     for file in &entry_files {
-        let text = read_config(file).unwrap_or_default();
+        let text = match read_config(file) {
+            Ok(text) => text,
+            Err(error) => {
+                other_notes.push(error);
+                continue;
+            }
+        };
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.eq_ignore_ascii_case("Caddyfile")
+        if apache_layout.is_some() {
+            apache_files.push(file.clone());
+        } else if name.eq_ignore_ascii_case("Caddyfile")
             || (text.contains("reverse_proxy") && !text.contains("proxy_pass"))
         {
             let sites: Vec<String> = text
@@ -452,11 +472,16 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
                 vec![Evidence::new(file.display().to_string(), sites.join("\n"))],
             );
             other_notes.push(format!("{}: Caddy; reverse_proxy forwards upgrades on its own ({} proxy line(s)); timeouts not checked", file.display(), sites.len()));
-        } else if text.contains("ProxyPass") || text.contains("<VirtualHost") {
-            other_notes.push(apache(rec, file, &text));
+        } else if super::haproxy_config::recognised(&text) {
+            other_notes.push(super::haproxy_config::check(rec, file, &text));
+        } else if super::apache_config::recognised(file, &text) {
+            apache_files.push(file.clone());
         } else {
             nginx_files.push(file.clone());
         }
+    }
+    if !apache_files.is_empty() {
+        other_notes.push(super::apache_config::check(rec, &apache_files));
     }
 
     let mut loader = Loader {
@@ -553,50 +578,22 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
             judged.len()
         )
     };
-    let blocking = ["config.nginx_no_upgrade", "config.apache_no_wstunnel"];
+    let blocking = [
+        "config.nginx_no_upgrade",
+        "config.apache_no_wstunnel",
+        "config.haproxy_upgrade_stripped",
+    ];
+    let warnings = [
+        "config.apache_short_timeout",
+        "config.haproxy_no_tunnel_timeout",
+        "config.haproxy_short_timeout",
+    ];
     let status = if !loader.errors.is_empty() || blocking.iter().any(|c| rec.has(c)) {
         CheckStatus::Fail
-    } else if problems > 0 {
+    } else if problems > 0 || warnings.iter().any(|c| rec.has(c)) {
         CheckStatus::Warn
     } else {
         CheckStatus::Pass
     };
     rec.finish(step, status, summary);
-}
-
-/// Apache: a ProxyPass for a WebSocket-looking path with no `upgrade=websocket` and no ws:// target.
-fn apache(rec: &mut Recorder, file: &Path, text: &str) -> String {
-    let mut missing = Vec::new();
-    let mut seen = 0;
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if !trimmed.starts_with("ProxyPass ") {
-            continue;
-        }
-        let parts: Vec<&str> = trimmed.split_whitespace().collect();
-        let (path, target) = (
-            parts.get(1).copied().unwrap_or(""),
-            parts.get(2).copied().unwrap_or(""),
-        );
-        if !WEBSOCKET_PATH.is_match(path) && !target.starts_with("ws") {
-            continue;
-        }
-        seen += 1;
-        if !target.starts_with("ws")
-            && !trimmed.contains("upgrade=websocket")
-            && !text.contains("RewriteRule")
-        {
-            missing.push(format!("{}:{}: {trimmed}", file.display(), index + 1));
-        }
-    }
-    if !missing.is_empty() {
-        rec.diagnose(
-            "config.apache_no_wstunnel",
-            vec![Evidence::new("ProxyPass lines", missing.join("\n"))],
-        );
-    }
-    format!(
-        "{}: Apache; {seen} WebSocket ProxyPass line(s) checked for upgrade=websocket or ws:// (timeouts not checked)",
-        file.display()
-    )
 }

@@ -12,6 +12,8 @@ pub struct ReverseProxy {
     child: Child,
     dir: PathBuf,
     pub port: u16,
+    /// The config it runs, for the audit to read.
+    pub config: PathBuf,
 }
 
 impl Drop for ReverseProxy {
@@ -32,13 +34,22 @@ fn own_dir(what: &str) -> PathBuf {
     dir
 }
 
-fn started(mut command: Command, dir: PathBuf, port: u16, log: &Path) -> ReverseProxy {
+fn started(mut command: Command, config: PathBuf, port: u16, log: &Path) -> ReverseProxy {
+    let dir = config
+        .parent()
+        .expect("the config is in its folder")
+        .to_path_buf();
     let child = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("the proxy starts");
-    let proxy = ReverseProxy { child, dir, port };
+    let proxy = ReverseProxy {
+        child,
+        dir,
+        port,
+        config,
+    };
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -66,7 +77,7 @@ pub fn start_haproxy(body: impl FnOnce(u16) -> String) -> ReverseProxy {
     let mut command = Command::new(HAPROXY);
     command.arg("-db").arg("-f").arg(&conf);
     let log = dir.join("none.log");
-    started(command, dir, port, &log)
+    started(command, conf, port, &log)
 }
 
 /// Apache httpd (the event MPM, mod_proxy and mod_proxy_http; no mod_proxy_wstunnel) listening on a free
@@ -98,5 +109,5 @@ pub fn start_apache(body: &str) -> ReverseProxy {
     let mut command = Command::new(APACHE);
     command.arg("-X").arg("-f").arg(&conf);
     let log = dir.join("error.log");
-    started(command, dir, port, &log)
+    started(command, conf, port, &log)
 }
