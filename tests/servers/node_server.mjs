@@ -4,7 +4,8 @@
 // stops by itself after 120 s, or when stdin closes (the test harness exits).
 //
 // Modes:
-//   echo            a plain ws echo server
+//   echo            a plain ws echo server (ws offers no compression unless asked)
+//   deflate         the echo server with perMessageDeflate on (messages over 1 KB compressed)
 //   origin          verifyClient allows only Origin https://app.example.test; ws answers 401 otherwise,
 //                   the way most apps written from ws's documentation do
 //   ignore-protocol handleProtocols returns false: the offered subprotocol is not chosen
@@ -85,6 +86,8 @@ function startWs() {
   if (mode === "origin") options.verifyClient = (info) => info.origin === "https://app.example.test";
   else if (mode === "ignore-protocol") options.handleProtocols = () => false;
   else if (mode === "max-payload") options.maxPayload = 64;
+  // Compression on, as `ws` applies it: messages over 1 KB (its default threshold) go compressed.
+  else if (mode === "deflate") options.perMessageDeflate = true;
   else if (mode !== "echo") throw new Error(`unknown mode ${mode}`);
 
   const server = new WebSocketServer(options);

@@ -9,6 +9,8 @@ Modes:
   subprotocol     requires the subprotocol chat.v2 (websockets answers 400 without it)
   ignore-protocol echoes, ignoring any offered subprotocol (chooses none)
   max-size        echoes, with max_size=64 (a larger message closes with 1009)
+  no-compression  echoes, with permessage-deflate turned off (compression=None; `echo` has it on, as
+                  websockets does by default)
 
 Stand-ins for frameworks whose servers cannot be installed here (Phoenix needs Hex, ActionCable a Rails
 app, SignalR .NET): each speaks only the documented first exchange WS Doctor relies on, nothing more.
@@ -116,6 +118,8 @@ async def main(mode):
         )
     elif mode == "max-size":
         options["max_size"] = 64
+    elif mode == "no-compression":
+        options["compression"] = None
     elif mode not in ("echo", "ignore-protocol") and mode not in HANDLERS:
         raise SystemExit(f"unknown mode {mode}")
 

@@ -62,6 +62,10 @@ protocol: Protocol,
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
+ * Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
+ */
+noCompression: boolean, 
+/**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */
 clientCert: string | null, clientKey: string | null, 
@@ -95,6 +99,10 @@ protocol: Protocol,
  * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
+/**
+ * Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
+ */
+noCompression: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */
@@ -395,6 +403,10 @@ protocol: Protocol,
  * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
+/**
+ * Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
+ */
+noCompression: boolean, 
 /**
  * PEM client certificate for mutual TLS, and its key (default: the certificate's file).
  */

@@ -18,6 +18,7 @@ export function emptyTarget(url = ""): TargetRequest {
     socketioPath: null,
     caFile: null,
     insecure: false,
+    noCompression: false,
     clientCert: null,
     clientKey: null,
     proxy: null,

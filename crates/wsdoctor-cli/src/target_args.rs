@@ -52,6 +52,10 @@ pub struct TargetArgs {
     /// Continue past an untrusted or invalid certificate (a check still reports it).
     #[arg(long, short = 'k')]
     insecure: bool,
+    /// Do not offer permessage-deflate compression (every browser offers it): tells a failure that
+    /// happens only with compression from one that does not.
+    #[arg(long)]
+    no_compression: bool,
     /// PEM client certificate to present to a server that requires mutual TLS.
     #[arg(long, value_name = "FILE")]
     client_cert: Option<PathBuf>,
@@ -182,6 +186,9 @@ impl TargetArgs {
             options.ca_file = Some(ca_file.clone());
         }
         options.insecure |= self.insecure;
+        if self.no_compression {
+            options.compression = false;
+        }
         if let Some(cert) = &self.client_cert {
             options.client_cert = Some(cert.clone());
             options.client_key = self.client_key.clone();

@@ -435,9 +435,9 @@ pub static CATALOG: &[Entry] = &[
         "handshake.invalid_extension",
         WebSocketSetup,
         Error,
-        "The server enabled an extension that was not offered",
-        "The 101 response names a `Sec-WebSocket-Extensions` value (such as permessage-deflate) that the client did not offer. Clients must fail the connection.",
-        "Make the server enable only extensions the client offered; check any proxy that rewrites the handshake."
+        "The server's extension answer makes browsers fail",
+        "The 101 response's `Sec-WebSocket-Extensions` breaks RFC 7692 or RFC 6455: an extension that was not offered, permessage-deflate named twice, a parameter that is unknown, given twice or out of range (window bits outside 8–15), or `client_max_window_bits` when the client did not offer it. Chrome, Firefox and Safari all offer `permessage-deflate; client_max_window_bits` and fail the connection on such an answer (the page sees close code 1006, the console a handshake error), though clients that offer nothing (wscat, many libraries) may never notice.",
+        "Answer only with extensions and parameters the client offered, with values in range; check any proxy or middleware that rewrites the handshake (the answer and what was offered are quoted)."
     ),
     entry!(
         "proxy.bad_gateway",
@@ -772,6 +772,22 @@ pub static CATALOG: &[Entry] = &[
         "The server sent invalid WebSocket frames",
         "After the upgrade the server sent bytes that are not valid WebSocket frames (masked server frames, reserved bits, bad opcodes, or another protocol). Clients close with 1002.",
         "Check what writes to the socket after the upgrade: a proxy buffering the response, or an application writing raw bytes."
+    ),
+    entry!(
+        "frame.unnegotiated_compression",
+        DebuggingDetails,
+        Error,
+        "The server compresses without having agreed to",
+        "A message arrived with RSV1 set (permessage-deflate compression) although the handshake agreed no compression. Either a proxy in between removed `Sec-WebSocket-Extensions` from the handshake while the server still compresses, or the server compresses regardless of what was negotiated. Every client fails the connection (1002).",
+        "If a proxy sits in between, make it pass `Sec-WebSocket-Extensions` both ways (or make the server not compress behind it); if the server compresses on its own, make it compress only when permessage-deflate was agreed. Compare with `--no-compression` and with the backend directly (`--direct`)."
+    ),
+    entry!(
+        "frame.invalid_compression",
+        DebuggingDetails,
+        Error,
+        "A compressed message does not inflate",
+        "permessage-deflate was agreed, but a compressed message could not be inflated (corrupt or truncated DEFLATE data, a control frame marked compressed) or inflated past 64 MB. Browsers fail the connection (1007 or 1002).",
+        "Check the server's compression settings (window bits, context takeover) and any proxy that rewrites frames; `--no-compression` shows whether the rest works without it."
     ),
     entry!(
         "frame.unfinished_message",

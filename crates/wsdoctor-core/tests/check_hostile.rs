@@ -158,8 +158,22 @@ async fn a_close_that_never_completes() {
 #[tokio::test]
 async fn an_upgrade_to_what_was_not_offered() {
     for (header, expected) in [
+        // Offered: permessage-deflate with client_max_window_bits, as browsers do. Each of these
+        // answers makes a browser fail the connection.
         (
-            "Sec-WebSocket-Extensions: permessage-deflate",
+            "Sec-WebSocket-Extensions: x-webkit-deflate-frame",
+            "handshake.invalid_extension",
+        ),
+        (
+            "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=7",
+            "handshake.invalid_extension",
+        ),
+        (
+            "Sec-WebSocket-Extensions: permessage-deflate; no_context_takeover",
+            "handshake.invalid_extension",
+        ),
+        (
+            "Sec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: permessage-deflate",
             "handshake.invalid_extension",
         ),
         (
@@ -403,8 +417,8 @@ async fn an_invalid_close_code_is_the_servers_not_our_1002() {
 async fn a_protocol_error_close_is_said_to_be_ours() {
     let addr = server(|mut s| async move {
         switch(&mut s).await;
-        // RSV1 set without a negotiated extension.
-        let _ = s.write_all(&frame(0xC1, b"compressed?")).await;
+        // RSV2 set without a negotiated extension.
+        let _ = s.write_all(&frame(0xA1, b"extended?")).await;
         tokio::time::sleep(Duration::from_secs(2)).await;
     })
     .await;
@@ -557,4 +571,42 @@ async fn a_two_gigabyte_frame_header_is_refused_without_reading_it() {
         "{:?}",
         report.diagnoses[0].evidence
     );
+}
+
+#[tokio::test]
+async fn compression_nobody_agreed_to_is_named() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        // RSV1 set without a negotiated extension: "hello" deflated, as a server that compresses
+        // regardless sends it.
+        let _ = s
+            .write_all(&frame(0xC1, &[0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]))
+            .await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "frame.unnegotiated_compression");
+    let evidence = &report.diagnoses[0].evidence[0].content;
+    assert!(evidence.contains("RSV1"), "{evidence}");
+}
+
+#[tokio::test]
+async fn agreed_compression_that_does_not_inflate_is_named() {
+    let addr = server(|mut s| async move {
+        let key = read_key(&mut s).await;
+        let response = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+            derive_accept_key(key.as_bytes())
+        );
+        let _ = s.write_all(response.as_bytes()).await;
+        // RSV1 and a payload that is no DEFLATE stream (block type 3 is reserved).
+        let _ = s.write_all(&frame(0xC1, &[0xff, 0xff, 0xff, 0xff])).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    })
+    .await;
+    let (report, _) = check(addr).await;
+    assert_eq!(root(&report), "frame.invalid_compression");
+    let evidence = &report.diagnoses[0].evidence[0].content;
+    assert!(evidence.contains("does not inflate"), "{evidence}");
 }

@@ -73,6 +73,23 @@ async fn forward_proxies_name_why_they_refuse_the_tunnel() {
         assert!(!report.to_json().contains("wrong-guess"));
     }
 
+    // A tunnel the proxy allows to a port where nothing listens: squid's ERR_CONNECT_FAIL, not a refusal.
+    let mut dead = through(format!(
+        "http://{USER}:{PASSWORD}@127.0.0.1:{}",
+        squid.auth_port
+    ));
+    dead.url = format!("ws://127.0.0.1:{}/echo", free_port());
+    let report = run(&dead, LIMIT).await;
+    assert_named(&report, "proxy.connect_failed", "503");
+    assert!(
+        report.diagnoses[0]
+            .evidence
+            .iter()
+            .any(|e| e.content.contains("ERR_CONNECT_FAIL")),
+        "{:#?}",
+        report.diagnoses[0].evidence
+    );
+
     // The right credentials, and a port the proxy allows: healthy, the proxy named, its password never.
     let report = run(
         &through(format!(

@@ -197,8 +197,9 @@ async fn haproxy_backends_are_judged_for_tunnel_timeouts_and_stripped_upgrades()
     assert_eq!(
         codes(&report),
         [
+            "config.haproxy_upgrade_stripped",
             "config.haproxy_no_tunnel_timeout",
-            "config.haproxy_upgrade_stripped"
+            "config.haproxy_short_timeout"
         ]
     );
     assert_eq!(check(&report, "proxy_config").status, CheckStatus::Fail);
@@ -209,7 +210,7 @@ async fn haproxy_backends_are_judged_for_tunnel_timeouts_and_stripped_upgrades()
     let (where_, corrected) = first("config.haproxy_no_tunnel_timeout");
     assert!(
         where_.contains(
-            "haproxy.cfg:22 backend live: no timeout tunnel: an idle WebSocket is cut after 50 s"
+            "haproxy.cfg:23 backend live: no timeout tunnel: an idle WebSocket is cut after 50 s"
         ),
         "{where_}"
     );
@@ -219,10 +220,19 @@ async fn haproxy_backends_are_judged_for_tunnel_timeouts_and_stripped_upgrades()
     );
     let (where_, corrected) = first("config.haproxy_upgrade_stripped");
     assert!(
-        where_.contains("line 28: http-request del-header Upgrade"),
+        where_.contains("line 29: http-request del-header Upgrade"),
         "{where_}"
     );
     assert!(!corrected.contains("del-header"), "{corrected}");
+    let (where_, corrected) = first("config.haproxy_short_timeout");
+    assert!(
+        where_.contains("backend events: timeout tunnel 30 s"),
+        "{where_}"
+    );
+    assert!(
+        corrected.contains("timeout tunnel 1h") && !corrected.contains("30s"),
+        "{corrected}"
+    );
     // The backend with a tunnel timeout and no such rule is not named.
     assert!(
         report

@@ -86,6 +86,12 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
             invalid certificate (still reported)
           </label>
         </div>
+        <div className="field">
+          <label className="inline" htmlFor={id("no-compression")}>
+            <input id={id("no-compression")} type="checkbox" checked={target.noCompression} onChange={(e) => { onChange({ noCompression: e.target.checked }); }} /> Do not
+            offer compression (browsers offer permessage-deflate)
+          </label>
+        </div>
         <Field id={id("proxy")} label="HTTP proxy" value={target.proxy ?? ""} placeholder="http://proxy:3128" error={errors.proxy} onChange={(v) => { onChange({ proxy: orNull(v) }); }} />
         {afterProxy}
         <Field id={id("direct")} label="Backend behind the proxy (direct URL)" value={target.direct ?? ""} error={errors.direct} onChange={(v) => { onChange({ direct: orNull(v) }); }} />

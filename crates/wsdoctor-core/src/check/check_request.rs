@@ -57,6 +57,8 @@ pub struct TargetRequest {
     pub socketio_path: Option<String>,
     pub ca_file: Option<String>,
     pub insecure: bool,
+    /// Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
+    pub no_compression: bool,
     /// PEM client certificate for mutual TLS, and its key (default: the certificate's file).
     pub client_cert: Option<String>,
     pub client_key: Option<String>,
@@ -250,6 +252,7 @@ impl TargetRequest {
                 .transpose()?,
             ca_file: path(&self.ca_file),
             insecure: self.insecure,
+            compression: !self.no_compression,
             client_cert: path(&self.client_cert),
             client_key: path(&self.client_key),
             key_passphrase: self

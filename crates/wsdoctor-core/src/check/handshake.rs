@@ -26,6 +26,8 @@ pub(crate) struct UpgradeRequest {
     pub host_header: String,
     pub origin: Option<String>,
     pub subprotocols: Vec<String>,
+    /// `Sec-WebSocket-Extensions`, as offered.
+    pub extensions: Option<String>,
     /// Headers the user added, sent as given after the standard ones.
     pub headers: Vec<(String, String)>,
     pub key: String,
@@ -72,6 +74,7 @@ impl UpgradeRequest {
             host_header: host_header.to_string(),
             origin: None,
             subprotocols: Vec::new(),
+            extensions: None,
             headers: Vec::new(),
             key: generate_key(),
         }
@@ -93,6 +96,9 @@ impl UpgradeRequest {
                 "Sec-WebSocket-Protocol".to_string(),
                 self.subprotocols.join(", "),
             ));
+        }
+        if let Some(extensions) = &self.extensions {
+            lines.push(("Sec-WebSocket-Extensions".to_string(), extensions.clone()));
         }
         lines.push((
             "User-Agent".to_string(),

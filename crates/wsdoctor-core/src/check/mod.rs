@@ -22,6 +22,7 @@ mod open_connection;
 #[cfg(test)]
 mod open_connection_properties;
 mod options;
+mod permessage_deflate;
 mod reach;
 mod socketio_layer;
 mod socketio_session;

@@ -36,6 +36,8 @@ pub(crate) struct Plan {
     pub idle: Option<Duration>,
     /// The framework the URL points at (its own first message is `message` then).
     pub recognised: Option<(crate::framework::recognised::Recognised, String)>,
+    /// permessage-deflate as the upgrade settled it.
+    pub compression: super::permessage_deflate::Compression,
 }
 
 /// How the connection ended, when the server ended it.
@@ -107,6 +109,9 @@ type Ws = WebSocketStream<Stream>;
 struct Session {
     ws: Ws,
     watch: Watch,
+    /// What the permessage-deflate layer saw: a compressed frame nobody agreed to, or one that does not
+    /// inflate, is why tungstenite gave up.
+    compression: super::permessage_deflate::Compression,
     opened: Instant,
     ended: Option<Ended>,
     server_pings: PingCount,
@@ -161,7 +166,7 @@ impl Session {
                 None
             }
             Some(Err(error)) => {
-                self.ended = Some(classify_error(error, after));
+                self.ended = Some(self.classify(error, after));
                 None
             }
             Some(Ok(Message::Close(frame))) => {
@@ -207,7 +212,7 @@ impl Session {
         match tokio::time::timeout_at(deadline, self.ws.send(message)).await {
             Ok(Ok(())) => true,
             Ok(Err(error)) => {
-                self.ended = Some(classify_error(error, self.opened.elapsed()));
+                self.ended = Some(self.classify(error, self.opened.elapsed()));
                 false
             }
             Err(_) => {
@@ -223,6 +228,27 @@ impl Session {
 
     /// A fragmented message the server began and had not finished when the session ended or the wait
     /// ran out, as evidence.
+    /// How an error ended the session: the compression layer's finding first, since it is the cause
+    /// of the protocol error tungstenite reports.
+    fn classify(&self, error: tungstenite::Error, after: Duration) -> Ended {
+        let seen = self.compression.seen();
+        if let Some(frame) = seen.unnegotiated {
+            return Ended::Invalid {
+                code: "frame.unnegotiated_compression",
+                detail: format!(
+                    "the server sent a compressed message ({frame}) although no compression was agreed in the handshake"
+                ),
+            };
+        }
+        if let Some(why) = seen.broken {
+            return Ended::Invalid {
+                code: "frame.invalid_compression",
+                detail: why,
+            };
+        }
+        classify_error(error, after)
+    }
+
     fn unfinished(&self) -> Option<String> {
         let (kind, frames, bytes) = self.watch.seen().unfinished?;
         Some(format!(
@@ -305,6 +331,7 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
     let mut session = Session {
         ws,
         watch,
+        compression: plan.compression.clone(),
         opened: Instant::now(),
         ended: None,
         server_pings: PingCount::default(),
@@ -312,7 +339,7 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
     };
 
     // The test message and a ping go out together; both answers are awaited in one window.
-    let message_step = rec.begin(&items::MESSAGE);
+    let mut message_step = rec.begin(&items::MESSAGE);
     let ping_step = rec.begin(&items::PING);
     let sent = Instant::now();
     let deadline = tokio::time::Instant::now() + plan.reply_timeout;
@@ -337,6 +364,11 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
         }
     }
     let waited = u32::try_from(plan.reply_timeout.as_millis()).unwrap_or(u32::MAX);
+    if let Some(ratio) = plan.compression.ratio() {
+        message_step
+            .evidence
+            .push(Evidence::new("Compression", ratio));
+    }
     match (&reply, &session.ended) {
         (Some((text, ms)), _) => rec.finish(
             message_step,

@@ -1,15 +1,22 @@
 //! Property tests: whatever frames (or bytes) a server sends after the upgrade, the session ends
-//! within its deadlines with every item recorded, and never panics.
+//! within its deadlines with every item recorded, and never panics, with permessage-deflate agreed or
+//! not (the stream goes through its adapter either way, as in a check).
 
 use std::time::Duration;
 
 use super::open_connection::{Plan, run};
+use super::permessage_deflate::{self, Agreed, Compression};
 use crate::redact::Redactor;
 use crate::report::Recorder;
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-fn run_against(server_bytes: Vec<u8>, leftover: Vec<u8>, close_after: bool) -> Recorder {
+fn run_against(
+    server_bytes: Vec<u8>,
+    leftover: Vec<u8>,
+    close_after: bool,
+    compressed: bool,
+) -> Recorder {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -25,7 +32,14 @@ fn run_against(server_bytes: Vec<u8>, leftover: Vec<u8>, close_after: bool) -> R
             }
         });
         let mut rec = Recorder::new(Redactor::new(&[]), None);
+        let agreed = compressed.then(Agreed::default);
+        let (client, watch) = permessage_deflate::wrap(Box::new(client), leftover, agreed.as_ref());
         let plan = Plan {
+            compression: Compression {
+                offered: true,
+                agreed,
+                watch,
+            },
             message: "wsdoctor check".into(),
             reply_timeout: Duration::from_millis(40),
             close_timeout: Duration::from_millis(40),
@@ -36,7 +50,7 @@ fn run_against(server_bytes: Vec<u8>, leftover: Vec<u8>, close_after: bool) -> R
         let started = std::time::Instant::now();
         tokio::time::timeout(
             Duration::from_secs(10),
-            run(&mut rec, Box::new(client), leftover, &plan),
+            run(&mut rec, client, Vec::new(), &plan),
         )
         .await
         .expect("the session ends within its deadlines");
@@ -78,11 +92,12 @@ proptest! {
         frames in proptest::collection::vec(frame(), 0..12),
         split in 0usize..64,
         close_after in any::<bool>(),
+        compressed in any::<bool>(),
     ) {
         let bytes: Vec<u8> = frames.concat();
         let cut = split.min(bytes.len());
         let (leftover, rest) = bytes.split_at(cut);
-        let rec = run_against(rest.to_vec(), leftover.to_vec(), close_after);
+        let rec = run_against(rest.to_vec(), leftover.to_vec(), close_after, compressed);
         let ids: Vec<&str> = rec.checks.iter().map(|c| c.id.as_str()).collect();
         for id in ["message", "ping", "framework", "message_size", "idle", "close"] {
             prop_assert!(ids.contains(&id), "{} missing from {:?}", id, ids);
@@ -98,8 +113,9 @@ proptest! {
     fn any_bytes_end_the_session(
         bytes in proptest::collection::vec(any::<u8>(), 0..4_000),
         close_after in any::<bool>(),
+        compressed in any::<bool>(),
     ) {
-        let rec = run_against(bytes, Vec::new(), close_after);
+        let rec = run_against(bytes, Vec::new(), close_after, compressed);
         prop_assert!(rec.checks.iter().any(|c| c.id == "close"));
     }
 }

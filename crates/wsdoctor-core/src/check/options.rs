@@ -51,6 +51,8 @@ pub struct CheckOptions {
     pub idle: Option<Duration>,
     /// Send one message of this many bytes and report a 1009 or a drop.
     pub probe_size: Option<usize>,
+    /// Offer permessage-deflate as every browser does (`--no-compression` turns it off).
+    pub compression: bool,
     /// The test message.
     pub message: String,
     /// Server-side and code checks (process, port, environment, logs, proxy config, project).
@@ -93,6 +95,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("close_timeout", &self.close_timeout)
             .field("idle", &self.idle)
             .field("probe_size", &self.probe_size)
+            .field("compression", &self.compression)
             .field("message", &self.message)
             .field("server", &self.server)
             .field("sections", &self.sections)
@@ -124,6 +127,7 @@ impl Default for CheckOptions {
             socketio_path: None,
             ca_file: None,
             insecure: false,
+            compression: true,
             client_cert: None,
             client_key: None,
             key_passphrase: None,

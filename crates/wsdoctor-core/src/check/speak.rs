@@ -62,7 +62,8 @@ pub(super) async fn record(
     } else {
         options
     };
-    let Some((stream, leftover)) = upgrade::record(rec, options, &target, route, stream).await
+    let Some((stream, leftover, compression)) =
+        upgrade::record(rec, options, &target, route, stream).await
     else {
         return;
     };
@@ -90,6 +91,7 @@ pub(super) async fn record(
         close_timeout: options.close_timeout,
         probe_size: options.probe_size,
         idle: options.idle,
+        compression,
     };
     open_connection::run(rec, stream, leftover, &plan).await;
 }

@@ -7,26 +7,31 @@ use std::time::Duration;
 use super::fingerprint::Fingerprint;
 use super::follow_up;
 use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
+use super::permessage_deflate::{self, Compression};
 use super::{CheckOptions, items};
 use crate::net::Stream;
 use crate::net::{Route, Target, parse_target};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
-/// Records the upgrade, Origin and subprotocol items; the open stream and the bytes read past the
-/// response, or `None` when the upgrade failed (the session items are skipped).
+/// Records the upgrade, Origin and subprotocol items; the open stream (inflating compressed messages
+/// when permessage-deflate was agreed) and the bytes read past the response, or `None` when the upgrade
+/// failed (the session items are skipped).
 pub(super) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     target: &Target,
     route: &Route,
     stream: Stream,
-) -> Option<(Stream, Vec<u8>)> {
+) -> Option<(Stream, Vec<u8>, Compression)> {
     let host_header = target.host_header();
     let path = target.path_and_query();
     let mut request = UpgradeRequest::new(&path, &host_header);
     request.origin = options.browser_origin();
     request.subprotocols = options.subprotocols.clone();
+    request.extensions = options
+        .compression
+        .then(|| permessage_deflate::OFFER.to_string());
     request.headers = options.headers.clone();
     let mut step = rec.begin(&items::HANDSHAKE);
     step.evidence
@@ -115,17 +120,20 @@ pub(super) async fn record(
     } else {
         None
     };
-    // WS Doctor offers no extension, so a server that names one breaks the protocol.
-    let invalid = invalid.or_else(|| {
-        response
-            .header("Sec-WebSocket-Extensions")
-            .map(|extensions| {
-                (
-                    "handshake.invalid_extension",
-                    format!("the server enabled extension `{extensions}`, which was not offered"),
-                )
-            })
+    // The extensions answered, read as a browser reads them (every browser offers permessage-deflate).
+    let extensions = response
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Sec-WebSocket-Extensions"))
+        .map(|(_, value)| value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let agreed = permessage_deflate::answer(Some(&extensions), options.compression);
+    let invalid = invalid.or_else(|| match &agreed {
+        Err(why) => Some(("handshake.invalid_extension", why.clone())),
+        Ok(_) => None,
     });
+    let agreed = agreed.ok().flatten();
     let chosen = response
         .header("Sec-WebSocket-Protocol")
         .map(str::to_string);
@@ -137,10 +145,17 @@ pub(super) async fn record(
         _ => None,
     });
     if let Some((code, why)) = invalid {
-        rec.diagnose(
-            code,
-            vec![Evidence::new("Problem", why.clone()), response_evidence],
-        );
+        let mut evidence = vec![Evidence::new("Problem", why.clone()), response_evidence];
+        if code == "handshake.invalid_extension" {
+            evidence.push(Evidence::new(
+                "Offered",
+                request
+                    .extensions
+                    .clone()
+                    .unwrap_or_else(|| "no extension (--no-compression)".into()),
+            ));
+        }
+        rec.diagnose(code, evidence);
         rec.finish(
             step,
             CheckStatus::Fail,
@@ -149,6 +164,13 @@ pub(super) async fn record(
         skip_after_handshake(rec, options);
         return None;
     }
+    let compression = Compression {
+        offered: options.compression,
+        agreed,
+        watch: Default::default(),
+    };
+    step.evidence
+        .push(Evidence::new("Compression", compression.describe()));
     rec.finish(
         step,
         CheckStatus::Pass,
@@ -199,7 +221,15 @@ pub(super) async fn record(
             );
         }
     }
-    Some((stream, leftover))
+    let (stream, watch) = permessage_deflate::wrap(stream, leftover, compression.agreed.as_ref());
+    Some((
+        stream,
+        Vec::new(),
+        Compression {
+            watch,
+            ..compression
+        },
+    ))
 }
 
 fn skip_after_handshake(rec: &mut Recorder, options: &CheckOptions) {

@@ -12,12 +12,20 @@ use crate::report::{Evidence, Recorder};
 /// A tunnel timeout at or under this many seconds cuts idle WebSockets too soon.
 const SHORT_TIMEOUT_SECS: u64 = 60;
 
-/// Whether a file is HAProxy's: it has a `frontend`, `backend` or `listen` section.
+/// Whether a file is HAProxy's: it opens a `frontend`, `backend`, `listen` or `defaults` section, and
+/// has no nginx block (nginx has `listen 80;`, and `{` ending a line, which HAProxy never has).
 pub(super) fn recognised(text: &str) -> bool {
-    text.lines().any(|line| {
-        let mut words = line.split_whitespace();
-        matches!(words.next(), Some("frontend" | "backend" | "listen")) && words.next().is_some()
-    })
+    let lines = || {
+        text.lines()
+            .map(|line| line.split('#').next().unwrap_or("").trim())
+    };
+    let nginx_block = lines().any(|line| line.ends_with('{') || line == "}");
+    !nginx_block
+        && lines().any(|line| {
+            let first = line.split_whitespace().next();
+            matches!(first, Some("frontend" | "backend" | "listen" | "defaults"))
+                && !line.ends_with(';')
+        })
 }
 
 /// One section: its kind (`defaults`, `frontend`, `backend`, `listen`), name, first line and lines.
@@ -254,6 +262,16 @@ mod tests {
         assert_eq!(millis("1h"), Some(3_600_000));
         assert_eq!(millis("100ms"), Some(100));
         assert_eq!(millis("soon"), None);
+    }
+
+    #[test]
+    fn haproxy_is_told_from_nginx() {
+        assert!(recognised(
+            "defaults\n    mode http\nbackend app\n    server a 10.0.0.1:80\n"
+        ));
+        assert!(!recognised(
+            "server {\n    listen 80;\n    location / { proxy_pass http://a; }\n}\n"
+        ));
     }
 
     #[test]

@@ -1,0 +1,138 @@
+//! permessage-deflate as every browser negotiates it, against real servers: Python `websockets`
+//! (compression on by default, and off), Node `ws` (off by default, on with perMessageDeflate), and real
+//! nginx hiding the agreement from the client while the server goes on compressing. A check offers
+//! what Chrome offers, inflates what comes compressed, and says what was agreed and what it saved.
+
+mod support;
+
+use std::time::Duration;
+
+use support::nginx::{UPGRADE, preamble, start_nginx_with};
+use support::real_servers::{node, python};
+use support::{assert_named, item, options, run};
+use wsdoctor_core::report::{Report, Verdict};
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// The content of the evidence labelled `label` on item `id`.
+fn evidence(report: &Report, id: &str, label: &str) -> Option<String> {
+    item(report, id)
+        .evidence
+        .iter()
+        .find(|e| e.label == label)
+        .map(|e| e.content.clone())
+}
+
+#[tokio::test]
+async fn compression_is_offered_agreed_and_inflated_as_in_a_browser() {
+    // Over `ws`'s 1 KB threshold, and compressible.
+    let message = "wsdoctor check ".repeat(200);
+    for (mode, server, agreed) in [
+        ("websockets", python("echo"), true),
+        (
+            "websockets without compression",
+            python("no-compression"),
+            false,
+        ),
+        ("ws with perMessageDeflate", node("deflate"), true),
+        ("ws", node("echo"), false),
+    ] {
+        let mut o = options(format!("ws://127.0.0.1:{}/", server.port));
+        o.message = message.clone();
+        let report = run(&o, LIMIT).await;
+        assert_eq!(
+            report.verdict,
+            Verdict::Healthy,
+            "{mode}: {:#?}",
+            report.diagnoses
+        );
+        assert!(
+            report.diagnoses.is_empty(),
+            "{mode}: {:#?}",
+            report.diagnoses
+        );
+        let handshake = item(&report, "handshake");
+        let request = &handshake.evidence[0].content;
+        assert!(
+            request
+                .contains("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"),
+            "{mode}: {request}"
+        );
+        let said = evidence(&report, "handshake", "Compression").unwrap();
+        assert_eq!(
+            said.starts_with("agreed: permessage-deflate"),
+            agreed,
+            "{mode}: {said}"
+        );
+        let reply = &item(&report, "message").summary;
+        assert!(
+            reply.contains("wsdoctor check wsdoctor check"),
+            "{mode}: {reply}"
+        );
+        match evidence(&report, "message", "Compression") {
+            Some(ratio) => {
+                assert!(agreed, "{mode}: {ratio}");
+                assert!(ratio.contains("bytes of text or data"), "{mode}: {ratio}");
+                let percent: f64 = ratio
+                    .rsplit('(')
+                    .next()
+                    .and_then(|p| p.trim_end_matches("%)").parse().ok())
+                    .unwrap();
+                assert!(
+                    percent < 20.0,
+                    "{mode}: a repeated text compresses well: {ratio}"
+                );
+            }
+            None => assert!(!agreed, "{mode}: agreed, but no compressed reply was seen"),
+        }
+    }
+
+    // --no-compression: nothing offered, nothing agreed, still healthy.
+    let server = python("echo");
+    let mut o = options(format!("ws://127.0.0.1:{}/", server.port));
+    o.compression = false;
+    let report = run(&o, LIMIT).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    assert!(
+        !item(&report, "handshake").evidence[0]
+            .content
+            .contains("Extensions")
+    );
+    assert!(
+        evidence(&report, "handshake", "Compression")
+            .unwrap()
+            .starts_with("not offered (--no-compression)")
+    );
+}
+
+#[tokio::test]
+async fn a_proxy_that_hides_the_agreement_while_the_server_compresses_is_named() {
+    let backend = python("echo");
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://127.0.0.1:{backend};
+            {UPGRADE}
+            proxy_hide_header Sec-WebSocket-Extensions;
+        }}
+    }}
+}}
+"#,
+            preamble(prefix),
+            backend = backend.port,
+        )
+    });
+    let url = format!("ws://127.0.0.1:{}/", nginx.port);
+    let report = run(&options(url.clone()), LIMIT).await;
+    assert_named(&report, "frame.unnegotiated_compression", "RSV1");
+    assert_eq!(report.verdict, Verdict::Broken);
+
+    // Without the offer the server does not compress, and the same path works: the report's fix.
+    let mut o = options(url);
+    o.compression = false;
+    let report = run(&o, LIMIT).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+}
