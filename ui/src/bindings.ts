@@ -62,6 +62,10 @@ protocol: Protocol,
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
+ * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
+ */
+resolve: Array<string>, 
+/**
  * Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
  */
 noCompression: boolean, 
@@ -99,6 +103,10 @@ protocol: Protocol,
  * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
+/**
+ * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
+ */
+resolve: Array<string>, 
 /**
  * Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
  */
@@ -403,6 +411,10 @@ protocol: Protocol,
  * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
+/**
+ * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
+ */
+resolve: Array<string>, 
 /**
  * Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
  */

@@ -19,6 +19,7 @@ export function emptyTarget(url = ""): TargetRequest {
     caFile: null,
     insecure: false,
     noCompression: false,
+    resolve: [],
     clientCert: null,
     clientKey: null,
     proxy: null,

@@ -52,6 +52,11 @@ pub struct TargetArgs {
     /// Continue past an untrusted or invalid certificate (a check still reports it).
     #[arg(long, short = 'k')]
     insecure: bool,
+    /// Use these addresses for a name instead of DNS, as curl's --resolve (repeatable): test one server
+    /// behind a name, or the name as another network resolves it. Every address is tried; those that do
+    /// not answer are named.
+    #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR]")]
+    resolve: Vec<String>,
     /// Do not offer permessage-deflate compression (every browser offers it): tells a failure that
     /// happens only with compression from one that does not.
     #[arg(long)]
@@ -188,6 +193,13 @@ impl TargetArgs {
         options.insecure |= self.insecure;
         if self.no_compression {
             options.compression = false;
+        }
+        if !self.resolve.is_empty() {
+            let request = TargetRequest {
+                resolve: self.resolve.clone(),
+                ..Default::default()
+            };
+            options.resolve = checked_as_the_app_does("--resolve", request)?.resolve;
         }
         if let Some(cert) = &self.client_cert {
             options.client_cert = Some(cert.clone());

@@ -886,6 +886,14 @@ pub static CATALOG: &[Entry] = &[
         "Stop the other process or move one of them to another port."
     ),
     entry!(
+        "tcp.partial_addresses",
+        ServerHealth,
+        Warning,
+        "Only some of the name's addresses answer",
+        "The host name resolves to several addresses and some of them refuse or do not answer. Browsers try the next address (Happy Eyeballs) and connect; Node 17+ (`ws`, socket.io-client, `fetch`), and many other clients, use only the first address the resolver returns. `localhost` resolving to `::1` first while the server listens on 127.0.0.1 only is the classic case: it works in Chrome and fails in Node.",
+        "Make the server listen on every address the name resolves to (`::` and `0.0.0.0`, or both loopbacks), or remove the dead addresses from DNS (or /etc/hosts); in a client, connect to the address that answers (`127.0.0.1` rather than `localhost`)."
+    ),
+    entry!(
         "port.loopback_only",
         ServerHealth,
         Warning,

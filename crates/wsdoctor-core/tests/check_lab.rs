@@ -511,3 +511,64 @@ async fn the_pages_origin_is_the_origin_sent() {
     other_site.page_url = Some("http://app.example.test/index.html".into());
     assert_eq!(root(&check(other_site).await), "handshake.origin_rejected");
 }
+
+/// A name given two addresses (`--resolve`), of which only the second answers (the lab listens on
+/// 127.0.0.1, not 127.0.0.2): browsers fall back and connect, clients that use the first fail.
+#[tokio::test]
+async fn a_name_whose_first_address_is_dead_is_named() {
+    let lab = lab().await;
+    let port = lab.addr().port();
+    let url = format!("ws://wsdoctor.test:{port}/echo");
+    let pinned = |addrs: &str| {
+        let mut o = options(url.clone());
+        o.resolve = vec![
+            wsdoctor_core::net::Pinned::parse(&format!("wsdoctor.test:{port}:{addrs}")).unwrap(),
+        ];
+        o
+    };
+
+    let report = check(pinned("127.0.0.2,127.0.0.1")).await;
+    assert_eq!(codes(&report), ["tcp.partial_addresses"]);
+    assert_eq!(report.verdict, Verdict::Degraded);
+    let evidence = &report.diagnoses[0].evidence;
+    assert_eq!(evidence[0].content, format!("127.0.0.1:{port}"));
+    assert!(
+        evidence[1]
+            .content
+            .starts_with(&format!("127.0.0.2:{port}: ")),
+        "{evidence:#?}"
+    );
+    assert!(
+        evidence[2]
+            .content
+            .contains(&format!("try only the first, 127.0.0.2:{port}, and fail")),
+        "{evidence:#?}"
+    );
+    assert!(
+        report
+            .checks
+            .iter()
+            .any(|c| c.summary.contains("--resolve; DNS not asked"))
+    );
+
+    // The dead address second: the first answers, and the report says who would still fail.
+    let report = check(pinned("127.0.0.1,127.0.0.2")).await;
+    assert_eq!(codes(&report), ["tcp.partial_addresses"]);
+    assert!(
+        report.diagnoses[0].evidence[2]
+            .content
+            .contains("first address 127.0.0.1")
+    );
+
+    // One address that answers: nothing to say.
+    let report = check(pinned("127.0.0.1")).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+
+    // A malformed entry is the field's error, not a finding.
+    let request = wsdoctor_core::check::TargetRequest {
+        url,
+        resolve: vec!["wsdoctor.test:not-a-port:127.0.0.1".into()],
+        ..Default::default()
+    };
+    assert_eq!(request.into_options().unwrap_err().field(), Some("resolve"));
+}

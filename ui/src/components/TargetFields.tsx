@@ -94,6 +94,14 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
         </div>
         <Field id={id("proxy")} label="HTTP proxy" value={target.proxy ?? ""} placeholder="http://proxy:3128" error={errors.proxy} onChange={(v) => { onChange({ proxy: orNull(v) }); }} />
         {afterProxy}
+        <Field
+          id={id("resolve")}
+          label="Addresses instead of DNS (HOST:PORT:ADDR,ADDR; entries separated by spaces)"
+          value={target.resolve.join(" ")}
+          placeholder="app.example.test:443:10.0.0.5,10.0.0.6"
+          error={errors.resolve}
+          onChange={(v) => { onChange({ resolve: v === "" ? [] : v.split(" ") }); }}
+        />
         <Field id={id("direct")} label="Backend behind the proxy (direct URL)" value={target.direct ?? ""} error={errors.direct} onChange={(v) => { onChange({ direct: orNull(v) }); }} />
         <Field id={id("timeout")} label="Timeout (s)" type="number" value={target.timeoutSecs?.toString() ?? ""} placeholder="5" error={errors.timeoutSecs} onChange={(v) => { onChange({ timeoutSecs: numberOrNull(v) }); }} />
         <Field id={id("reply")} label="Reply wait (s)" type="number" value={target.replySecs?.toString() ?? ""} placeholder="1" error={errors.replySecs} onChange={(v) => { onChange({ replySecs: numberOrNull(v) }); }} />

@@ -57,6 +57,8 @@ pub struct TargetRequest {
     pub socketio_path: Option<String>,
     pub ca_file: Option<String>,
     pub insecure: bool,
+    /// Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
+    pub resolve: Vec<String>,
     /// Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
     pub no_compression: bool,
     /// PEM client certificate for mutual TLS, and its key (default: the certificate's file).
@@ -253,6 +255,13 @@ impl TargetRequest {
             ca_file: path(&self.ca_file),
             insecure: self.insecure,
             compression: !self.no_compression,
+            resolve: self
+                .resolve
+                .iter()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| crate::net::Pinned::parse(r))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| Error::field_value("resolve", e))?,
             client_cert: path(&self.client_cert),
             client_key: path(&self.client_key),
             key_passphrase: self

@@ -373,12 +373,13 @@ async fn probe(
     let proxy_shown = proxy
         .as_ref()
         .map(|p| format!("{} (from {})", p.shown, p.source));
-    let route = Route::to(
+    let mut route = Route::to(
         &target,
         proxy.clone(),
         options.connect_timeout,
         options.handshake_timeout,
     );
+    route.pinned = options.resolve.clone();
     let Some(tcp) = reach::record(rec, options, &target, &proxy).await else {
         return Ok(proxy_shown);
     };

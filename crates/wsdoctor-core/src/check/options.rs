@@ -53,6 +53,8 @@ pub struct CheckOptions {
     pub probe_size: Option<usize>,
     /// Offer permessage-deflate as every browser does (`--no-compression` turns it off).
     pub compression: bool,
+    /// Addresses to use for names instead of DNS (`--resolve HOST:PORT:ADDR[,ADDR]`).
+    pub resolve: Vec<crate::net::Pinned>,
     /// The test message.
     pub message: String,
     /// Server-side and code checks (process, port, environment, logs, proxy config, project).
@@ -96,6 +98,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("idle", &self.idle)
             .field("probe_size", &self.probe_size)
             .field("compression", &self.compression)
+            .field("resolve", &self.resolve)
             .field("message", &self.message)
             .field("server", &self.server)
             .field("sections", &self.sections)
@@ -128,6 +131,7 @@ impl Default for CheckOptions {
             ca_file: None,
             insecure: false,
             compression: true,
+            resolve: Vec::new(),
             client_cert: None,
             client_key: None,
             key_passphrase: None,

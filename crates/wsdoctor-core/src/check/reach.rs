@@ -23,7 +23,18 @@ pub(super) async fn record(
         .map(|p| (p.host.clone(), p.port))
         .unwrap_or((target.host.clone(), target.port));
     let step = rec.begin(&items::DNS);
-    let addrs = match dial::resolve(&dial_host, dial_port, options.connect_timeout).await {
+    let pinned = options
+        .resolve
+        .iter()
+        .any(|p| p.port == dial_port && p.host.eq_ignore_ascii_case(&dial_host));
+    let addrs = match dial::resolve_for(
+        &dial_host,
+        dial_port,
+        &options.resolve,
+        options.connect_timeout,
+    )
+    .await
+    {
         Ok(addrs) => addrs,
         Err(error) => {
             rec.diagnose(
@@ -43,7 +54,11 @@ pub(super) async fn record(
     rec.finish(
         step,
         CheckStatus::Pass,
-        format!("{dial_host} resolves to {list}."),
+        if pinned {
+            format!("{dial_host} is taken as {list} (--resolve; DNS not asked).")
+        } else {
+            format!("{dial_host} resolves to {list}.")
+        },
     );
 
     // TCP
@@ -98,6 +113,7 @@ pub(super) async fn record(
         return None;
     };
     let tcp_ms = step_elapsed(&attempts);
+    partial_addresses(rec, options, &dial_host, &addrs, &attempts, addr).await;
     rec.finish(
         step,
         CheckStatus::Pass,
@@ -228,4 +244,63 @@ fn refusal_cause(
         }
         _ => ("proxy.connect_failed", evidence),
     }
+}
+
+/// A name with several addresses of which some do not answer: browsers try the next (Happy Eyeballs),
+/// Node 17+ and many other clients only the first. Every address is tried once, the one connected to
+/// aside.
+async fn partial_addresses(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    host: &str,
+    addrs: &[std::net::SocketAddr],
+    attempts: &[dial::Attempt],
+    connected: std::net::SocketAddr,
+) {
+    if addrs.len() < 2 {
+        return;
+    }
+    let untried: Vec<std::net::SocketAddr> = addrs
+        .iter()
+        .take(dial::MAX_ADDRESSES)
+        .filter(|a| !attempts.iter().any(|t| t.addr == **a))
+        .copied()
+        .collect();
+    let later = dial::try_each(&untried, options.connect_timeout).await;
+    let all: Vec<&dial::Attempt> = attempts.iter().chain(later.iter()).collect();
+    let failed: Vec<String> = all
+        .iter()
+        .filter_map(|a| {
+            a.result
+                .as_ref()
+                .err()
+                .map(|(_, e)| format!("{}: {e}", a.addr))
+        })
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    let answered: Vec<String> = all
+        .iter()
+        .filter(|a| a.result.is_ok())
+        .map(|a| a.addr.to_string())
+        .collect();
+    let first = addrs[0];
+    let mut evidence = vec![
+        Evidence::new("Answered", answered.join(", ")),
+        Evidence::new("Did not answer", failed.join("\n")),
+    ];
+    evidence.push(Evidence::new(
+        "Which clients fail",
+        if first == connected {
+            format!(
+                "{host}'s first address {first} answers, so clients that use only the first connect; a client handed another address (round-robin DNS, an IPv6-first resolver) does not"
+            )
+        } else {
+            format!(
+                "browsers try the next address and reach {connected}; Node 17+ (ws, socket.io-client, fetch) and many other clients try only the first, {first}, and fail"
+            )
+        },
+    ));
+    rec.diagnose("tcp.partial_addresses", evidence);
 }

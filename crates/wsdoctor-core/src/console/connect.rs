@@ -37,12 +37,13 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
             &parsed.host,
             parsed.secure,
         )?;
-        let route = Route::to(
+        let mut route = Route::to(
             &parsed,
             proxy,
             target.connect_timeout,
             target.handshake_timeout,
         );
+        route.pinned = target.resolve.clone();
         let client = crate::check::client_tls(target).map_err(|e| e.to_string())?;
         let stream = route
             .open(Trust::Verify {

@@ -12,6 +12,7 @@ pub mod target;
 pub(crate) mod tls_client;
 
 pub(crate) use dial::MAX_ADDRESSES;
+pub use dial::Pinned;
 pub(crate) use route::Route;
 pub use target::{Target, parse_target};
 

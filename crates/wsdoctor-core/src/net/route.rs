@@ -19,6 +19,8 @@ pub(crate) struct Route {
     pub connect_timeout: Duration,
     /// The TLS handshake.
     pub handshake_timeout: Duration,
+    /// Addresses the user gave for names (`--resolve`), used instead of DNS.
+    pub pinned: Vec<dial::Pinned>,
 }
 
 /// How the TLS step treats the server's certificate.
@@ -47,6 +49,7 @@ impl Route {
             proxy,
             connect_timeout: connect,
             handshake_timeout: handshake,
+            pinned: Vec::new(),
         }
     }
 
@@ -75,7 +78,8 @@ impl Route {
             Some(proxy) => (proxy.host.as_str(), proxy.port),
             None => (self.host.as_str(), self.port),
         };
-        let addrs = dial::resolve(dial_host, dial_port, self.connect_timeout).await?;
+        let addrs =
+            dial::resolve_for(dial_host, dial_port, &self.pinned, self.connect_timeout).await?;
         let (connected, attempts) = dial::connect_any(&addrs, self.connect_timeout).await;
         let Some((tcp, _)) = connected else {
             let why = attempts
@@ -132,6 +136,7 @@ mod tests {
             proxy: None,
             connect_timeout: Duration::from_secs(1),
             handshake_timeout: Duration::from_secs(1),
+            pinned: Vec::new(),
         }
     }
 
