@@ -18,7 +18,8 @@ macro_rules! declarations {
 pub fn typescript() -> String {
     use wsdoctor_core::catalog::Severity;
     use wsdoctor_core::check::{
-        CheckEvent, CheckRequest, HeaderInput, PlannedCheck, ServerRequest, TargetRequest,
+        CheckEvent, CheckRequest, ClientProfile, HeaderInput, PlannedCheck, ServerRequest,
+        TargetRequest,
     };
     use wsdoctor_core::console::{
         ConsoleRequest, Direction, Entry, EntryKind, Outgoing, SessionState, SessionStatus,
@@ -46,6 +47,7 @@ pub fn typescript() -> String {
         CheckRequest,
         TargetRequest,
         Protocol,
+        ClientProfile,
         HeaderInput,
         ServerRequest,
         CheckEvent,

@@ -62,6 +62,10 @@ protocol: Protocol,
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
+ * Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
+ */
+client: ClientProfile, 
+/**
  * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
  */
 resolve: Array<string>, 
@@ -104,6 +108,10 @@ protocol: Protocol,
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
 /**
+ * Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
+ */
+client: ClientProfile, 
+/**
  * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
  */
 resolve: Array<string>, 
@@ -133,6 +141,8 @@ timeoutSecs: number | null,
 replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
 
 export type Protocol = "auto" | "websocket" | "socketio" | "stomp" | "sockjs" | "graphql-ws";
+
+export type ClientProfile = "chrome" | "firefox" | "safari" | "node" | "python" | "raw";
 
 export type HeaderInput = { name: string, value: string, secret: boolean, };
 
@@ -217,7 +227,11 @@ export type TargetSummary = { url: string, origin: string | null, pageUrl: strin
 /**
  * The client certificate presented for mutual TLS (its path; the key is never reported).
  */
-clientCert: string | null, insecure: boolean, proxy: string | null, direct: string | null, connectTimeoutMs: number, handshakeTimeoutMs: number, replyTimeoutMs: number, idleSecs: number | null, probeSize: number | null, 
+clientCert: string | null, insecure: boolean, 
+/**
+ * Whose upgrade request was sent (`--client`), e.g. "Chrome 131 (a browser: …)".
+ */
+client: string, proxy: string | null, direct: string | null, connectTimeoutMs: number, handshakeTimeoutMs: number, replyTimeoutMs: number, idleSecs: number | null, probeSize: number | null, 
 /**
  * The server-side inputs (`process: node`, `log: /var/log/app.log`, ...).
  */
@@ -411,6 +425,10 @@ protocol: Protocol,
  * Socket.IO's path when it is not `/socket.io/` (the client's `path` option); implies Socket.IO.
  */
 socketioPath: string | null, caFile: string | null, insecure: boolean, 
+/**
+ * Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
+ */
+client: ClientProfile, 
 /**
  * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
  */

@@ -36,6 +36,7 @@ function report(checks: Check[], diagnoses: Diagnosis[]): Report {
       caFile: null,
       clientCert: null,
       insecure: false,
+      client: "Chrome 131 (a browser: its headers, permessage-deflate offered)",
       proxy: null,
       direct: null,
       connectTimeoutMs: 5000,

@@ -19,6 +19,7 @@ export function emptyTarget(url = ""): TargetRequest {
     caFile: null,
     insecure: false,
     noCompression: false,
+    client: "chrome",
     resolve: [],
     clientCert: null,
     clientKey: null,

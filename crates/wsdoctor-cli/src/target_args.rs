@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use wsdoctor_core::check::{CheckOptions, TargetRequest};
+use wsdoctor_core::check::{CheckOptions, ClientProfile, TargetRequest};
 use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::profile::{Profile, ProfileStore, Sensitive, Vault, resolve};
 use wsdoctor_core::{Error, Result};
@@ -52,6 +52,10 @@ pub struct TargetArgs {
     /// Continue past an untrusted or invalid certificate (a check still reports it).
     #[arg(long, short = 'k')]
     insecure: bool,
+    /// Whose upgrade request to send, header for header, so rejections by user agent (WAFs, bot
+    /// filters) reproduce: chrome (default), firefox, safari, node, python, raw.
+    #[arg(long, value_name = "CLIENT", value_parser = |s: &str| s.parse::<ClientProfile>())]
+    client: Option<ClientProfile>,
     /// Use these addresses for a name instead of DNS, as curl's --resolve (repeatable): test one server
     /// behind a name, or the name as another network resolves it. Every address is tried; those that do
     /// not answer are named.
@@ -193,6 +197,9 @@ impl TargetArgs {
         options.insecure |= self.insecure;
         if self.no_compression {
             options.compression = false;
+        }
+        if let Some(client) = self.client {
+            options.client = client;
         }
         if !self.resolve.is_empty() {
             let request = TargetRequest {

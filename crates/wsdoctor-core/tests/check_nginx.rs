@@ -10,7 +10,7 @@ use support::{free_port, options, root, run};
 
 use std::net::SocketAddr;
 use std::time::Duration;
-use wsdoctor_core::check::CheckOptions;
+use wsdoctor_core::check::{CheckOptions, ClientProfile};
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::{Report, Verdict};
 
@@ -296,4 +296,76 @@ async fn answers_from_the_field_are_named() {
         "{:#?}",
         report.checks
     );
+}
+
+/// A bot filter in front of a real `websockets` server, as WAF rules are written: scripts (an empty or
+/// a Python User-Agent) get 403. Each client profile's request meets it as that client's would, and
+/// every profile's headers (Firefox's `Connection: keep-alive, Upgrade` too) pass nginx and the server.
+#[tokio::test]
+async fn each_client_is_met_as_that_client_would_be() {
+    let backend = support::real_servers::python("echo");
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            if ($http_user_agent ~* "^$|python|curl|wget") {{ return 403; }}
+            proxy_pass http://127.0.0.1:{backend};
+            {UPGRADE}
+        }}
+    }}
+}}
+"#,
+            preamble(prefix),
+            backend = backend.port,
+        )
+    });
+    let url = format!("ws://127.0.0.1:{}/", nginx.port);
+    for (client, healthy) in [
+        (ClientProfile::Chrome, true),
+        (ClientProfile::Firefox, true),
+        (ClientProfile::Safari, true),
+        (ClientProfile::Raw, true),
+        (ClientProfile::Node, false),
+        (ClientProfile::Python, false),
+    ] {
+        let mut o = nginx_options(url.clone());
+        o.client = client;
+        let report = check(o).await;
+        assert_eq!(report.target.client, client.describe());
+        let request = &report
+            .checks
+            .iter()
+            .find(|c| c.id == "handshake")
+            .unwrap()
+            .evidence[0]
+            .content;
+        if healthy {
+            assert_eq!(
+                report.verdict,
+                Verdict::Healthy,
+                "{client:?}: {:#?}",
+                report.diagnoses
+            );
+        } else {
+            assert_eq!(
+                root(&report),
+                "handshake.forbidden",
+                "{client:?}: {request}"
+            );
+        }
+        match client {
+            ClientProfile::Chrome => assert!(
+                request.contains("Chrome/131") && request.contains("Accept-Language: en-US")
+            ),
+            ClientProfile::Firefox => assert!(
+                request.contains("Connection: keep-alive, Upgrade")
+                    && request.contains("Sec-WebSocket-Extensions: permessage-deflate\n")
+            ),
+            ClientProfile::Node => assert!(!request.contains("User-Agent")),
+            ClientProfile::Raw => assert!(!request.contains("Sec-WebSocket-Extensions")),
+            _ => {}
+        }
+    }
 }

@@ -24,7 +24,7 @@ const state = fromReport(
   {
     tool: { name: "wsdoctor", version: "0" },
     target: {
-      url: "ws://x/", origin: null, pageUrl: null, headers: [], subprotocols: [], caFile: null, clientCert: null, insecure: false, proxy: null,
+      url: "ws://x/", origin: null, pageUrl: null, headers: [], subprotocols: [], caFile: null, clientCert: null, insecure: false, client: "", proxy: null,
       direct: null, connectTimeoutMs: 0, handshakeTimeoutMs: 0, replyTimeoutMs: 0, idleSecs: null, probeSize: null, server: [],
     },
     startedAt: "", durationMs: 0, verdict: "broken", checks, diagnoses: [], redactions: 0, redacted: [], manual: [], ticket: null,

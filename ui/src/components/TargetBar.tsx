@@ -1,4 +1,5 @@
 import type { CheckRequest, LabEndpoint, TargetRequest } from "../bindings";
+import { ClientSelect } from "./ClientSelect";
 import { Field, type FieldErrors, PathField, Repeated, numberOrNull, orNull } from "./fields";
 import { TargetFields, hasTargetFieldError } from "./TargetFields";
 
@@ -38,6 +39,14 @@ export function TargetBar({ request, onChange, endpoints, running, errors, onRun
           error={errors.url}
           onChange={(url) => {
             set({ url });
+          }}
+        />
+        <ClientSelect
+          id="target-client"
+          className="client-field"
+          value={request.client}
+          onChange={(client) => {
+            set({ client });
           }}
         />
         <div className="field lab-field">

@@ -123,6 +123,25 @@ describe("ChecklistView", () => {
     expect(sent?.server.env).toEqual(["ALLOWED_ORIGINS=https://a.test,https://b.test", "NODE_ENV=production"]);
   });
 
+  it("sends as Chrome by default, as the client chosen beside the URL, and without compression when asked", async () => {
+    let sent: CheckRequest | undefined;
+    vi.mocked(ipc.checkRun).mockImplementation((_id, request) => {
+      sent = request;
+      return new Promise<RunResult>(() => undefined);
+    });
+    renderView();
+    expect(screen.getByLabelText<HTMLSelectElement>("Client").value).toBe("chrome");
+    fireEvent.change(screen.getByLabelText("Client"), { target: { value: "node" } });
+    fireEvent.click(screen.getByLabelText(/Do not offer compression/));
+    fireEvent.change(screen.getByLabelText(/Addresses instead of DNS/), { target: { value: "app.test:443:10.0.0.5,10.0.0.6 app.test:80:10.0.0.5" } });
+    fireEvent.click(screen.getByRole("button", { name: "Run checks" }));
+    await waitFor(() => {
+      expect(sent?.client).toBe("node");
+    });
+    expect(sent?.noCompression).toBe(true);
+    expect(sent?.resolve).toEqual(["app.test:443:10.0.0.5,10.0.0.6", "app.test:80:10.0.0.5"]);
+  });
+
   it("shows a bad URL next to the field", async () => {
     vi.mocked(ipc.checkRun).mockRejectedValue(new CommandError({ kind: "invalid_input", message: "`nope` is not a valid URL", field: "url" }));
     renderView();

@@ -1,6 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, useState } from "react";
 import type { Profile, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
+import { ClientSelect } from "../components/ClientSelect";
 import { TargetFields } from "../components/TargetFields";
 import { useProfilesList } from "../hooks/useProfilesList";
 import { errorText, ipc } from "../ipc";
@@ -263,6 +264,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <div className="field"><label htmlFor="profile-name">Name</label><input id="profile-name" value={draft.name} onChange={(e) => { edit({ name: e.target.value }); }} /></div>
               <div className="field"><label htmlFor="profile-tags">Tags (comma-separated)</label><input id="profile-tags" value={draft.tags.join(", ")} onChange={(e) => { edit({ tags: e.target.value.split(",").map((t) => t.trim()) }); }} /></div>
               <div className="field wide"><label htmlFor="profile-url">WebSocket URL ({"{{variables}}"} allowed)</label><input id="profile-url" spellCheck={false} value={draft.target.url} onChange={(e) => { editTarget({ url: e.target.value }); }} /></div>
+              <ClientSelect id="profile-client" className="narrow" value={draft.target.client} onChange={(client) => { editTarget({ client }); }} />
               <div className="field narrow"><label htmlFor="profile-heartbeat">Console heartbeat (s)</label><input id="profile-heartbeat" type="number" value={draft.console.heartbeatSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, heartbeatSecs: num(e.target.value) } }); }} /></div>
               <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
               {draft.console.reconnect && (

@@ -57,6 +57,8 @@ pub struct TargetRequest {
     pub socketio_path: Option<String>,
     pub ca_file: Option<String>,
     pub insecure: bool,
+    /// Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
+    pub client: super::client_profile::ClientProfile,
     /// Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
     pub resolve: Vec<String>,
     /// Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
@@ -255,6 +257,7 @@ impl TargetRequest {
             ca_file: path(&self.ca_file),
             insecure: self.insecure,
             compression: !self.no_compression,
+            client: self.client,
             resolve: self
                 .resolve
                 .iter()

@@ -28,6 +28,8 @@ pub(crate) struct UpgradeRequest {
     pub subprotocols: Vec<String>,
     /// `Sec-WebSocket-Extensions`, as offered.
     pub extensions: Option<String>,
+    /// Whose request this is: its own headers and `Connection` wording.
+    pub client: super::client_profile::ClientProfile,
     /// Headers the user added, sent as given after the standard ones.
     pub headers: Vec<(String, String)>,
     pub key: String,
@@ -75,6 +77,7 @@ impl UpgradeRequest {
             origin: None,
             subprotocols: Vec::new(),
             extensions: None,
+            client: super::client_profile::ClientProfile::Raw,
             headers: Vec::new(),
             key: generate_key(),
         }
@@ -84,7 +87,10 @@ impl UpgradeRequest {
         let mut lines = vec![
             ("Host".to_string(), self.host_header.clone()),
             ("Upgrade".to_string(), "websocket".to_string()),
-            ("Connection".to_string(), "Upgrade".to_string()),
+            (
+                "Connection".to_string(),
+                self.client.connection().to_string(),
+            ),
             ("Sec-WebSocket-Key".to_string(), self.key.clone()),
             ("Sec-WebSocket-Version".to_string(), "13".to_string()),
         ];
@@ -100,10 +106,12 @@ impl UpgradeRequest {
         if let Some(extensions) = &self.extensions {
             lines.push(("Sec-WebSocket-Extensions".to_string(), extensions.clone()));
         }
-        lines.push((
-            "User-Agent".to_string(),
-            format!("wsdoctor/{}", crate::VERSION),
-        ));
+        lines.extend(
+            self.client
+                .headers()
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value)),
+        );
         for (name, value) in &self.headers {
             // A user header replaces a standard one of the same name (Host, User-Agent, ...).
             lines.retain(|(n, _)| !n.eq_ignore_ascii_case(name));

@@ -7,6 +7,7 @@
 //! deadline, and the live probes as a whole are held to [`time_budget`], so a check always ends.
 
 mod check_request;
+mod client_profile;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
@@ -48,6 +49,7 @@ use crate::{Error, Result, tls};
 use crate::report::Recorder;
 pub use crate::report::{CheckEvent, PlannedCheck};
 pub use check_request::{CheckRequest, HeaderInput, ServerRequest, TargetRequest, validate_header};
+pub use client_profile::ClientProfile;
 use items::Item;
 pub use options::{CheckOptions, time_budget};
 
@@ -247,6 +249,7 @@ pub async fn run_check(
             .as_ref()
             .map(|p| p.display().to_string()),
         insecure: options.insecure,
+        client: options.client.describe().to_string(),
         proxy: None,
         direct: options.direct.as_deref().map(|u| redactor.url(u)),
         connect_timeout_ms: ms(options.connect_timeout),

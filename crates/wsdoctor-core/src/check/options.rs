@@ -53,6 +53,8 @@ pub struct CheckOptions {
     pub probe_size: Option<usize>,
     /// Offer permessage-deflate as every browser does (`--no-compression` turns it off).
     pub compression: bool,
+    /// Whose upgrade request to send (`--client`; Chrome's by default).
+    pub client: super::client_profile::ClientProfile,
     /// Addresses to use for names instead of DNS (`--resolve HOST:PORT:ADDR[,ADDR]`).
     pub resolve: Vec<crate::net::Pinned>,
     /// The test message.
@@ -99,6 +101,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("probe_size", &self.probe_size)
             .field("compression", &self.compression)
             .field("resolve", &self.resolve)
+            .field("client", &self.client)
             .field("message", &self.message)
             .field("server", &self.server)
             .field("sections", &self.sections)
@@ -132,6 +135,7 @@ impl Default for CheckOptions {
             insecure: false,
             compression: true,
             resolve: Vec::new(),
+            client: Default::default(),
             client_cert: None,
             client_key: None,
             key_passphrase: None,

@@ -27,11 +27,18 @@ pub(super) async fn record(
     let host_header = target.host_header();
     let path = target.path_and_query();
     let mut request = UpgradeRequest::new(&path, &host_header);
-    request.origin = options.browser_origin();
+    request.client = options.client;
+    request.origin = if options.client.is_browser() {
+        options.browser_origin()
+    } else {
+        // Only a browser sends the page's origin; other clients send one when told to.
+        options.origin.clone()
+    };
     request.subprotocols = options.subprotocols.clone();
     request.extensions = options
         .compression
-        .then(|| permessage_deflate::OFFER.to_string());
+        .then(|| options.client.extension_offer().map(str::to_string))
+        .flatten();
     request.headers = options.headers.clone();
     let mut step = rec.begin(&items::HANDSHAKE);
     step.evidence

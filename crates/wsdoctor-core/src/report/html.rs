@@ -47,8 +47,9 @@ pub fn html(report: &Report) -> String {
         esc(&report.headline())
     ));
     out.push_str(&format!(
-        "<dl class=\"meta\"><dt>Target</dt><dd><code>{}</code></dd><dt>Verdict</dt><dd>{}</dd><dt>Started</dt><dd>{} (took {} ms)</dd><dt>Tool</dt><dd>{} {}</dd></dl>\n",
+        "<dl class=\"meta\"><dt>Target</dt><dd><code>{}</code></dd><dt>Client</dt><dd>{}</dd><dt>Verdict</dt><dd>{}</dd><dt>Started</dt><dd>{} (took {} ms)</dd><dt>Tool</dt><dd>{} {}</dd></dl>\n",
         esc(&report.target.url),
+        esc(if report.target.client.is_empty() { "(not recorded)" } else { &report.target.client }),
         report.verdict.word(),
         esc(&report.started_at),
         report.duration_ms,

@@ -53,6 +53,9 @@ pub fn markdown(report: &Report) -> String {
     for line in &report.target.server {
         out.push_str(&format!("- Server-side: `{line}`\n"));
     }
+    if !report.target.client.is_empty() {
+        out.push_str(&format!("- Client: {}\n", report.target.client));
+    }
     if let Some(origin) = &report.target.origin {
         out.push_str(&format!("- Origin: `{origin}`\n"));
     }

@@ -64,6 +64,9 @@ pub struct TargetSummary {
     #[serde(default)]
     pub client_cert: Option<String>,
     pub insecure: bool,
+    /// Whose upgrade request was sent (`--client`), e.g. "Chrome 131 (a browser: …)".
+    #[serde(default)]
+    pub client: String,
     pub proxy: Option<String>,
     pub direct: Option<String>,
     pub connect_timeout_ms: u32,
