@@ -1072,6 +1072,14 @@ pub static CATALOG: &[Entry] = &[
         "Remove the rule, or limit it to requests that are not upgrades (`unless { req.hdr(upgrade) -i websocket }`); the corrected section is quoted."
     ),
     entry!(
+        "frontend.csp_blocked",
+        FrontendConnection,
+        Error,
+        "The page's Content-Security-Policy blocks the socket",
+        "The page that opens the socket sends a Content-Security-Policy (header or `<meta http-equiv>`) whose `connect-src` (or, without one, `default-src`) does not allow the WebSocket's URL, so the browser refuses to open it before any byte reaches the server: the console says \"Refused to connect … because it violates the following Content Security Policy directive\" and the server sees nothing. `'self'` allows `ws:`/`wss:` only on the page's own host and port (`wss:` only, from an `https:` page). wscat and Postman have no page, so they connect.",
+        "Add the socket's origin to `connect-src` (the corrected directive is quoted: it keeps what the directive allowed); without a `connect-src`, add one, since `default-src` is what blocked it."
+    ),
+    entry!(
         "frontend.hardcoded_url",
         FrontendConnection,
         Warning,

@@ -6,13 +6,13 @@ mod support;
 
 use support::nginx::{Nginx, UPGRADE, preamble, start_nginx_with};
 use support::real_servers::node;
-use support::{free_port, options, root, run};
+use support::{assert_named, free_port, item, options, root, run};
 
 use std::net::SocketAddr;
 use std::time::Duration;
 use wsdoctor_core::check::{CheckOptions, ClientProfile};
 use wsdoctor_core::lab::{Lab, LabConfig};
-use wsdoctor_core::report::{Report, Verdict};
+use wsdoctor_core::report::{CheckStatus, Report, Verdict};
 
 /// The locations every test uses, proxying to the lab at `lab`.
 fn config(
@@ -367,5 +367,86 @@ async fn each_client_is_met_as_that_client_would_be() {
             ClientProfile::Raw => assert!(!request.contains("Sec-WebSocket-Extensions")),
             _ => {}
         }
+    }
+}
+
+/// Pages served by real nginx with their Content-Security-Policy (a header, a `<meta http-equiv>`, behind
+/// a redirect, none): the policy decides whether the page may open the lab's socket, by CSP Level 3's
+/// rules, before the socket itself is tried.
+#[tokio::test]
+async fn the_pages_content_security_policy_is_applied_to_the_socket() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let lab_port = lab.addr().port();
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        default_type text/html;
+        location = /strict.html {{
+            add_header Content-Security-Policy "default-src 'self'; connect-src 'self'";
+            return 200 '<html><body>app</body></html>';
+        }}
+        location = /open.html {{
+            add_header Content-Security-Policy "default-src 'self'; connect-src 'self' ws://127.0.0.1:{lab_port}";
+            return 200 '<html><body>app</body></html>';
+        }}
+        location = /meta.html {{
+            return 200 '<html><head><meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;"></head></html>';
+        }}
+        location = /moved {{ return 302 /strict.html; }}
+        location = /plain.html {{ return 200 '<html><body>no policy</body></html>'; }}
+        location /ws/ {{ proxy_pass http://127.0.0.1:{lab_port}/; {UPGRADE} }}
+    }}
+}}
+"#,
+            preamble(prefix),
+        )
+    });
+    let page = |path: &str| format!("http://127.0.0.1:{}{path}", nginx.port);
+    let lab_socket = format!("ws://127.0.0.1:{lab_port}/echo");
+    let run_with = |socket: &str, page_url: String| {
+        let mut o = nginx_options(socket.to_string());
+        o.page_url = Some(page_url);
+        o
+    };
+
+    // connect-src 'self' and a socket on another port: blocked, the directive and its fix quoted.
+    for (path, directive, hops) in [
+        ("/strict.html", "connect-src 'self'", 1),
+        ("/moved", "connect-src 'self'", 2),
+        ("/meta.html", "default-src 'self'", 1),
+    ] {
+        let report = check(run_with(&lab_socket, page(path))).await;
+        assert_named(&report, "frontend.csp_blocked", directive);
+        let evidence = &report.diagnoses[0].evidence;
+        assert_eq!(
+            evidence[3].content,
+            format!("connect-src 'self' ws://127.0.0.1:{lab_port}"),
+            "{path}"
+        );
+        let fetched = &item(&report, "page_policy").evidence[0].content;
+        assert_eq!(fetched.lines().count(), hops, "{path}: {fetched}");
+        // The socket itself works: the policy is the whole problem.
+        assert_eq!(item(&report, "handshake").status, CheckStatus::Pass);
+    }
+
+    // Allowed by name, by 'self' (the same host and port, ws: from an http: page), or no policy at all.
+    for (socket, path) in [
+        (lab_socket.clone(), "/open.html"),
+        (
+            format!("ws://127.0.0.1:{}/ws/echo", nginx.port),
+            "/strict.html",
+        ),
+        (lab_socket.clone(), "/plain.html"),
+    ] {
+        let report = check(run_with(&socket, page(path))).await;
+        assert_eq!(
+            report.verdict,
+            Verdict::Healthy,
+            "{path}: {:#?}",
+            report.diagnoses
+        );
+        assert_eq!(item(&report, "page_policy").status, CheckStatus::Pass);
     }
 }

@@ -181,6 +181,7 @@ async fn generated_secrets_never_reach_any_output() {
         let auth_token = new(21, true, &mut secrets);
         let stomp_login = new(13, false, &mut secrets);
         let stomp_passcode = new(17, true, &mut secrets);
+        let page_token = new(19, true, &mut secrets);
         // Short secrets (1 to 3 characters): looked for as whole words.
         let pin = format!("Q{}", (draw.next() % 90 + 10));
         secrets.push(pin.clone());
@@ -222,6 +223,11 @@ async fn generated_secrets_never_reach_any_output() {
                 form(&client_secret),
                 form(&apikey)
             ),
+            // The page is fetched for its Content-Security-Policy: its URL is quoted hop by hop.
+            page_url: Some(format!(
+                "http://{addr}/app?access_token={}&tab=2",
+                form(&page_token)
+            )),
             headers: vec![
                 ("Authorization".into(), format!("Bearer {bearer}")),
                 ("X-Tenant".into(), tenant.clone()),

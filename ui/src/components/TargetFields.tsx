@@ -27,7 +27,7 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
     <>
       <div className="grid">
         <Field id={id("origin")} label="Origin" value={target.origin ?? ""} placeholder="https://app.example.com" error={errors.origin} onChange={(v) => { onChange({ origin: orNull(v) }); }} />
-        <Field id={id("page-url")} label="Page URL (its origin is sent; mixed content checked)" value={target.pageUrl ?? ""} error={errors.pageUrl} onChange={(v) => { onChange({ pageUrl: orNull(v) }); }} />
+        <Field id={id("page-url")} label="Page URL (its origin is sent; its CSP and mixed content checked)" value={target.pageUrl ?? ""} error={errors.pageUrl} onChange={(v) => { onChange({ pageUrl: orNull(v) }); }} />
         <Field
           id={id("subprotocols")}
           label="Subprotocols (comma-separated)"

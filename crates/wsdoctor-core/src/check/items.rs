@@ -11,6 +11,12 @@ const fn item(id: &'static str, section: Section, title: &'static str) -> Item {
 }
 
 pub(crate) const URL: Item = item("url", Section::FrontendConnection, "URL");
+/// The Content-Security-Policy of the page that opens the socket (`--page-url`).
+pub(crate) const PAGE_POLICY: Item = item(
+    "page_policy",
+    Section::FrontendConnection,
+    "Page's Content-Security-Policy",
+);
 pub(crate) const DNS: Item = item("dns", Section::ServerHealth, "DNS");
 pub(crate) const TCP: Item = item("tcp", Section::ServerHealth, "TCP connection");
 pub(crate) const PROXY: Item = item("proxy", Section::ProxyAndHttps, "HTTP proxy");
@@ -62,7 +68,11 @@ pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
 
 /// Every live item in the order they run (`proxy` only when one is used).
 pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
-    let mut list = vec![URL, DNS, TCP];
+    let mut list = vec![URL];
+    if options.page_url.is_some() {
+        list.push(PAGE_POLICY);
+    }
+    list.extend([DNS, TCP]);
     if proxied {
         list.push(PROXY);
     }

@@ -23,6 +23,7 @@ mod open_connection;
 #[cfg(test)]
 mod open_connection_properties;
 mod options;
+mod page_policy;
 mod permessage_deflate;
 mod reach;
 mod socketio_layer;
@@ -366,6 +367,7 @@ async fn probe(
     let Some(target) = target_url::record(rec, options) else {
         return Ok(None);
     };
+    page_policy::record(rec, options, &target).await;
     let proxy = choose_proxy(
         options.proxy.as_deref(),
         options.use_env_proxy,
