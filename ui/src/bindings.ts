@@ -66,6 +66,10 @@ socketioPath: string | null, caFile: string | null, insecure: boolean,
  */
 client: ClientProfile, 
 /**
+ * The browser's cookies: a Netscape cookie file or a HAR.
+ */
+cookieFile: string | null, 
+/**
  * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
  */
 resolve: Array<string>, 
@@ -111,6 +115,10 @@ socketioPath: string | null, caFile: string | null, insecure: boolean,
  * Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
  */
 client: ClientProfile, 
+/**
+ * The browser's cookies: a Netscape cookie file or a HAR.
+ */
+cookieFile: string | null, 
 /**
  * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
  */
@@ -429,6 +437,10 @@ socketioPath: string | null, caFile: string | null, insecure: boolean,
  * Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
  */
 client: ClientProfile, 
+/**
+ * The browser's cookies: a Netscape cookie file or a HAR.
+ */
+cookieFile: string | null, 
 /**
  * Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
  */

@@ -20,6 +20,7 @@ export function emptyTarget(url = ""): TargetRequest {
     insecure: false,
     noCompression: false,
     client: "chrome",
+    cookieFile: null,
     resolve: [],
     clientCert: null,
     clientKey: null,

@@ -56,6 +56,10 @@ pub struct TargetArgs {
     /// filters) reproduce: chrome (default), firefox, safari, node, python, raw.
     #[arg(long, value_name = "CLIENT", value_parser = |s: &str| s.parse::<ClientProfile>())]
     client: Option<ClientProfile>,
+    /// The browser's cookies: a Netscape cookie file (curl -c, browser extensions) or a HAR. Those a
+    /// browser would attach to this handshake are sent; those it would not are named, with the rule.
+    #[arg(long, value_name = "FILE")]
+    cookies: Option<PathBuf>,
     /// Use these addresses for a name instead of DNS, as curl's --resolve (repeatable): test one server
     /// behind a name, or the name as another network resolves it. Every address is tried; those that do
     /// not answer are named.
@@ -197,6 +201,9 @@ impl TargetArgs {
         options.insecure |= self.insecure;
         if self.no_compression {
             options.compression = false;
+        }
+        if let Some(cookies) = &self.cookies {
+            options.cookie_file = Some(cookies.clone());
         }
         if let Some(client) = self.client {
             options.client = client;

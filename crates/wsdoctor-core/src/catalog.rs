@@ -1080,6 +1080,14 @@ pub static CATALOG: &[Entry] = &[
         "Add the socket's origin to `connect-src` (the corrected directive is quoted: it keeps what the directive allowed); without a `connect-src`, add one, since `default-src` is what blocked it."
     ),
     entry!(
+        "cookie.not_sent",
+        FrontendConnection,
+        Warning,
+        "A browser would not send the session's cookies",
+        "A page cannot set a Cookie header on a WebSocket: the browser attaches what its jar holds for the socket's URL, and these cookies stay behind by their Domain (another host, or a host-only cookie set by another subdomain), Path, Secure (never over ws://), expiry, or SameSite (a WebSocket opened by a page on another site gets neither Strict nor Lax cookies, and Chrome takes a cookie without SameSite as Lax). A server that authenticates the socket by cookie then sees no session: 401, 403, or a close right after the upgrade. wscat and Postman send whatever header they are given, so they pass.",
+        "Set the cookie so it reaches the socket's URL: `Domain=` the parent domain the app and socket share, `Path=/`, `Secure` with wss://, and `SameSite=None; Secure` when the page is on another site; or authenticate the socket with a token in the first message instead of a cookie."
+    ),
+    entry!(
         "frontend.hardcoded_url",
         FrontendConnection,
         Warning,
@@ -1205,6 +1213,11 @@ pub const EXPLAINS: &[Explains] = &[
         cause: "port.conflict",
         symptom: "handshake.not_websocket",
         because: "another process holds the port and answers the upgrade as a plain HTTP request",
+    },
+    Explains {
+        cause: "cookie.not_sent",
+        symptom: "handshake.auth_required",
+        because: "the browser keeps the session cookie back, so the server sees no session and asks for one",
     },
     Explains {
         cause: "log.port_in_use",

@@ -195,3 +195,101 @@ async fn a_server_bound_to_loopback_explains_a_refusal_at_another_of_its_address
     let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["tcp.refused"]);
 }
+
+/// A socket behind real nginx that wants the session cookie (`sid`), and the browser's jar: a Secure
+/// cookie stays behind on ws://, a Lax one when the page is on another site, so the server asks for a
+/// session; the same jar over a path the cookie fits, from the app's own page, is healthy.
+#[tokio::test]
+async fn a_cookie_the_browser_keeps_back_explains_the_servers_auth_demand() {
+    use support::nginx::{UPGRADE, preamble, start_nginx_with};
+    use wsdoctor_core::report::Verdict;
+
+    let lab = wsdoctor_core::lab::Lab::start(Default::default())
+        .await
+        .unwrap();
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            if ($cookie_sid = "") {{ return 401 "no session\n"; }}
+            proxy_pass http://{lab};
+            {UPGRADE}
+        }}
+    }}
+}}
+"#,
+            preamble(prefix),
+            lab = lab.addr(),
+        )
+    });
+    let port = nginx.port;
+    let dir = std::env::temp_dir().join(format!("wsdoctor-cookies-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jar = |name: &str, lines: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("# Netscape HTTP Cookie File\n{lines}")).unwrap();
+        path
+    };
+    let secure = jar(
+        "secure.txt",
+        ".app.test\tTRUE\t/\tTRUE\t0\tsid\tsess-77f1c2\n",
+    );
+    let lax = jar(
+        "lax.txt",
+        ".app.test\tTRUE\t/\tFALSE\t0\tsid\tsess-9a0b3e\n",
+    );
+    let checked = |cookies: std::path::PathBuf, page: Option<&str>| {
+        let mut o = CheckOptions {
+            handshake_timeout: Duration::from_secs(2),
+            ..options(format!("ws://rt.app.test:{port}/echo"))
+        };
+        o.resolve = vec![
+            wsdoctor_core::net::Pinned::parse(&format!("rt.app.test:{port}:127.0.0.1")).unwrap(),
+        ];
+        o.cookie_file = Some(cookies);
+        o.page_url = page.map(str::to_string);
+        o
+    };
+
+    for (cookies, page, rule) in [
+        (
+            secure.clone(),
+            None,
+            "sid is not sent: it is Secure, and ws:// is not a secure connection",
+        ),
+        (
+            lax.clone(),
+            Some("http://shop.example/"),
+            "sid is not sent: it has no SameSite, which Chrome takes as Lax",
+        ),
+    ] {
+        let report = run(&checked(cookies, page), Duration::from_secs(30)).await;
+        assert_explains(&report, "cookie.not_sent", "handshake.auth_required");
+        assert!(
+            report.diagnoses[0].evidence[0].content.starts_with(rule),
+            "{:#?}",
+            report.diagnoses[0].evidence
+        );
+        assert!(
+            !report.to_json().contains("sess-"),
+            "cookie values are never shown"
+        );
+    }
+
+    // The app's own page: the cookie goes, the server sees the session, and its value stays out of the
+    // report (the request quotes the header redacted).
+    let report = run(
+        &checked(lax, Some("http://www.app.test/")),
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    let json = report.to_json();
+    assert!(
+        json.contains("Cookie: [REDACTED]") && !json.contains("sess-9a0b3e"),
+        "{json}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -142,6 +142,36 @@ async fn a_ca_file_that_is_a_device_is_refused_plainly() {
     );
 }
 
+#[tokio::test]
+async fn a_cookie_file_that_is_a_device_or_holds_no_cookie_is_the_fields_error() {
+    let scratch = Scratch::new("cookies");
+    let empty = scratch.0.join("empty.txt");
+    std::fs::write(&empty, "# Netscape HTTP Cookie File\n# nothing here\n").unwrap();
+    let broken_har = scratch.0.join("broken.har");
+    std::fs::write(&broken_har, "{\"log\": {\"entries\": [").unwrap();
+    for (file, says) in [
+        (
+            std::path::PathBuf::from("/dev/zero"),
+            "/dev/zero is not a regular file",
+        ),
+        (empty, "holds no cookie"),
+        (broken_har, "not valid JSON"),
+    ] {
+        let options = CheckOptions {
+            url: "ws://127.0.0.1:9/".into(),
+            cookie_file: Some(file),
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        };
+        let error = tokio::time::timeout(Duration::from_secs(5), run_check(&options, None))
+            .await
+            .expect("no block")
+            .unwrap_err();
+        assert_eq!(error.field(), Some("cookieFile"));
+        assert!(error.to_string().contains(says), "{error}");
+    }
+}
+
 /// A scan of a large project stops when the run is dropped (the app's Cancel aborts the run's task):
 /// the progress channel closes soon after, where a full scan takes much longer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

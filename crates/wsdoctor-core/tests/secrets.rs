@@ -182,6 +182,7 @@ async fn generated_secrets_never_reach_any_output() {
         let stomp_login = new(13, false, &mut secrets);
         let stomp_passcode = new(17, true, &mut secrets);
         let page_token = new(19, true, &mut secrets);
+        let cookie_secret = new(23, false, &mut secrets);
         // Short secrets (1 to 3 characters): looked for as whole words.
         let pin = format!("Q{}", (draw.next() % 90 + 10));
         secrets.push(pin.clone());
@@ -211,6 +212,13 @@ async fn generated_secrets_never_reach_any_output() {
             ),
         )
         .unwrap();
+        // The browser's jar: the session cookie goes with the handshake (and the server echoes it back).
+        let jar = logs.join("cookies.txt");
+        std::fs::write(
+            &jar,
+            format!("127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\t{cookie_secret}\n"),
+        )
+        .unwrap();
         let env_name = format!("WSD_SECRETS_TEST_API_TOKEN_{seed}");
         // SAFETY: the variable is this test's own; nothing else reads or writes it.
         unsafe { std::env::set_var(&env_name, &env_actual) };
@@ -223,6 +231,7 @@ async fn generated_secrets_never_reach_any_output() {
                 form(&client_secret),
                 form(&apikey)
             ),
+            cookie_file: Some(jar.clone()),
             // The page is fetched for its Content-Security-Policy: its URL is quoted hop by hop.
             page_url: Some(format!(
                 "http://{addr}/app?access_token={}&tab=2",
@@ -272,6 +281,10 @@ async fn generated_secrets_never_reach_any_output() {
         assert!(
             report.to_json().contains("Bearer [REDACTED]"),
             "seed {seed}: the echoed request is missing from the report"
+        );
+        assert!(
+            report.to_json().contains("Cookie: [REDACTED]"),
+            "seed {seed}: the jar's cookie was not sent"
         );
 
         let mut event_text = String::new();

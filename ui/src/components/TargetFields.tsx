@@ -74,6 +74,7 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
           />
         )}
         <Field id={id("message")} label="Test message" value={target.message ?? ""} placeholder="wsdoctor check" error={errors.message} onChange={(v) => { onChange({ message: orNull(v) }); }} />
+        <PathField id={id("cookie-file")} label="Browser cookies (Netscape cookie file or HAR)" kind="file" value={target.cookieFile ?? ""} error={errors.cookieFile} onChange={(v) => { onChange({ cookieFile: orNull(v) }); }} />
         <PathField id={id("ca-file")} label="CA file" kind="file" value={target.caFile ?? ""} error={errors.caFile} onChange={(v) => { onChange({ caFile: orNull(v) }); }} />
         <PathField id={id("client-cert")} label="Client certificate (mutual TLS)" kind="file" value={target.clientCert ?? ""} error={errors.clientCert} onChange={(v) => { onChange({ clientCert: orNull(v) }); }} />
         <PathField id={id("client-key")} label="Client key (default: in the certificate file)" kind="file" value={target.clientKey ?? ""} error={errors.clientKey} onChange={(v) => { onChange({ clientKey: orNull(v) }); }} />

@@ -59,6 +59,8 @@ pub struct TargetRequest {
     pub insecure: bool,
     /// Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
     pub client: super::client_profile::ClientProfile,
+    /// The browser's cookies: a Netscape cookie file or a HAR.
+    pub cookie_file: Option<String>,
     /// Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).
     pub resolve: Vec<String>,
     /// Do not offer permessage-deflate (browsers do; off to tell a failure that happens only with it).
@@ -258,6 +260,7 @@ impl TargetRequest {
             insecure: self.insecure,
             compression: !self.no_compression,
             client: self.client,
+            cookie_file: path(&self.cookie_file),
             resolve: self
                 .resolve
                 .iter()

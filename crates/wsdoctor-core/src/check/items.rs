@@ -11,6 +11,8 @@ const fn item(id: &'static str, section: Section, title: &'static str) -> Item {
 }
 
 pub(crate) const URL: Item = item("url", Section::FrontendConnection, "URL");
+/// The cookies a browser would attach to the handshake (`--cookies`).
+pub(crate) const COOKIES: Item = item("cookies", Section::FrontendConnection, "Cookies sent");
 /// The Content-Security-Policy of the page that opens the socket (`--page-url`).
 pub(crate) const PAGE_POLICY: Item = item(
     "page_policy",
@@ -71,6 +73,9 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
     let mut list = vec![URL];
     if options.page_url.is_some() {
         list.push(PAGE_POLICY);
+    }
+    if options.cookie_file.is_some() {
+        list.push(COOKIES);
     }
     list.extend([DNS, TCP]);
     if proxied {

@@ -8,6 +8,7 @@
 
 mod check_request;
 mod client_profile;
+mod cookie_jar;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
@@ -26,6 +27,7 @@ mod options;
 mod page_policy;
 mod permessage_deflate;
 mod reach;
+mod site;
 mod socketio_layer;
 mod socketio_session;
 mod sockjs_layer;
@@ -221,11 +223,16 @@ pub async fn run_check(
     let started_at = OffsetDateTime::now_utc();
     let started = Instant::now();
     let client_tls = client_tls(options)?;
+    let jar = match &options.cookie_file {
+        Some(path) => cookie_jar::load(path).map_err(|e| Error::field_value("cookieFile", e))?,
+        None => Vec::new(),
+    };
 
     let redactor = Redactor::new(&options.secret_headers);
     // Learn every secret value up front, so it is scrubbed wherever it appears later: the summary below
     // teaches the URLs, headers and subprotocols, `learn_secrets` the rest.
     learn_secrets(&redactor, options);
+    cookie_jar::remember(&redactor, &jar);
     let headers: Vec<HeaderLine> = options
         .headers
         .iter()
@@ -288,7 +295,7 @@ pub async fn run_check(
     }
     let proxy_shown = if live {
         let budget = time_budget(options);
-        match tokio::time::timeout(budget, probe(&mut rec, options, &client_tls)).await {
+        match tokio::time::timeout(budget, probe(&mut rec, options, &client_tls, &jar)).await {
             Ok(shown) => shown?,
             Err(_) => {
                 // A step outran its own deadline: whatever did not finish is said, not left hanging.
@@ -363,11 +370,26 @@ async fn probe(
     rec: &mut Recorder,
     options: &CheckOptions,
     client_tls: &tls::ClientTls,
+    jar: &[cookie_jar::Cookie],
 ) -> Result<Option<String>> {
     let Some(target) = target_url::record(rec, options) else {
         return Ok(None);
     };
     page_policy::record(rec, options, &target).await;
+    // The cookies a browser would attach go with every request of the run, as a browser's would.
+    let with_cookies;
+    let options = match cookie_jar::record(rec, options, &target, jar) {
+        Some(header) => {
+            let mut headers = options.headers.clone();
+            headers.push(("Cookie".to_string(), header));
+            with_cookies = CheckOptions {
+                headers,
+                ..options.clone()
+            };
+            &with_cookies
+        }
+        None => options,
+    };
     let proxy = choose_proxy(
         options.proxy.as_deref(),
         options.use_env_proxy,

@@ -53,6 +53,9 @@ pub struct CheckOptions {
     pub probe_size: Option<usize>,
     /// Offer permessage-deflate as every browser does (`--no-compression` turns it off).
     pub compression: bool,
+    /// The browser's cookies (a Netscape cookie file or a HAR): those it would attach are sent, and
+    /// those it would not are named.
+    pub cookie_file: Option<PathBuf>,
     /// Whose upgrade request to send (`--client`; Chrome's by default).
     pub client: super::client_profile::ClientProfile,
     /// Addresses to use for names instead of DNS (`--resolve HOST:PORT:ADDR[,ADDR]`).
@@ -102,6 +105,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("compression", &self.compression)
             .field("resolve", &self.resolve)
             .field("client", &self.client)
+            .field("cookie_file", &self.cookie_file)
             .field("message", &self.message)
             .field("server", &self.server)
             .field("sections", &self.sections)
@@ -136,6 +140,7 @@ impl Default for CheckOptions {
             compression: true,
             resolve: Vec::new(),
             client: Default::default(),
+            cookie_file: None,
             client_cert: None,
             client_key: None,
             key_passphrase: None,

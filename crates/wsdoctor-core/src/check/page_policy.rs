@@ -259,18 +259,10 @@ async fn fetch(options: &CheckOptions, page_url: &str) -> Result<Page, String> {
     Err(format!("more than {MAX_REDIRECTS} redirects"))
 }
 
-/// Whether a redirect stays on the page's site: the same host, or hosts sharing their last two labels
-/// (an approximation of the registrable domain without the public suffix list).
+/// Whether a redirect stays on the page's site (its registrable domain, `site.rs`).
 fn same_site(from: &Url, to: &Url) -> bool {
-    let site = |u: &Url| {
-        let host = u.host_str().unwrap_or("").to_ascii_lowercase();
-        if host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
-            return host;
-        }
-        let labels: Vec<&str> = host.rsplit('.').take(2).collect();
-        labels.into_iter().rev().collect::<Vec<_>>().join(".")
-    };
-    matches!(to.scheme(), "http" | "https") && site(from) == site(to)
+    matches!(to.scheme(), "http" | "https")
+        && super::site::registrable(from) == super::site::registrable(to)
 }
 
 /// The few character references a policy in an attribute uses.
