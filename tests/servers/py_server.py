@@ -11,6 +11,7 @@ Modes:
   max-size        echoes, with max_size=64 (a larger message closes with 1009)
   no-compression  echoes, with permessage-deflate turned off (compression=None; `echo` has it on, as
                   websockets does by default)
+  requires-compression  echoes, refusing (400) a client that does not offer permessage-deflate
 
 Stand-ins for frameworks whose servers cannot be installed here (Phoenix needs Hex, ActionCable a Rails
 app, SignalR .NET): each speaks only the documented first exchange WS Doctor relies on, nothing more.
@@ -120,6 +121,12 @@ async def main(mode):
         options["max_size"] = 64
     elif mode == "no-compression":
         options["compression"] = None
+    elif mode == "requires-compression":
+        options["process_request"] = lambda connection, request: (
+            connection.respond(400, "compression required: offer permessage-deflate\n")
+            if "permessage-deflate" not in request.headers.get("Sec-WebSocket-Extensions", "")
+            else None
+        )
     elif mode not in ("echo", "ignore-protocol") and mode not in HANDLERS:
         raise SystemExit(f"unknown mode {mode}")
 

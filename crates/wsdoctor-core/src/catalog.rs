@@ -1168,6 +1168,23 @@ pub static CATALOG: &[Entry] = &[
         "A renderer with Node integration opens a WebSocket: data from the network reaches a context that can call Node APIs.",
         "Disable nodeIntegration for that window, or open the socket in the main process and pass messages over a narrow IPC channel."
     ),
+    // Last: a comparison of two runs, ranked after the concrete cause the first run named.
+    entry!(
+        "compression.fails_with",
+        WebSocketSetup,
+        Error,
+        "The connection fails only when compression is offered",
+        "The check offered permessage-deflate, as Chrome, Firefox and Safari always do, and failed; the same check without the offer passed. Clients that offer no compression (wscat, many libraries, `--no-compression`) connect, every browser fails: a server or proxy that mishandles the extension (a bad answer, compressed frames the client cannot read, a proxy that strips the agreement but not the compression).",
+        "Fix the server's or the proxy's permessage-deflate (the first cause above says how it fails), or turn compression off on the server (`perMessageDeflate: false` in ws, `compression=None` in websockets) until it works."
+    ),
+    entry!(
+        "compression.fails_without",
+        WebSocketSetup,
+        Warning,
+        "The connection fails only without compression",
+        "The check, without the permessage-deflate offer, failed; the same check offering it passed. Browsers offer it and connect; clients that do not (some libraries, command-line tools, `--no-compression`) fail. The server requires the extension.",
+        "Let the server accept clients that offer no compression (RFC 7692 makes the extension optional), or make every client offer it."
+    ),
 ];
 
 /// The entry for a code. Panics on an unknown code: codes are compile-time constants of this crate.

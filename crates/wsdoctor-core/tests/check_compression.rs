@@ -129,10 +129,45 @@ async fn a_proxy_that_hides_the_agreement_while_the_server_compresses_is_named()
     let report = run(&options(url.clone()), LIMIT).await;
     assert_named(&report, "frame.unnegotiated_compression", "RSV1");
     assert_eq!(report.verdict, Verdict::Broken);
+    // The check tried once without the offer, and says the failure is compression's.
+    let compared = report
+        .diagnoses
+        .iter()
+        .find(|d| d.code == "compression.fails_with")
+        .expect("the failure is tied to the offer");
+    assert!(
+        compared.evidence[0]
+            .content
+            .contains("frame.unnegotiated_compression")
+    );
+    assert!(compared.evidence[1].content.contains("passed"));
 
     // Without the offer the server does not compress, and the same path works: the report's fix.
     let mut o = options(url);
     o.compression = false;
     let report = run(&o, LIMIT).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+}
+
+#[tokio::test]
+async fn a_server_that_requires_compression_fails_only_clients_without_it() {
+    let server = python("requires-compression");
+    let url = format!("ws://127.0.0.1:{}/", server.port);
+    let report = run(&options(url.clone()), LIMIT).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+
+    let mut without = options(url);
+    without.compression = false;
+    let report = run(&without, LIMIT).await;
+    assert_named(&report, "handshake.bad_request", "compression required");
+    let compared = report
+        .diagnoses
+        .iter()
+        .find(|d| d.code == "compression.fails_without")
+        .expect("the failure is tied to the missing offer");
+    assert!(
+        compared.evidence[1]
+            .content
+            .starts_with("offering permessage-deflate")
+    );
 }

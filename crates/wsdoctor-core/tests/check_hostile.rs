@@ -510,10 +510,12 @@ async fn a_multibyte_character_at_the_cut_of_a_socketio_body_does_not_panic() {
 #[test]
 fn the_time_budget_is_a_formula_of_the_options() {
     let options = CheckOptions::default();
-    // (1 + 4)·5 + 3·5 + 2·((2 + 4)·5 + 2·5) + 1 (reply) + 2 (close) + 1 = 124 s.
+    // Reaching: (1 + 4)·5 + 3·5 = 40; follow-ups 2·((2 + 4)·5 + 2·5) = 80; a fresh connection
+    // (1 + 4)·5 + 2·5 = 35 for the proxy in front, and with 1 (reply) + 2 (close) for the second run
+    // the other way; the first run's reply and close, and 1 s: 40 + 80 + 35 + 38 + 3 + 1 = 197 s.
     assert_eq!(
         wsdoctor_core::check::time_budget(&options),
-        Duration::from_secs(124)
+        Duration::from_secs(197)
     );
     let with_idle = CheckOptions {
         idle: Some(Duration::from_secs(30)),
@@ -521,7 +523,16 @@ fn the_time_budget_is_a_formula_of_the_options() {
     };
     assert_eq!(
         wsdoctor_core::check::time_budget(&with_idle),
-        Duration::from_secs(154)
+        Duration::from_secs(227)
+    );
+    // The page: up to six fresh connections (five redirects).
+    let with_page = CheckOptions {
+        page_url: Some("https://app.test/".into()),
+        ..CheckOptions::default()
+    };
+    assert_eq!(
+        wsdoctor_core::check::time_budget(&with_page),
+        Duration::from_secs(197 + 6 * 35)
     );
 }
 

@@ -8,6 +8,7 @@
 
 mod check_request;
 mod client_profile;
+mod compression_retry;
 mod cookie_jar;
 mod fingerprint;
 mod follow_up;
@@ -413,7 +414,8 @@ async fn probe(
     let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
-    speak::record(rec, options, target, &route, stream).await;
+    speak::record(rec, options, target.clone(), &route, stream).await;
+    compression_retry::compare(rec, options, &target, &route, client_tls).await;
     front_door::amend(rec, &route).await;
     Ok(proxy_shown)
 }

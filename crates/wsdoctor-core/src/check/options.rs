@@ -177,7 +177,22 @@ pub fn time_budget(options: &CheckOptions) -> Duration {
         .probe_size
         .map(|size| open_connection::size_probe_wait(size, options.reply_timeout))
         .unwrap_or_default();
+    // A fresh connection (resolve, each address, TLS) and one exchange on it.
+    let fresh = c * (1 + a) + h * 2;
+    // The page, each redirect a fresh connection (`page_policy.rs`).
+    let page = if options.page_url.is_some() {
+        fresh * 6
+    } else {
+        Duration::ZERO
+    };
+    // The session once more the other way (`compression_retry.rs`), and the proxy asked who it is
+    // (`front_door.rs`).
+    let second_run = fresh + options.reply_timeout + options.close_timeout;
+    let front_door = fresh;
     reach
+        + page
+        + second_run
+        + front_door
         + follow_ups
         + options.reply_timeout
         + size
