@@ -473,6 +473,14 @@ pub static CATALOG: &[Entry] = &[
         "Check the proxy address and credentials, and that it allows CONNECT to this host and port."
     ),
     entry!(
+        "proxy.pac_not_evaluated",
+        ProxyAndHttps,
+        Info,
+        "The desktop picks its proxy with a PAC file",
+        "The desktop's proxy settings are automatic: a PAC script (the URL is quoted) decides, per URL, whether browsers on this machine go direct or through a proxy. WS Doctor does not run PAC scripts, so this check went direct; a browser here may have taken a proxy, with different results.",
+        "Find the proxy the PAC picks for this URL (in Chrome: chrome://net-internals/#proxy, or the PAC's `FindProxyForURL`) and give it with `--proxy`; or check from a machine without it."
+    ),
+    entry!(
         "proxy.connect_denied",
         ProxyAndHttps,
         Error,

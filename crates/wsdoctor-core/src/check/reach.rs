@@ -17,6 +17,20 @@ pub(super) async fn record(
     target: &Target,
     proxy: &Option<Proxy>,
 ) -> Option<TcpStream> {
+    // A desktop whose proxy is picked by a PAC file: this check goes direct, browsers may not.
+    if proxy.is_none()
+        && options.use_env_proxy
+        && let crate::net::system_proxy::Desktop::Auto { pac_url } =
+            crate::net::system_proxy::gnome(target.secure)
+    {
+        rec.diagnose(
+            "proxy.pac_not_evaluated",
+            vec![Evidence::new(
+                "GNOME proxy settings",
+                format!("mode 'auto', autoconfig-url '{pac_url}'"),
+            )],
+        );
+    }
     // DNS (of the proxy, when there is one: the proxy resolves the target)
     let (dial_host, dial_port) = proxy
         .as_ref()

@@ -8,6 +8,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 pub(crate) mod dial;
 pub(crate) mod proxy;
 pub(crate) mod route;
+pub(crate) mod system_proxy;
 pub mod target;
 pub(crate) mod tls_client;
 

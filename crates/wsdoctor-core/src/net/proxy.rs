@@ -22,7 +22,8 @@ pub(crate) struct Proxy {
 }
 
 /// The proxy a connection to `host` should use: the explicit one, else the environment's (unless
-/// `NO_PROXY` excludes the host).
+/// `NO_PROXY` excludes the host), else the desktop's (GNOME's manual proxy, unless its `ignore-hosts`
+/// excludes the host).
 pub(crate) fn choose_proxy(
     explicit: Option<&str>,
     use_env: bool,
@@ -46,7 +47,7 @@ pub(crate) fn choose_proxy(
             .filter(|v| !v.trim().is_empty())
             .map(|v| (*n, v))
     }) else {
-        return Ok(None);
+        return desktop_proxy(host, secure);
     };
     let no_proxy = std::env::var("NO_PROXY")
         .or_else(|_| std::env::var("no_proxy"))
@@ -78,6 +79,19 @@ pub(crate) fn excluded(no_proxy: &str, host: &str) -> bool {
                 .to_string();
             host == entry || host.ends_with(&format!(".{entry}"))
         })
+}
+
+/// GNOME's manual proxy for `host`, as a browser on this desktop uses it.
+fn desktop_proxy(host: &str, secure: bool) -> Result<Option<Proxy>, String> {
+    match super::system_proxy::gnome(secure) {
+        super::system_proxy::Desktop::Manual {
+            proxy: Some(proxy),
+            ignore,
+        } if !super::system_proxy::ignored(&ignore, host) => {
+            parse_proxy(&proxy, "GNOME proxy settings (org.gnome.system.proxy)").map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 fn parse_proxy(value: &str, source: &str) -> Result<Proxy, String> {

@@ -356,11 +356,20 @@ impl Report {
     pub fn redact(&mut self, redactor: &Redactor) {
         let t = &mut self.target;
         t.url = redactor.url(&t.url);
-        for value in [&mut t.origin, &mut t.page_url, &mut t.proxy, &mut t.direct]
+        for value in [&mut t.origin, &mut t.page_url, &mut t.direct]
             .into_iter()
             .flatten()
         {
             *value = redactor.url(value);
+        }
+        // "URL (from SOURCE)": the URL redacted as one, the source as text.
+        if let Some(proxy) = &mut t.proxy {
+            *proxy = match proxy.split_once(" (from ") {
+                Some((url, source)) => {
+                    format!("{} (from {}", redactor.url(url), redactor.text(source))
+                }
+                None => redactor.url(proxy),
+            };
         }
         for header in &mut t.headers {
             header.value = redactor.header_value(&header.name, &header.value);

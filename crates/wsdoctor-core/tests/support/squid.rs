@@ -1,7 +1,7 @@
 //! A real squid for the tests of forward proxies: Debian's `squid` (the Makefile installs it), run in the
 //! foreground as a child of the test with its own config and password file, killed when the test ends.
-//! Two ports: `strict` allows CONNECT to port 443 only (squid's shipped rule), `auth` asks for Basic
-//! credentials and then allows any port.
+//! Three ports: `strict` allows CONNECT to port 443 only (squid's shipped rule), `auth` asks for Basic
+//! credentials and then allows any port, `open` allows any port to anyone.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -21,6 +21,8 @@ pub struct Squid {
     pub strict_port: u16,
     /// Basic credentials ([`USER`], [`PASSWORD`]), any port.
     pub auth_port: u16,
+    /// Any port, no credentials.
+    pub open_port: u16,
 }
 
 impl Drop for Squid {
@@ -54,22 +56,25 @@ pub fn start_squid() -> Squid {
         format!("{USER}:{}", String::from_utf8_lossy(&hash.stdout).trim()),
     )
     .unwrap();
-    let (strict_port, auth_port) = (free_port(), free_port());
+    let (strict_port, auth_port, open_port) = (free_port(), free_port(), free_port());
     let d = dir.display();
     let conf = format!(
         r#"
 http_port 127.0.0.1:{strict_port} name=strict
 http_port 127.0.0.1:{auth_port} name=auth
+http_port 127.0.0.1:{open_port} name=open
 auth_param basic program /usr/lib/squid/basic_ncsa_auth {passwd}
 auth_param basic realm WS Doctor test proxy
 acl strict_port myportname strict
 acl auth_port myportname auth
+acl open_port myportname open
 acl SSL_ports port 443
 acl CONNECT method CONNECT
 acl authed proxy_auth REQUIRED
 http_access deny CONNECT strict_port !SSL_ports
 http_access allow strict_port
 http_access allow auth_port authed
+http_access allow open_port
 http_access deny all
 cache deny all
 pid_filename none
@@ -96,9 +101,10 @@ coredump_dir {d}
         dir,
         strict_port,
         auth_port,
+        open_port,
     };
     let deadline = Instant::now() + Duration::from_secs(20);
-    for port in [strict_port, auth_port] {
+    for port in [strict_port, auth_port, open_port] {
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 Instant::now() < deadline,
