@@ -341,10 +341,18 @@ async fn generated_secrets_never_reach_any_output() {
             history_text.push_str(&std::fs::read_to_string(entry).unwrap());
         }
 
-        // A console session logs the upgrade request through tungstenite at trace level.
+        // A console session logs the upgrade request through tungstenite at trace level; it sends the
+        // jar's cookies for the lab's host too.
+        let console_jar = logs.join("console-cookies.txt");
+        std::fs::write(
+            &console_jar,
+            format!("127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\t{cookie_secret}\n"),
+        )
+        .unwrap();
         let console_url = format!("{}?token={}", lab.url("/echo"), form(&token));
         let session = ConsoleSession::start(console_config(CheckOptions {
             url: console_url,
+            cookie_file: Some(console_jar.clone()),
             headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
             use_env_proxy: false,
             ..CheckOptions::default()
@@ -352,6 +360,10 @@ async fn generated_secrets_never_reach_any_output() {
         .unwrap();
         wait_open(&session).await;
         let console_text = session.export_jsonl() + &session.export_har();
+        assert!(
+            console_text.to_ascii_lowercase().contains("\"cookie\""),
+            "seed {seed}: the console sent the jar's cookie: {console_text}"
+        );
         session.stop();
 
         let log_text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();

@@ -9,7 +9,7 @@
 mod check_request;
 mod client_profile;
 mod compression_retry;
-mod cookie_jar;
+pub(crate) mod cookie_jar;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;

@@ -66,8 +66,39 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
             headers.insert(name, value);
             Ok(())
         };
+        // The client's own headers (User-Agent and the rest), as a check sends them; tungstenite writes
+        // Connection and offers no compression.
+        for (name, value) in target.client.headers() {
+            add(name, &value)?;
+        }
         if let Some(origin) = &target.origin {
             add("Origin", origin)?;
+        }
+        // The browser's cookies that it would attach to this socket, as a check sends them.
+        if let Some(path) = &target.cookie_file {
+            let jar = crate::check::cookie_jar::load(path)?;
+            let page = target
+                .page_url
+                .as_deref()
+                .and_then(|p| url::Url::parse(p).ok());
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let sent: Vec<String> = jar
+                .iter()
+                .filter(|c| {
+                    crate::check::cookie_jar::withheld_because(
+                        c,
+                        &parsed.url,
+                        page.as_ref(),
+                        target.client,
+                        now,
+                    )
+                    .is_none()
+                })
+                .map(|c| format!("{}={}", c.name, c.value))
+                .collect();
+            if !sent.is_empty() {
+                add("Cookie", &sent.join("; "))?;
+            }
         }
         if !target.subprotocols.is_empty() {
             add("Sec-WebSocket-Protocol", &target.subprotocols.join(", "))?;

@@ -207,6 +207,16 @@ impl ConsoleSession {
     pub fn start(config: SessionConfig) -> Result<ConsoleSession> {
         let target = crate::net::parse_target(&config.target.url)?;
         let redactor = crate::redact::Redactor::new(&config.target.secret_headers);
+        // The jar's values are credentials wherever a server echoes them; a jar that does not load is
+        // the first connection attempt's error, said in the session.
+        if let Some(jar) = config
+            .target
+            .cookie_file
+            .as_deref()
+            .and_then(|path| crate::check::cookie_jar::load(path).ok())
+        {
+            crate::check::cookie_jar::remember(&redactor, &jar);
+        }
         let shared = Arc::new(Mutex::new(Shared {
             log: log::EntryLog::new(config.limits),
             status: SessionStatus {
