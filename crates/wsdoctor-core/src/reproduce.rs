@@ -85,11 +85,57 @@ pub fn reproduce(options: &CheckOptions) -> Result<Reproduction> {
             quote(&options.subprotocols.join(","))
         ));
     }
-    for (name, value) in &headers {
+    // The client's own headers (a browser's User-Agent and the rest), unless the user's replace them.
+    let client_headers: Vec<(String, String)> = options
+        .client
+        .headers()
+        .into_iter()
+        .filter(|(name, _)| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)))
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
+    for (name, value) in client_headers.iter().chain(&headers) {
         let line = quote(&format!("{name}: {value}"));
         curl.push(format!("-H {line}"));
         websocat.push(format!("-H {line}"));
         wscat.push(format!("-H {line}"));
+    }
+    // curl offers no compression by itself; the check offers what the client offers.
+    if let Some(offer) = options
+        .compression
+        .then(|| options.client.extension_offer())
+        .flatten()
+    {
+        curl.push(format!(
+            "-H {}",
+            quote(&format!("Sec-WebSocket-Extensions: {offer}"))
+        ));
+    }
+    for pinned in &options.resolve {
+        let addrs: Vec<String> = pinned
+            .addrs
+            .iter()
+            .map(|a| match a {
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+                v4 => v4.to_string(),
+            })
+            .collect();
+        curl.push(format!(
+            "--resolve {}",
+            quote(&format!(
+                "{}:{}:{}",
+                pinned.host,
+                pinned.port,
+                addrs.join(",")
+            ))
+        ));
+    }
+    // curl reads a Netscape cookie file itself (not a HAR).
+    if let Some(jar) = options
+        .cookie_file
+        .as_ref()
+        .filter(|p| !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("har")))
+    {
+        curl.push(format!("-b {}", quote(&jar.display().to_string())));
     }
     if options.insecure {
         curl.push("-k".into());
@@ -226,6 +272,44 @@ mod tests {
         assert!(
             r.javascript
                 .starts_with("// Browsers cannot set request headers")
+        );
+    }
+
+    #[test]
+    fn the_client_its_offer_the_addresses_and_the_cookie_file_carry_over_to_curl() {
+        let r = reproduce(&CheckOptions {
+            url: "wss://rt.app.test/ws".into(),
+            resolve: vec![crate::net::Pinned::parse("rt.app.test:443:10.0.0.5,::1").unwrap()],
+            cookie_file: Some("/home/qa/cookies.txt".into()),
+            ..CheckOptions::default()
+        })
+        .unwrap();
+        assert!(r.curl.contains("Chrome/131"), "{}", r.curl);
+        assert!(
+            r.curl.contains(
+                "-H 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'"
+            ),
+            "{}",
+            r.curl
+        );
+        assert!(
+            r.curl
+                .contains("--resolve 'rt.app.test:443:10.0.0.5,[::1]'"),
+            "{}",
+            r.curl
+        );
+        assert!(r.curl.contains("-b '/home/qa/cookies.txt'"), "{}", r.curl);
+        let raw = reproduce(&CheckOptions {
+            url: "ws://a.test/".into(),
+            client: crate::check::ClientProfile::Node,
+            compression: false,
+            ..CheckOptions::default()
+        })
+        .unwrap();
+        assert!(
+            !raw.curl.contains("User-Agent") && !raw.curl.contains("Extensions"),
+            "{}",
+            raw.curl
         );
     }
 
