@@ -44,8 +44,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::mpsc;
 
+use crate::net::parse_target;
 use crate::net::proxy::choose_proxy;
-use crate::net::{Route, parse_target};
 use crate::redact::Redactor;
 use crate::report::{HeaderLine, Report, TargetSummary};
 use crate::{Error, Result, tls};
@@ -391,23 +391,13 @@ async fn probe(
         }
         None => options,
     };
-    let proxy = choose_proxy(
-        options.proxy.as_deref(),
-        options.use_env_proxy,
-        &target.host,
-        target.secure,
-    )
-    .map_err(|e| Error::field_value("proxy", e))?;
+    let route = options
+        .route_to(&target)
+        .map_err(|e| Error::field_value("proxy", e))?;
+    let proxy = route.proxy.clone();
     let proxy_shown = proxy
         .as_ref()
         .map(|p| format!("{} (from {})", p.shown, p.source));
-    let mut route = Route::to(
-        &target,
-        proxy.clone(),
-        options.connect_timeout,
-        options.handshake_timeout,
-    );
-    route.pinned = options.resolve.clone();
     let Some(tcp) = reach::record(rec, options, &target, &proxy).await else {
         return Ok(proxy_shown);
     };

@@ -114,6 +114,24 @@ impl std::fmt::Debug for CheckOptions {
 }
 
 impl CheckOptions {
+    /// The route to `target` as these options reach it: the proxy that applies (explicit, the
+    /// environment's or the desktop's), the timeouts, the addresses given instead of DNS.
+    pub(crate) fn route_to(
+        &self,
+        target: &crate::net::Target,
+    ) -> Result<crate::net::Route, String> {
+        let proxy = crate::net::proxy::choose_proxy(
+            self.proxy.as_deref(),
+            self.use_env_proxy,
+            &target.host,
+            target.secure,
+        )?;
+        let mut route =
+            crate::net::Route::to(target, proxy, self.connect_timeout, self.handshake_timeout);
+        route.pinned = self.resolve.clone();
+        Ok(route)
+    }
+
     /// The Origin a browser sends: `--origin`, else the origin of the page that opens the socket
     /// (`--page-url`), else none (a non-browser client).
     pub fn browser_origin(&self) -> Option<String> {

@@ -15,7 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use url::Url;
 
 use super::{CheckOptions, items};
-use crate::net::route::{Route, Trust};
+use crate::net::route::Trust;
 use crate::net::{Target, parse_target};
 use crate::report::{CheckStatus, Evidence, Recorder};
 
@@ -282,19 +282,7 @@ async fn get(
     url: &Url,
 ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), String> {
     let target = parse_target(url.as_str()).map_err(|e| e.to_string())?;
-    let proxy = crate::net::proxy::choose_proxy(
-        options.proxy.as_deref(),
-        options.use_env_proxy,
-        &target.host,
-        target.secure,
-    )?;
-    let mut route = Route::to(
-        &target,
-        proxy,
-        options.connect_timeout,
-        options.handshake_timeout,
-    );
-    route.pinned = options.resolve.clone();
+    let route = options.route_to(&target)?;
     let mut stream = route.open(Trust::Any).await?;
     let user_agent = options
         .client

@@ -10,9 +10,8 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self};
 
 use crate::check::CheckOptions;
-use crate::net::proxy::choose_proxy;
 use crate::net::route::Trust;
-use crate::net::{Route, Stream, parse_target};
+use crate::net::{Stream, parse_target};
 
 /// The upgrade as it happened, for the session's first entry.
 pub(crate) struct Opened {
@@ -31,19 +30,7 @@ const MAX_MESSAGE_BYTES: usize = 64 << 20;
 pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String>> {
     Box::pin(async move {
         let parsed = parse_target(&target.url).map_err(|e| e.to_string())?;
-        let proxy = choose_proxy(
-            target.proxy.as_deref(),
-            target.use_env_proxy,
-            &parsed.host,
-            parsed.secure,
-        )?;
-        let mut route = Route::to(
-            &parsed,
-            proxy,
-            target.connect_timeout,
-            target.handshake_timeout,
-        );
-        route.pinned = target.resolve.clone();
+        let route = target.route_to(&parsed)?;
         let client = crate::check::client_tls(target).map_err(|e| e.to_string())?;
         let stream = route
             .open(Trust::Verify {
