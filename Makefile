@@ -25,8 +25,9 @@ run: deps-build build
 	  exec ./$(APP); \
 	fi
 
-## test: everything CI checks, from a clean clone
-test: deps-build deps-test fmt build lint test-rust test-ui test-e2e
+## test: everything CI checks, from a clean clone (no separate `build`: the test build compiles every
+## crate and binary, and the end-to-end suite runs the app that build made)
+test: deps-build deps-test fmt lint test-rust test-ui test-e2e
 	@echo "make test: all checks passed"
 
 ## build: the UI bundle, then every crate (the app embeds ui/dist)
@@ -43,19 +44,21 @@ lint: ui
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run --silent typecheck && npm run --silent lint
 
-## test-rust: unit and integration tests, including the bindings-freshness and capability checks; then
-## the crash-safety test, which needs the `test-seams` hooks the builds users get do not have (`--workspace`,
-## so dependencies keep the workspace's features and only our crates are rebuilt)
+## test-rust: unit and integration tests, including the bindings-freshness and capability checks and the
+## crash-safety test, in one build with the `test-seams` hooks (inert unless a test sets their variables;
+## the builds users get do not have them). One feature set for the tests and the end-to-end app, so the
+## crates are compiled once for both.
+TEST_FEATURES := --features wsdoctor-app/test-seams,wsdoctor-cli/test-seams
 test-rust: ui
-	scripts/with-keyring cargo test --workspace --locked
-	scripts/with-keyring cargo test --workspace --features wsdoctor-cli/test-seams --locked --test profiles killed
+	scripts/with-keyring cargo test --workspace $(TEST_FEATURES) --locked
 
 test-ui: $(STAMPS)/ui-deps
 	cd ui && npm test --silent
 
-# The end-to-end suite drives the app through its test seams (scripted dialogs): a build of its own.
-test-e2e: build $(STAMPS)/e2e-deps
-	cargo build --workspace --features wsdoctor-app/test-seams --locked
+# The end-to-end suite drives the app through its test seams (scripted dialogs): the test build's app
+# (built here when test-rust has not run).
+test-e2e: ui $(STAMPS)/e2e-deps
+	cargo test --workspace $(TEST_FEATURES) --locked --no-run
 	tests/e2e/run.sh
 
 ## bindings: regenerate ui/src/bindings.ts from the Rust types

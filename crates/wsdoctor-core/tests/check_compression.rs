@@ -10,6 +10,7 @@ use std::time::Duration;
 use support::nginx::{UPGRADE, preamble, start_nginx_with};
 use support::real_servers::{node, python};
 use support::{assert_named, item, options, run};
+use wsdoctor_core::check::ClientProfile;
 use wsdoctor_core::report::{Report, Verdict};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -37,53 +38,63 @@ async fn compression_is_offered_agreed_and_inflated_as_in_a_browser() {
         ("ws with perMessageDeflate", node("deflate"), true),
         ("ws", node("echo"), false),
     ] {
-        let mut o = options(format!("ws://127.0.0.1:{}/", server.port));
-        o.message = message.clone();
-        let report = run(&o, LIMIT).await;
-        assert_eq!(
-            report.verdict,
-            Verdict::Healthy,
-            "{mode}: {:#?}",
-            report.diagnoses
-        );
-        assert!(
-            report.diagnoses.is_empty(),
-            "{mode}: {:#?}",
-            report.diagnoses
-        );
-        let handshake = item(&report, "handshake");
-        let request = &handshake.evidence[0].content;
-        assert!(
-            request
-                .contains("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"),
-            "{mode}: {request}"
-        );
-        let said = evidence(&report, "handshake", "Compression").unwrap();
-        assert_eq!(
-            said.starts_with("agreed: permessage-deflate"),
-            agreed,
-            "{mode}: {said}"
-        );
-        let reply = &item(&report, "message").summary;
-        assert!(
-            reply.contains("wsdoctor check wsdoctor check"),
-            "{mode}: {reply}"
-        );
-        match evidence(&report, "message", "Compression") {
-            Some(ratio) => {
-                assert!(agreed, "{mode}: {ratio}");
-                assert!(ratio.contains("bytes of text or data"), "{mode}: {ratio}");
-                let percent: f64 = ratio
-                    .rsplit('(')
-                    .next()
-                    .and_then(|p| p.trim_end_matches("%)").parse().ok())
-                    .unwrap();
-                assert!(
-                    percent < 20.0,
-                    "{mode}: a repeated text compresses well: {ratio}"
-                );
+        // Chrome's offer (with client_max_window_bits) and Firefox's (bare) against each server.
+        for (client, offer) in [
+            (
+                ClientProfile::Chrome,
+                "permessage-deflate; client_max_window_bits\n",
+            ),
+            (ClientProfile::Firefox, "permessage-deflate\n"),
+        ] {
+            let mode = format!("{mode}, {client:?}");
+            let mut o = options(format!("ws://127.0.0.1:{}/", server.port));
+            o.message = message.clone();
+            o.client = client;
+            let report = run(&o, LIMIT).await;
+            assert_eq!(
+                report.verdict,
+                Verdict::Healthy,
+                "{mode}: {:#?}",
+                report.diagnoses
+            );
+            assert!(
+                report.diagnoses.is_empty(),
+                "{mode}: {:#?}",
+                report.diagnoses
+            );
+            let handshake = item(&report, "handshake");
+            let request = &handshake.evidence[0].content;
+            assert!(
+                request.contains(&format!("Sec-WebSocket-Extensions: {offer}")),
+                "{mode}: {request}"
+            );
+            let said = evidence(&report, "handshake", "Compression").unwrap();
+            assert_eq!(
+                said.starts_with("agreed: permessage-deflate"),
+                agreed,
+                "{mode}: {said}"
+            );
+            let reply = &item(&report, "message").summary;
+            assert!(
+                reply.contains("wsdoctor check wsdoctor check"),
+                "{mode}: {reply}"
+            );
+            match evidence(&report, "message", "Compression") {
+                Some(ratio) => {
+                    assert!(agreed, "{mode}: {ratio}");
+                    assert!(ratio.contains("bytes of text or data"), "{mode}: {ratio}");
+                    let percent: f64 = ratio
+                        .rsplit('(')
+                        .next()
+                        .and_then(|p| p.trim_end_matches("%)").parse().ok())
+                        .unwrap();
+                    assert!(
+                        percent < 20.0,
+                        "{mode}: a repeated text compresses well: {ratio}"
+                    );
+                }
+                None => assert!(!agreed, "{mode}: agreed, but no compressed reply was seen"),
             }
-            None => assert!(!agreed, "{mode}: agreed, but no compressed reply was seen"),
         }
     }
 

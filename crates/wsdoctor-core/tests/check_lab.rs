@@ -572,3 +572,23 @@ async fn a_name_whose_first_address_is_dead_is_named() {
     };
     assert_eq!(request.into_options().unwrap_err().field(), Some("resolve"));
 }
+
+/// A Cookie header given by hand is sent as given; the check says a browser's page cannot set one.
+#[tokio::test]
+async fn a_cookie_header_given_by_hand_is_sent_and_put_in_its_place() {
+    let lab = lab().await;
+    let mut o = options(lab.url("/echo"));
+    o.headers = vec![("Cookie".into(), "sid=abc123-session; theme=dark".into())];
+    let report = check(o).await;
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
+    let cookies = support::item(&report, "cookies");
+    assert_eq!(cookies.status, report::CheckStatus::Info);
+    assert!(
+        cookies
+            .summary
+            .starts_with("Sent as given with -H: sid, theme."),
+        "{}",
+        cookies.summary
+    );
+    assert!(!report.to_json().contains("abc123-session"));
+}

@@ -251,7 +251,22 @@ pub(crate) fn record(
     target: &Target,
     jar: &[Cookie],
 ) -> Option<String> {
-    options.cookie_file.as_ref()?;
+    if options.cookie_file.is_none() {
+        // A Cookie header given by hand goes as given; what a browser would send is the jar's business.
+        let names = header_cookie_names(options);
+        if !names.is_empty() {
+            let step = rec.begin(&items::COOKIES);
+            rec.finish(
+                step,
+                CheckStatus::Info,
+                format!(
+                    "Sent as given with -H: {}. A page's script cannot set a Cookie header on a WebSocket; a browser sends what its jar holds for this URL. Give the jar (--cookies, a Netscape cookie file or a HAR) to see which it would send.",
+                    names.join(", ")
+                ),
+            );
+        }
+        return None;
+    }
     let mut step = rec.begin(&items::COOKIES);
     let page = options.page_url.as_deref().and_then(|p| Url::parse(p).ok());
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -351,6 +366,18 @@ pub(crate) fn record(
             .collect::<Vec<_>>()
             .join("; ")
     })
+}
+
+/// The names of the cookies in a Cookie header the user gave (`-H 'Cookie: a=1; b=2'`).
+pub(crate) fn header_cookie_names(options: &CheckOptions) -> Vec<String> {
+    options
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("cookie"))
+        .flat_map(|(_, value)| value.split(';'))
+        .filter_map(|pair| pair.split_once('=').map(|(n, _)| n.trim().to_string()))
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// RFC 6265 §5.1.4 path-match.

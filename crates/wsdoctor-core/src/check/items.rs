@@ -74,7 +74,8 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
     if options.page_url.is_some() {
         list.push(PAGE_POLICY);
     }
-    if options.cookie_file.is_some() {
+    if options.cookie_file.is_some() || !super::cookie_jar::header_cookie_names(options).is_empty()
+    {
         list.push(COOKIES);
     }
     list.extend([DNS, TCP]);
