@@ -122,8 +122,8 @@ pub fn safe_file_name(name: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The seams answer only in a `test-seams` build: the app `make run` and release builds make ignores
-    /// the variables (this runs in `make test` without the feature).
+    /// The seams answer exactly when the `test-seams` feature is built in (`make test` builds it in; the
+    /// app `make run` and release builds make do not, which `tests/security_config.rs` keeps so).
     #[test]
     fn the_seams_exist_only_in_test_seam_builds() {
         // SAFETY: this test is the only reader or writer of these variables in its process.

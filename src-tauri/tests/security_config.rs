@@ -121,3 +121,36 @@ fn the_webview_is_locked_down() {
         );
     }
 }
+
+/// The test seams (scripted dialogs, the first-paint file, the crash hook) come only from the
+/// `test-seams` features, which no default feature set and no dependency turns on: the builds users get
+/// (`make run`, release) have none. `make test` runs every test with the seams on; the dialogs' unit
+/// test shows they answer exactly when the feature is there.
+#[test]
+fn no_default_build_turns_the_test_seams_on() {
+    let root = manifest_dir().join("..");
+    for manifest in [
+        "Cargo.toml",
+        "src-tauri/Cargo.toml",
+        "crates/wsdoctor-core/Cargo.toml",
+        "crates/wsdoctor-cli/Cargo.toml",
+    ] {
+        let text = std::fs::read_to_string(root.join(manifest)).unwrap();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('#') || !line.contains("test-seams") {
+                continue;
+            }
+            // Allowed: the feature's own definition, and one seam feature forwarding to the core's.
+            let defines = line.starts_with("test-seams =");
+            assert!(
+                defines,
+                "{manifest}: `{line}` would turn the test seams on outside the test-seams feature"
+            );
+        }
+        let default = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("default ="))
+            .unwrap_or("");
+        assert!(!default.contains("seams"), "{manifest}: {default}");
+    }
+}

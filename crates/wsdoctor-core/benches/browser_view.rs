@@ -1,0 +1,148 @@
+//! `cargo bench -p wsdoctor-core --bench browser_view`: the time to a verdict for what this issue made a
+//! check see as a browser does, each on a real server with the default timeouts: compression agreed and
+//! inflated (Python websockets; Node ws echoing 480 KB compressed), the page's CSP (real nginx), a forward
+//! proxy that asks for credentials (real squid), the browser's cookies. Target: at most 1.5 s each. Then
+//! the bench's peak RSS (target: under 200 MB).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::nginx::{UPGRADE, preamble, start_nginx_with};
+use support::real_servers::{node, python};
+use support::squid::start_squid;
+use wsdoctor_core::check::{CheckOptions, run_check};
+
+const RUNS: usize = 10;
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+#[tokio::main]
+async fn main() {
+    let websockets = python("echo");
+    let deflate = node("deflate");
+    let lab = wsdoctor_core::lab::Lab::start(Default::default())
+        .await
+        .expect("the lab starts");
+    let lab_port = lab.addr().port();
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            r#"{}
+    server {{
+        listen 127.0.0.1:{port};
+        default_type text/html;
+        location = /app.html {{
+            add_header Content-Security-Policy "default-src 'self'; connect-src 'self'";
+            return 200 '<html><body>app</body></html>';
+        }}
+        location /ws/ {{ proxy_pass http://127.0.0.1:{lab_port}/; {UPGRADE} }}
+    }}
+}}
+"#,
+            preamble(prefix)
+        )
+    });
+    let squid = start_squid();
+    let jar = std::env::temp_dir().join(format!("wsdoctor-bench-jar-{}", std::process::id()));
+    std::fs::write(&jar, "127.0.0.1\tFALSE\t/\tTRUE\t0\tsid\tbench-session\n").unwrap();
+
+    let base = |url: String| CheckOptions {
+        url,
+        use_env_proxy: false,
+        ..CheckOptions::default()
+    };
+    let cases: Vec<(&str, CheckOptions)> = vec![
+        (
+            "compressed echo, 3 KB",
+            CheckOptions {
+                message: "wsdoctor check ".repeat(200),
+                ..base(format!("ws://127.0.0.1:{}/", websockets.port))
+            },
+        ),
+        (
+            "compressed echo, 480 KB",
+            CheckOptions {
+                message: "wsdoctor check ".repeat(32 * 1024),
+                ..base(format!("ws://127.0.0.1:{}/", deflate.port))
+            },
+        ),
+        (
+            "page CSP allows ('self')",
+            CheckOptions {
+                page_url: Some(format!("http://127.0.0.1:{}/app.html", nginx.port)),
+                ..base(format!("ws://127.0.0.1:{}/ws/echo", nginx.port))
+            },
+        ),
+        (
+            "page CSP blocks",
+            CheckOptions {
+                page_url: Some(format!("http://127.0.0.1:{}/app.html", nginx.port)),
+                ..base(lab.url("/echo"))
+            },
+        ),
+        (
+            "squid asks for credentials",
+            CheckOptions {
+                proxy: Some(format!("http://127.0.0.1:{}", squid.auth_port)),
+                ..base(lab.url("/echo"))
+            },
+        ),
+        (
+            "cookie jar, Secure on ws://",
+            CheckOptions {
+                cookie_file: Some(jar.clone()),
+                ..base(lab.url("/echo"))
+            },
+        ),
+    ];
+    println!(
+        "browser_view: time to a verdict, median of {RUNS} checks, default timeouts (target <= 1500 ms)"
+    );
+    for (name, options) in cases {
+        let mut times = Vec::with_capacity(RUNS);
+        let mut verdict = String::new();
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let report = run_check(&options, None).await.unwrap();
+            times.push(started.elapsed());
+            verdict = format!(
+                "{} {}",
+                report.verdict.word(),
+                report
+                    .diagnoses
+                    .first()
+                    .map(|d| d.code.as_str())
+                    .unwrap_or("")
+            );
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        println!(
+            "  {name:<30} median {:>7.1} ms, max {:>7.1} ms  {verdict}{}",
+            median.as_secs_f64() * 1e3,
+            times[times.len() - 1].as_secs_f64() * 1e3,
+            if median <= Duration::from_millis(1500) {
+                ""
+            } else {
+                "  OVER TARGET"
+            }
+        );
+    }
+    let peak = peak_rss_mb();
+    println!(
+        "  peak RSS of the bench: {peak:.0} MB{}",
+        if peak < 200.0 { "" } else { "  OVER TARGET" }
+    );
+    let _ = std::fs::remove_file(&jar);
+}
