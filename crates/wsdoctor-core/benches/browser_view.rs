@@ -99,7 +99,7 @@ async fn main() {
             },
         ),
         (
-            "cookie jar, Secure on ws://",
+            "cookie jar (Secure, 127.0.0.1)",
             CheckOptions {
                 cookie_file: Some(jar.clone()),
                 ..base(lab.url("/echo"))

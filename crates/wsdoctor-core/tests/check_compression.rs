@@ -112,7 +112,7 @@ async fn compression_is_offered_agreed_and_inflated_as_in_a_browser() {
     assert!(
         evidence(&report, "handshake", "Compression")
             .unwrap()
-            .starts_with("not offered (--no-compression)")
+            .starts_with("not offered (--no-compression")
     );
 }
 

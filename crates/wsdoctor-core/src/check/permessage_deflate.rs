@@ -55,9 +55,12 @@ impl Agreed {
     }
 }
 
-/// Reads the server's `Sec-WebSocket-Extensions` against what was offered: the agreed compression, none,
-/// or why a browser would fail the connection.
-pub(crate) fn answer(header: Option<&str>, offered: bool) -> Result<Option<Agreed>, String> {
+/// Reads the server's `Sec-WebSocket-Extensions` against the offer made (none, or permessage-deflate
+/// with or without `client_max_window_bits`): the agreed compression, none, or why a browser would fail
+/// the connection.
+pub(crate) fn answer(header: Option<&str>, offer: Option<&str>) -> Result<Option<Agreed>, String> {
+    let offered = offer.is_some();
+    let offered_client_bits = offer.is_some_and(|o| o.contains("client_max_window_bits"));
     let Some(header) = header.filter(|h| !h.trim().is_empty()) else {
         return Ok(None);
     };
@@ -99,6 +102,10 @@ pub(crate) fn answer(header: Option<&str>, offered: bool) -> Result<Option<Agree
                 "server_no_context_takeover" => this.server_no_context_takeover = true,
                 "client_no_context_takeover" => this.client_no_context_takeover = true,
                 "server_max_window_bits" => this.server_max_window_bits = Some(bits(value)?),
+                // RFC 7692 §7.1.2.2: only when the client offered it.
+                "client_max_window_bits" if !offered_client_bits => {
+                    return Err("`client_max_window_bits` was answered but not offered".to_string());
+                }
                 "client_max_window_bits" => this.client_max_window_bits = Some(bits(value)?),
                 other => return Err(format!("the parameter `{other}` is unknown")),
             }
@@ -125,7 +132,7 @@ impl Compression {
                 "offered `{OFFER}` as browsers do; the server did not agree (messages travel uncompressed)"
             ),
             (None, false) => {
-                "not offered (--no-compression); browsers offer permessage-deflate".into()
+                "not offered (--no-compression, or a client that offers none); browsers offer permessage-deflate".into()
             }
         }
     }
@@ -436,10 +443,10 @@ mod tests {
 
     #[test]
     fn answers_are_read_as_rfc_7692_says() {
-        assert_eq!(answer(None, true), Ok(None));
+        assert_eq!(answer(None, Some(OFFER)), Ok(None));
         let agreed = answer(
             Some("permessage-deflate; client_max_window_bits=15; server_no_context_takeover"),
-            true,
+            Some(OFFER),
         )
         .unwrap()
         .unwrap();
@@ -455,9 +462,18 @@ mod tests {
             "permessage-deflate, permessage-deflate",
             "x-webkit-deflate-frame",
         ] {
-            assert!(answer(Some(bad), true).is_err(), "{bad}");
+            assert!(answer(Some(bad), Some(OFFER)).is_err(), "{bad}");
         }
-        assert!(answer(Some("permessage-deflate"), false).is_err());
+        assert!(answer(Some("permessage-deflate"), None).is_err());
+        // Firefox offers no client_max_window_bits: an answer naming it fails the connection there.
+        assert!(
+            answer(
+                Some("permessage-deflate; client_max_window_bits=15"),
+                Some("permessage-deflate")
+            )
+            .is_err()
+        );
+        assert!(answer(Some("permessage-deflate"), Some("permessage-deflate")).is_ok());
     }
 
     fn compress(text: &[u8], compressor: &mut Compress) -> Vec<u8> {

@@ -135,7 +135,7 @@ pub(super) async fn record(
         .map(|(_, value)| value.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let agreed = permessage_deflate::answer(Some(&extensions), options.compression);
+    let agreed = permessage_deflate::answer(Some(&extensions), request.extensions.as_deref());
     let invalid = invalid.or_else(|| match &agreed {
         Err(why) => Some(("handshake.invalid_extension", why.clone())),
         Ok(_) => None,
@@ -172,7 +172,7 @@ pub(super) async fn record(
         return None;
     }
     let compression = Compression {
-        offered: options.compression,
+        offered: request.extensions.is_some(),
         agreed,
         watch: Default::default(),
     };
