@@ -11,8 +11,11 @@
 //   ignore-protocol handleProtocols returns false: the offered subprotocol is not chosen
 //   max-payload     maxPayload 64: a larger message closes the connection with 1009
 //   socketio        a Socket.IO 4 server (engine.io under /socket.io/, 404 elsewhere): the main namespace is
-//                   open; /admin's middleware refuses a client without auth {token: "admin-token"}; it pings
-//                   every second and drops a client that has not answered a second later
+//                   open; /admin's middleware refuses a client without auth {token: "admin-token"} and
+//                   greets one with "welcome"; it pings every second and drops a client that has not
+//                   answered a second later. Events: "echo" (acks its arguments, or emits them back),
+//                   "no-ack" (never acks), "binary" NAME (emits "file" with 4 bytes), "flood" N (N "tick"
+//                   events, then "flood-done"), "bye" (the server disconnects the socket)
 //   socketio-polling-only  the same, with transports ["polling"]: the WebSocket upgrade is refused
 //   socketio-websocket-only  the same, with transports ["websocket"]: polling is refused
 //   socketio-cors   the same, whose polling transport allows only the origin https://app.example.test
@@ -26,7 +29,8 @@
 //   sockjs-stomp:PORT  a SockJS server under /stomp whose sessions are carried to the STOMP broker on TCP
 //                   port PORT, one STOMP frame a SockJS message (Spring's withSockJS() relay, in Node)
 //   graphql         a graphql-ws server (graphql-transport-ws): connection_init must carry
-//                   {token: "gql-token"} or it closes 4403 Forbidden
+//                   {token: "gql-token"} or it closes 4403 Forbidden; `subscription { tick(n: N) }`
+//                   counts to N every 20 ms
 //   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
 //   graphql-legacy  a subscriptions-transport-ws server (the legacy `graphql-ws` protocol), as older Apollo
 //                   deployments still run
@@ -35,7 +39,7 @@ import { Server as SocketIoServer } from "socket.io";
 import { attach as attachEngineIo } from "engine.io";
 import socketIoV2 from "socket.io-v2";
 import { WebSocketServer } from "ws";
-import { GraphQLObjectType, GraphQLSchema, GraphQLString } from "graphql";
+import { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { execute, subscribe } from "graphql";
 import { SubscriptionServer } from "subscriptions-transport-ws";
@@ -71,13 +75,33 @@ function startSocketIo() {
   if (mode === "socketio-custom-path") options.path = "/realtime";
   if (mode === "socketio-cors") options.cors = { origin: "https://app.example.test" };
   const io = new SocketIoServer(http, options);
-  io.on("connection", (socket) => socket.on("message", (message) => socket.send(message)));
+  io.on("connection", (socket) => {
+    socket.on("message", (message) => socket.send(message));
+    // For the console: an ack that returns the arguments, a handler that never acks, binary back,
+    // a flood of events, and a server-side disconnect.
+    socket.on("echo", (...args) => {
+      const ack = typeof args.at(-1) === "function" ? args.pop() : null;
+      if (ack) ack(...args);
+      else socket.emit("echo", ...args);
+    });
+    socket.on("no-ack", () => undefined);
+    socket.on("binary", (name, ack) => {
+      const bytes = Buffer.from([0, 1, 2, 255]);
+      socket.emit("file", { name, data: bytes });
+      if (typeof ack === "function") ack({ size: bytes.length });
+    });
+    socket.on("flood", (count) => {
+      for (let i = 0; i < count; i++) socket.emit("tick", { n: i });
+      socket.emit("flood-done", count);
+    });
+    socket.on("bye", () => socket.disconnect());
+  });
   const admin = io.of("/admin");
   admin.use((socket, next) => {
     if (socket.handshake.auth?.token === "admin-token") next();
     else next(new Error("not authorized: a token is required"));
   });
-  admin.on("connection", () => undefined);
+  admin.on("connection", (socket) => socket.emit("welcome", { namespace: "/admin" }));
   http.listen(0, "127.0.0.1", () => console.log(`PORT ${http.address().port}`));
 }
 
@@ -102,6 +126,22 @@ function startWs() {
 function startGraphql() {
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: "Query", fields: { hello: { type: GraphQLString, resolve: () => "world" } } }),
+    // `tick(n)` counts to n, one value every 20 ms, then completes.
+    subscription: new GraphQLObjectType({
+      name: "Subscription",
+      fields: {
+        tick: {
+          type: GraphQLInt,
+          args: { n: { type: GraphQLInt } },
+          subscribe: async function* (_, { n }) {
+            for (let i = 1; i <= (n ?? 3); i++) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              yield { tick: i };
+            }
+          },
+        },
+      },
+    }),
   });
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   if (mode === "graphql-legacy") {

@@ -229,6 +229,8 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         // With a follower the session's log keeps no entry: the limits bound nothing here.
         limits: Limits::default(),
         follower: Some(follower),
+        namespace: None,
+        variables: Vec::new(),
     })?;
 
     let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<String>();

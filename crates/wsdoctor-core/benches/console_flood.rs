@@ -77,6 +77,8 @@ fn main() {
             reconnect: None,
             limits: Limits::default(),
             follower: None,
+        namespace: None,
+        variables: Vec::new(),
         })
         .unwrap();
         // Read batches the way the app does (every ~33 ms), so batching is part of the figure.

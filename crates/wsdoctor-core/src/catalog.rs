@@ -626,6 +626,14 @@ pub static CATALOG: &[Entry] = &[
         "Point the client at the broker's STOMP endpoint (RabbitMQ Web-STOMP `/ws`, Spring `registry.addEndpoint(\"/ws\")`, ActiveMQ `/` on its ws port), and check the broker's log for the session."
     ),
     entry!(
+        "stomp.frame_refused",
+        Framework,
+        Error,
+        "The STOMP broker refused a frame and closed the session",
+        "After CONNECTED, the broker answered a frame with an ERROR (quoted) and, as STOMP requires, closed the connection: a destination that does not exist or that this user may not read or write (RabbitMQ `not_found`, `access_refused`), a malformed frame (a header without a value, a body longer than its `content-length`), or an ACK for a message that is not pending. Every subscription of the session ends with it.",
+        "Use a destination the broker has and the user is allowed on (RabbitMQ: `/queue/name`, `/topic/key`, `/exchange/name/key`; Spring: a prefix of `setApplicationDestinationPrefixes` or of the broker relay), and ACK only with the `ack` header of a MESSAGE on a subscription in `client` mode."
+    ),
+    entry!(
         "stomp.heartbeat_missing",
         Framework,
         Warning,
@@ -656,6 +664,14 @@ pub static CATALOG: &[Entry] = &[
         "The GraphQL server closed the connection during connection_init",
         "The socket opened, then the server closed it (or dropped it) before acknowledging `connection_init`, with a code outside the GraphQL over WebSocket protocol's own (quoted with its meaning). The server failed on the connection (1011), shut down (1001), or something in front of it cut the socket.",
         "Read the server's log at the time of the check for an error in its connection handling (`onConnect`, the context function), and check proxies on the path for timeouts and limits."
+    ),
+    entry!(
+        "graphql.operation_error",
+        Framework,
+        Warning,
+        "A GraphQL operation was refused",
+        "The connection is acknowledged, but the server answered an operation with `error` (its messages quoted): the query does not validate against the schema (a field or argument that does not exist, a variable of the wrong type), the operation is not a subscription where the server serves only subscriptions, or a resolver refused it (an authorisation rule). The operation ends there; the connection stays.",
+        "Fix the operation the message names: check it against the server's schema (introspection, or the schema file), give every variable it declares with its type, and send a subscription's token where the server's `context`/`onSubscribe` looks for it."
     ),
     entry!(
         "graphql.init_timeout",
@@ -705,6 +721,22 @@ pub static CATALOG: &[Entry] = &[
         "The Socket.IO session opened, but joining the namespace got no answer",
         "The Engine.IO handshake worked, then the namespace CONNECT was not answered with CONNECT or CONNECT_ERROR (what happened is quoted): a request of the session failed or timed out, or the server answered something that is not Socket.IO's. A Socket.IO 2 server behind a 3/4 client, a proxy that buffers polling answers, or a server that crashed on the connection do this.",
         "Check the server's log for the connection, that the client and the server are of the same major version, and that proxies on the path do not buffer or cut the polling requests (nginx `proxy_buffering off;` for the Socket.IO location)."
+    ),
+    entry!(
+        "socketio.server_disconnect",
+        Framework,
+        Warning,
+        "The server disconnected the Socket.IO namespace",
+        "The server sent a DISCONNECT for the namespace: its code called `socket.disconnect()` (an auth check after connection, a kick, a shutdown hook). socket.io-client treats this reason (`io server disconnect`) as final and does not reconnect on its own, so an app that expects it to stays offline.",
+        "Find the server's `socket.disconnect()` for this namespace and the condition that calls it; in the client, handle `socket.on('disconnect', (reason) => { if (reason === 'io server disconnect') socket.connect(); })` if reconnecting is wanted."
+    ),
+    entry!(
+        "socketio.ack_timeout",
+        Framework,
+        Warning,
+        "A Socket.IO emit was never acknowledged",
+        "The event was emitted with an acknowledgement callback, but no ack came back in time: the server's handler for this event does not call its callback (or is not registered for this name or namespace), threw before calling it, or takes longer than the client's timeout. An app awaiting `emitWithAck` hangs or fails with `operation has timed out`.",
+        "In the server's handler, call the callback on every path (`socket.on('event', (data, callback) => { …; callback(result); })`), register it on the namespace the client uses, and give slow handlers a longer client timeout (`socket.timeout(10000).emitWithAck(…)`)."
     ),
     entry!(
         "socketio.session_unknown",

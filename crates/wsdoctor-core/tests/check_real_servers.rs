@@ -201,6 +201,8 @@ async fn console_sessions_against_node_and_python() {
         reconnect: None,
         limits: Limits::default(),
         follower: None,
+        namespace: None,
+        variables: Vec::new(),
     })
     .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

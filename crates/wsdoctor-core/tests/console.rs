@@ -199,6 +199,7 @@ async fn a_dropped_connection_reconnects_with_backoff_when_the_server_returns() 
         max: Duration::from_millis(400),
         factor: 2.0,
         max_attempts: 30,
+        spread: 0.25,
     });
     let session = ConsoleSession::start(reconnecting).unwrap();
     wait_for(&session, "open", |e| {
@@ -481,6 +482,8 @@ async fn followers_see_every_entry_or_the_newest_window_and_end_with_the_session
     let (mut every, follower) = wsdoctor_core::console::Follow::every(4, 3);
     let session = ConsoleSession::start(SessionConfig {
         follower: Some(follower),
+        namespace: None,
+        variables: Vec::new(),
         ..config(lab.url("/echo"))
     })
     .unwrap();

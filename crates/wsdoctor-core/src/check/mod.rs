@@ -19,6 +19,7 @@ mod framework_item;
 mod framework_socket;
 mod front_door;
 mod graphql_layer;
+pub(crate) use graphql_layer::close_meaning as graphql_close_meaning;
 mod handshake;
 mod items;
 mod open_connection;
@@ -411,7 +412,7 @@ async fn probe(
 }
 
 /// Teaches the redactor every string inside an auth payload (a token is a secret wherever it is quoted).
-fn remember_strings(redactor: &Redactor, value: &serde_json::Value) {
+pub(crate) fn remember_strings(redactor: &Redactor, value: &serde_json::Value) {
     match value {
         serde_json::Value::String(text) => redactor.remember(text, "auth payload"),
         serde_json::Value::Array(items) => items.iter().for_each(|v| remember_strings(redactor, v)),

@@ -11,81 +11,15 @@ use serde_json::Value;
 use super::framework_channel::{Channel, Incoming};
 use super::framework_idle::{self, KeepAlive};
 use super::{CheckOptions, framework_socket};
+use crate::framework::stomp_frame::{ASKED_BEAT_MS, Frame, HeartBeats};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
-/// A STOMP frame's command and headers (the body follows the blank line).
-struct Frame {
-    command: String,
-    headers: Vec<(String, String)>,
-    body: String,
+/// What a held session says of the heart-beats CONNECTED settled.
+trait HeartBeatsShortfall {
+    fn fall_short(&self, held: &framework_idle::Held) -> Option<String>;
 }
 
-impl Frame {
-    fn parse(text: &str) -> Option<Frame> {
-        let text = text
-            .trim_start_matches(['\n', '\r'])
-            .trim_end_matches(['\0', '\n', '\r']);
-        let (head, body) = text.split_once("\n\n").unwrap_or((text, ""));
-        let mut lines = head.lines();
-        let command = lines.next()?.trim().to_string();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Some(Frame {
-            command,
-            headers,
-            body: body.trim_end_matches('\0').trim().to_string(),
-        })
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// The heart-beat this check asks for in CONNECT, in ms (what stomp.js and Spring's client default to).
-const ASKED_BEAT_MS: u64 = 10_000;
-
-/// The heart-beats a CONNECTED frame settles: each side's period, or `None` where that side sends none.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct HeartBeats {
-    /// How often this client must send (the larger of its offer and what the broker wants to receive).
-    client_every: Option<Duration>,
-    /// How often the broker sends (the larger of its offer and what this client asked to receive).
-    server_every: Option<Duration>,
-}
-
-impl HeartBeats {
-    /// From the broker's `heart-beat: sx,sy` header, against this check's `ASKED_BEAT_MS` both ways (STOMP
-    /// 1.2, "Heart-beating": a side sends only when both sides agreed to a non-zero value).
-    fn negotiate(header: &str) -> HeartBeats {
-        let (sx, sy) = header.split_once(',').unwrap_or((header, "0"));
-        let number = |text: &str| text.trim().parse::<u64>().unwrap_or(0);
-        let every =
-            |theirs: u64| (theirs > 0).then(|| Duration::from_millis(theirs.max(ASKED_BEAT_MS)));
-        HeartBeats {
-            client_every: every(number(sy)),
-            server_every: every(number(sx)),
-        }
-    }
-
-    fn describe(&self) -> String {
-        let side = |every: Option<Duration>| match every {
-            Some(every) => format!("every {} s", every.as_secs_f32()),
-            None => "never".to_string(),
-        };
-        format!(
-            "the client sends {}, the broker sends {} (asked for {} s both ways)",
-            side(self.client_every),
-            side(self.server_every),
-            ASKED_BEAT_MS / 1000
-        )
-    }
-
+impl HeartBeatsShortfall for HeartBeats {
     /// Why the heart-beats did not keep the held session alive, if that is what happened: a cut when
     /// neither side beats more often than the cut, or a broker silent well past its own period.
     fn fall_short(&self, held: &framework_idle::Held) -> Option<String> {
@@ -319,18 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn frames_are_read_and_the_login_comes_from_the_auth_payload() {
-        let frame =
-            Frame::parse("ERROR\nmessage:Bad CONNECT\ncontent-length:5\n\nNope!\n\0\n").unwrap();
-        assert_eq!(
-            (
-                frame.command.as_str(),
-                frame.header("message"),
-                frame.body.as_str()
-            ),
-            ("ERROR", Some("Bad CONNECT"), "Nope!")
-        );
-        assert!(Frame::parse("\n").is_none());
+    fn the_login_comes_from_the_auth_payload() {
         let auth = serde_json::json!({"login": "guest", "passcode": "pw", "host": "vh"});
         let connect = connect_frame(Some(&auth));
         assert!(

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Backoff, Heartbeat, Limits, SessionConfig};
+use super::{Backoff, Dialect, Heartbeat, Limits, SessionConfig};
 use crate::check::TargetRequest;
 use crate::{Error, Result};
 
@@ -24,8 +24,10 @@ pub struct ConsoleSettings {
     pub backoff_max_ms: Option<u32>,
     /// Growth of the delay per attempt (default 2).
     pub backoff_factor: Option<f64>,
-    /// Attempts before giving up (default 10).
+    /// Attempts before giving up (default 10; no limit for Socket.IO, as its client).
     pub backoff_attempts: Option<u32>,
+    /// The Socket.IO namespace to join, when not the URL's path.
+    pub namespace: Option<String>,
 }
 
 impl ConsoleSettings {
@@ -46,13 +48,21 @@ impl ConsoleSettings {
         }
     }
 
-    /// The reconnect policy: none unless `reconnect`, else the backoff with its defaults filled in.
-    pub fn reconnect_policy(&self) -> Result<Option<Backoff>> {
+    /// The reconnect policy: none unless `reconnect`, else the backoff with its defaults filled in: for
+    /// Socket.IO those of socket.io-client (1 s doubling to 5 s, ±50 %, no limit), else 0.5 s doubling to
+    /// 30 s, ±25 %, 10 attempts.
+    pub fn reconnect_policy(&self, dialect: Dialect) -> Result<Option<Backoff>> {
         if !self.reconnect {
             return Ok(None);
         }
-        let initial = self.backoff_initial_ms.unwrap_or(500).max(10);
-        let max = self.backoff_max_ms.unwrap_or(30_000).max(initial);
+        let socketio = dialect == Dialect::Socketio;
+        let (initial, max, attempts, spread) = if socketio {
+            (1_000, 5_000, u32::MAX, 0.5)
+        } else {
+            (500, 30_000, 10, 0.25)
+        };
+        let initial = self.backoff_initial_ms.unwrap_or(initial).max(10);
+        let max = self.backoff_max_ms.unwrap_or(max).max(initial);
         let factor = self.backoff_factor.unwrap_or(2.0);
         if !(1.0..=10.0).contains(&factor) {
             return Err(Error::InvalidInput(format!(
@@ -63,7 +73,8 @@ impl ConsoleSettings {
             initial: Duration::from_millis(u64::from(initial)),
             max: Duration::from_millis(u64::from(max)),
             factor,
-            max_attempts: self.backoff_attempts.unwrap_or(10).max(1),
+            max_attempts: self.backoff_attempts.unwrap_or(attempts).max(1),
+            spread,
         }))
     }
 }
@@ -96,12 +107,15 @@ impl ConsoleRequest {
                 .max_megabytes
                 .map_or(defaults.max_bytes, |mb| (mb as usize).max(1) << 20),
         };
+        let target = self.target.into_options()?;
         Ok(SessionConfig {
             heartbeat: self.settings.heartbeat()?,
-            reconnect: self.settings.reconnect_policy()?,
-            target: self.target.into_options()?,
+            reconnect: self.settings.reconnect_policy(Dialect::of(&target))?,
+            target,
             limits,
             follower: None,
+            namespace: self.settings.namespace.filter(|n| !n.trim().is_empty()),
+            variables: Vec::new(),
         })
     }
 }
@@ -130,6 +144,29 @@ mod tests {
             (Duration::from_millis(500), 3.0, 10)
         );
         assert_eq!(config.limits.max_entries, 500);
+        let socketio: ConsoleRequest = serde_json::from_value(serde_json::json!({
+            "target": {"url": "http://127.0.0.1:9/socket.io/"},
+            "reconnect": true,
+            "namespace": "/admin"
+        }))
+        .unwrap();
+        let config = socketio.into_config().unwrap();
+        let backoff = config.reconnect.unwrap();
+        assert_eq!(
+            (
+                backoff.initial,
+                backoff.max,
+                backoff.max_attempts,
+                backoff.spread
+            ),
+            (
+                Duration::from_secs(1),
+                Duration::from_secs(5),
+                u32::MAX,
+                0.5
+            )
+        );
+        assert_eq!(config.namespace.as_deref(), Some("/admin"));
 
         let mut bad = request;
         bad.settings.backoff_factor = Some(20.0);

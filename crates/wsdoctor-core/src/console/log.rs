@@ -53,6 +53,9 @@ pub struct Entry {
     pub rtt_ms: Option<f64>,
     /// For a close: its code.
     pub code: Option<u16>,
+    /// The frame read at its protocol's level, in a framework session (the raw frame stays in `text` or
+    /// `data`).
+    pub decoded: Option<super::Decoded>,
 }
 
 /// An entry as the log keeps it: half the size of an [`Entry`] (no sequence number, which follows from
@@ -68,6 +71,7 @@ struct Stored {
     code: u16,
     direction: Direction,
     kind: EntryKind,
+    decoded: Option<Box<super::Decoded>>,
 }
 
 impl Stored {
@@ -81,6 +85,7 @@ impl Stored {
             code: entry.code.unwrap_or(0),
             direction: entry.direction,
             kind: entry.kind,
+            decoded: entry.decoded.map(Box::new),
         }
     }
 
@@ -95,6 +100,7 @@ impl Stored {
             data: self.data.as_deref().map(str::to_string),
             rtt_ms: (!self.rtt_ms.is_nan()).then_some(f64::from(self.rtt_ms)),
             code: (self.code != 0).then_some(self.code),
+            decoded: self.decoded.as_deref().cloned(),
         }
     }
 
@@ -103,6 +109,7 @@ impl Stored {
         std::mem::size_of::<Stored>()
             + self.text.as_ref().map_or(0, |t| t.len())
             + self.data.as_ref().map_or(0, |d| d.len())
+            + self.decoded.as_ref().map_or(0, |d| d.weight())
     }
 }
 
@@ -229,6 +236,7 @@ mod tests {
             data: None,
             rtt_ms: None,
             code: None,
+            decoded: None,
         }
     }
 

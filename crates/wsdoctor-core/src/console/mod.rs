@@ -7,10 +7,14 @@
 
 mod connect;
 mod console_request;
+mod dialect;
 mod export;
 mod follow;
+mod graphql_speaker;
 mod log;
 mod session_task;
+mod socketio_speaker;
+mod stomp_speaker;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -22,10 +26,12 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 pub use console_request::{ConsoleRequest, ConsoleSettings};
+pub use dialect::{Action, Decoded, Dialect};
 pub use follow::{Follow, FollowBatch};
 pub use log::{Direction, Entry, EntryKind, Limits};
 
 use crate::check::CheckOptions;
+use crate::redact::Sensitive;
 use crate::{Error, Result};
 
 /// The largest message the console sends from a file, hex or base64.
@@ -38,21 +44,26 @@ pub struct Heartbeat {
     pub deadline: Duration,
 }
 
-/// Reconnect after a drop: initial delay, growing by `factor` up to `max`, with ±25 % jitter.
+/// Reconnect after a drop: initial delay, growing by `factor` up to `max`, each delay spread by ±`spread`
+/// (0.25 by default; 0.5 as socket.io-client's `randomizationFactor`).
 #[derive(Debug, Clone, Copy)]
 pub struct Backoff {
     pub initial: Duration,
     pub max: Duration,
     pub factor: f64,
+    /// `u32::MAX` for no limit (socket.io-client's default).
     pub max_attempts: u32,
+    pub spread: f64,
 }
 
 impl Backoff {
     /// The delay before attempt `n` (1-based), jittered by `jitter` in [0, 1).
     pub fn delay(&self, attempt: u32, jitter: f64) -> Duration {
-        let base = self.initial.as_secs_f64() * self.factor.powi(attempt.saturating_sub(1) as i32);
+        let exponent = attempt.saturating_sub(1).min(1000) as i32;
+        let base = self.initial.as_secs_f64() * self.factor.powi(exponent);
         let capped = base.min(self.max.as_secs_f64());
-        Duration::from_secs_f64((capped * (0.75 + jitter * 0.5)).max(0.0))
+        let spread = self.spread.clamp(0.0, 1.0);
+        Duration::from_secs_f64((capped * (1.0 - spread + jitter * 2.0 * spread)).max(0.0))
     }
 }
 
@@ -66,6 +77,11 @@ pub struct SessionConfig {
     /// keeps none). When it falls behind, the session stops reading the socket until it catches up: TCP
     /// backpressure, never a dropped entry.
     pub follower: Option<mpsc::Sender<Entry>>,
+    /// The Socket.IO namespace to join, instead of the URL's.
+    pub namespace: Option<String>,
+    /// The profile environment's variables, filled into `{{name}}` in what is sent; `None` for one that
+    /// has no value there (sending it is refused, not sent with the placeholder).
+    pub variables: Vec<(String, Option<Sensitive<String>>)>,
 }
 
 /// What to send.
@@ -154,6 +170,10 @@ pub enum SessionState {
 #[serde(rename_all = "camelCase")]
 pub struct SessionStatus {
     pub state: SessionState,
+    /// What the session speaks over the socket.
+    pub dialect: Dialect,
+    /// The session can be spoken to: open, and for a framework joined (namespace, CONNECTED, ack).
+    pub joined: bool,
     pub url: String,
     pub protocol: Option<String>,
     pub extensions: Option<String>,
@@ -189,6 +209,7 @@ pub(crate) struct Shared {
 
 pub(crate) enum Command {
     Send(Frame),
+    Act(Action),
     Ping(Vec<u8>),
     Close { code: u16, reason: String },
 }
@@ -196,6 +217,8 @@ pub(crate) enum Command {
 /// A running session. Dropping it stops the session.
 pub struct ConsoleSession {
     commands: mpsc::UnboundedSender<Command>,
+    dialect: Dialect,
+    variables: Vec<(String, Option<Sensitive<String>>)>,
     shared: Arc<Mutex<Shared>>,
     changed: Arc<Notify>,
     stop: CancellationToken,
@@ -204,9 +227,36 @@ pub struct ConsoleSession {
 impl ConsoleSession {
     /// Starts a session (inside a tokio runtime). Only an unusable URL is an error; connection failures
     /// are entries of the session.
-    pub fn start(config: SessionConfig) -> Result<ConsoleSession> {
+    pub fn start(mut config: SessionConfig) -> Result<ConsoleSession> {
+        let dialect = Dialect::of(&config.target);
+        let asked_url = config.target.url.clone();
+        dialect.prepare(&mut config.target)?;
         let target = crate::net::parse_target(&config.target.url)?;
         let redactor = crate::redact::Redactor::new(&config.target.secret_headers);
+        let auth = config
+            .target
+            .auth
+            .as_ref()
+            .and_then(|a| serde_json::from_str::<serde_json::Value>(a.expose()).ok());
+        if let Some(auth) = &auth {
+            crate::check::remember_strings(&redactor, auth);
+        }
+        for (name, value) in &config.variables {
+            if let Some(value) = value {
+                redactor.remember(value.expose(), format!("variable {name}"));
+            }
+        }
+        let terms = dialect::Terms {
+            auth,
+            url: config.target.url.clone(),
+            namespace: socketio_speaker::namespace_of(
+                &asked_url,
+                config.target.socketio_path.as_deref(),
+                config.namespace.as_deref(),
+            ),
+            join_timeout: config.target.handshake_timeout,
+            reply_timeout: config.target.reply_timeout,
+        };
         // The jar's values are credentials wherever a server echoes them; a jar that does not load is
         // the first connection attempt's error, said in the session.
         if let Some(jar) = config
@@ -221,6 +271,8 @@ impl ConsoleSession {
             log: log::EntryLog::new(config.limits),
             status: SessionStatus {
                 state: SessionState::Connecting,
+                dialect,
+                joined: false,
                 url: redactor.url(target.url.as_str()),
                 protocol: None,
                 extensions: None,
@@ -242,8 +294,11 @@ impl ConsoleSession {
         let (commands, rx) = mpsc::unbounded_channel();
         let changed = Arc::new(Notify::new());
         let stop = CancellationToken::new();
+        let variables = config.variables.clone();
         tokio::spawn(session_task::run(
             config,
+            dialect,
+            terms,
             redactor,
             shared.clone(),
             changed.clone(),
@@ -252,6 +307,8 @@ impl ConsoleSession {
         ));
         Ok(ConsoleSession {
             commands,
+            dialect,
+            variables,
             shared,
             changed,
             stop,
@@ -268,9 +325,61 @@ impl ConsoleSession {
             .map_err(|_| Error::InvalidInput("the session has ended".into()))
     }
 
-    /// Sends a message; invalid input is refused here and nothing is sent.
+    /// Sends a message; invalid input is refused here and nothing is sent. The profile's `{{variables}}`
+    /// are filled in a text message.
     pub fn send(&self, outgoing: &Outgoing) -> Result<()> {
-        self.command(Command::Send(outgoing.to_frame()?))
+        let frame = match outgoing.to_frame()? {
+            Frame::Text(text) => Frame::Text(self.fill(&text)?),
+            binary => binary,
+        };
+        self.command(Command::Send(frame))
+    }
+
+    /// What the session speaks.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Does what a framework session is asked (emit, subscribe, send, an operation...), `{{variables}}`
+    /// filled; an action of another protocol, or one with invalid input, is refused here.
+    pub fn act(&self, mut action: Action) -> Result<()> {
+        if action.dialect() != self.dialect {
+            return Err(Error::InvalidInput(format!(
+                "this session speaks {}; `{}` is a {} action",
+                self.dialect.word(),
+                serde_json::to_value(&action)
+                    .ok()
+                    .and_then(|v| v.get("action").and_then(|a| a.as_str()).map(str::to_string))
+                    .unwrap_or_default(),
+                action.dialect().word()
+            )));
+        }
+        for text in action.texts_mut() {
+            *text = self.fill(text)?;
+        }
+        self.command(Command::Act(action))
+    }
+
+    /// `{{name}}` replaced by the environment's value of variable `name`; names that are no variable of the
+    /// profile are left as typed.
+    fn fill(&self, text: &str) -> Result<String> {
+        if self.variables.is_empty() || !text.contains("{{") {
+            return Ok(text.to_string());
+        }
+        let mut out = text.to_string();
+        for (name, value) in &self.variables {
+            let placeholder = format!("{{{{{name}}}}}");
+            if !out.contains(&placeholder) {
+                continue;
+            }
+            let Some(value) = value else {
+                return Err(Error::InvalidInput(format!(
+                    "variable {placeholder} has no value in this environment: nothing was sent"
+                )));
+            };
+            out = out.replace(&placeholder, value.expose());
+        }
+        Ok(out)
     }
 
     pub fn send_frame(&self, frame: Frame) -> Result<()> {
@@ -407,10 +516,24 @@ mod tests {
             max: Duration::from_secs(1),
             factor: 2.0,
             max_attempts: 5,
+            spread: 0.25,
         };
         assert_eq!(b.delay(1, 0.5), Duration::from_millis(100));
         assert_eq!(b.delay(3, 0.5), Duration::from_millis(400));
         assert_eq!(b.delay(10, 0.5), Duration::from_secs(1));
         assert_eq!(b.delay(1, 0.0), Duration::from_millis(75));
+        // socket.io-client's: 1 s doubling to 5 s, each ±50 %.
+        let io = Backoff {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(5),
+            factor: 2.0,
+            max_attempts: u32::MAX,
+            spread: 0.5,
+        };
+        assert_eq!(io.delay(1, 0.0), Duration::from_millis(500));
+        assert_eq!(
+            io.delay(u32::MAX, 0.999_999),
+            Duration::from_secs_f64(5.0 * 1.499_999)
+        );
     }
 }

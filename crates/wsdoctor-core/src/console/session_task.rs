@@ -17,6 +17,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_util::sync::CancellationToken;
 
+use super::dialect::{Conversation, Decoded, Dialect, Step, Terms};
 use super::log::{Direction, Entry, EntryKind};
 use super::{Command, Frame, SessionConfig, SessionState, Shared};
 use crate::close_code;
@@ -64,6 +65,19 @@ impl EntryLog {
         text: Option<String>,
         data: Option<String>,
     ) {
+        self.push_decoded(direction, kind, size, text, data, None)
+            .await;
+    }
+
+    async fn push_decoded(
+        &self,
+        direction: Direction,
+        kind: EntryKind,
+        size: usize,
+        text: Option<String>,
+        data: Option<String>,
+        decoded: Option<Decoded>,
+    ) {
         self.push_entry(Entry {
             seq: 0,
             at_us: now_us(),
@@ -74,6 +88,7 @@ impl EntryLog {
             data,
             rtt_ms: None,
             code: None,
+            decoded,
         })
         .await;
     }
@@ -94,6 +109,9 @@ impl EntryLog {
             }
             if let Some(rtt) = entry.rtt_ms {
                 s.status.last_rtt_ms = Some(rtt);
+            }
+            if !s.status.joined && s.status.dialect.joins(&entry) {
+                s.status.joined = true;
             }
             // A follower gets the entries instead of the log: one copy of each, never two.
             if following {
@@ -120,7 +138,12 @@ impl EntryLog {
     }
 
     fn state(&self, state: SessionState) {
-        self.with(|s| s.status.state = state);
+        self.with(|s| {
+            s.status.state = state;
+            if state != SessionState::Open {
+                s.status.joined = false;
+            }
+        });
         self.changed.notify_waiters();
     }
 }
@@ -142,6 +165,7 @@ fn close_entry(direction: Direction, code: u16, reason: &str) -> Entry {
         data: None,
         rtt_ms: None,
         code: Some(code),
+        decoded: None,
     }
 }
 
@@ -153,8 +177,11 @@ enum End {
     Lost,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run(
     config: SessionConfig,
+    dialect: Dialect,
+    terms: Terms,
     redactor: Redactor,
     shared: Arc<Mutex<Shared>>,
     changed: Arc<Notify>,
@@ -218,7 +245,21 @@ pub(crate) async fn run(
                     ),
                 )
                 .await;
-                converse(&rec, opened.ws, &config, &mut commands, &stop).await
+                let conversation = Conversation::start(
+                    dialect,
+                    &terms,
+                    opened.protocol.as_deref(),
+                    Instant::now(),
+                );
+                let talk = Talk {
+                    config: &config,
+                    redactor: &redactor,
+                    // What a framework sends on its own (a CONNECT with the auth payload) and what the
+                    // profile's variables filled in can hold a secret: such sessions redact what they send.
+                    redact_sent: terms.auth.is_some()
+                        || config.variables.iter().any(|(_, v)| v.is_some()),
+                };
+                converse(&rec, opened.ws, &talk, conversation, &mut commands, &stop).await
             }
             Err(error) => {
                 rec.local(
@@ -245,11 +286,15 @@ pub(crate) async fn run(
         ) / 1000.0;
         let delay = backoff.delay(attempt, jitter);
         rec.state(SessionState::Reconnecting);
+        let of = if backoff.max_attempts == u32::MAX {
+            "unlimited".to_string()
+        } else {
+            backoff.max_attempts.to_string()
+        };
         rec.local(
             EntryKind::Reconnect,
             format!(
-                "reconnect attempt {attempt} of {} in {} ms",
-                backoff.max_attempts,
+                "reconnect attempt {attempt} of {of} in {} ms",
                 delay.as_millis()
             ),
         )
@@ -277,27 +322,48 @@ pub(crate) async fn run(
     commands.close();
 }
 
+/// What one connection's conversation needs of the session.
+struct Talk<'a> {
+    config: &'a SessionConfig,
+    redactor: &'a Redactor,
+    redact_sent: bool,
+}
+
 async fn converse(
     rec: &EntryLog,
     ws: tokio_tungstenite::WebSocketStream<crate::net::Stream>,
-    config: &SessionConfig,
+    talk: &Talk<'_>,
+    mut conversation: Conversation,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     stop: &CancellationToken,
 ) -> End {
+    let config = talk.config;
     let (mut sink, mut stream) = ws.split();
+    let framework = !matches!(conversation, Conversation::Websocket);
+    let mut closing_since: Option<Instant> = None;
+    let opening = conversation.opening(Instant::now());
+    if let Err(end) = perform(rec, &mut sink, talk, opening, &mut closing_since, stop).await {
+        return end;
+    }
     let mut pings: VecDeque<(Vec<u8>, Instant)> = VecDeque::new();
     let mut heartbeat = config
         .heartbeat
         .map(|h| tokio::time::interval_at(tokio::time::Instant::now() + h.interval, h.interval));
     let mut heartbeat_seq = 0u64;
-    let mut closing_since: Option<Instant> = None;
     let mut last_ping_shown: Option<Instant> = None;
     let mut pings_unshown = 0u64;
     loop {
         let close_deadline =
             closing_since.map(|since| tokio::time::Instant::from_std(since + CLOSE_WAIT));
+        let protocol_deadline = conversation.deadline().map(tokio::time::Instant::from_std);
         tokio::select! {
             _ = stop.cancelled() => return End::ByUser,
+            _ = async { match protocol_deadline { Some(at) => tokio::time::sleep_until(at).await, None => std::future::pending().await } } => {
+                let steps = conversation.tick(Instant::now());
+                if let Err(end) = perform(rec, &mut sink, talk, steps, &mut closing_since, stop).await {
+                    return end;
+                }
+            }
             _ = async { match close_deadline { Some(at) => tokio::time::sleep_until(at).await, None => std::future::pending().await } } => {
                 rec.local(EntryKind::Info, format!("the server did not answer the close frame within {} s", CLOSE_WAIT.as_secs())).await;
                 return End::ByUser;
@@ -324,9 +390,20 @@ async fn converse(
             }
             command = commands.recv() => match command {
                 None => return End::ByUser,
+                Some(Command::Act(action)) => match conversation.act(action, Instant::now()) {
+                    Ok(steps) => {
+                        if let Err(end) = perform(rec, &mut sink, talk, steps, &mut closing_since, stop).await {
+                            return end;
+                        }
+                    }
+                    Err(error) => rec.local(EntryKind::Error, format!("not sent: {error}")).await,
+                },
                 Some(Command::Send(frame)) => {
                     let (message, kind, size, text, data) = match frame {
-                        Frame::Text(text) => (Message::text(text.clone()), EntryKind::Text, text.len(), Some(text), None),
+                        Frame::Text(text) => {
+                            let shown = if talk.redact_sent { talk.redactor.text(&text) } else { text.clone() };
+                            (Message::text(text), EntryKind::Text, shown.len(), Some(shown), None)
+                        }
                         Frame::Binary(bytes) => (Message::binary(bytes.clone()), EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))),
                     };
                     match send_within(&mut sink, message, stop).await {
@@ -381,11 +458,28 @@ async fn converse(
                     rec.local(EntryKind::Error, text).await;
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };
                 }
-                Some(Ok(Message::Text(text))) => {
+                Some(Ok(Message::Text(text))) if !framework => {
                     rec.push(Direction::In, EntryKind::Text, text.len(), Some(text.to_string()), None).await;
                 }
-                Some(Ok(Message::Binary(bytes))) => {
+                Some(Ok(Message::Binary(bytes))) if !framework => {
                     rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))).await;
+                }
+                Some(Ok(Message::Text(text))) => {
+                    let frame = Frame::Text(text.as_str().to_owned());
+                    let (decoded, steps) = conversation.heard(&frame, Instant::now());
+                    let Frame::Text(text) = frame else { unreachable!("built as text above") };
+                    rec.push_decoded(Direction::In, EntryKind::Text, text.len(), Some(text), None, decoded).await;
+                    if let Err(end) = perform(rec, &mut sink, talk, steps, &mut closing_since, stop).await {
+                        return end;
+                    }
+                }
+                Some(Ok(Message::Binary(bytes))) => {
+                    let frame = Frame::Binary(bytes.to_vec());
+                    let (decoded, steps) = conversation.heard(&frame, Instant::now());
+                    rec.push_decoded(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes)), decoded).await;
+                    if let Err(end) = perform(rec, &mut sink, talk, steps, &mut closing_since, stop).await {
+                        return end;
+                    }
                 }
                 Some(Ok(Message::Ping(payload))) => {
                     // A server that floods pings is counted, not logged ping by ping.
@@ -416,11 +510,14 @@ async fn converse(
                         data: Some(b64(&payload)),
                         rtt_ms: rtt,
                         code: None,
+                        decoded: None,
                     }).await;
                 }
                 Some(Ok(Message::Close(frame))) => {
                     let (code, reason) = frame.map(|f| (u16::from(f.code), f.reason.to_string())).unwrap_or((1005, String::new()));
-                    rec.push_entry(close_entry(Direction::In, code, &reason)).await;
+                    let mut entry = close_entry(Direction::In, code, &reason);
+                    entry.decoded = conversation.closed(code);
+                    rec.push_entry(entry).await;
                     // Let tungstenite send its answer to the close frame.
                     let _ = tokio::time::timeout(Duration::from_millis(500), sink.flush()).await;
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };
@@ -429,6 +526,97 @@ async fn converse(
             },
         }
     }
+}
+
+/// Carries out what the conversation asked: frames sent (and recorded with their decoding), notes
+/// recorded, and a finish (a close frame, after which the session does not reconnect). `Err` is how the
+/// connection ended when it cannot go on.
+async fn perform<S>(
+    rec: &EntryLog,
+    sink: &mut S,
+    talk: &Talk<'_>,
+    steps: Vec<Step>,
+    closing_since: &mut Option<Instant>,
+    stop: &CancellationToken,
+) -> Result<(), End>
+where
+    S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
+{
+    for step in steps {
+        match step {
+            Step::Send(frame, mut decoded) => {
+                if talk.redact_sent {
+                    decoded.body = decoded.body.map(|b| talk.redactor.text(&b));
+                    for (_, value) in &mut decoded.headers {
+                        *value = talk.redactor.text(value);
+                    }
+                }
+                let (message, kind, size, text, data) = match frame {
+                    Frame::Text(text) => {
+                        let shown = if talk.redact_sent {
+                            talk.redactor.text(&text)
+                        } else {
+                            text.clone()
+                        };
+                        (
+                            Message::text(text),
+                            EntryKind::Text,
+                            shown.len(),
+                            Some(shown),
+                            None,
+                        )
+                    }
+                    Frame::Binary(bytes) => {
+                        let data = b64(&bytes);
+                        let size = bytes.len();
+                        (
+                            Message::binary(bytes),
+                            EntryKind::Binary,
+                            size,
+                            None,
+                            Some(data),
+                        )
+                    }
+                };
+                match send_within(sink, message, stop).await {
+                    Ok(()) => {
+                        rec.push_decoded(Direction::Out, kind, size, text, data, Some(decoded))
+                            .await
+                    }
+                    Err(error) => {
+                        rec.local(EntryKind::Error, format!("not sent: {}", error.message))
+                            .await;
+                        if error.stalled {
+                            return Err(End::Lost);
+                        }
+                    }
+                }
+            }
+            Step::Note(kind, text, decoded) => {
+                rec.push_decoded(Direction::Local, kind, 0, Some(text), None, Some(decoded))
+                    .await;
+            }
+            Step::Finish(why) => {
+                rec.local(EntryKind::Info, why).await;
+                if closing_since.is_some() {
+                    continue;
+                }
+                let frame = CloseFrame {
+                    code: CloseCode::Normal,
+                    reason: "".into(),
+                };
+                if send_within(sink, Message::Close(Some(frame)), stop)
+                    .await
+                    .is_err()
+                {
+                    return Err(End::ByUser);
+                }
+                rec.push_entry(close_entry(Direction::Out, 1000, "")).await;
+                *closing_since = Some(Instant::now());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why a frame was not sent.

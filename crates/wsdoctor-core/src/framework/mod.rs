@@ -5,6 +5,7 @@
 pub(crate) mod engine_io;
 pub(crate) mod recognised;
 pub(crate) mod sockjs;
+pub(crate) mod stomp_frame;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -51,6 +51,8 @@ pub fn console_config(target: CheckOptions) -> SessionConfig {
         reconnect: None,
         limits: Limits::default(),
         follower: None,
+        namespace: None,
+        variables: Vec::new(),
     }
 }
 

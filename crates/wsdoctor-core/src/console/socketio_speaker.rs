@@ -1,0 +1,864 @@
+//! Socket.IO in the console, as `socket.io-client` speaks it on the WebSocket transport: wait for the
+//! Engine.IO open packet, join the namespace with the auth payload, answer the server's pings (Engine.IO 4)
+//! or ping it (Engine.IO 3), emit events with JSON arguments and binary attachments, join each ack to its
+//! emit (or say it timed out), and read every packet the server sends into its event, ack, disconnect or
+//! CONNECT_ERROR. Packets are parsed, never trusted: attachments are counted and capped, nothing is sliced
+//! at a byte offset.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::Value;
+
+use super::Frame;
+use super::dialect::{Action, Decoded, Step, Terms};
+use super::log::EntryKind;
+use crate::framework::engine_io::{self, Version};
+use crate::{Error, Result};
+
+/// Acks awaited at once, at most (the oldest is given up past this).
+const MAX_PENDING_ACKS: usize = 10_000;
+/// Attachments one binary packet may announce.
+const MAX_ATTACHMENTS: usize = 256;
+/// Bytes of attachments held for one packet while the rest arrive.
+const MAX_ATTACHMENT_BYTES: usize = 64 << 20;
+
+/// The Engine.IO WebSocket URL for what a user gives `io()`: `http://host/admin` → `ws://host/socket.io/
+/// ?EIO=4&transport=websocket` (namespace `/admin`), keeping the user's own query parameters (the client's
+/// `query` option).
+pub(crate) fn engine_url(url: &str, custom_path: Option<&str>) -> Result<String> {
+    let mut parsed = url::Url::parse(url.trim())
+        .map_err(|e| Error::field_value("url", format!("not a URL: {e}")))?;
+    let scheme = match parsed.scheme() {
+        "http" | "ws" => "ws",
+        "https" | "wss" => "wss",
+        other => {
+            return Err(Error::field_value(
+                "url",
+                format!("a Socket.IO URL is http(s):// or ws(s)://, not {other}://"),
+            ));
+        }
+    };
+    let version = Version::of_url(&parsed);
+    let (path, _) = engine_io::endpoint(&parsed, custom_path);
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(k, _)| !matches!(k.as_ref(), "EIO" | "transport" | "sid"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    // `set_scheme` refuses http → ws; the URL is rebuilt instead.
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    parsed = url::Url::parse(&format!("{scheme}://{host}{port}{path}"))
+        .map_err(|e| Error::field_value("url", format!("not a URL: {e}")))?;
+    {
+        let mut query = parsed.query_pairs_mut();
+        for (k, v) in &kept {
+            query.append_pair(k, v);
+        }
+        query.append_pair("EIO", version.number());
+        query.append_pair("transport", "websocket");
+    }
+    Ok(parsed.to_string())
+}
+
+/// The namespace a session joins: the one asked for, else the URL's path as `io()` reads it.
+pub(crate) fn namespace_of(url: &str, custom_path: Option<&str>, asked: Option<&str>) -> String {
+    if let Some(asked) = asked.map(str::trim).filter(|a| !a.is_empty()) {
+        return if asked.starts_with('/') {
+            asked.to_string()
+        } else {
+            format!("/{asked}")
+        };
+    }
+    url::Url::parse(url.trim())
+        .map(|u| engine_io::endpoint(&u, custom_path).1)
+        .unwrap_or_else(|_| "/".to_string())
+}
+
+/// A binary event or ack whose attachments are still arriving.
+struct Partial {
+    decoded: Decoded,
+    args: Value,
+    expected: usize,
+    attachments: Vec<Vec<u8>>,
+}
+
+/// An emit awaiting its ack.
+struct Awaited {
+    event: String,
+    sent: Instant,
+}
+
+pub(crate) struct Speaker {
+    version: Version,
+    namespace: String,
+    auth: Option<String>,
+    joined: bool,
+    /// Until the namespace answers: when to say it did not.
+    join_by: Option<Instant>,
+    join_timeout: Duration,
+    ack_timeout: Duration,
+    next_ack: u64,
+    awaited: BTreeMap<u64, Awaited>,
+    partial: Option<Partial>,
+    /// Engine.IO 3: the client pings every interval.
+    ping_every: Option<Duration>,
+    next_ping: Option<Instant>,
+}
+
+impl Speaker {
+    pub(crate) fn new(terms: &Terms, now: Instant) -> Speaker {
+        let version = url::Url::parse(&terms.url)
+            .map(|u| Version::of_url(&u))
+            .unwrap_or(Version::V4);
+        Speaker {
+            version,
+            namespace: terms.namespace.clone(),
+            auth: terms.auth.as_ref().map(Value::to_string),
+            joined: false,
+            join_by: Some(now + terms.join_timeout),
+            join_timeout: terms.join_timeout,
+            ack_timeout: terms.reply_timeout,
+            next_ack: 0,
+            awaited: BTreeMap::new(),
+            partial: None,
+            ping_every: None,
+            next_ping: None,
+        }
+    }
+
+    /// The packet for this session's namespace: `/admin,` before the rest, nothing for the main one.
+    fn namespaced(&self, kind: &str, rest: &str) -> String {
+        if self.namespace == "/" {
+            format!("4{kind}{rest}")
+        } else {
+            format!("4{kind}{},{rest}", self.namespace)
+        }
+    }
+
+    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+        match frame {
+            Frame::Text(text) => self.heard_text(text, now),
+            Frame::Binary(bytes) => (Some(self.heard_attachment(bytes, now)), Vec::new()),
+        }
+    }
+
+    fn heard_text(&mut self, text: &str, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+        let mut chars = text.chars();
+        let kind = chars.next();
+        let rest = chars.as_str();
+        match kind {
+            Some('0') => {
+                let open: Value = serde_json::from_str(rest).unwrap_or(Value::Null);
+                let number = |k: &str| open.get(k).and_then(Value::as_u64);
+                let mut decoded = Decoded::new("open");
+                decoded.id = open.get("sid").and_then(Value::as_str).map(str::to_string);
+                decoded.note = Some(format!(
+                    "Engine.IO session opened: the server pings every {} ms and waits {} ms for the pong",
+                    number("pingInterval").unwrap_or(0),
+                    number("pingTimeout").unwrap_or(0)
+                ));
+                decoded.body = Some(rest.to_string());
+                let mut steps = Vec::new();
+                if self.version == Version::V3 {
+                    self.ping_every = number("pingInterval").map(Duration::from_millis);
+                    self.next_ping = self.ping_every.map(|every| now + every);
+                }
+                if let Some(packet) =
+                    engine_io::connect_packet(&self.namespace, self.auth.as_deref(), self.version)
+                {
+                    let mut connect = Decoded::new("connect");
+                    connect.name = Some(self.namespace.clone());
+                    connect.body = self.auth.clone();
+                    connect.note = Some(format!(
+                        "joining namespace {}{}",
+                        self.namespace,
+                        if self.auth.is_some() {
+                            " with the auth payload"
+                        } else {
+                            ""
+                        }
+                    ));
+                    steps.push(Step::Send(Frame::Text(packet), connect));
+                }
+                (Some(decoded), steps)
+            }
+            Some('1') => {
+                let mut decoded = Decoded::new("close");
+                decoded.note = Some("the server closed the Engine.IO session".into());
+                (Some(decoded), Vec::new())
+            }
+            Some('2') => (
+                Some(Decoded::heartbeat("ping")),
+                if self.version == Version::V4 {
+                    vec![Step::Send(
+                        Frame::Text(format!("3{rest}")),
+                        Decoded::heartbeat("pong"),
+                    )]
+                } else {
+                    Vec::new()
+                },
+            ),
+            Some('3') => (Some(Decoded::heartbeat("pong")), Vec::new()),
+            Some('6') => (Some(Decoded::heartbeat("noop")), Vec::new()),
+            Some('4') => self.heard_packet(rest, now),
+            _ => {
+                let mut decoded = Decoded::new("unknown");
+                decoded.note = Some("not an Engine.IO packet".into());
+                (Some(decoded), Vec::new())
+            }
+        }
+    }
+
+    /// A Socket.IO packet: type, attachments, namespace, ack id, JSON.
+    fn heard_packet(&mut self, packet: &str, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+        let parsed = Packet::parse(packet);
+        let Some(parsed) = parsed else {
+            let mut decoded = Decoded::new("unknown");
+            decoded.note = Some("not a Socket.IO packet".into());
+            return (Some(decoded), Vec::new());
+        };
+        let other_namespace = parsed.namespace != self.namespace;
+        let mut decoded = Decoded::new(match parsed.kind {
+            '0' => "connect",
+            '1' => "disconnect",
+            '2' | '5' => "event",
+            '3' | '6' => "ack",
+            '4' => "connect_error",
+            _ => "unknown",
+        });
+        decoded.id = parsed.ack.map(|id| id.to_string());
+        if other_namespace {
+            decoded.note = Some(format!("for namespace {}", parsed.namespace));
+        }
+        let data: Value = serde_json::from_str(parsed.json).unwrap_or(Value::Null);
+        let mut steps = Vec::new();
+        match parsed.kind {
+            '0' if !other_namespace => {
+                self.joined = true;
+                self.join_by = None;
+                decoded.name = Some(self.namespace.clone());
+                decoded.note = Some(format!(
+                    "joined namespace {}{}",
+                    self.namespace,
+                    data.get("sid")
+                        .and_then(Value::as_str)
+                        .map(|sid| format!(" (socket id {sid})"))
+                        .unwrap_or_default()
+                ));
+            }
+            '1' if !other_namespace => {
+                self.joined = false;
+                decoded.name = Some(self.namespace.clone());
+                decoded = decoded.caused_by(
+                    "socketio.server_disconnect",
+                    &format!("the server disconnected namespace {}", self.namespace),
+                );
+                steps.push(Step::Finish(
+                    "the server disconnected the namespace: socket.io-client does not reconnect after that (\"io server disconnect\")".into(),
+                ));
+            }
+            '4' if !other_namespace => {
+                self.join_by = None;
+                let message = data
+                    .get("message")
+                    .or(Some(&data))
+                    .and_then(Value::as_str)
+                    .unwrap_or(parsed.json)
+                    .to_string();
+                decoded.name = Some(self.namespace.clone());
+                decoded.body = Some(parsed.json.to_string());
+                let code = if message == "Invalid namespace" {
+                    "socketio.namespace_invalid"
+                } else {
+                    "socketio.connect_rejected"
+                };
+                decoded = decoded.caused_by(
+                    code,
+                    &format!("namespace {} refused: {message}", self.namespace),
+                );
+                decoded.refusal = true;
+                steps.push(Step::Finish(format!(
+                    "the server refused namespace {}: socket.io-client does not reconnect after a CONNECT_ERROR from a middleware",
+                    self.namespace
+                )));
+            }
+            '2' | '5' => {
+                let (name, args) = split_event(data);
+                decoded.name = name;
+                if parsed.ack.is_some() {
+                    decoded.note = Some(format!(
+                        "the server asks for an acknowledgement (id {})",
+                        decoded.id.as_deref().unwrap_or_default()
+                    ));
+                }
+                return self.maybe_partial(decoded, args, parsed.attachments, now);
+            }
+            '3' | '6' => {
+                let args = data;
+                if let Some(id) = parsed.ack {
+                    decoded.note = Some(match self.awaited.remove(&id) {
+                        Some(awaited) => {
+                            decoded.name = Some(awaited.event.clone());
+                            format!(
+                                "acknowledges emit {} (ack id {id}) after {:.1} ms",
+                                awaited.event,
+                                now.duration_since(awaited.sent).as_secs_f64() * 1000.0
+                            )
+                        }
+                        None => format!(
+                            "ack id {id} answers no emit awaiting one (it timed out, or was never sent)"
+                        ),
+                    });
+                }
+                return self.maybe_partial(decoded, args, parsed.attachments, now);
+            }
+            _ => decoded.body = Some(parsed.json.to_string()),
+        }
+        (Some(decoded), steps)
+    }
+
+    /// An event or ack, whole, or the first part of one whose attachments follow.
+    fn maybe_partial(
+        &mut self,
+        mut decoded: Decoded,
+        args: Value,
+        attachments: usize,
+        _now: Instant,
+    ) -> (Option<Decoded>, Vec<Step>) {
+        if attachments == 0 {
+            decoded.body = Some(args.to_string());
+            return (Some(decoded), Vec::new());
+        }
+        let mut first = decoded.clone();
+        first.kind = format!("{}-part", decoded.kind);
+        first.note = Some(format!(
+            "{}{attachments} binary attachment(s) follow",
+            decoded
+                .note
+                .as_ref()
+                .map(|n| format!("{n}; "))
+                .unwrap_or_default()
+        ));
+        self.partial = Some(Partial {
+            decoded,
+            args,
+            expected: attachments.min(MAX_ATTACHMENTS),
+            attachments: Vec::new(),
+        });
+        (Some(first), Vec::new())
+    }
+
+    fn heard_attachment(&mut self, bytes: &[u8], _now: Instant) -> Decoded {
+        // Engine.IO 3 prefixes binary messages with the message type (4).
+        let bytes = match (self.version, bytes.split_first()) {
+            (Version::V3, Some((4, rest))) => rest,
+            _ => bytes,
+        };
+        let Some(partial) = self.partial.as_mut() else {
+            let mut decoded = Decoded::new("unknown");
+            decoded.note = Some("a binary frame that no binary event announced".into());
+            return decoded;
+        };
+        let held: usize = partial.attachments.iter().map(Vec::len).sum();
+        if held + bytes.len() > MAX_ATTACHMENT_BYTES {
+            self.partial = None;
+            let mut decoded = Decoded::new("unknown");
+            decoded.note = Some(format!(
+                "the attachments of one packet pass {} MB: the packet is given up",
+                MAX_ATTACHMENT_BYTES >> 20
+            ));
+            return decoded;
+        }
+        partial.attachments.push(bytes.to_vec());
+        if partial.attachments.len() < partial.expected {
+            let mut decoded = Decoded::new(&format!("{}-part", partial.decoded.kind));
+            decoded.name = partial.decoded.name.clone();
+            decoded.id = partial.decoded.id.clone();
+            decoded.note = Some(format!(
+                "attachment {} of {}",
+                partial.attachments.len(),
+                partial.expected
+            ));
+            return decoded;
+        }
+        let Some(Partial {
+            mut decoded,
+            mut args,
+            attachments,
+            ..
+        }) = self.partial.take()
+        else {
+            return Decoded::new("unknown");
+        };
+        fill_placeholders(&mut args, &attachments);
+        decoded.body = Some(args.to_string());
+        decoded
+    }
+
+    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Step>> {
+        let Action::Emit { event, args, ack } = action else {
+            return Err(Error::InvalidInput("not a Socket.IO action".into()));
+        };
+        if !self.joined {
+            return Err(Error::InvalidInput(format!(
+                "not sent: namespace {} has not been joined yet",
+                self.namespace
+            )));
+        }
+        if event.trim().is_empty() {
+            return Err(Error::InvalidInput("give the event's name".into()));
+        }
+        let mut values = vec![Value::String(event.clone())];
+        for value in serde_json::Deserializer::from_str(&args).into_iter::<Value>() {
+            values.push(value.map_err(|e| {
+                Error::InvalidInput(format!(
+                    "the arguments are not JSON values: {e} (column {})",
+                    e.column()
+                ))
+            })?);
+        }
+        let mut attachments = Vec::new();
+        for value in values.iter_mut().skip(1) {
+            take_attachments(value, &mut attachments)?;
+        }
+        let id = ack.then(|| {
+            self.next_ack += 1;
+            self.next_ack
+        });
+        let array = Value::Array(values);
+        let head = if attachments.is_empty() {
+            "2".to_string()
+        } else {
+            format!("5{}-", attachments.len())
+        };
+        let packet = self.namespaced(
+            &head,
+            &format!("{}{array}", id.map(|i| i.to_string()).unwrap_or_default()),
+        );
+        let mut decoded = Decoded::new("event");
+        decoded.name = Some(event.clone());
+        decoded.id = id.map(|i| i.to_string());
+        let (_, args_only) = split_event(array);
+        decoded.body = Some(args_only.to_string());
+        if let Some(id) = id {
+            decoded.note = Some(format!(
+                "awaits its ack (id {id}) for {:.1} s",
+                self.ack_timeout.as_secs_f32()
+            ));
+            if self.awaited.len() >= MAX_PENDING_ACKS
+                && let Some(oldest) = self.awaited.keys().next().copied()
+            {
+                self.awaited.remove(&oldest);
+            }
+            self.awaited.insert(id, Awaited { event, sent: now });
+        }
+        let mut steps = vec![Step::Send(Frame::Text(packet), decoded)];
+        let total = attachments.len();
+        for (n, bytes) in attachments.into_iter().enumerate() {
+            let mut part = Decoded::new("event-part");
+            part.note = Some(format!("attachment {} of {total}", n + 1));
+            let bytes = if self.version == Version::V3 {
+                [vec![4], bytes].concat()
+            } else {
+                bytes
+            };
+            steps.push(Step::Send(Frame::Binary(bytes), part));
+        }
+        Ok(steps)
+    }
+
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        let ack = self
+            .awaited
+            .values()
+            .map(|a| a.sent + self.ack_timeout)
+            .min();
+        [ack, self.join_by, self.next_ping]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if self.join_by.is_some_and(|at| at <= now) {
+            self.join_by = None;
+            let mut decoded = Decoded::new("connect_timeout");
+            decoded.name = Some(self.namespace.clone());
+            let said = format!(
+                "namespace {} did not answer the CONNECT within {:.1} s",
+                self.namespace,
+                self.join_timeout.as_secs_f32()
+            );
+            decoded = decoded.caused_by("socketio.connect_failed", &said);
+            decoded.refusal = true;
+            steps.push(Step::Note(EntryKind::Error, said.clone(), decoded));
+            steps.push(Step::Finish(format!("closing: {said}")));
+        }
+        let late: Vec<u64> = self
+            .awaited
+            .iter()
+            .filter(|(_, a)| a.sent + self.ack_timeout <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in late {
+            if let Some(awaited) = self.awaited.remove(&id) {
+                let said = format!(
+                    "no ack for emit {} (ack id {id}) within {:.1} s",
+                    awaited.event,
+                    self.ack_timeout.as_secs_f32()
+                );
+                let mut decoded = Decoded::new("ack_timeout");
+                decoded.name = Some(awaited.event);
+                decoded.id = Some(id.to_string());
+                decoded = decoded.caused_by("socketio.ack_timeout", &said);
+                steps.push(Step::Note(EntryKind::Error, said, decoded));
+            }
+        }
+        if let (Some(at), Some(every)) = (self.next_ping, self.ping_every)
+            && at <= now
+        {
+            self.next_ping = Some(now + every);
+            steps.push(Step::Send(
+                Frame::Text("2".into()),
+                Decoded::heartbeat("ping"),
+            ));
+        }
+        steps
+    }
+}
+
+/// A Socket.IO packet's parts (after the Engine.IO `4`).
+struct Packet<'a> {
+    kind: char,
+    attachments: usize,
+    namespace: String,
+    ack: Option<u64>,
+    json: &'a str,
+}
+
+impl<'a> Packet<'a> {
+    fn parse(packet: &'a str) -> Option<Packet<'a>> {
+        let mut chars = packet.char_indices().peekable();
+        let (_, kind) = chars.next()?;
+        if !('0'..='6').contains(&kind) {
+            return None;
+        }
+        let mut rest = packet.get(kind.len_utf8()..)?;
+        let mut attachments = 0;
+        if matches!(kind, '5' | '6') {
+            let (count, after) = rest.split_once('-')?;
+            attachments = count.parse().ok()?;
+            rest = after;
+        }
+        let mut namespace = "/".to_string();
+        if rest.starts_with('/') {
+            let (name, after) = rest.split_once(',').unwrap_or((rest, ""));
+            namespace = name.split('?').next().unwrap_or(name).to_string();
+            rest = after;
+        }
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let (ack, json) = (rest.get(..digits)?, rest.get(digits..)?);
+        Some(Packet {
+            kind,
+            attachments,
+            namespace,
+            ack: ack.parse().ok(),
+            json,
+        })
+    }
+}
+
+/// An event's name and its arguments (the array after the name).
+fn split_event(data: Value) -> (Option<String>, Value) {
+    match data {
+        Value::Array(mut items) if !items.is_empty() => {
+            let first = items.remove(0);
+            let name = match first {
+                Value::String(name) => name,
+                other => other.to_string(),
+            };
+            (Some(name), Value::Array(items))
+        }
+        other => (None, other),
+    }
+}
+
+/// Replaces `{"$base64": "…"}` with Socket.IO's placeholder and collects the bytes.
+fn take_attachments(value: &mut Value, out: &mut Vec<Vec<u8>>) -> Result<()> {
+    match value {
+        Value::Object(fields) if fields.len() == 1 && fields.contains_key("$base64") => {
+            let text = fields.get("$base64").and_then(Value::as_str).unwrap_or("");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .map_err(|e| {
+                    Error::InvalidInput(format!("a $base64 attachment is not base64: {e}"))
+                })?;
+            if bytes.len() > super::MAX_SEND_BYTES {
+                return Err(Error::InvalidInput(format!(
+                    "an attachment is {} bytes; the console sends at most {}",
+                    bytes.len(),
+                    super::MAX_SEND_BYTES
+                )));
+            }
+            *value = serde_json::json!({"_placeholder": true, "num": out.len()});
+            out.push(bytes);
+        }
+        Value::Object(fields) => {
+            for field in fields.values_mut() {
+                take_attachments(field, out)?;
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                take_attachments(item, out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Puts the attachments back where their placeholders are, as `{"$base64": "…"}`.
+fn fill_placeholders(value: &mut Value, attachments: &[Vec<u8>]) {
+    match value {
+        Value::Object(fields) if fields.get("_placeholder") == Some(&Value::Bool(true)) => {
+            let bytes = fields
+                .get("num")
+                .and_then(Value::as_u64)
+                .and_then(|n| attachments.get(n as usize));
+            if let Some(bytes) = bytes {
+                *value = serde_json::json!({
+                    "$base64": base64::engine::general_purpose::STANDARD.encode(bytes)
+                });
+            }
+        }
+        Value::Object(fields) => fields
+            .values_mut()
+            .for_each(|v| fill_placeholders(v, attachments)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| fill_placeholders(v, attachments)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speaker(namespace: &str) -> Speaker {
+        Speaker::new(
+            &Terms {
+                auth: Some(serde_json::json!({"token": "t"})),
+                url: "ws://h/socket.io/?EIO=4&transport=websocket".into(),
+                namespace: namespace.into(),
+                join_timeout: Duration::from_secs(5),
+                reply_timeout: Duration::from_secs(2),
+            },
+            Instant::now(),
+        )
+    }
+
+    fn text(s: &str) -> Frame {
+        Frame::Text(s.into())
+    }
+
+    fn sent(steps: &[Step]) -> Vec<String> {
+        steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Send(Frame::Text(t), _) => Some(t.clone()),
+                Step::Send(Frame::Binary(b), _) => Some(format!("<{} bytes>", b.len())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn urls_become_the_engine_io_endpoint_and_the_namespace_comes_from_the_path() {
+        assert_eq!(
+            engine_url("http://h:3000/admin?room=1", None).unwrap(),
+            "ws://h:3000/socket.io/?room=1&EIO=4&transport=websocket"
+        );
+        assert_eq!(
+            engine_url("wss://h/socket.io/?EIO=3&transport=polling", None).unwrap(),
+            "wss://h/socket.io/?EIO=3&transport=websocket"
+        );
+        assert_eq!(
+            engine_url("ws://h/", Some("/realtime/")).unwrap(),
+            "ws://h/realtime/?EIO=4&transport=websocket"
+        );
+        assert_eq!(namespace_of("http://h/admin", None, None), "/admin");
+        assert_eq!(namespace_of("http://h/socket.io/", None, None), "/");
+        assert_eq!(namespace_of("http://h/", None, Some("chat")), "/chat");
+        assert!(engine_url("ftp://h/", None).is_err());
+    }
+
+    #[test]
+    fn it_joins_answers_pings_and_joins_acks_to_their_emits() {
+        let now = Instant::now();
+        let mut s = speaker("/admin");
+        let (open, steps) = s.heard(
+            &text(r#"0{"sid":"x","pingInterval":25000,"pingTimeout":20000}"#),
+            now,
+        );
+        assert_eq!(open.unwrap().kind, "open");
+        assert_eq!(sent(&steps), [r#"40/admin,{"token":"t"}"#]);
+        assert!(
+            s.act(
+                Action::Emit {
+                    event: "e".into(),
+                    args: String::new(),
+                    ack: false
+                },
+                now
+            )
+            .is_err()
+        );
+        let (joined, _) = s.heard(&text(r#"40/admin,{"sid":"abc"}"#), now);
+        assert!(joined.unwrap().note.unwrap().contains("socket id abc"));
+        let (ping, steps) = s.heard(&text("2"), now);
+        assert!(ping.unwrap().heartbeat);
+        assert_eq!(sent(&steps), ["3"]);
+
+        let steps = s
+            .act(
+                Action::Emit {
+                    event: "echo".into(),
+                    args: r#"{"a": 1} "two""#.into(),
+                    ack: true,
+                },
+                now,
+            )
+            .unwrap();
+        assert_eq!(sent(&steps), [r#"42/admin,1["echo",{"a":1},"two"]"#]);
+        let (ack, _) = s.heard(
+            &text(r#"43/admin,1[{"a":1},"two"]"#),
+            now + Duration::from_millis(5),
+        );
+        let ack = ack.unwrap();
+        assert_eq!(
+            (ack.kind.as_str(), ack.name.as_deref(), ack.id.as_deref()),
+            ("ack", Some("echo"), Some("1"))
+        );
+        assert!(ack.note.unwrap().contains("acknowledges emit echo"));
+
+        s.act(
+            Action::Emit {
+                event: "slow".into(),
+                args: String::new(),
+                ack: true,
+            },
+            now,
+        )
+        .unwrap();
+        assert_eq!(s.deadline(), Some(now + Duration::from_secs(2)));
+        let steps = s.tick(now + Duration::from_secs(3));
+        assert!(
+            matches!(&steps[0], Step::Note(_, said, d) if said.contains("no ack for emit slow") && d.cause.as_deref() == Some("socketio.ack_timeout"))
+        );
+        assert!(
+            s.act(
+                Action::Emit {
+                    event: "x".into(),
+                    args: "{bad".into(),
+                    ack: false
+                },
+                now
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn binary_events_go_out_and_come_back_whole() {
+        let now = Instant::now();
+        let mut s = speaker("/");
+        s.heard(&text(r#"0{"sid":"x"}"#), now);
+        s.heard(&text(r#"40{"sid":"y"}"#), now);
+        let steps = s
+            .act(
+                Action::Emit {
+                    event: "file".into(),
+                    args: r#"{"name": "a", "data": {"$base64": "AAEC"}}"#.into(),
+                    ack: false,
+                },
+                now,
+            )
+            .unwrap();
+        assert_eq!(
+            sent(&steps),
+            [
+                r#"451-["file",{"data":{"_placeholder":true,"num":0},"name":"a"}]"#,
+                "<3 bytes>"
+            ]
+        );
+        let (first, _) = s.heard(
+            &text(r#"451-["file",{"data":{"_placeholder":true,"num":0}}]"#),
+            now,
+        );
+        assert_eq!(first.unwrap().kind, "event-part");
+        let (whole, _) = s.heard(&Frame::Binary(vec![0, 1, 2]), now);
+        let whole = whole.unwrap();
+        assert_eq!(
+            (whole.kind.as_str(), whole.name.as_deref()),
+            ("event", Some("file"))
+        );
+        assert_eq!(
+            whole.body.as_deref(),
+            Some(r#"[{"data":{"$base64":"AAEC"}}]"#)
+        );
+        let (stray, _) = s.heard(&Frame::Binary(vec![9]), now);
+        assert_eq!(stray.unwrap().kind, "unknown");
+    }
+
+    #[test]
+    fn refusals_and_disconnects_are_named_and_end_the_session() {
+        let now = Instant::now();
+        let mut s = speaker("/admin");
+        s.heard(&text(r#"0{"sid":"x"}"#), now);
+        let (refused, steps) = s.heard(&text(r#"44/admin,{"message":"not authorized"}"#), now);
+        let refused = refused.unwrap();
+        assert!(refused.refusal);
+        assert_eq!(refused.cause.as_deref(), Some("socketio.connect_rejected"));
+        assert!(matches!(steps[0], Step::Finish(_)));
+        let mut s = speaker("/nope");
+        let (invalid, _) = s.heard(&text(r#"44/nope,{"message":"Invalid namespace"}"#), now);
+        assert_eq!(
+            invalid.unwrap().cause.as_deref(),
+            Some("socketio.namespace_invalid")
+        );
+        let mut s = speaker("/");
+        s.heard(&text("40"), now);
+        let (bye, steps) = s.heard(&text("41"), now);
+        assert_eq!(
+            bye.unwrap().cause.as_deref(),
+            Some("socketio.server_disconnect")
+        );
+        assert!(matches!(steps[0], Step::Finish(_)));
+        let mut s = speaker("/");
+        let steps = s.tick(now + Duration::from_secs(6));
+        assert!(matches!(&steps[0], Step::Note(_, _, d) if d.refusal));
+        for junk in [
+            "",
+            "4",
+            "45-",
+            "4x",
+            "9",
+            "42[",
+            "451-",
+            "45999999999999999999999-[]",
+        ] {
+            let _ = s.heard(&text(junk), now);
+        }
+    }
+}
