@@ -1,25 +1,52 @@
-//! `wsdoctor connect`: a console for one WebSocket, like wscat with more detail.
+//! `wsdoctor connect`: a console for one WebSocket, like wscat with more detail, that also speaks the
+//! frameworks apps use over it (`--protocol socketio|stomp|graphql-ws`).
 //!
 //! On a terminal it is a REPL: a line is sent as text; `/ping [text]`, `/close [CODE [REASON]]`,
-//! `/hex …`, `/b64 …`, `/json …` and `/quit` do what they say. With stdin from a pipe or a file it is a
-//! script: each line is sent, then once the server has been quiet for `--wait` seconds the connection is
-//! closed. Every entry is printed, in order: when stdout is slower than the socket the session stops
-//! reading it (TCP backpressure), so nothing is dropped and memory stays flat. The exit status says what
-//! happened: 0 opened and ended with a clean close from either side (ours answered, or the server's
-//! 1000/1001), 1 never opened, lost, or closed with another code, 2 bad input.
+//! `/hex …`, `/b64 …`, `/json …` and `/quit` do what they say. In a framework session a line is one of
+//! the protocol's commands instead (`emit EVENT [JSON ...]`, `subscribe DEST`, `subscribe QUERY`, ...:
+//! [`Dialect::commands`]), read by the core. With stdin from a pipe or a file it is a script: each line is
+//! sent (once a framework session has joined), then once the server has been quiet for `--wait` seconds
+//! the connection is closed. Every entry is printed, in order, decoded in a framework session: when stdout
+//! is slower than the socket the session stops reading it (TCP backpressure), so nothing is dropped and
+//! memory stays flat. The exit status says what happened: 0 opened and ended with a clean close from
+//! either side (ours answered, or the server's 1000/1001), 1 never opened, lost, closed with another code,
+//! or refused at the protocol's level (CONNECT_ERROR, a STOMP ERROR, a GraphQL rejection: its catalog
+//! code on stderr), 2 bad input.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use wsdoctor_core::console::{
-    ConsoleSession, Direction, Entry, EntryKind, Follow, Limits, Outgoing, SessionConfig,
-    SessionState,
+    Action, ConsoleSession, Decoded, Dialect, Direction, Entry, EntryKind, Follow, Limits,
+    Outgoing, SessionConfig, SessionState,
 };
 
 use wsdoctor_core::{Error, Result};
 
 use crate::target_args::{TargetArgs, seconds};
+
+/// The script language, shown under `wsdoctor connect --help`.
+pub const SCRIPT_HELP: &str = "\
+Script and REPL lines, one command a line:
+  websocket (raw)  TEXT                      sent as a text message
+                   /json JSON | /hex HEX | /b64 BASE64
+  socketio         emit EVENT [JSON ...]     arguments are JSON values one after another;
+                                             {\"$base64\": \"...\"} is a binary attachment
+                   emit-ack EVENT [JSON ...] prints the ack, or a timeout after --ack-timeout
+  stomp            subscribe DEST [auto|client|client-individual]
+                   unsubscribe DEST
+                   send DEST [-H name:value ...] BODY
+                   ack ID | nack ID          the ack header of a MESSAGE
+  graphql-ws       subscribe QUERY [VARIABLES-JSON]   the query runs to the end of the line; a trailing
+                                             JSON object that parses is the variables
+                   stop ID
+  every protocol   /ping [TEXT], /close [CODE [REASON]], /quit
+
+Received entries print decoded: `← event NAME [args]`, `← ack NAME ID [args]`, a STOMP frame's command,
+headers and body, `← next ID JSON`, `← complete ID`. --json prints every entry, decoded and raw.
+Exit status: 0 a clean close, 1 never opened, lost, another close code, or refused by the protocol
+(CONNECT_ERROR, a STOMP ERROR, a GraphQL rejection: its catalog code on stderr), 2 bad input.";
 
 #[derive(Debug, clap::Args)]
 pub struct ConnectArgs {
@@ -37,20 +64,41 @@ pub struct ConnectArgs {
     /// Reconnect with exponential backoff (0.5 s doubling to 30 s, 10 attempts) when the connection drops.
     #[arg(long)]
     reconnect: bool,
-    /// Print entries as JSON lines instead of text.
+    /// Print entries as JSON lines instead of text (decoded and raw, in a framework session).
     #[arg(long)]
     json: bool,
+    /// The Socket.IO namespace to join (default: the URL's path, as `io(url)` reads it).
+    #[arg(long, value_name = "NAMESPACE")]
+    namespace: Option<String>,
+    /// Seconds an emit waits for its ack, or a STOMP frame for its receipt [default: 5].
+    #[arg(long, value_name = "SECS")]
+    ack_timeout: Option<f64>,
+    /// Print the protocol's heartbeats too (Engine.IO pings, STOMP heart-beats, GraphQL pings).
+    #[arg(long)]
+    show_heartbeats: bool,
 }
 
 /// A line of input as the session's command.
 enum Line {
     Send(Outgoing),
+    Act(Action),
     Ping(String),
     Close(u16, String),
     Quit,
 }
 
-fn parse_line(line: &str) -> Result<Line> {
+fn parse_line(line: &str, dialect: Dialect) -> Result<Line> {
+    if dialect != Dialect::Websocket && !line.starts_with('/') {
+        return match Action::parse(dialect, line) {
+            Some(action) => action.map(Line::Act),
+            None => Err(Error::InvalidInput(format!(
+                "`{}` is not a {} command (use {}; /ping, /close, /quit)",
+                line.split_whitespace().next().unwrap_or_default(),
+                dialect.word(),
+                dialect.commands()
+            ))),
+        };
+    }
     let (command, rest) = match line.strip_prefix('/') {
         Some(body) => body
             .split_once(' ')
@@ -92,6 +140,7 @@ fn parse_line(line: &str) -> Result<Line> {
 fn apply(session: &ConsoleSession, line: Line) -> Result<bool> {
     match line {
         Line::Send(outgoing) => session.send(&outgoing)?,
+        Line::Act(action) => session.act(action)?,
         Line::Ping(text) => session.ping(text.as_bytes())?,
         Line::Close(code, reason) => session.close(code, &reason)?,
         Line::Quit => {
@@ -131,7 +180,12 @@ fn kind_word(kind: EntryKind) -> &'static str {
 }
 
 /// Prints one entry as a line (or a JSON line), straight into `out`: a flood prints a million of them.
-fn print_entry(out: &mut impl Write, entry: &Entry, json: bool) -> std::io::Result<()> {
+fn print_entry(
+    out: &mut impl Write,
+    entry: &Entry,
+    json: bool,
+    dialect: Dialect,
+) -> std::io::Result<()> {
     if json {
         serde_json::to_writer(&mut *out, entry)?;
         return out.write_all(b"\n");
@@ -142,6 +196,9 @@ fn print_entry(out: &mut impl Write, entry: &Entry, json: bool) -> std::io::Resu
         Direction::Local => "·",
     };
     clock(out, entry.at_us)?;
+    if let Some(decoded) = &entry.decoded {
+        return print_decoded(out, arrow, decoded, dialect);
+    }
     write!(out, " {arrow} {}", kind_word(entry.kind))?;
     if entry.direction != Direction::Local {
         write!(out, " {} B", entry.size)?;
@@ -168,6 +225,50 @@ fn print_entry(out: &mut impl Write, entry: &Entry, json: bool) -> std::io::Resu
     out.write_all(b"\n")
 }
 
+/// A framework's entry as its protocol reads: `← event NAME [args]`, `← ack NAME ID [args]`, a STOMP frame's
+/// command, headers and body, `← next ID JSON`, `← complete ID`; then what the session adds (first line).
+fn print_decoded(
+    out: &mut impl Write,
+    arrow: &str,
+    decoded: &Decoded,
+    dialect: Dialect,
+) -> std::io::Result<()> {
+    write!(out, " {arrow} {}", decoded.kind)?;
+    let stomp = dialect == Dialect::Stomp;
+    match dialect {
+        Dialect::Stomp => {
+            for (name, value) in &decoded.headers {
+                write!(out, " {name}:{value}")?;
+            }
+        }
+        // Results by operation: `next ID JSON`.
+        Dialect::GraphqlWs => {
+            if let Some(id) = &decoded.id {
+                write!(out, " {id}")?;
+            }
+        }
+        _ => {
+            for word in [decoded.name.as_deref(), decoded.id.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                write!(out, " {word}")?;
+            }
+        }
+    }
+    if let Some(body) = &decoded.body {
+        if stomp && body.contains('\n') {
+            write!(out, "\n{body}")?;
+        } else {
+            write!(out, " {body}")?;
+        }
+    }
+    if let Some(note) = decoded.note.as_deref().and_then(|n| n.lines().next()) {
+        write!(out, "  ({note})")?;
+    }
+    out.write_all(b"\n")
+}
+
 /// Entries the printer may fall behind the socket before the session stops reading it.
 const FOLLOW_BACKLOG: usize = 4096;
 /// Entries printed per wake-up.
@@ -177,13 +278,29 @@ const FOLLOW_BATCH: usize = 1024;
 #[derive(Default)]
 struct Outcome {
     opened: bool,
+    /// The session can be spoken to (a framework's join answered).
+    joined: bool,
+    /// The catalog's code of a refusal at the protocol's level, and its title.
+    refused: Option<(String, String)>,
     close_sent: bool,
     /// The code of the server's close frame, if one came.
     close_received: Option<u16>,
 }
 
 impl Outcome {
-    fn track(&mut self, entry: &Entry) {
+    fn track(&mut self, entry: &Entry, dialect: Dialect) {
+        if dialect.joins(entry) {
+            self.joined = true;
+        }
+        if let Some(decoded) = entry.decoded.as_ref().filter(|d| d.refusal)
+            && self.refused.is_none()
+        {
+            let code = decoded.cause.clone().unwrap_or_default();
+            let title = wsdoctor_core::catalog::lookup(&code)
+                .map(|e| e.title.to_string())
+                .unwrap_or_default();
+            self.refused = Some((code, title));
+        }
         match (entry.kind, entry.direction) {
             (EntryKind::Open, _) => self.opened = true,
             (EntryKind::Close, Direction::Out) => self.close_sent = true,
@@ -219,17 +336,23 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         console.heartbeat_secs = Some(secs);
     }
     console.reconnect |= args.reconnect;
+    if args.ack_timeout.is_some() {
+        console.ack_timeout_secs = args.ack_timeout;
+    }
     // Every entry reaches stdout through the follower, in order; the session keeps none itself, and at
     // most FOLLOW_BACKLOG wait in the channel, so memory stays flat whatever the flood.
     let (mut follow, follower) = Follow::every(FOLLOW_BACKLOG, FOLLOW_BATCH);
+    let mut target = args.target.options(args.url.clone(), run.as_ref())?;
+    target.reply_timeout = console.ack_timeout()?;
+    let dialect = Dialect::of(&target);
     let session = ConsoleSession::start(SessionConfig {
-        target: args.target.options(args.url.clone(), run.as_ref())?,
+        target,
         heartbeat: console.heartbeat()?,
-        reconnect: console.reconnect_policy()?,
+        reconnect: console.reconnect_policy(dialect)?,
         // With a follower the session's log keeps no entry: the limits bound nothing here.
         limits: Limits::default(),
         follower: Some(follower),
-        namespace: None,
+        namespace: args.namespace.clone().or(console.namespace.clone()),
         variables: Vec::new(),
     })?;
 
@@ -258,9 +381,12 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
                 };
                 let mut written = Ok(());
                 for entry in &batch.entries {
-                    outcome.track(entry);
-                    if written.is_ok() {
-                        written = print_entry(&mut out, entry, args.json);
+                    outcome.track(entry, dialect);
+                    let hidden = !args.show_heartbeats
+                        && !args.json
+                        && entry.decoded.as_ref().is_some_and(|d| d.heartbeat);
+                    if written.is_ok() && !hidden {
+                        written = print_entry(&mut out, entry, args.json, dialect);
                     }
                 }
                 if written.is_err() || (!batch.more && out.flush().is_err()) {
@@ -271,16 +397,16 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
                 if quiet_until.is_some() {
                     quiet_until = Some(tokio::time::Instant::now() + wait);
                 }
-                if outcome.opened && let Some(tx) = lines_tx.take() {
+                if outcome.joined && let Some(tx) = lines_tx.take() {
                     reading_input = true;
-                    start_reading_stdin(tx, interactive);
+                    start_reading_stdin(tx, interactive, dialect);
                 }
             }
             line = lines.recv(), if reading_input && quiet_until.is_none() && !closing => match line {
                 Some(line) if line.is_empty() && interactive => {}
                 // The server has closed already: nothing more can be sent, and that is no bad input.
                 Some(_) if session.status().state == SessionState::Closed => {}
-                Some(line) => match parse_line(&line).and_then(|l| apply(&session, l)) {
+                Some(line) => match parse_line(&line, dialect).and_then(|l| apply(&session, l)) {
                     Ok(true) => {}
                     Ok(false) => closing = true,
                     Err(error) => {
@@ -300,8 +426,13 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         }
     }
     let _ = out.flush();
+    if let Some((code, title)) = &outcome.refused {
+        eprintln!("{code}: {title}");
+    }
     Ok(if bad_input {
         ExitCode::from(2)
+    } else if outcome.refused.is_some() {
+        ExitCode::from(1)
     } else if outcome.opened && outcome.clean() {
         ExitCode::SUCCESS
     } else {
@@ -310,11 +441,22 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
 }
 
 /// Reads stdin lines on a thread of their own (stdin blocks) into `lines`.
-fn start_reading_stdin(lines: tokio::sync::mpsc::UnboundedSender<String>, interactive: bool) {
+fn start_reading_stdin(
+    lines: tokio::sync::mpsc::UnboundedSender<String>,
+    interactive: bool,
+    dialect: Dialect,
+) {
     if interactive {
-        eprintln!(
-            "connected; type a message, or /ping, /close CODE REASON, /hex, /b64, /json, /quit"
-        );
+        match dialect {
+            Dialect::Websocket => eprintln!(
+                "connected; type a message, or /ping, /close CODE REASON, /hex, /b64, /json, /quit"
+            ),
+            other => eprintln!(
+                "connected ({}); {}; /ping, /close CODE REASON, /quit",
+                other.word(),
+                other.commands()
+            ),
+        }
     }
     std::thread::spawn(move || {
         for line in std::io::stdin()

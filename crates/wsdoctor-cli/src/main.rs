@@ -32,7 +32,9 @@ struct Cli {
 enum Command {
     /// Check a WebSocket URL layer by layer (DNS, TCP, TLS, upgrade, messages) and name what is wrong.
     Check(Box<check_command::CheckArgs>),
-    /// Talk to a WebSocket by hand (a REPL on a terminal; a script with stdin from a pipe).
+    /// Talk to a WebSocket by hand (a REPL on a terminal; a script with stdin from a pipe), in raw
+    /// frames or in Socket.IO, STOMP or GraphQL (--protocol).
+    #[command(after_help = connect_command::SCRIPT_HELP)]
     Connect(Box<connect_command::ConnectArgs>),
     /// Saved profiles: list, show, import (files, curl/wscat/websocat lines, HAR), export, delete, secrets.
     Profiles(profiles_command::ProfilesArgs),

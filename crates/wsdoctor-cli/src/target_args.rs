@@ -27,9 +27,10 @@ pub struct TargetArgs {
     /// Subprotocol to offer (repeatable, in order of preference).
     #[arg(long = "subprotocol", value_name = "NAME")]
     subprotocols: Vec<String>,
-    /// The protocol `check` speaks once connected: auto (from the URL and the offered subprotocols),
+    /// The protocol spoken once connected: auto (from the URL and the offered subprotocols),
     /// websocket, socketio (the URL as given to `io()`: `http://host/admin` joins namespace /admin),
-    /// sockjs, stomp or graphql-ws. `connect` speaks plain WebSocket whatever it is.
+    /// sockjs, stomp or graphql-ws. `connect` speaks socketio, stomp and graphql-ws at their level
+    /// (see its help) and the others as plain WebSocket.
     #[arg(long, value_name = "NAME", value_parser = parse_protocol)]
     protocol: Option<Protocol>,
     /// Socket.IO's path when the server sets one (its and the client's `path` option; default

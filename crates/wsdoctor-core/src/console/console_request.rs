@@ -28,6 +28,8 @@ pub struct ConsoleSettings {
     pub backoff_attempts: Option<u32>,
     /// The Socket.IO namespace to join, when not the URL's path.
     pub namespace: Option<String>,
+    /// How long an emit waits for its ack, or a STOMP frame for its receipt, in seconds (default 5).
+    pub ack_timeout_secs: Option<f64>,
 }
 
 impl ConsoleSettings {
@@ -44,6 +46,17 @@ impl ConsoleSettings {
             }
             Some(s) => Err(Error::InvalidInput(format!(
                 "the heartbeat must be between 0.1 and 3600 seconds, not {s}"
+            ))),
+        }
+    }
+
+    /// How long an ack or a receipt may take, checked.
+    pub fn ack_timeout(&self) -> Result<Duration> {
+        match self.ack_timeout_secs {
+            None => Ok(Duration::from_secs(5)),
+            Some(s) if (0.1..=3600.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
+            Some(s) => Err(Error::InvalidInput(format!(
+                "the ack timeout must be between 0.1 and 3600 seconds, not {s}"
             ))),
         }
     }
@@ -107,7 +120,8 @@ impl ConsoleRequest {
                 .max_megabytes
                 .map_or(defaults.max_bytes, |mb| (mb as usize).max(1) << 20),
         };
-        let target = self.target.into_options()?;
+        let mut target = self.target.into_options()?;
+        target.reply_timeout = self.settings.ack_timeout()?;
         Ok(SessionConfig {
             heartbeat: self.settings.heartbeat()?,
             reconnect: self.settings.reconnect_policy(Dialect::of(&target))?,

@@ -1,0 +1,217 @@
+//! `wsdoctor connect --protocol …` as a script runs it, against the real Node servers of
+//! `tests/servers/`: Socket.IO events and acks, a GraphQL subscription, and refusals that exit 1 with
+//! their catalog code on stderr.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_wsdoctor");
+
+/// A Node test server in `mode`, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn node(mode: &str) -> Server {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/servers/node_server.mjs");
+    let mut child = std::process::Command::new("node")
+        .arg(script)
+        .arg(mode)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs (make deps)");
+    let mut line = String::new();
+    let stdout = child.stdout.take().unwrap();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let port = line
+        .trim()
+        .strip_prefix("PORT ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{mode}: no port in {line:?} (make deps)"));
+    Server { child, port }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn connect(args: &[&str], input: &str) -> Run {
+    let mut child = Command::new(BIN)
+        .arg("connect")
+        .args(args)
+        .args(["--wait", "0.5", "--no-env-proxy"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).await.unwrap();
+    drop(stdin);
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("ends")
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn socketio_scripts_emit_print_events_and_acks_and_exit_0() {
+    let server = node("socketio");
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let run = connect(
+        &[&url, "--protocol", "socketio", "--ack-timeout", "0.5"],
+        "emit echo {\"text\": \"hi\"} 2\nemit-ack echo \"acked\"\nemit-ack no-ack 1\n",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // Events and acks as the protocol reads them; the heartbeats hidden.
+    assert!(
+        run.stdout.contains(r#"← event echo [{"text":"hi"},2]"#),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(r#"← ack echo 1 ["acked"]  (acknowledges emit echo"#),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("ack_timeout no-ack 2  (no ack for emit no-ack"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("heartbeat") && !run.stdout.contains("← ping"),
+        "{}",
+        run.stdout
+    );
+
+    // --json: every entry, decoded and raw.
+    let run = connect(&[&url, "--protocol", "socketio", "--json"], "emit echo 1\n").await;
+    let echo = run
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["direction"] == "in" && e["decoded"]["name"] == "echo")
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(echo["text"], r#"42["echo",1]"#);
+    assert_eq!(echo["decoded"]["body"], "[1]");
+
+    // A line that is no Socket.IO command is bad input (2), said with the commands there are.
+    let run = connect(&[&url, "--protocol", "socketio"], "hello\n").await;
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("emit EVENT"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn a_refusal_exits_1_with_its_catalog_code() {
+    let server = node("socketio");
+    let run = connect(
+        &[
+            &format!("ws://127.0.0.1:{}/admin", server.port),
+            "--protocol",
+            "socketio",
+        ],
+        "emit hello\n",
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("socketio.connect_rejected"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("connect_error /admin"),
+        "{}",
+        run.stdout
+    );
+
+    let run = connect(
+        &[
+            &format!("ws://127.0.0.1:{}/admin", server.port),
+            "--protocol",
+            "socketio",
+            "--auth",
+            r#"{"token": "admin-token"}"#,
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains(r#"← event welcome [{"namespace":"/admin"}]"#),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("admin-token"), "{}", run.stdout);
+
+    let graphql = node("graphql");
+    let run = connect(
+        &[
+            &format!("ws://127.0.0.1:{}/", graphql.port),
+            "--protocol",
+            "graphql-ws",
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("graphql.connection_rejected"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn graphql_scripts_subscribe_and_print_results_by_operation() {
+    let server = node("graphql");
+    let run = connect(
+        &[
+            &format!("ws://127.0.0.1:{}/", server.port),
+            "--protocol",
+            "graphql-ws",
+            "--auth",
+            r#"{"token": "gql-token"}"#,
+        ],
+        "subscribe subscription Count($n: Int) { tick(n: $n) } {\"n\": 2}\n",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(r#"← next 1 {"data":{"tick":1}}"#),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r#"← next 1 {"data":{"tick":2}}"#),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("← complete 1"), "{}", run.stdout);
+}
