@@ -22,15 +22,16 @@ pub fn typescript() -> String {
         TargetRequest,
     };
     use wsdoctor_core::console::{
-        ConsoleRequest, Direction, Entry, EntryKind, Outgoing, SessionState, SessionStatus,
+        Action, ConsoleRequest, Decoded, Dialect, Direction, Entry, EntryKind, Outgoing,
+        SessionState, SessionStatus,
     };
     use wsdoctor_core::framework::Protocol;
     use wsdoctor_core::history::HistoryEntry;
     use wsdoctor_core::lab::{LabEndpoint, Outcome};
     use wsdoctor_core::manual::{ConsoleError, ManualItem};
     use wsdoctor_core::profile::{
-        ConsoleSettings, Environment, Profile, ProfileTarget, RunVerdict, SecretSlot, SecretState,
-        Variable,
+        ConsoleSettings, Environment, Profile, ProfileTarget, RunVerdict, SavedAction, SecretSlot,
+        SecretState, Variable,
     };
     use wsdoctor_core::report::{
         Check, CheckStatus, Diagnosis, Evidence, HeaderLine, ManualCheck, ManualStatus, Report,
@@ -80,6 +81,9 @@ pub fn typescript() -> String {
         crate::commands::console::ConsoleBatch,
         crate::commands::console::SessionExport,
         Entry,
+        Decoded,
+        Dialect,
+        Action,
         Direction,
         EntryKind,
         SessionStatus,
@@ -93,6 +97,7 @@ pub fn typescript() -> String {
         Profile,
         ProfileTarget,
         ConsoleSettings,
+        SavedAction,
         Variable,
         Environment,
         RunVerdict,

@@ -20,6 +20,7 @@ macro_rules! app_commands {
             files::pick_path,
             console::console_open,
             console::console_send,
+            console::console_act,
             console::console_ping,
             console::console_close,
             console::console_forget,

@@ -305,9 +305,17 @@ backoffMaxMs: number | null,
  */
 backoffFactor: number | null, 
 /**
- * Attempts before giving up (default 10).
+ * Attempts before giving up (default 10; no limit for Socket.IO, as its client).
  */
-backoffAttempts: number | null, };
+backoffAttempts: number | null, 
+/**
+ * The Socket.IO namespace to join, when not the URL's path.
+ */
+namespace: string | null, 
+/**
+ * How long an emit waits for its ack, or a STOMP frame for its receipt, in seconds (default 5).
+ */
+ackTimeoutSecs: number | null, };
 
 export type Outgoing = { "mode": "text", "payload": string } | { "mode": "json", "payload": { text: string, compact: boolean, } } | { "mode": "hex", "payload": string } | { "mode": "base64", "payload": string };
 
@@ -343,13 +351,71 @@ rttMs: number | null,
 /**
  * For a close: its code.
  */
-code: number | null, };
+code: number | null, 
+/**
+ * The frame read at its protocol's level, in a framework session (the raw frame stays in `text` or
+ * `data`).
+ */
+decoded: Decoded | null, };
+
+export type Decoded = { 
+/**
+ * What the frame is: `event`, `ack`, `connect`, `connect_error`, `disconnect`, `heartbeat`;
+ * a STOMP command (`MESSAGE`, `RECEIPT`, `ERROR`); a GraphQL message type (`next`, `complete`).
+ */
+kind: string, 
+/**
+ * What the name filter matches: the event, the destination, the operation.
+ */
+name: string | null, 
+/**
+ * What joins entries: an ack id, a receipt, a subscription, an operation id.
+ */
+id: string | null, 
+/**
+ * The content: an event's arguments (a JSON array), a frame's body, an operation's payload.
+ */
+body: string | null, 
+/**
+ * A STOMP frame's headers.
+ */
+headers: Array<[string, string]>, 
+/**
+ * What the session adds: the emit an ack answers and after how long, the heart-beats settled, and for
+ * a failure the catalog's explanation and fix.
+ */
+note: string | null, 
+/**
+ * The catalog's code when this frame is a failure of the protocol.
+ */
+cause: string | null, 
+/**
+ * The server refused the session at the protocol's level (CONNECT_ERROR, a STOMP ERROR, a GraphQL
+ * rejection): a script's exit status says so.
+ */
+refusal: boolean, 
+/**
+ * A heartbeat (Engine.IO ping/pong, a STOMP heart-beat, GraphQL ping/pong/ka), hidden by default.
+ */
+heartbeat: boolean, };
+
+export type Dialect = "websocket" | "socketio" | "stomp" | "graphql-ws";
+
+export type Action = { "action": "emit", event: string, args: string, ack: boolean, } | { "action": "subscribe", destination: string, ack: string | null, headers: Array<[string, string]>, } | { "action": "unsubscribe", destination: string, } | { "action": "send", destination: string, headers: Array<[string, string]>, body: string, } | { "action": "ack", id: string, nack: boolean, } | { "action": "operation", query: string, variables: string | null, operationName: string | null, } | { "action": "stop", id: string, };
 
 export type Direction = "in" | "out" | "local";
 
 export type EntryKind = "text" | "binary" | "ping" | "pong" | "close" | "open" | "connecting" | "error" | "reconnect" | "info";
 
-export type SessionStatus = { state: SessionState, url: string, protocol: string | null, extensions: string | null, messagesIn: number, messagesOut: number, bytesIn: number, bytesOut: number, lastRttMs: number | null, lastSeq: number, 
+export type SessionStatus = { state: SessionState, 
+/**
+ * What the session speaks over the socket.
+ */
+dialect: Dialect, 
+/**
+ * The session can be spoken to: open, and for a framework joined (namespace, CONNECTED, ack).
+ */
+joined: boolean, url: string, protocol: string | null, extensions: string | null, messagesIn: number, messagesOut: number, bytesIn: number, bytesOut: number, lastRttMs: number | null, lastSeq: number, 
 /**
  * Entries the ring buffer let go of.
  */
@@ -390,6 +456,11 @@ export type Profile = { schema: number, id: string, name: string, notes: string,
  * Console messages saved for this profile.
  */
 snippets: Array<string>, 
+/**
+ * Framework messages saved for this profile (an emit, a SEND, an operation), each with its label;
+ * `{{variables}}` in them are filled from the environment when sent.
+ */
+savedActions: Array<SavedAction>, 
 /**
  * Variables used as `{{name}}` in the target's fields; their values are per environment.
  */
@@ -492,9 +563,19 @@ backoffMaxMs: number | null,
  */
 backoffFactor: number | null, 
 /**
- * Attempts before giving up (default 10).
+ * Attempts before giving up (default 10; no limit for Socket.IO, as its client).
  */
-backoffAttempts: number | null, };
+backoffAttempts: number | null, 
+/**
+ * The Socket.IO namespace to join, when not the URL's path.
+ */
+namespace: string | null, 
+/**
+ * How long an emit waits for its ack, or a STOMP frame for its receipt, in seconds (default 5).
+ */
+ackTimeoutSecs: number | null, };
+
+export type SavedAction = { label: string, action: Action, };
 
 export type Variable = { name: string, 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Entry } from "./bindings";
-import { NO_FILTER, detail, hexDump, matcher, parseCloseCode, preview } from "./console";
+import { NO_FILTER, decodedDetail, detail, hexDump, matcher, parseCloseCode, preview } from "./console";
 
 const entry = (patch: Partial<Entry>): Entry => ({
   seq: 1,
@@ -12,10 +12,40 @@ const entry = (patch: Partial<Entry>): Entry => ({
   data: null,
   rttMs: null,
   code: null,
+  decoded: null,
+  ...patch,
+});
+
+const decoded = (patch: Partial<NonNullable<Entry["decoded"]>>): Entry["decoded"] => ({
+  kind: "event",
+  name: null,
+  id: null,
+  body: null,
+  headers: [],
+  note: null,
+  cause: null,
+  refusal: false,
+  heartbeat: false,
   ...patch,
 });
 
 describe("console helpers", () => {
+  it("shows a framework entry decoded, keeps its raw frame, and filters by name and heartbeat", () => {
+    const event = entry({ text: '42["chat",{"a":1}]', decoded: decoded({ name: "chat", body: '[{"a":1}]' }) });
+    expect(preview(event)).toBe('event chat [{"a":1}]');
+    expect(detail(event)).toBe('42["chat",{"a":1}]');
+    expect(decodedDetail(event)).toBe('event chat\n\n[\n  {\n    "a": 1\n  }\n]');
+    const ping = entry({ text: "2", decoded: decoded({ kind: "ping", heartbeat: true }) });
+    const hidden = matcher(NO_FILTER).test;
+    expect(hidden(event)).toBe(true);
+    expect(hidden(ping)).toBe(false);
+    expect(matcher({ ...NO_FILTER, heartbeats: true }).test(ping)).toBe(true);
+    expect(matcher({ ...NO_FILTER, name: "CHA" }).test(event)).toBe(true);
+    expect(matcher({ ...NO_FILTER, name: "other" }).test(event)).toBe(false);
+    const message = entry({ decoded: decoded({ kind: "MESSAGE", name: "/queue/a", id: "sub-1", headers: [["destination", "/queue/a"]], body: "hi", note: "on subscription sub-1" }) });
+    expect(decodedDetail(message)).toBe("MESSAGE /queue/a sub-1\ndestination:/queue/a\n\nhi\n\non subscription sub-1");
+  });
+
   it("dumps bytes as offset, hex and printable text", () => {
     expect(hexDump(new Uint8Array([0x68, 0x69, 0x00, 0xff]))).toBe("00000000  68 69 00 ff" + " ".repeat(36) + "  hi..");
   });

@@ -9,9 +9,13 @@ export interface EntryFilter {
   type: TypeFilter;
   search: string;
   regex: boolean;
+  /** A framework session's event name, destination or operation (part of it, any case). */
+  name: string;
+  /** Show the protocol's heartbeats (Engine.IO pings, STOMP heart-beats, GraphQL pings); hidden by default. */
+  heartbeats: boolean;
 }
 
-export const NO_FILTER: EntryFilter = { direction: "all", type: "all", search: "", regex: false };
+export const NO_FILTER: EntryFilter = { direction: "all", type: "all", search: "", regex: false, name: "", heartbeats: false };
 
 function base64ToBytes(data: string): Uint8Array {
   const raw = atob(data);
@@ -38,8 +42,19 @@ export function hexDump(bytes: Uint8Array, max = 4096): string {
   return lines.join("\n");
 }
 
+/** A decoded entry as one line: kind, name, id, then its content. */
+function decodedLine(entry: Entry): string | null {
+  const d = entry.decoded;
+  if (!d) return null;
+  const words = [d.kind, d.name, d.id !== d.name ? d.id : null, d.body].filter((w): w is string => w !== null && w !== "");
+  const line = words.join(" ").split("\n", 1)[0] ?? "";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 /** One line for the list. */
 export function preview(entry: Entry): string {
+  const decoded = decodedLine(entry);
+  if (decoded !== null) return decoded;
   if (entry.text !== null) {
     const line = entry.text.split("\n", 1)[0] ?? "";
     return line.length > 300 ? `${line.slice(0, 300)}…` : line;
@@ -48,6 +63,28 @@ export function preview(entry: Entry): string {
   if (!bytes) return "";
   const hex = Array.from(bytes.subarray(0, 32), (b) => b.toString(16).padStart(2, "0")).join(" ");
   return bytes.length > 32 ? `${hex} …` : hex;
+}
+
+function pretty(text: string): string {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null) return JSON.stringify(value, null, 2);
+  } catch {
+    // not JSON: shown as is
+  }
+  return text;
+}
+
+/** A framework entry as its protocol reads: what it is, its headers, its content pretty-printed, the note. */
+export function decodedDetail(entry: Entry): string | null {
+  const d = entry.decoded;
+  if (!d) return null;
+  const lines = [[d.kind, d.name, d.id !== d.name ? d.id : null].filter(Boolean).join(" ")];
+  for (const [name, value] of d.headers) lines.push(`${name}:${value}`);
+  if (d.body !== null) lines.push("", pretty(d.body));
+  if (d.note !== null) lines.push("", d.note);
+  if (d.cause !== null) lines.push(`(cause: ${d.cause})`);
+  return lines.join("\n");
 }
 
 /** The full payload, pretty-printed when it is JSON. */
@@ -82,7 +119,10 @@ export function matcher(filter: EntryFilter): { test: (entry: Entry) => boolean;
       search = (text) => text.toLowerCase().includes(needle);
     }
   }
+  const name = filter.name.trim().toLowerCase();
   const test = (entry: Entry) => {
+    if (!filter.heartbeats && entry.decoded?.heartbeat) return false;
+    if (name !== "" && !(entry.decoded?.name ?? "").toLowerCase().includes(name)) return false;
     if (filter.direction === "in" && entry.direction !== "in") return false;
     if (filter.direction === "out" && entry.direction !== "out") return false;
     const message = entry.kind === "text" || entry.kind === "binary";

@@ -2,6 +2,7 @@
 // exactly one function here, with the request and response types generated from Rust (bindings.ts).
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  Action,
   AppInfo,
   ConsoleBatch,
   ConsoleRequest,
@@ -106,6 +107,7 @@ export const ipc = {
   profileImportFile: () => call<ProfileView[]>("profile_import_file"),
   profileExport: (ids: string[]) => call<string | null>("profile_export", { ids }),
   consoleSend: (id: string, message: Outgoing) => call<null>("console_send", { id, message }),
+  consoleAct: (id: string, action: Action) => call<null>("console_act", { id, action }),
   consolePing: (id: string, payload: string) => call<null>("console_ping", { id, payload }),
   consoleClose: (id: string, code: number, reason: string) => call<null>("console_close", { id, code, reason }),
   consoleForget: (id: string) => call<null>("console_forget", { id }),

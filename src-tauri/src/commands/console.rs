@@ -9,8 +9,10 @@ use tauri::ipc::Channel;
 use tauri::{State, Window};
 use ts_rs::TS;
 use wsdoctor_core::console::{
-    ConsoleRequest, ConsoleSession, Entry, Follow, Frame, MAX_SEND_BYTES, Outgoing, SessionStatus,
+    Action, ConsoleRequest, ConsoleSession, Entry, Follow, Frame, MAX_SEND_BYTES, Outgoing,
+    SessionStatus,
 };
+use wsdoctor_core::profile::resolve;
 
 use crate::commands::checklist::{ProfileRef, with_profile};
 use crate::dialogs::PickKind;
@@ -48,8 +50,27 @@ pub async fn console_open(
     profile: Option<ProfileRef>,
     on_batch: Channel<ConsoleBatch>,
 ) -> Result<String, IpcError> {
+    // The environment's variables fill `{{name}}` in what the session sends (secret ones from the keyring,
+    // inside the core: they never cross IPC).
+    let variables = match &profile {
+        Some(reference) => {
+            let (id, environment) = (reference.id.clone(), reference.environment.clone());
+            crate::commands::profiles::blocking(&state, move |profiles| {
+                let saved = profiles.store.find(&id)?;
+                let environment = resolve::environment_name(&saved, environment.as_deref())?;
+                Ok(resolve::console_variables(
+                    &saved,
+                    environment.as_deref(),
+                    &profiles.vault,
+                )?)
+            })
+            .await?
+        }
+        None => Vec::new(),
+    };
     request.target = with_profile(&state, request.target, profile).await?.0;
-    let config = request.into_config()?;
+    let mut config = request.into_config()?;
+    config.variables = variables;
     let session = Arc::new(ConsoleSession::start(config)?);
     let id = format!("c{}", state.next_console_id());
     state.consoles().insert(id.clone(), session.clone());
@@ -78,6 +99,12 @@ pub fn console_send(
     message: Outgoing,
 ) -> Result<(), IpcError> {
     Ok(session(&state, &id)?.send(&message)?)
+}
+
+/// A framework session's action: an emit, a SUBSCRIBE or SEND, a GraphQL operation or its stop.
+#[tauri::command]
+pub fn console_act(state: State<'_, AppState>, id: String, action: Action) -> Result<(), IpcError> {
+    Ok(session(&state, &id)?.act(action)?)
 }
 
 #[tauri::command]

@@ -1,13 +1,16 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ConsoleBatch, Entry } from "../bindings";
-import { type EntryFilter, NO_FILTER, clock, detail, formatBytes, matcher, parseCloseCode, preview } from "../console";
+import { type EntryFilter, NO_FILTER, clock, decodedDetail, detail, formatBytes, matcher, parseCloseCode, preview } from "../console";
 import { errorText, ipc } from "../ipc";
 import { type Mode, useComposer } from "../hooks/useComposer";
 import { useSessionFeed } from "../hooks/useSessionFeed";
 import { CopyButton } from "./CopyButton";
+import { FrameworkComposer } from "./FrameworkComposer";
 
 const ARROW = { in: "←", out: "→", local: "·" } as const;
+const DIALECT_NAME = { socketio: "Socket.IO", stomp: "STOMP", "graphql-ws": "GraphQL over WebSocket" } as const;
+const NAME_FILTER = { socketio: "Event", stomp: "Destination", "graphql-ws": "Operation" } as const;
 const SNIPPETS_KEY = "wsdoctor.console.snippets";
 
 function loadSnippets(): string[] {
@@ -34,6 +37,8 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const { mode, setMode, draft, setDraft, problem, setProblem, jsonError, send } = composer;
   const [filter, setFilter] = useState<EntryFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Entry | null>(null);
+  const [showRaw, setShowRaw] = useState(false);
+  const [rawComposer, setRawComposer] = useState(false);
   const [snippets, setSnippets] = useState<string[]>(() => (profileId ? [] : loadSnippets()));
   useEffect(() => {
     if (!profileId) return;
@@ -63,6 +68,10 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   }, [shown.length, following, visible, virtualizer]);
 
   const open = status?.state === "open";
+  const dialect = status?.dialect ?? "websocket";
+  const raw = dialect === "websocket" || rawComposer;
+  const selectedDecoded = selected ? decodedDetail(selected) : null;
+  const selectedText = selected ? (selectedDecoded !== null && !showRaw ? selectedDecoded : detail(selected)) : "";
   return (
     <div className="console-session" hidden={!visible} data-console={id}>
       <div className="status-line" role="status" aria-label="Connection status">
@@ -70,6 +79,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           {status?.state ?? "connecting"}
         </span>
         <span>{status?.url}</span>
+        {dialect !== "websocket" && <span className="dialect">{DIALECT_NAME[dialect]}{status?.joined ? "" : " (joining…)"}</span>}
         {status?.protocol && <span>subprotocol {status.protocol}</span>}
         {status?.extensions && <span>extensions {status.extensions}</span>}
         <span>
@@ -105,6 +115,17 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
         <label className="inline">
           <input type="checkbox" checked={filter.regex} onChange={(e) => { setFilter({ ...filter, regex: e.target.checked }); }} /> regex
         </label>
+        {dialect !== "websocket" && (
+          <>
+            <label>
+              {NAME_FILTER[dialect]}{" "}
+              <input className="search" id={`name-filter-${id}`} value={filter.name} onChange={(e) => { setFilter({ ...filter, name: e.target.value }); }} />
+            </label>
+            <label className="inline">
+              <input type="checkbox" id={`heartbeats-${id}`} checked={filter.heartbeats} onChange={(e) => { setFilter({ ...filter, heartbeats: e.target.checked }); }} /> heartbeats
+            </label>
+          </>
+        )}
         {filterError && <span className="field-error">{filterError}</span>}
         <span className="hint">
           {shown.length} of {entries.length} shown
@@ -136,9 +157,11 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
                 role="button"
                 tabIndex={0}
                 key={entry.seq}
-                className={`entry entry-${entry.direction} entry-${entry.kind}${selected?.seq === entry.seq ? " selected" : ""}`}
+                className={`entry entry-${entry.direction} entry-${entry.kind}${entry.decoded?.cause ? " entry-cause" : ""}${selected?.seq === entry.seq ? " selected" : ""}`}
                 data-seq={entry.seq}
                 data-kind={entry.kind}
+                data-decoded={entry.decoded?.kind}
+                data-name={entry.decoded?.name ?? undefined}
                 data-direction={entry.direction}
                 ref={(el) => { if (el) el.style.transform = `translateY(${row.start}px)`; }}
                 onClick={() => { setSelected(entry); }}
@@ -146,7 +169,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
               >
                 <span className="entry-arrow" aria-label={entry.direction}>{ARROW[entry.direction]}</span>
                 <span className="entry-time">{clock(entry.atUs)}</span>
-                <span className="entry-kind">{entry.kind}</span>
+                <span className="entry-kind">{entry.decoded ? entry.decoded.kind : entry.kind}</span>
                 <span className="entry-size">{entry.direction === "local" ? "" : formatBytes(entry.size)}</span>
                 <span className="entry-preview">
                   {entry.rttMs != null ? `RTT ${entry.rttMs.toFixed(1)} ms ` : ""}
@@ -175,11 +198,17 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
             #{selected.seq} {selected.direction} {selected.kind} {formatBytes(selected.size)} at {clock(selected.atUs)}
             {selected.code !== null ? `, code ${selected.code}` : ""}
           </p>
-          <pre>{detail(selected)}</pre>
-          <CopyButton text={detail(selected)} />
+          {selectedDecoded !== null && (
+            <label className="inline">
+              <input type="checkbox" checked={showRaw} onChange={(e) => { setShowRaw(e.target.checked); }} /> Raw frame
+            </label>
+          )}
+          <pre>{selectedText}</pre>
+          <CopyButton text={selectedText} />
         </div>
       )}
 
+      {dialect !== "websocket" && <FrameworkComposer id={id} dialect={dialect} joined={status?.joined ?? false} profileId={profileId} />}
       <form
         className="composer"
         onSubmit={(e) => {
@@ -187,6 +216,13 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           if (open && jsonError === null) send();
         }}
       >
+        {dialect !== "websocket" && (
+          <label className="inline">
+            <input type="checkbox" checked={rawComposer} onChange={(e) => { setRawComposer(e.target.checked); }} /> Send raw frames too
+          </label>
+        )}
+        {raw && (
+          <>
         <div className="composer-row">
           <label>
             Send as{" "}
@@ -267,10 +303,14 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
             {jsonError ?? problem}
           </p>
         )}
+          </>
+        )}
         <div className="composer-row">
-          <button type="submit" id={`send-${id}`} disabled={!open || jsonError !== null}>
-            Send
-          </button>
+          {raw && (
+            <button type="submit" id={`send-${id}`} disabled={!open || jsonError !== null}>
+              Send
+            </button>
+          )}
           <button type="button" className="secondary" disabled={!open} onClick={() => {
               // The draft is the ping's payload when it is short text; otherwise a fixed one.
               const payload = mode === "text" && draft !== "" && new TextEncoder().encode(draft).length <= 125 ? draft : "wsdoctor";

@@ -1,5 +1,5 @@
 import { useRef, useState } from "react";
-import type { ConsoleBatch } from "../bindings";
+import type { ConsoleBatch, Protocol } from "../bindings";
 import { ConsoleSession } from "../components/ConsoleSession";
 import { CommandError, errorText, ipc } from "../ipc";
 import { ProfileBar } from "../components/ProfileBar";
@@ -19,7 +19,10 @@ export function ConsoleView() {
   const [active, setActive] = useState<string | null>(null);
   const [heartbeat, setHeartbeat] = useState("");
   const [reconnect, setReconnect] = useState(false);
-  const [backoff, setBackoff] = useState({ initialMs: "500", maxMs: "30000", factor: "2", attempts: "10" });
+  // Empty means the core's defaults (socket.io-client's own for a Socket.IO session).
+  const [backoff, setBackoff] = useState({ initialMs: "", maxMs: "", factor: "", attempts: "" });
+  const [namespace, setNamespace] = useState("");
+  const [ackTimeout, setAckTimeout] = useState("");
   const [buffer, setBuffer] = useState({ entries: "1000000", megabytes: "256" });
   const [error, setError] = useState<string | null>(null);
   // A profile opened here brings its console settings (once per profile, so later edits stick).
@@ -30,11 +33,13 @@ export function ConsoleView() {
     setHeartbeat(c.heartbeatSecs?.toString() ?? "");
     setReconnect(c.reconnect);
     setBackoff({
-      initialMs: (c.backoffInitialMs ?? 500).toString(),
-      maxMs: (c.backoffMaxMs ?? 30000).toString(),
-      factor: (c.backoffFactor ?? 2).toString(),
-      attempts: (c.backoffAttempts ?? 10).toString(),
+      initialMs: c.backoffInitialMs?.toString() ?? "",
+      maxMs: c.backoffMaxMs?.toString() ?? "",
+      factor: c.backoffFactor?.toString() ?? "",
+      attempts: c.backoffAttempts?.toString() ?? "",
     });
+    setNamespace(c.namespace ?? "");
+    setAckTimeout(c.ackTimeoutSecs?.toString() ?? "");
   }
   // Batches that arrive before a tab's component subscribes are kept for it.
   const listeners = useRef(new Map<string, (batch: ConsoleBatch) => void>());
@@ -63,6 +68,8 @@ export function ConsoleView() {
           backoffMaxMs: Number(backoff.maxMs) || null,
           backoffFactor: Number(backoff.factor) || null,
           backoffAttempts: Number(backoff.attempts) || null,
+          namespace: namespace.trim() === "" ? null : namespace.trim(),
+          ackTimeoutSecs: ackTimeout.trim() === "" ? null : Number(ackTimeout),
           maxEntries: Number(buffer.entries) || null,
           maxMegabytes: Number(buffer.megabytes) || null,
         },
@@ -77,7 +84,7 @@ export function ConsoleView() {
       .then((newId) => {
         id = newId;
         pending.current.set(newId, early);
-        setTabs((list) => [...list, { id: newId, title: request.url.replace(/^wss?:\/\//, ""), profileId: profile?.id ?? null }]);
+        setTabs((list) => [...list, { id: newId, title: request.url.replace(/^(wss?|https?):\/\//, ""), profileId: profile?.id ?? null }]);
         setActive(newId);
       })
       .catch((e: unknown) => {
@@ -88,7 +95,7 @@ export function ConsoleView() {
   return (
     <section className="view console-view" aria-labelledby="console-heading">
       <h1 id="console-heading">Console</h1>
-      <p className="lead">Send and receive anything, with every frame timed and kept. Headers, Origin and TLS options come from the Checklist's Advanced drawer.</p>
+      <p className="lead">Send and receive anything, with every frame timed and kept: raw, or as Socket.IO events, STOMP frames and GraphQL operations. Headers, Origin, the auth payload and TLS options come from the Checklist's Advanced drawer.</p>
       <ProfileBar />
       <form
         className="target-bar console-connect"
@@ -110,6 +117,28 @@ export function ConsoleView() {
               }}
             />
           </div>
+          <div className="field narrow">
+            <label htmlFor="console-protocol">Speak</label>
+            <select
+              id="console-protocol"
+              value={request.protocol}
+              onChange={(e) => {
+                setRequest((r) => ({ ...r, protocol: e.target.value as Protocol }));
+              }}
+            >
+              <option value="auto">Detect from the URL</option>
+              <option value="websocket">Raw WebSocket</option>
+              <option value="socketio">Socket.IO</option>
+              <option value="stomp">STOMP</option>
+              <option value="graphql-ws">GraphQL over WebSocket</option>
+            </select>
+          </div>
+          {request.protocol === "socketio" && (
+            <div className="field narrow">
+              <label htmlFor="console-namespace">Namespace</label>
+              <input id="console-namespace" placeholder="from the URL" value={namespace} onChange={(e) => { setNamespace(e.target.value); }} />
+            </div>
+          )}
           <div className="field narrow">
             <label htmlFor="heartbeat">Heartbeat (s)</label>
             <input id="heartbeat" type="number" placeholder="off" value={heartbeat} onChange={(e) => { setHeartbeat(e.target.value); }} />
@@ -134,9 +163,13 @@ export function ConsoleView() {
             ).map(([key, label]) => (
               <div className="field" key={key}>
                 <label htmlFor={`backoff-${key}`}>{label}</label>
-                <input id={`backoff-${key}`} type="number" value={backoff[key]} onChange={(e) => { setBackoff({ ...backoff, [key]: e.target.value }); }} />
+                <input id={`backoff-${key}`} type="number" placeholder="default" value={backoff[key]} onChange={(e) => { setBackoff({ ...backoff, [key]: e.target.value }); }} />
               </div>
             ))}
+            <div className="field">
+              <label htmlFor="ack-timeout">Ack and receipt timeout (s)</label>
+              <input id="ack-timeout" type="number" placeholder="5" value={ackTimeout} onChange={(e) => { setAckTimeout(e.target.value); }} />
+            </div>
             <div className="field">
               <label htmlFor="buffer-entries">Keep at most (entries)</label>
               <input id="buffer-entries" type="number" value={buffer.entries} onChange={(e) => { setBuffer({ ...buffer, entries: e.target.value }); }} />
@@ -146,7 +179,7 @@ export function ConsoleView() {
               <input id="buffer-mb" type="number" value={buffer.megabytes} onChange={(e) => { setBuffer({ ...buffer, megabytes: e.target.value }); }} />
             </div>
           </div>
-          <p className="hint">The oldest entries are dropped beyond either limit, and the status line says how many.</p>
+          <p className="hint">Empty reconnect fields take the defaults: 0.5 s doubling to 30 s, 10 attempts; for Socket.IO those of socket.io-client (1 s doubling to 5 s, ±50 %, no limit). The oldest entries are dropped beyond either buffer limit, and the status line says how many.</p>
         </details>
         {error && (
           <p className="field-error" role="alert">

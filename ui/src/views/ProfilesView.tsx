@@ -18,9 +18,10 @@ export function blankProfile(): Profile {
     notes: "",
     tags: [],
     target: { ...emptyTarget(), hasKeyPassphrase: false, hasAuth: false, proxyCredentials: false },
-    console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null },
+    console: { heartbeatSecs: null, reconnect: false, backoffInitialMs: null, backoffMaxMs: null, backoffFactor: null, backoffAttempts: null, namespace: null, ackTimeoutSecs: null },
     server: emptyServer(),
     snippets: [],
+    savedActions: [],
     variables: [],
     environments: [],
     activeEnvironment: null,
@@ -266,6 +267,8 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <div className="field wide"><label htmlFor="profile-url">WebSocket URL ({"{{variables}}"} allowed)</label><input id="profile-url" spellCheck={false} value={draft.target.url} onChange={(e) => { editTarget({ url: e.target.value }); }} /></div>
               <ClientSelect id="profile-client" className="narrow" value={draft.target.client} onChange={(client) => { editTarget({ client }); }} />
               <div className="field narrow"><label htmlFor="profile-heartbeat">Console heartbeat (s)</label><input id="profile-heartbeat" type="number" value={draft.console.heartbeatSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, heartbeatSecs: num(e.target.value) } }); }} /></div>
+              <div className="field narrow"><label htmlFor="profile-namespace">Socket.IO namespace</label><input id="profile-namespace" placeholder="from the URL" value={draft.console.namespace ?? ""} onChange={(e) => { edit({ console: { ...draft.console, namespace: e.target.value === "" ? null : e.target.value } }); }} /></div>
+              <div className="field narrow"><label htmlFor="profile-ack-timeout">Ack timeout (s)</label><input id="profile-ack-timeout" type="number" placeholder="5" value={draft.console.ackTimeoutSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, ackTimeoutSecs: num(e.target.value) } }); }} /></div>
               <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
               {draft.console.reconnect && (
                 <>

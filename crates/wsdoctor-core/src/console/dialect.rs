@@ -332,6 +332,83 @@ impl Action {
         texts
     }
 
+    /// Refuses, before anything is sent, input the session could not send: arguments that are not JSON
+    /// values, variables that are not an object, an unknown ack mode, a header without a name. (The
+    /// speakers check again; this is for the caller to hear why at once.)
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |why: String| Err(Error::InvalidInput(why));
+        match self {
+            Action::Emit { event, args, .. } => {
+                if event.trim().is_empty() {
+                    return invalid("give the event's name".into());
+                }
+                for value in
+                    serde_json::Deserializer::from_str(args).into_iter::<serde_json::Value>()
+                {
+                    if let Err(e) = value {
+                        return invalid(format!(
+                            "the arguments are not JSON values: {e} (column {})",
+                            e.column()
+                        ));
+                    }
+                }
+            }
+            Action::Subscribe {
+                destination,
+                ack,
+                headers,
+            } => {
+                if destination.trim().is_empty() {
+                    return invalid("give the destination".into());
+                }
+                if let Some(ack) = ack
+                    && !matches!(ack.as_str(), "auto" | "client" | "client-individual")
+                {
+                    return invalid(format!(
+                        "`{ack}` is not an ack mode (auto, client, client-individual)"
+                    ));
+                }
+                if headers.iter().any(|(n, _)| n.trim().is_empty()) {
+                    return invalid("a header needs a name".into());
+                }
+            }
+            Action::Send {
+                destination,
+                headers,
+                ..
+            } => {
+                if destination.trim().is_empty() {
+                    return invalid("give the destination".into());
+                }
+                if headers.iter().any(|(n, _)| n.trim().is_empty()) {
+                    return invalid("a header needs a name".into());
+                }
+            }
+            Action::Unsubscribe { destination: id }
+            | Action::Ack { id, .. }
+            | Action::Stop { id } => {
+                if id.trim().is_empty() {
+                    return invalid("give the id (or destination) it is for".into());
+                }
+            }
+            Action::Operation {
+                query, variables, ..
+            } => {
+                if query.trim().is_empty() {
+                    return invalid("give the operation's query".into());
+                }
+                if let Some(text) = variables.as_deref().filter(|v| !v.trim().is_empty()) {
+                    match serde_json::from_str::<serde_json::Value>(text) {
+                        Ok(value) if value.is_object() => {}
+                        Ok(_) => return invalid("the variables must be a JSON object".into()),
+                        Err(e) => return invalid(format!("the variables are not JSON: {e}")),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The dialect the action belongs to.
     pub fn dialect(&self) -> Dialect {
         match self {
@@ -590,6 +667,36 @@ mod tests {
             Action::Stop { id: "3".into() }
         );
         assert!(Action::parse(Dialect::Websocket, "emit x").is_none());
+    }
+
+    #[test]
+    fn invalid_actions_are_refused_before_anything_is_sent() {
+        let emit = |args: &str| Action::Emit {
+            event: "e".into(),
+            args: args.into(),
+            ack: false,
+        };
+        assert!(emit(r#"1 "two" {"three": [3]}"#).validate().is_ok());
+        assert!(
+            emit("{oops")
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("not JSON values")
+        );
+        let operation = |variables: &str| Action::Operation {
+            query: "{ a }".into(),
+            variables: Some(variables.into()),
+            operation_name: None,
+        };
+        assert!(operation("[1]").validate().is_err());
+        assert!(operation(" ").validate().is_ok());
+        let subscribe = Action::Subscribe {
+            destination: "/q".into(),
+            ack: Some("sometimes".into()),
+            headers: vec![],
+        };
+        assert!(subscribe.validate().is_err());
     }
 
     #[test]

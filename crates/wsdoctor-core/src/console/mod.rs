@@ -357,6 +357,7 @@ impl ConsoleSession {
         for text in action.texts_mut() {
             *text = self.fill(text)?;
         }
+        action.validate()?;
         self.command(Command::Act(action))
     }
 

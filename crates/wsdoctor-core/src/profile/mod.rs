@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use crate::console::ConsoleSettings;
 pub use deleted::DeletedProfiles;
-pub use model::{Environment, Profile, ProfileTarget, RunVerdict, SecretSlot, Variable};
+pub use model::{
+    Environment, Profile, ProfileTarget, RunVerdict, SavedAction, SecretSlot, Variable,
+};
 pub use secret::{SecretState, Sensitive, Vault};
 pub use store::{Loaded, ProfileStore};
 

@@ -17,6 +17,9 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// The most recent verdicts a profile keeps for the list view.
 pub const KEPT_RUNS: usize = 5;
 
+/// Framework messages a profile keeps, at most.
+pub const MAX_SAVED_ACTIONS: usize = 200;
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
@@ -37,6 +40,10 @@ pub struct Profile {
     /// Console messages saved for this profile.
     #[serde(default)]
     pub snippets: Vec<String>,
+    /// Framework messages saved for this profile (an emit, a SEND, an operation), each with its label;
+    /// `{{variables}}` in them are filled from the environment when sent.
+    #[serde(default)]
+    pub saved_actions: Vec<SavedAction>,
     /// Variables used as `{{name}}` in the target's fields; their values are per environment.
     #[serde(default)]
     pub variables: Vec<Variable>,
@@ -52,6 +59,14 @@ pub struct Profile {
     #[serde(default)]
     #[ts(type = "number")]
     pub updated_ms: u64,
+}
+
+/// A framework message saved in a profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedAction {
+    pub label: String,
+    pub action: crate::console::Action,
 }
 
 /// The target as a profile stores it: the request's own fields (secret values blank: a secret header's
@@ -232,6 +247,8 @@ impl Profile {
         }
         self.tags.retain(|t| !t.trim().is_empty());
         self.snippets.retain(|s| !s.is_empty());
+        self.saved_actions.retain(|a| !a.label.trim().is_empty());
+        self.saved_actions.truncate(MAX_SAVED_ACTIONS);
         self.server.env.retain(|e| !e.trim().is_empty());
         self.server.logs.retain(|l| !l.trim().is_empty());
         self.last_runs.truncate(KEPT_RUNS);

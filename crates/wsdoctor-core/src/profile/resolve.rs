@@ -75,6 +75,21 @@ fn variables(
     Ok(values)
 }
 
+/// Every variable of the profile with its value in `environment` (secret ones from the vault), `None`
+/// where it has none: what a console session fills into `{{name}}` in what it sends.
+pub fn console_variables(
+    profile: &Profile,
+    environment: Option<&str>,
+    vault: &Vault,
+) -> Result<Vec<(String, Option<Sensitive<String>>)>> {
+    let mut values = variables(profile, environment, Some(vault))?;
+    Ok(profile
+        .variables
+        .iter()
+        .map(|v| (v.name.clone(), values.remove(&v.name)))
+        .collect())
+}
+
 /// Replaces `{{name}}` placeholders. With `strict`, an unknown name is an error; otherwise it is left as
 /// typed (the preview leaves secret variables for Rust to fill).
 fn substitute(

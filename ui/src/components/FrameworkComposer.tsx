@@ -1,0 +1,292 @@
+// What a framework session sends: a Socket.IO emit (with an ack), a STOMP frame, a GraphQL operation or
+// its stop. The form only shapes the action; the core reads it (JSON arguments, variables, the ack mode)
+// and refuses what it cannot send, with why. Saved actions live in the profile (or this app's storage).
+import { useEffect, useState } from "react";
+import type { Action, Dialect, SavedAction } from "../bindings";
+import { errorText, ipc } from "../ipc";
+
+const SAVED_KEY = "wsdoctor.console.savedActions";
+
+function loadLocal(): SavedAction[] {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(SAVED_KEY) ?? "[]");
+    return Array.isArray(value) ? (value as SavedAction[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** What a saved action is called in the list. */
+export function actionLabel(action: Action): string {
+  switch (action.action) {
+    case "emit":
+      return `${action.ack ? "emit-ack" : "emit"} ${action.event} ${action.args}`.trim();
+    case "subscribe":
+      return `subscribe ${action.destination}${action.ack ? ` ${action.ack}` : ""}`;
+    case "unsubscribe":
+      return `unsubscribe ${action.destination}`;
+    case "send":
+      return `send ${action.destination} ${action.body}`.trim();
+    case "ack":
+      return `${action.nack ? "nack" : "ack"} ${action.id}`;
+    case "operation":
+      return `subscribe ${action.operationName ?? action.query}`;
+    case "stop":
+      return `stop ${action.id}`;
+  }
+}
+
+/** `name:value` lines as headers; a line without a colon is a header with an empty value, which the core refuses. */
+function headerLines(text: string): Array<[string, string]> {
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const at = line.indexOf(":");
+      return at < 0 ? [line.trim(), ""] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+    });
+}
+
+interface Props {
+  id: string;
+  dialect: Exclude<Dialect, "websocket">;
+  /** The session can be spoken to (joined the namespace, CONNECTED, acknowledged). */
+  joined: boolean;
+  profileId: string | null;
+}
+
+type StompCommand = "subscribe" | "unsubscribe" | "send" | "ack" | "nack";
+
+export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
+  const [event, setEvent] = useState("");
+  const [args, setArgs] = useState("");
+  const [withAck, setWithAck] = useState(false);
+  const [stompCommand, setStompCommand] = useState<StompCommand>("send");
+  const [destination, setDestination] = useState("");
+  const [ackMode, setAckMode] = useState("auto");
+  const [headers, setHeaders] = useState("");
+  const [body, setBody] = useState("");
+  const [messageId, setMessageId] = useState("");
+  const [query, setQuery] = useState("");
+  const [variables, setVariables] = useState("");
+  const [operationName, setOperationName] = useState("");
+  const [stopId, setStopId] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saved, setSaved] = useState<SavedAction[]>(() => (profileId ? [] : loadLocal()));
+  useEffect(() => {
+    if (!profileId) return;
+    ipc
+      .profileGet(profileId)
+      .then((view) => { setSaved(view.profile.savedActions); })
+      .catch(() => undefined);
+  }, [profileId]);
+
+  const current = (): Action => {
+    if (dialect === "socketio") return { action: "emit", event, args, ack: withAck };
+    if (dialect === "graphql-ws") return { action: "operation", query, variables: variables.trim() === "" ? null : variables, operationName: operationName.trim() === "" ? null : operationName };
+    switch (stompCommand) {
+      case "subscribe":
+        return { action: "subscribe", destination, ack: ackMode, headers: headerLines(headers) };
+      case "unsubscribe":
+        return { action: "unsubscribe", destination };
+      case "send":
+        return { action: "send", destination, headers: headerLines(headers), body };
+      case "ack":
+      case "nack":
+        return { action: "ack", id: messageId, nack: stompCommand === "nack" };
+    }
+  };
+
+  const act = (action: Action) => {
+    setProblem(null);
+    ipc.consoleAct(id, action).catch((e: unknown) => { setProblem(errorText(e)); });
+  };
+
+  /** Fills the form from a saved action. */
+  const load = (action: Action) => {
+    switch (action.action) {
+      case "emit":
+        setEvent(action.event);
+        setArgs(action.args);
+        setWithAck(action.ack);
+        return;
+      case "subscribe":
+        setStompCommand("subscribe");
+        setDestination(action.destination);
+        setAckMode(action.ack ?? "auto");
+        setHeaders(action.headers.map(([n, v]) => `${n}:${v}`).join("\n"));
+        return;
+      case "unsubscribe":
+        setStompCommand("unsubscribe");
+        setDestination(action.destination);
+        return;
+      case "send":
+        setStompCommand("send");
+        setDestination(action.destination);
+        setHeaders(action.headers.map(([n, v]) => `${n}:${v}`).join("\n"));
+        setBody(action.body);
+        return;
+      case "ack":
+        setStompCommand(action.nack ? "nack" : "ack");
+        setMessageId(action.id);
+        return;
+      case "operation":
+        setQuery(action.query);
+        setVariables(action.variables ?? "");
+        setOperationName(action.operationName ?? "");
+        return;
+      case "stop":
+        setStopId(action.id);
+    }
+  };
+
+  const save = () => {
+    const action = current();
+    const entry: SavedAction = { label: actionLabel(action).slice(0, 80), action };
+    const next = [entry, ...saved.filter((s) => s.label !== entry.label)].slice(0, 200);
+    setSaved(next);
+    if (profileId) {
+      ipc
+        .profileGet(profileId)
+        .then((view) => ipc.profileSave({ ...view.profile, savedActions: next }, []))
+        .then(() => { setNotice("Saved in the profile."); })
+        .catch((e: unknown) => { setNotice(errorText(e)); });
+    } else {
+      localStorage.setItem(SAVED_KEY, JSON.stringify(next));
+      setNotice("Saved in this app.");
+    }
+  };
+
+  const mine = saved.filter((s) => {
+    const a = s.action.action;
+    if (dialect === "socketio") return a === "emit";
+    if (dialect === "graphql-ws") return a === "operation" || a === "stop";
+    return a !== "emit" && a !== "operation" && a !== "stop";
+  });
+  const waiting = joined ? null : "Waiting for the server to accept the session…";
+
+  return (
+    <div className="framework-composer" data-dialect={dialect}>
+      {dialect === "socketio" && (
+        <div className="composer-grid">
+          <label>
+            Event <input id={`event-${id}`} value={event} spellCheck={false} onChange={(e) => { setEvent(e.target.value); }} />
+          </label>
+          <label className="wide">
+            Arguments (JSON values one after another; {`{"$base64": "…"}`} is a binary attachment)
+            <textarea id={`args-${id}`} rows={2} value={args} spellCheck={false} onChange={(e) => { setArgs(e.target.value); }} />
+          </label>
+          <label className="inline">
+            <input type="checkbox" id={`ack-${id}`} checked={withAck} onChange={(e) => { setWithAck(e.target.checked); }} /> Ask for an acknowledgement
+          </label>
+          <button type="button" id={`emit-${id}`} disabled={!joined || event.trim() === ""} onClick={() => { act(current()); }}>
+            Emit
+          </button>
+        </div>
+      )}
+      {dialect === "stomp" && (
+        <div className="composer-grid">
+          <label>
+            Frame{" "}
+            <select id={`stomp-command-${id}`} value={stompCommand} onChange={(e) => { setStompCommand(e.target.value as StompCommand); }}>
+              <option value="send">SEND</option>
+              <option value="subscribe">SUBSCRIBE</option>
+              <option value="unsubscribe">UNSUBSCRIBE</option>
+              <option value="ack">ACK</option>
+              <option value="nack">NACK</option>
+            </select>
+          </label>
+          {(stompCommand === "ack" || stompCommand === "nack") ? (
+            <label>
+              Message ack id <input id={`message-id-${id}`} value={messageId} onChange={(e) => { setMessageId(e.target.value); }} />
+            </label>
+          ) : (
+            <label>
+              Destination <input id={`destination-${id}`} value={destination} spellCheck={false} onChange={(e) => { setDestination(e.target.value); }} />
+            </label>
+          )}
+          {stompCommand === "subscribe" && (
+            <label>
+              Ack mode{" "}
+              <select value={ackMode} onChange={(e) => { setAckMode(e.target.value); }}>
+                <option value="auto">auto</option>
+                <option value="client">client</option>
+                <option value="client-individual">client-individual</option>
+              </select>
+            </label>
+          )}
+          {(stompCommand === "send" || stompCommand === "subscribe") && (
+            <label className="wide">
+              Headers (name:value, one a line)
+              <textarea rows={2} value={headers} spellCheck={false} onChange={(e) => { setHeaders(e.target.value); }} />
+            </label>
+          )}
+          {stompCommand === "send" && (
+            <label className="wide">
+              Body
+              <textarea id={`body-${id}`} rows={2} value={body} onChange={(e) => { setBody(e.target.value); }} />
+            </label>
+          )}
+          <button type="button" id={`stomp-send-${id}`} disabled={!joined} onClick={() => { act(current()); }}>
+            Send {stompCommand.toUpperCase()}
+          </button>
+        </div>
+      )}
+      {dialect === "graphql-ws" && (
+        <div className="composer-grid">
+          <label className="wide">
+            Query
+            <textarea id={`query-${id}`} rows={3} value={query} spellCheck={false} onChange={(e) => { setQuery(e.target.value); }} />
+          </label>
+          <label className="wide">
+            Variables (JSON object)
+            <textarea id={`variables-${id}`} rows={2} value={variables} spellCheck={false} onChange={(e) => { setVariables(e.target.value); }} />
+          </label>
+          <label>
+            Operation name <input value={operationName} onChange={(e) => { setOperationName(e.target.value); }} />
+          </label>
+          <button type="button" id={`subscribe-${id}`} disabled={query.trim() === ""} onClick={() => { act(current()); }}>
+            Subscribe
+          </button>
+          <label>
+            Operation id <input id={`stop-id-${id}`} className="code" value={stopId} onChange={(e) => { setStopId(e.target.value); }} />
+          </label>
+          <button type="button" className="secondary" disabled={!joined || stopId.trim() === ""} onClick={() => { act({ action: "stop", id: stopId.trim() }); }}>
+            Stop
+          </button>
+        </div>
+      )}
+      <div className="composer-row">
+        <button type="button" className="secondary" onClick={save}>
+          Save message
+        </button>
+        {mine.length > 0 && (
+          <select
+            aria-label="Saved messages"
+            value=""
+            onChange={(e) => {
+              const found = mine[Number(e.target.value)];
+              if (found) load(found.action);
+            }}
+          >
+            <option value="">Saved messages…</option>
+            {mine.map((s, i) => (
+              <option key={s.label} value={i}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="hint">{"{{variables}}"} are filled from the profile's environment when sent.</span>
+      </div>
+      {waiting && dialect !== "graphql-ws" && <p className="hint">{waiting}</p>}
+      {problem && (
+        <p className="field-error" role="alert" id={`act-error-${id}`}>
+          {problem}
+        </p>
+      )}
+      {notice && <p role="status" className="hint">{notice}</p>}
+    </div>
+  );
+}
