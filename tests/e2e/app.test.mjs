@@ -3,63 +3,24 @@
 // the driver, and sets WSDOCTOR_APP, WEBDRIVER_URL and the dialog test seam (WSDOCTOR_TEST_SAVE_DIR).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Builder, By, until } from "selenium-webdriver";
-import { emptyField } from "./fields.mjs";
+import { By, until } from "selenium-webdriver";
+import { WAIT_MS, helpers, startApp as start } from "./window.mjs";
 
 const APP = process.env.WSDOCTOR_APP;
-const SERVER = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444/";
 const SAVE_DIR = process.env.WSDOCTOR_TEST_SAVE_DIR;
-const SCREENSHOTS = process.env.WSDOCTOR_SCREENSHOTS;
-const WAIT_MS = 20_000;
 
 /** @type {import("selenium-webdriver").WebDriver} */
 let driver;
+const { find, showSection, screenshot, replaceText, waitFor } = helpers(() => driver);
 // The lab's token endpoint accepts this bearer token (wsdoctor_core::lab::LAB_TOKEN).
 const LAB_TOKEN = "lab-token";
-
-/** Launches the app (tauri-driver starts a new process for each session). */
-function start() {
-  return new Builder().usingServer(SERVER).withCapabilities({ browserName: "wry", "tauri:options": { application: APP } }).build();
-}
-
-async function find(css) {
-  return driver.wait(until.elementLocated(By.css(css)), WAIT_MS, `waiting for ${css}`);
-}
-
-async function showSection(id) {
-  await (await find(`#nav-${id}`)).click();
-}
-
-async function screenshot(name) {
-  if (!SCREENSHOTS) return;
-  writeFileSync(join(SCREENSHOTS, `${name}.png`), await driver.takeScreenshot(), "base64");
-}
 
 async function labUrl(id) {
   const option = await find(`#lab-endpoint option[data-endpoint-id="${id}"]`);
   return option.getAttribute("value");
-}
-
-/** Replaces a field's text as a user would, and checks it holds exactly `text` (see fields.mjs for why not clear()). */
-async function replaceText(input, text) {
-  await emptyField(driver, input);
-  if (text !== "") await input.sendKeys(text);
-  let value = null;
-  await waitFor(async () => (value = await input.getAttribute("value")) === text, () => `the field holds ${JSON.stringify(text)}, not ${JSON.stringify(value)}`);
-}
-
-/** Waits for `condition`; a timeout names what was awaited (`what`: text, or a function giving it) and quotes the errors the window shows. */
-async function waitFor(condition, what) {
-  try {
-    await driver.wait(condition, WAIT_MS);
-  } catch (error) {
-    const alerts = await driver.findElements(By.css('[role="alert"]'));
-    const shown = (await Promise.all(alerts.map((a) => a.getText()))).filter((t) => t !== "");
-    throw new Error(`${typeof what === "function" ? what() : what}: ${error.message}${shown.length ? `; the window shows: ${shown.join(" | ")}` : ""}`);
-  }
 }
 
 async function setUrl(url) {
@@ -365,6 +326,8 @@ describe("WS Doctor app", () => {
     // The app is told to quit (as at a logout; WebDriver itself can only kill it) well inside the 10 s undo.
     execFileSync("pkill", ["-TERM", "-f", APP]);
     await waitForExit();
+    // End the WebDriver session too: WebKitWebDriver holds one at a time, and the next test file needs it.
+    await driver.quit().catch(() => undefined);
     driver = null;
 
     // Put the file back by hand: the profile returns, its secret does not.

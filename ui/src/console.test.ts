@@ -32,7 +32,7 @@ const decoded = (patch: Partial<NonNullable<Entry["decoded"]>>): Entry["decoded"
 describe("console helpers", () => {
   it("shows a framework entry decoded, keeps its raw frame, and filters by name and heartbeat", () => {
     const event = entry({ text: '42["chat",{"a":1}]', decoded: decoded({ name: "chat", body: '[{"a":1}]' }) });
-    expect(preview(event)).toBe('event chat [{"a":1}]');
+    expect(preview(event)).toBe('chat [{"a":1}]');
     expect(detail(event)).toBe('42["chat",{"a":1}]');
     expect(decodedDetail(event)).toBe('event chat\n\n[\n  {\n    "a": 1\n  }\n]');
     const ping = entry({ text: "2", decoded: decoded({ kind: "ping", heartbeat: true }) });

@@ -42,11 +42,11 @@ export function hexDump(bytes: Uint8Array, max = 4096): string {
   return lines.join("\n");
 }
 
-/** A decoded entry as one line: kind, name, id, then its content. */
+/** A decoded entry as one line: name, id, then its content (the list shows its kind in a column). */
 function decodedLine(entry: Entry): string | null {
   const d = entry.decoded;
   if (!d) return null;
-  const words = [d.kind, d.name, d.id !== d.name ? d.id : null, d.body].filter((w): w is string => w !== null && w !== "");
+  const words = [d.name, d.id !== d.name ? d.id : null, d.body].filter((w): w is string => w !== null && w !== "");
   const line = words.join(" ").split("\n", 1)[0] ?? "";
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
