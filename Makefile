@@ -77,7 +77,8 @@ dev: deps-build
 ## bench: check times against the lab, scanning a 5,000-file project and a 2 GB log, the console under a
 ## 1,000,000-message flood (beside websocat), `wsdoctor connect` printing that flood into a pipe (beside
 ## websocat: time and peak RSS), each hostile server's check (time and peak RSS), loading 10,000 profiles,
-## and the UI's render times
+## a Socket.IO console decoding a 200,000-event flood from Node socket.io (beside socket.io-client), and the
+## UI's render times
 bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-core --bench check --locked
 	cargo bench -p wsdoctor-core --bench inspect --locked
@@ -86,6 +87,7 @@ bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-cli --bench connect_flood --locked
 	cargo bench -p wsdoctor-core --bench hostile --locked
 	cargo bench -p wsdoctor-core --bench frameworks --locked
+	cargo bench -p wsdoctor-core --bench console_frameworks --locked
 	cd ui && npm run --silent bench
 
 # websocat receives the same flood as the console in the console_flood bench, for comparison.

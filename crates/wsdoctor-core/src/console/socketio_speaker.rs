@@ -238,7 +238,8 @@ impl Speaker {
         if other_namespace {
             decoded.note = Some(format!("for namespace {}", parsed.namespace));
         }
-        let data: Value = serde_json::from_str(parsed.json).unwrap_or(Value::Null);
+        // Events and acks without attachments (a flood is made of them) are read without building a tree.
+        let data = || serde_json::from_str::<Value>(parsed.json).unwrap_or(Value::Null);
         let mut steps = Vec::new();
         match parsed.kind {
             '0' if !other_namespace => {
@@ -248,7 +249,8 @@ impl Speaker {
                 decoded.note = Some(format!(
                     "joined namespace {}{}",
                     self.namespace,
-                    data.get("sid")
+                    data()
+                        .get("sid")
                         .and_then(Value::as_str)
                         .map(|sid| format!(" (socket id {sid})"))
                         .unwrap_or_default()
@@ -267,6 +269,7 @@ impl Speaker {
             }
             '4' if !other_namespace => {
                 self.join_by = None;
+                let data = data();
                 let message = data
                     .get("message")
                     .or(Some(&data))
@@ -291,18 +294,24 @@ impl Speaker {
                 )));
             }
             '2' | '5' => {
-                let (name, args) = split_event(data);
-                decoded.name = name;
                 if parsed.ack.is_some() {
                     decoded.note = Some(format!(
                         "the server asks for an acknowledgement (id {})",
                         decoded.id.as_deref().unwrap_or_default()
                     ));
                 }
+                if parsed.attachments == 0
+                    && let Some((name, args)) = raw_event(parsed.json)
+                {
+                    decoded.name = Some(name);
+                    decoded.body = Some(args);
+                    return (Some(decoded), steps);
+                }
+                let (name, args) = split_event(data());
+                decoded.name = name;
                 return self.maybe_partial(decoded, args, parsed.attachments, now);
             }
             '3' | '6' => {
-                let args = data;
                 if let Some(id) = parsed.ack {
                     decoded.note = Some(match self.awaited.remove(&id) {
                         Some(awaited) => {
@@ -318,7 +327,11 @@ impl Speaker {
                         ),
                     });
                 }
-                return self.maybe_partial(decoded, args, parsed.attachments, now);
+                if parsed.attachments == 0 {
+                    decoded.body = Some(parsed.json.to_string());
+                    return (Some(decoded), steps);
+                }
+                return self.maybe_partial(decoded, data(), parsed.attachments, now);
             }
             _ => decoded.body = Some(parsed.json.to_string()),
         }
@@ -575,6 +588,24 @@ impl<'a> Packet<'a> {
             json,
         })
     }
+}
+
+/// An event's name and its arguments as the server wrote them (the array after the name), read without
+/// building a JSON tree; `None` when it is not an array that starts with a name.
+fn raw_event(json: &str) -> Option<(String, String)> {
+    let items: Vec<&serde_json::value::RawValue> = serde_json::from_str(json).ok()?;
+    let (first, rest) = items.split_first()?;
+    let name = serde_json::from_str::<String>(first.get()).ok()?;
+    let mut args = String::with_capacity(json.len());
+    args.push('[');
+    for (n, item) in rest.iter().enumerate() {
+        if n > 0 {
+            args.push(',');
+        }
+        args.push_str(item.get());
+    }
+    args.push(']');
+    Some((name, args))
 }
 
 /// An event's name and its arguments (the array after the name).
