@@ -94,7 +94,11 @@ fn theirs(url: &str) -> f64 {
         .arg(EVENTS.to_string())
         .output()
         .expect("node runs (make deps)");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON line");
     let events = result["events"].as_f64().unwrap_or(0.0);
     assert_eq!(events as usize, EVENTS, "the client counted every event");

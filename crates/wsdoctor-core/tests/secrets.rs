@@ -183,6 +183,8 @@ async fn generated_secrets_never_reach_any_output() {
         let stomp_passcode = new(17, true, &mut secrets);
         let page_token = new(19, true, &mut secrets);
         let cookie_secret = new(23, false, &mut secrets);
+        let console_auth = new(25, true, &mut secrets);
+        let console_variable = new(16, false, &mut secrets);
         // Short secrets (1 to 3 characters): looked for as whole words.
         let pin = format!("Q{}", (draw.next() % 90 + 10));
         secrets.push(pin.clone());
@@ -359,11 +361,58 @@ async fn generated_secrets_never_reach_any_output() {
         }))
         .unwrap();
         wait_open(&session).await;
-        let console_text = session.export_jsonl() + &session.export_har();
+        let mut console_text = session.export_jsonl() + &session.export_har();
         assert!(
             console_text.to_ascii_lowercase().contains("\"cookie\""),
             "seed {seed}: the console sent the jar's cookie: {console_text}"
         );
+        session.stop();
+
+        // A framework session sends the auth payload itself (Socket.IO's CONNECT), and fills a profile's
+        // secret variable into an emit: the entries, decoded and raw, and the exports show neither.
+        let mut framework_console = console_config(CheckOptions {
+            url: lab.url("/socket.io/"),
+            protocol: wsdoctor_core::framework::Protocol::Socketio,
+            auth: Some(wsdoctor_core::profile::Sensitive::new(format!(
+                r#"{{"token": "{}"}}"#,
+                console_auth.replace('\\', "\\\\").replace('"', "\\\"")
+            ))),
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        });
+        framework_console.variables = vec![(
+            "api_key".into(),
+            Some(wsdoctor_core::profile::Sensitive::new(
+                console_variable.clone(),
+            )),
+        )];
+        let session = ConsoleSession::start(framework_console).unwrap();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !session.status().joined {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "seed {seed}: the Socket.IO session joins"
+            );
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_millis(50), session.changed()).await;
+        }
+        session
+            .act(wsdoctor_core::console::Action::Emit {
+                event: "note".into(),
+                args: r#""key {{api_key}}""#.into(),
+                ack: false,
+            })
+            .unwrap();
+        while !session.export_jsonl().contains("\"name\":\"note\"") {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "seed {seed}: the emit is recorded"
+            );
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_millis(50), session.changed()).await;
+        }
+        console_text.push_str(&session.export_jsonl());
+        console_text.push_str(&session.export_har());
         session.stop();
 
         let log_text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();

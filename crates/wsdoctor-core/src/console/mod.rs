@@ -5,6 +5,7 @@
 //! number, or follow it as it runs ([`Follow`]). No lock is held across an await: the log's mutex guards
 //! only pushes and copies.
 
+mod action;
 mod connect;
 mod console_request;
 mod dialect;
@@ -214,6 +215,28 @@ pub(crate) enum Command {
     Close { code: u16, reason: String },
 }
 
+/// `{{name}}` replaced by the value of variable `name`; names that are no variable of the profile are left
+/// as typed, and one that has no value in this environment refuses the text (nothing is sent).
+fn fill_variables(text: &str, variables: &[(String, Option<Sensitive<String>>)]) -> Result<String> {
+    if variables.is_empty() || !text.contains("{{") {
+        return Ok(text.to_string());
+    }
+    let mut out = text.to_string();
+    for (name, value) in variables {
+        let placeholder = format!("{{{{{name}}}}}");
+        if !out.contains(&placeholder) {
+            continue;
+        }
+        let Some(value) = value else {
+            return Err(Error::InvalidInput(format!(
+                "variable {placeholder} has no value in this environment: nothing was sent"
+            )));
+        };
+        out = out.replace(&placeholder, value.expose());
+    }
+    Ok(out)
+}
+
 /// A running session. Dropping it stops the session.
 pub struct ConsoleSession {
     commands: mpsc::UnboundedSender<Command>,
@@ -249,7 +272,7 @@ impl ConsoleSession {
         let terms = dialect::Terms {
             auth,
             url: config.target.url.clone(),
-            namespace: socketio_speaker::namespace_of(
+            namespace: crate::framework::socketio_packet::namespace_of(
                 &asked_url,
                 config.target.socketio_path.as_deref(),
                 config.namespace.as_deref(),
@@ -361,26 +384,8 @@ impl ConsoleSession {
         self.command(Command::Act(action))
     }
 
-    /// `{{name}}` replaced by the environment's value of variable `name`; names that are no variable of the
-    /// profile are left as typed.
     fn fill(&self, text: &str) -> Result<String> {
-        if self.variables.is_empty() || !text.contains("{{") {
-            return Ok(text.to_string());
-        }
-        let mut out = text.to_string();
-        for (name, value) in &self.variables {
-            let placeholder = format!("{{{{{name}}}}}");
-            if !out.contains(&placeholder) {
-                continue;
-            }
-            let Some(value) = value else {
-                return Err(Error::InvalidInput(format!(
-                    "variable {placeholder} has no value in this environment: nothing was sent"
-                )));
-            };
-            out = out.replace(&placeholder, value.expose());
-        }
-        Ok(out)
+        fill_variables(text, &self.variables)
     }
 
     pub fn send_frame(&self, frame: Frame) -> Result<()> {
@@ -508,6 +513,24 @@ mod tests {
             .unwrap(),
             Frame::Text("{\"a\":1}".into())
         );
+    }
+
+    #[test]
+    fn variables_are_filled_and_a_missing_value_sends_nothing() {
+        let variables = vec![
+            (
+                "room".to_string(),
+                Some(Sensitive::new("lobby".to_string())),
+            ),
+            ("token".to_string(), None),
+        ];
+        assert_eq!(
+            fill_variables(r#"{"room": "{{room}}", "x": "{{other}}"}"#, &variables).unwrap(),
+            r#"{"room": "lobby", "x": "{{other}}"}"#
+        );
+        let refused = fill_variables("Bearer {{token}}", &variables).unwrap_err();
+        assert!(refused.to_string().contains("{{token}} has no value"));
+        assert_eq!(fill_variables("{{room}}", &[]).unwrap(), "{{room}}");
     }
 
     #[test]

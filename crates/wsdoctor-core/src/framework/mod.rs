@@ -4,6 +4,7 @@
 
 pub(crate) mod engine_io;
 pub(crate) mod recognised;
+pub(crate) mod socketio_packet;
 pub(crate) mod sockjs;
 pub(crate) mod stomp_frame;
 
