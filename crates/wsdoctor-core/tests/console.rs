@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::wait_for;
+
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -20,26 +22,6 @@ fn config(url: String) -> SessionConfig {
         use_env_proxy: false,
         ..CheckOptions::default()
     })
-}
-
-/// Waits until `done` holds for the session's entries, or fails after 10 s.
-async fn wait_for(
-    session: &ConsoleSession,
-    what: &str,
-    done: impl Fn(&[Entry]) -> bool,
-) -> Vec<Entry> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let entries = session.entries_after(0, usize::MAX);
-        if done(&entries) {
-            return entries;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}: {entries:#?}"
-        );
-        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
-    }
 }
 
 fn received(entries: &[Entry]) -> Vec<&Entry> {

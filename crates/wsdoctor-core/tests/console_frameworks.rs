@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::wait_for;
+
 use std::time::Duration;
 
 use support::real_servers::node;
@@ -23,26 +25,6 @@ fn config(url: String, protocol: Protocol, auth: Option<&str>) -> SessionConfig 
         reply_timeout: Duration::from_millis(700),
         ..support::options(url)
     })
-}
-
-/// Waits until `done` holds for the session's entries, or fails after 15 s showing them.
-async fn wait_for(
-    session: &ConsoleSession,
-    what: &str,
-    done: impl Fn(&[Entry]) -> bool,
-) -> Vec<Entry> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let entries = session.entries_after(0, usize::MAX);
-        if done(&entries) {
-            return entries;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}: {entries:#?}"
-        );
-        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
-    }
 }
 
 async fn joined(session: &ConsoleSession) {

@@ -206,6 +206,17 @@ pub(crate) enum Step {
     Finish(String),
 }
 
+/// A join (CONNECT, connection_init) that got no answer in time: the refusal named with `cause`, then
+/// the session closed (it cannot be spoken to).
+pub(crate) fn join_timed_out(mut decoded: Decoded, cause: &str, said: String) -> Vec<Step> {
+    decoded = decoded.caused_by(cause, &said);
+    decoded.refusal = true;
+    vec![
+        Step::Note(EntryKind::Error, said.clone(), decoded),
+        Step::Finish(format!("closing: {said}")),
+    ]
+}
+
 /// One connection's conversation in its dialect.
 pub(crate) enum Conversation {
     Websocket,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::Frame;
-use super::dialect::{Action, Decoded, Step, Terms};
+use super::dialect::{Action, Decoded, Step, Terms, join_timed_out};
 use super::log::EntryKind;
 use crate::{Error, Result};
 
@@ -233,12 +233,7 @@ impl Speaker {
             "no connection_ack within {:.1} s",
             self.join_timeout.as_secs_f32()
         );
-        let mut decoded = Decoded::new("init_timeout").caused_by("graphql.init_timeout", &said);
-        decoded.refusal = true;
-        vec![
-            Step::Note(EntryKind::Error, said.clone(), decoded),
-            Step::Finish(format!("closing: {said}")),
-        ]
+        join_timed_out(Decoded::new("init_timeout"), "graphql.init_timeout", said)
     }
 
     /// graphql-transport-ws's close codes, named as the check names them; a 1002 to a client speaking

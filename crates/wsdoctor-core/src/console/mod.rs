@@ -6,6 +6,7 @@
 //! only pushes and copies.
 
 mod action;
+mod awaited_replies;
 mod connect;
 mod console_request;
 mod dialect;

@@ -5,13 +5,13 @@
 //! CONNECT_ERROR. Packets are parsed, never trusted: attachments are counted and capped, nothing is sliced
 //! at a byte offset.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::Frame;
-use super::dialect::{Action, Decoded, Step, Terms};
+use super::awaited_replies::AwaitedReplies;
+use super::dialect::{Action, Decoded, Step, Terms, join_timed_out};
 use super::log::EntryKind;
 use crate::framework::engine_io::{self, Version};
 use crate::framework::socketio_packet::{
@@ -19,8 +19,6 @@ use crate::framework::socketio_packet::{
 };
 use crate::{Error, Result};
 
-/// Acks awaited at once, at most (the oldest is given up past this).
-const MAX_PENDING_ACKS: usize = 10_000;
 /// Attachments one binary packet may announce.
 const MAX_ATTACHMENTS: usize = 256;
 /// Bytes of attachments held for one packet while the rest arrive.
@@ -34,12 +32,6 @@ struct Partial {
     attachments: Vec<Vec<u8>>,
 }
 
-/// An emit awaiting its ack.
-struct Awaited {
-    event: String,
-    sent: Instant,
-}
-
 pub(crate) struct Speaker {
     version: Version,
     namespace: String,
@@ -48,9 +40,9 @@ pub(crate) struct Speaker {
     /// Until the namespace answers: when to say it did not.
     join_by: Option<Instant>,
     join_timeout: Duration,
-    ack_timeout: Duration,
     next_ack: u64,
-    awaited: BTreeMap<u64, Awaited>,
+    /// Emits awaiting their ack, by ack id.
+    awaited: AwaitedReplies<u64>,
     partial: Option<Partial>,
     /// Engine.IO 3: the client pings every interval.
     ping_every: Option<Duration>,
@@ -69,9 +61,8 @@ impl Speaker {
             joined: false,
             join_by: Some(now + terms.join_timeout),
             join_timeout: terms.join_timeout,
-            ack_timeout: terms.reply_timeout,
             next_ack: 0,
-            awaited: BTreeMap::new(),
+            awaited: AwaitedReplies::new(terms.reply_timeout),
             partial: None,
             ping_every: None,
             next_ping: None,
@@ -257,14 +248,14 @@ impl Speaker {
             }
             '3' | '6' => {
                 if let Some(id) = parsed.ack {
-                    decoded.note = Some(match self.awaited.remove(&id) {
-                        Some(awaited) => {
-                            decoded.name = Some(awaited.event.clone());
-                            format!(
-                                "acknowledges emit {} (ack id {id}) after {:.1} ms",
-                                awaited.event,
-                                now.duration_since(awaited.sent).as_secs_f64() * 1000.0
-                            )
+                    decoded.note = Some(match self.awaited.answered(&id, now) {
+                        Some((event, took)) => {
+                            let note = format!(
+                                "acknowledges emit {event} (ack id {id}) after {:.1} ms",
+                                took.as_secs_f64() * 1000.0
+                            );
+                            decoded.name = Some(event);
+                            note
                         }
                         None => format!(
                             "ack id {id} answers no emit awaiting one (it timed out, or was never sent)"
@@ -408,14 +399,9 @@ impl Speaker {
         if let Some(id) = id {
             decoded.note = Some(format!(
                 "awaits its ack (id {id}) for {:.1} s",
-                self.ack_timeout.as_secs_f32()
+                self.awaited.timeout().as_secs_f32()
             ));
-            if self.awaited.len() >= MAX_PENDING_ACKS
-                && let Some(oldest) = self.awaited.keys().next().copied()
-            {
-                self.awaited.remove(&oldest);
-            }
-            self.awaited.insert(id, Awaited { event, sent: now });
+            self.awaited.expect(id, event, now);
         }
         let mut steps = vec![Step::Send(Frame::Text(packet), decoded)];
         let total = attachments.len();
@@ -433,12 +419,7 @@ impl Speaker {
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        let ack = self
-            .awaited
-            .values()
-            .map(|a| a.sent + self.ack_timeout)
-            .min();
-        [ack, self.join_by, self.next_ping]
+        [self.awaited.next_due(), self.join_by, self.next_ping]
             .into_iter()
             .flatten()
             .min()
@@ -455,30 +436,18 @@ impl Speaker {
                 self.namespace,
                 self.join_timeout.as_secs_f32()
             );
-            decoded = decoded.caused_by("socketio.connect_failed", &said);
-            decoded.refusal = true;
-            steps.push(Step::Note(EntryKind::Error, said.clone(), decoded));
-            steps.push(Step::Finish(format!("closing: {said}")));
+            steps.extend(join_timed_out(decoded, "socketio.connect_failed", said));
         }
-        let late: Vec<u64> = self
-            .awaited
-            .iter()
-            .filter(|(_, a)| a.sent + self.ack_timeout <= now)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in late {
-            if let Some(awaited) = self.awaited.remove(&id) {
-                let said = format!(
-                    "no ack for emit {} (ack id {id}) within {:.1} s",
-                    awaited.event,
-                    self.ack_timeout.as_secs_f32()
-                );
-                let mut decoded = Decoded::new("ack_timeout");
-                decoded.name = Some(awaited.event);
-                decoded.id = Some(id.to_string());
-                decoded = decoded.caused_by("socketio.ack_timeout", &said);
-                steps.push(Step::Note(EntryKind::Error, said, decoded));
-            }
+        for (id, event) in self.awaited.overdue(now) {
+            let said = format!(
+                "no ack for emit {event} (ack id {id}) within {:.1} s",
+                self.awaited.timeout().as_secs_f32()
+            );
+            let mut decoded = Decoded::new("ack_timeout");
+            decoded.name = Some(event);
+            decoded.id = Some(id.to_string());
+            decoded = decoded.caused_by("socketio.ack_timeout", &said);
+            steps.push(Step::Note(EntryKind::Error, said, decoded));
         }
         if let (Some(at), Some(every)) = (self.next_ping, self.ping_every)
             && at <= now

@@ -10,18 +10,14 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::Frame;
-use super::dialect::{Action, Decoded, Step, Terms};
+use super::awaited_replies::AwaitedReplies;
+use super::dialect::{Action, Decoded, Step, Terms, join_timed_out};
 use super::log::EntryKind;
 use crate::framework::stomp_frame::{self, ASKED_BEAT_MS, HeartBeats};
 use crate::{Error, Result};
 
-/// Receipts awaited and message ids remembered at once, at most.
+/// Message ids remembered at once (for ACK in STOMP 1.1), at most.
 const MAX_REMEMBERED: usize = 10_000;
-
-struct Awaited {
-    what: String,
-    sent: Instant,
-}
 
 pub(crate) struct Speaker {
     host: String,
@@ -30,14 +26,14 @@ pub(crate) struct Speaker {
     version: String,
     join_by: Option<Instant>,
     join_timeout: Duration,
-    receipt_timeout: Duration,
     beat_every: Option<Duration>,
     next_beat: Option<Instant>,
     next_subscription: u64,
     next_receipt: u64,
     /// Destination → subscription id.
     subscriptions: BTreeMap<String, String>,
-    receipts: BTreeMap<String, Awaited>,
+    /// Frames awaiting their RECEIPT, by receipt id.
+    receipts: AwaitedReplies<String>,
     /// Message id → subscription, for ACK in STOMP 1.1 (which names both).
     messages: BTreeMap<String, String>,
 }
@@ -52,13 +48,12 @@ impl Speaker {
             version: "1.0".into(),
             join_by: Some(now + terms.join_timeout),
             join_timeout: terms.join_timeout,
-            receipt_timeout: terms.reply_timeout,
             beat_every: None,
             next_beat: None,
             next_subscription: 0,
             next_receipt: 0,
             subscriptions: BTreeMap::new(),
-            receipts: BTreeMap::new(),
+            receipts: AwaitedReplies::new(terms.reply_timeout),
             messages: BTreeMap::new(),
         }
     }
@@ -160,11 +155,10 @@ impl Speaker {
             }
             "RECEIPT" => {
                 let id = parsed.header("receipt-id").unwrap_or_default().to_string();
-                decoded.note = Some(match self.receipts.remove(&id) {
-                    Some(awaited) => format!(
-                        "receipt for {} after {:.1} ms",
-                        awaited.what,
-                        now.duration_since(awaited.sent).as_secs_f64() * 1000.0
+                decoded.note = Some(match self.receipts.answered(&id, now) {
+                    Some((what, took)) => format!(
+                        "receipt for {what} after {:.1} ms",
+                        took.as_secs_f64() * 1000.0
                     ),
                     None => format!("receipt {id} answers no frame awaiting one"),
                 });
@@ -285,10 +279,7 @@ impl Speaker {
         self.next_receipt += 1;
         let receipt = format!("r-{}", self.next_receipt);
         headers.push(("receipt".to_string(), receipt.clone()));
-        if self.receipts.len() >= MAX_REMEMBERED {
-            self.receipts.pop_first();
-        }
-        self.receipts.insert(receipt, Awaited { what, sent: now });
+        self.receipts.expect(receipt, what, now);
         let frame = stomp_frame::Frame {
             command: command.to_string(),
             headers,
@@ -306,12 +297,7 @@ impl Speaker {
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        let receipt = self
-            .receipts
-            .values()
-            .map(|a| a.sent + self.receipt_timeout)
-            .min();
-        [receipt, self.join_by, self.next_beat]
+        [self.receipts.next_due(), self.join_by, self.next_beat]
             .into_iter()
             .flatten()
             .min()
@@ -325,30 +311,21 @@ impl Speaker {
                 "no answer to CONNECT within {:.1} s",
                 self.join_timeout.as_secs_f32()
             );
-            let mut decoded =
-                Decoded::new("connect_timeout").caused_by("stomp.no_connected", &said);
-            decoded.refusal = true;
-            steps.push(Step::Note(EntryKind::Error, said.clone(), decoded));
-            steps.push(Step::Finish(format!("closing: {said}")));
+            steps.extend(join_timed_out(
+                Decoded::new("connect_timeout"),
+                "stomp.no_connected",
+                said,
+            ));
         }
-        let late: Vec<String> = self
-            .receipts
-            .iter()
-            .filter(|(_, a)| a.sent + self.receipt_timeout <= now)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in late {
-            if let Some(awaited) = self.receipts.remove(&id) {
-                let said = format!(
-                    "no RECEIPT for {} (receipt {id}) within {:.1} s",
-                    awaited.what,
-                    self.receipt_timeout.as_secs_f32()
-                );
-                let mut decoded = Decoded::new("receipt_timeout");
-                decoded.id = Some(id);
-                decoded.note = Some(said.clone());
-                steps.push(Step::Note(EntryKind::Info, said, decoded));
-            }
+        for (id, what) in self.receipts.overdue(now) {
+            let said = format!(
+                "no RECEIPT for {what} (receipt {id}) within {:.1} s",
+                self.receipts.timeout().as_secs_f32()
+            );
+            let mut decoded = Decoded::new("receipt_timeout");
+            decoded.id = Some(id);
+            decoded.note = Some(said.clone());
+            steps.push(Step::Note(EntryKind::Info, said, decoded));
         }
         if let (Some(at), Some(every)) = (self.next_beat, self.beat_every)
             && at <= now

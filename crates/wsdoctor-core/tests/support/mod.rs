@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::check::{CheckOptions, run_check};
-use wsdoctor_core::console::{ConsoleSession, Limits, SessionConfig, SessionState};
+use wsdoctor_core::console::{ConsoleSession, Entry, Limits, SessionConfig, SessionState};
 use wsdoctor_core::report::Report;
 
 /// A port of 127.0.0.1 that was free a moment ago, for a server a test starts.
@@ -53,6 +53,26 @@ pub fn console_config(target: CheckOptions) -> SessionConfig {
         follower: None,
         namespace: None,
         variables: Vec::new(),
+    }
+}
+
+/// Waits until `done` holds for the session's entries, or fails after 15 s showing them.
+pub async fn wait_for(
+    session: &ConsoleSession,
+    what: &str,
+    done: impl Fn(&[Entry]) -> bool,
+) -> Vec<Entry> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let entries = session.entries_after(0, usize::MAX);
+        if done(&entries) {
+            return entries;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}: {entries:#?}"
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(50), session.changed()).await;
     }
 }
 
