@@ -21,6 +21,8 @@ pub enum Format {
     Json,
     Markdown,
     Html,
+    /// JUnit XML: a test case per check, for a CI job's test view.
+    Junit,
 }
 
 #[derive(Debug, clap::Args)]
@@ -81,7 +83,7 @@ pub struct CheckArgs {
     /// Frontend or Electron project folder to scan for WebSocket code.
     #[arg(long, value_name = "DIR", help_heading = "Server-side checks")]
     project: Option<PathBuf>,
-    /// Output format (default: from --output's extension, else text).
+    /// Output format (default: from --output's extension: .json, .md, .html, .xml for JUnit; else text).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to this file (written whole, or not at all).
@@ -166,6 +168,7 @@ impl CheckArgs {
             Some("json") => Format::Json,
             Some("md" | "markdown") => Format::Markdown,
             Some("html" | "htm") => Format::Html,
+            Some("xml") => Format::Junit,
             _ => Format::Text,
         }
     }
@@ -227,6 +230,7 @@ fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Json => report.to_json() + "\n",
         Format::Markdown => report::markdown(report),
         Format::Html => report::html(report),
+        Format::Junit => report::junit(report),
         Format::Text => crate::text_report::render(report, color),
     }
 }

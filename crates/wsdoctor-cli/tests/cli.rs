@@ -72,6 +72,60 @@ async fn a_broken_target_exits_1_and_json_goes_to_stdout() {
     assert_eq!(json["diagnoses"][0]["code"], "close.server_error");
 }
 
+/// JUnit XML as a CI system reads it (Python's XML parser): the suite's counts and each failure's type.
+fn junit_summary(xml: &str) -> serde_json::Value {
+    use std::io::Write;
+    let script = "import sys, json, xml.etree.ElementTree as ET\n\
+root = ET.fromstring(sys.stdin.read())\n\
+suite = root.find('testsuite')\n\
+cases = suite.findall('testcase')\n\
+print(json.dumps({'tests': int(suite.get('tests')), 'failures': int(suite.get('failures')), 'cases': len(cases),\n\
+  'failed': [[c.get('name'), f.get('type'), f.get('message'), f.text] for c in cases for f in c.findall('failure')]}))";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "not well-formed XML:\n{xml}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn junit_gives_ci_a_test_case_per_check_and_the_cause_of_a_failure() {
+    let lab = lab().await;
+    let run = wsdoctor(&["check", &lab.url("/close-1011"), "--format", "junit"]).await;
+    assert_eq!(run.code, 1);
+    let summary = junit_summary(&run.stdout);
+    assert_eq!(summary["tests"], summary["cases"]);
+    assert!(summary["failures"].as_u64().unwrap() >= 1, "{summary}");
+    let failed = summary["failed"].as_array().unwrap();
+    assert!(
+        failed
+            .iter()
+            .any(|f| f[1] == "close.server_error" && f[3].as_str().unwrap().contains("Fix:")),
+        "{summary}"
+    );
+
+    // Healthy: no failure; the format also follows an output file's .xml extension.
+    let dir = std::env::temp_dir().join(format!("wsdoctor-junit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("websocket.xml");
+    let run = wsdoctor(&["check", &lab.url("/echo"), "-o", file.to_str().unwrap()]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = junit_summary(&std::fs::read_to_string(&file).unwrap());
+    assert_eq!(summary["failures"], 0);
+    assert!(summary["cases"].as_u64().unwrap() >= 5, "{summary}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[tokio::test]
 async fn bad_input_exits_2_with_a_clear_message() {
     for (args, says) in [

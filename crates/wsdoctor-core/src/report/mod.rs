@@ -7,6 +7,7 @@
 //! `docs/report-format.md`.
 
 mod html;
+mod junit;
 mod markdown;
 mod recorder;
 mod rerun;
@@ -39,6 +40,7 @@ pub fn capped(text: &str, max: usize) -> String {
 }
 
 pub use html::html;
+pub use junit::junit;
 pub use markdown::markdown;
 pub use recorder::{CheckEvent, PlannedCheck};
 pub(crate) use recorder::{Item, Recorder, Step};
