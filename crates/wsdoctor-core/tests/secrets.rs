@@ -420,6 +420,7 @@ async fn generated_secrets_never_reach_any_output() {
             ("JSON report", report.to_json()),
             ("Markdown report", report::markdown(&report)),
             ("HTML report", report::html(&report)),
+            ("JUnit report", report::junit(&report)),
             ("progress events", event_text),
             ("framework reports and events", framework_text),
             ("history files", history_text),
