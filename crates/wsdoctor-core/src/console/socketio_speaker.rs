@@ -209,8 +209,9 @@ impl Speaker {
                     .get("message")
                     .or(Some(&data))
                     .and_then(Value::as_str)
-                    .unwrap_or(parsed.json)
-                    .to_string();
+                    .unwrap_or(parsed.json);
+                // What the server said is quoted, capped: the raw frame keeps the whole of it.
+                let message = crate::report::capped(message, 1024);
                 decoded.name = Some(self.namespace.clone());
                 decoded.body = Some(parsed.json.to_string());
                 let code = if message == "Invalid namespace" {
