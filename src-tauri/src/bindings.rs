@@ -35,7 +35,7 @@ pub fn typescript() -> String {
     };
     use wsdoctor_core::report::{
         Check, CheckStatus, Diagnosis, Evidence, HeaderLine, ManualCheck, ManualStatus, Report,
-        Section, TargetSummary, Ticket, Tool, Verdict,
+        Section, SourceLocation, TargetSummary, Ticket, Tool, Verdict,
     };
     use wsdoctor_core::reproduce::Reproduction;
 
@@ -72,6 +72,7 @@ pub fn typescript() -> String {
         Check,
         Evidence,
         Diagnosis,
+        SourceLocation,
         Severity,
         ManualCheck,
         ManualStatus,

@@ -273,7 +273,26 @@ snippetLanguage: string | null, evidence: Array<Evidence>,
 /**
  * The code of a cause named in the same run that explains this one (this is its consequence).
  */
-explainedBy?: string, };
+explainedBy?: string, 
+/**
+ * Where a static finding was read (a proxy config's line, a source file's), at most
+ * [`MAX_LOCATIONS`]; empty for what a live probe saw.
+ */
+locations?: Array<SourceLocation>, };
+
+export type SourceLocation = { 
+/**
+ * The path as quoted: relative to `root` when there is one, else as given.
+ */
+file: string, 
+/**
+ * 1-based.
+ */
+line: number, 
+/**
+ * The folder `file` is relative to (the project scanned).
+ */
+root?: string, };
 
 export type Severity = "error" | "warning" | "info";
 

@@ -23,6 +23,9 @@ pub enum Format {
     Html,
     /// JUnit XML: a test case per check, for a CI job's test view.
     Junit,
+    /// SARIF 2.1.0: the static findings (proxy configs, frontend and Electron code) at their file and
+    /// line, for a code-scanning view.
+    Sarif,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,7 +86,7 @@ pub struct CheckArgs {
     /// Frontend or Electron project folder to scan for WebSocket code.
     #[arg(long, value_name = "DIR", help_heading = "Server-side checks")]
     project: Option<PathBuf>,
-    /// Output format (default: from --output's extension: .json, .md, .html, .xml for JUnit; else text).
+    /// Output format (default: from --output's extension: .json, .md, .html, .xml for JUnit, .sarif; else text).
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to this file (written whole, or not at all).
@@ -169,6 +172,7 @@ impl CheckArgs {
             Some("md" | "markdown") => Format::Markdown,
             Some("html" | "htm") => Format::Html,
             Some("xml") => Format::Junit,
+            Some("sarif") => Format::Sarif,
             _ => Format::Text,
         }
     }
@@ -231,6 +235,7 @@ fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Markdown => report::markdown(report),
         Format::Html => report::html(report),
         Format::Junit => report::junit(report),
+        Format::Sarif => report::sarif(report),
         Format::Text => crate::text_report::render(report, color),
     }
 }

@@ -9,12 +9,13 @@ mod lab_command;
 mod logging;
 mod output;
 mod profiles_command;
+mod self_docs;
 mod target_args;
 mod text_report;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Finds out why a WebSocket connection fails, and says so.
 #[derive(Debug, Parser)]
@@ -40,11 +41,17 @@ enum Command {
     Profiles(profiles_command::ProfilesArgs),
     /// Run the built-in lab: a local server with one healthy and many broken WebSocket endpoints.
     Lab(lab_command::LabArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or PowerShell.
+    Completions(self_docs::CompletionsArgs),
+    /// Write the man pages (wsdoctor.1 and one per command) into a folder; the package build uses it.
+    #[command(hide = true)]
+    ManPages(self_docs::ManPagesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.verbose);
+
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -61,8 +68,14 @@ fn main() -> ExitCode {
             Command::Connect(args) => connect_command::run(*args).await,
             Command::Lab(args) => lab_command::run(args).await,
             Command::Profiles(args) => profiles_command::run(args),
+            Command::Completions(args) => self_docs::completions(&args, Cli::command()),
+            Command::ManPages(args) => self_docs::man_pages(&args, Cli::command()),
         }
     });
+    exit_code(outcome)
+}
+
+fn exit_code(outcome: wsdoctor_core::Result<ExitCode>) -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(error) => {

@@ -201,6 +201,13 @@ async fn generated_secrets_never_reach_any_output() {
             format!("const socket = new WebSocket(\"wss://example.test/ws?access_token={source_token}\");\n"),
         )
         .unwrap();
+        // A folder named like a secret header's value: a static finding's location (file path) holds it.
+        std::fs::create_dir_all(project.join("src").join(&tenant)).unwrap();
+        std::fs::write(
+            project.join("src").join(&tenant).join("live.js"),
+            "const live = new WebSocket(\"ws://localhost:8080/live\");\n",
+        )
+        .unwrap();
         let logs = temp_dir(&format!("logs-{seed}"));
         let log_file = logs.join("server.log");
         std::fs::write(
@@ -421,6 +428,7 @@ async fn generated_secrets_never_reach_any_output() {
             ("Markdown report", report::markdown(&report)),
             ("HTML report", report::html(&report)),
             ("JUnit report", report::junit(&report)),
+            ("SARIF report", report::sarif(&report)),
             ("progress events", event_text),
             ("framework reports and events", framework_text),
             ("history files", history_text),

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::proxy_config::{WEBSOCKET_PATH, read_config};
-use crate::report::{Evidence, Recorder};
+use crate::report::{Evidence, Recorder, SourceLocation};
 
 /// A tunnel timeout at or under this many seconds cuts idle WebSockets too soon.
 const SHORT_TIMEOUT_SECS: u64 = 60;
@@ -171,6 +171,7 @@ pub(super) fn check(rec: &mut Recorder, paths: &[PathBuf]) -> String {
             directive.line,
             directive.text
         );
+        let here = SourceLocation::new(directive.file.display().to_string(), directive.line);
         let upgrade_missing = if ws_target {
             modules_listed && !wstunnel_loaded
         } else {
@@ -199,7 +200,12 @@ pub(super) fn check(rec: &mut Recorder, paths: &[PathBuf]) -> String {
             } else {
                 "no upgrade=websocket, and no RewriteRule proxies upgrades to ws://"
             };
-            no_upgrade.push((where_.clone(), why.to_string(), corrected.clone()));
+            no_upgrade.push((
+                where_.clone(),
+                why.to_string(),
+                corrected.clone(),
+                here.clone(),
+            ));
         }
         if timeout_short {
             let from = match (own_timeout, proxy_timeout, timeout) {
@@ -212,6 +218,7 @@ pub(super) fn check(rec: &mut Recorder, paths: &[PathBuf]) -> String {
                 where_,
                 format!("an idle tunnel is cut after {effective} s ({from})"),
                 corrected,
+                here,
             ));
         }
     }
@@ -227,7 +234,7 @@ pub(super) fn check(rec: &mut Recorder, paths: &[PathBuf]) -> String {
                 "Where",
                 findings
                     .iter()
-                    .map(|(w, why, _)| format!("{w}\n  {why}"))
+                    .map(|(w, why, ..)| format!("{w}\n  {why}"))
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
@@ -235,12 +242,13 @@ pub(super) fn check(rec: &mut Recorder, paths: &[PathBuf]) -> String {
                 "Corrected lines",
                 findings
                     .iter()
-                    .map(|(_, _, c)| c.as_str())
+                    .map(|(_, _, c, _)| c.as_str())
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
         ];
-        rec.diagnose(code, evidence);
+        let locations = findings.into_iter().map(|(.., at)| at).collect();
+        rec.diagnose_at(code, evidence, locations);
     }
     let names = paths
         .iter()

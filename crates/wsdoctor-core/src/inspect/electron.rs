@@ -66,18 +66,18 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project) {
         }
         if file.text.contains("exposeInMainWorld") {
             if let Some(m) = EXPOSES_IPC_OBJECT.find(&file.text) {
-                bridge.push(format!(
-                    "{} (the whole ipcRenderer is exposed)",
+                bridge.push(
                     file.quote(m.start())
-                ));
+                        .noted(" (the whole ipcRenderer is exposed)"),
+                );
             }
             for caps in PASSES_ANY_CHANNEL.captures_iter(&file.text) {
                 if caps[1] == caps[2] && !ALLOW_LIST.is_match(&file.text) {
                     let at = caps.get(0).map(|m| m.start()).unwrap_or(0);
-                    bridge.push(format!(
-                        "{} (any channel name is passed through)",
+                    bridge.push(
                         file.quote(at)
-                    ));
+                            .noted(" (any channel name is passed through)"),
+                    );
                 }
             }
         }

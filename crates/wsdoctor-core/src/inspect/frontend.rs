@@ -7,7 +7,7 @@ use regex::Regex;
 use url::Url;
 
 use super::port::is_loopback_host;
-use super::project::Project;
+use super::project::{Project, Quote};
 use crate::report::Recorder;
 use crate::report::{Evidence, Section};
 
@@ -53,7 +53,7 @@ fn same_endpoint(found: &Url, target: &Url) -> bool {
 
 pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
     let mut step = rec.start("frontend", Section::FrontendConnection, "Frontend code");
-    let mut urls: Vec<(Url, String, bool)> = Vec::new(); // (url, quote, ships)
+    let mut urls: Vec<(Url, Quote, bool)> = Vec::new(); // (url, quote, ships)
     let mut openers = Vec::new();
     let mut no_reconnect = Vec::new();
     let mut hmr = Vec::new();
@@ -89,30 +89,30 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
             if let Some(m) = HMR_FIXED.find(&file.text)
                 && !HMR_CLIENT_PORT.is_match(m.as_str())
             {
-                hmr.push(format!(
-                    "{} (hmr with a fixed host or port and no clientPort)",
+                hmr.push(
                     file.quote(m.start())
-                ));
+                        .noted(" (hmr with a fixed host or port and no clientPort)"),
+                );
             }
             for caps in PROXY_SOCKET_ENTRY.captures_iter(&file.text) {
                 let body = caps.get(1).map(|m| m.as_str()).unwrap_or("");
                 if !body.contains("ws: true") && !body.contains("ws:true") {
                     let at = caps.get(0).map(|m| m.start()).unwrap_or(0);
-                    hmr.push(format!(
-                        "{} (socket path proxied without `ws: true`)",
+                    hmr.push(
                         file.quote(at)
-                    ));
+                            .noted(" (socket path proxied without `ws: true`)"),
+                    );
                 }
             }
         }
     }
 
-    let hardcoded: Vec<String> = urls
+    let hardcoded: Vec<Quote> = urls
         .iter()
         .filter(|(url, _, ships)| *ships && url.host_str().is_some_and(is_dev_host))
         .map(|(_, quote, _)| quote.clone())
         .collect();
-    let insecure: Vec<String> = if target.served_over_https {
+    let insecure: Vec<Quote> = if target.served_over_https {
         urls.iter()
             .filter(|(url, _, ships)| *ships && url.scheme() == "ws")
             .map(|(_, q, _)| q.clone())
@@ -120,13 +120,13 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
     } else {
         Vec::new()
     };
-    let mismatch: Vec<String> = match target.url {
+    let mismatch: Vec<Quote> = match target.url {
         Some(target_url)
             if !urls.is_empty() && !urls.iter().any(|(u, _, _)| same_endpoint(u, target_url)) =>
         {
             urls.iter()
                 .filter(|(_, _, ships)| *ships)
-                .map(|(u, q, _)| format!("{q}\n  → {u} is not {target_url}"))
+                .map(|(u, q, _)| q.clone().noted(format!("\n  → {u} is not {target_url}")))
                 .collect()
         }
         _ => Vec::new(),
@@ -158,7 +158,7 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
             openers
                 .iter()
                 .take(20)
-                .cloned()
+                .map(|q| q.text.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
         ));
@@ -168,7 +168,7 @@ pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
             "WebSocket URLs",
             urls.iter()
                 .take(20)
-                .map(|(_, q, _)| q.clone())
+                .map(|(_, q, _)| q.text.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
         ));

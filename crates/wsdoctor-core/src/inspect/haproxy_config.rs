@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::report::{Evidence, Recorder};
+use crate::report::{Evidence, Recorder, SourceLocation};
 
 /// A tunnel timeout at or under this many seconds cuts idle WebSockets too soon.
 const SHORT_TIMEOUT_SECS: u64 = 60;
@@ -209,12 +209,16 @@ pub(super) fn check(rec: &mut Recorder, file: &Path, text: &str) -> String {
         }
         let corrected = corrected(section);
         for (code, what) in findings {
-            rec.diagnose(
+            rec.diagnose_at(
                 code,
                 vec![
                     Evidence::new("Where", format!("{where_}: {what}")),
                     Evidence::new("Corrected section", corrected.clone()),
                 ],
+                vec![SourceLocation::new(
+                    file.display().to_string(),
+                    section.line,
+                )],
             );
         }
     }

@@ -24,6 +24,7 @@ use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section};
 
 pub(crate) use port::loopback_elsewhere;
+use project::Quote;
 pub use server_log::TAIL_BYTES as LOG_TAIL_BYTES;
 
 /// What to inspect on this machine. Every field is optional; any one works without a URL.
@@ -53,10 +54,11 @@ impl ServerInputs {
     }
 }
 
-/// Names each code whose quotes are not empty (quoting the first ten) and returns the codes named.
+/// Names each code whose quotes are not empty (quoting the first ten, locating them all) and returns
+/// the codes named.
 pub(crate) fn name_findings(
     rec: &mut Recorder,
-    findings: &[(&'static str, &[String])],
+    findings: &[(&'static str, &[Quote])],
 ) -> Vec<&'static str> {
     let mut named = Vec::new();
     for (code, quotes) in findings {
@@ -64,10 +66,11 @@ pub(crate) fn name_findings(
             let shown = quotes
                 .iter()
                 .take(10)
-                .cloned()
+                .map(|q| q.text.as_str())
                 .collect::<Vec<_>>()
                 .join("\n");
-            rec.diagnose(code, vec![Evidence::new("Found", shown)]);
+            let locations = quotes.iter().map(|q| q.location.clone()).collect();
+            rec.diagnose_at(code, vec![Evidence::new("Found", shown)], locations);
             named.push(*code);
         }
     }

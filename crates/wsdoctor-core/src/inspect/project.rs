@@ -2,8 +2,11 @@
 //! and files over 1 MB are skipped, so a real project with node_modules scans in well under a second.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
+
+use crate::report::SourceLocation;
 
 /// Files larger than this are not read (bundles, data).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -43,7 +46,27 @@ pub(crate) struct SourceFile {
     pub path: PathBuf,
     /// The path relative to the project, for quoting.
     pub shown: String,
+    /// The project folder, absolute where it could be resolved.
+    pub root: Arc<str>,
     pub text: String,
+}
+
+/// A line of a project file quoted as a finding's evidence (`src/app.js:12: new WebSocket(…)`), with
+/// where it is for the report's locations.
+#[derive(Debug, Clone)]
+pub(crate) struct Quote {
+    pub text: String,
+    pub location: SourceLocation,
+}
+
+impl Quote {
+    /// The quote with `note` after it (what is wrong with the line).
+    pub fn noted(self, note: impl std::fmt::Display) -> Quote {
+        Quote {
+            text: format!("{}{note}", self.text),
+            location: self.location,
+        }
+    }
 }
 
 impl SourceFile {
@@ -78,11 +101,17 @@ impl SourceFile {
             + 1
     }
 
-    pub fn quote(&self, offset: usize) -> String {
+    pub fn quote(&self, offset: usize) -> Quote {
         let line = self.line_of(offset);
         let text = self.text.lines().nth(line - 1).unwrap_or("").trim();
         let text: String = text.chars().take(200).collect();
-        format!("{}:{line}: {text}", self.shown)
+        Quote {
+            text: format!("{}:{line}: {text}", self.shown),
+            location: SourceLocation {
+                root: Some(self.root.to_string()),
+                ..SourceLocation::new(self.shown.replace('\\', "/"), line)
+            },
+        }
     }
 }
 
@@ -107,6 +136,11 @@ pub(crate) fn read(
         unreadable: 0,
     };
     let mut held = 0u64;
+    let absolute: Arc<str> = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .display()
+        .to_string()
+        .into();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .into_iter()
@@ -155,6 +189,7 @@ pub(crate) fn read(
                 project.files.push(SourceFile {
                     path: entry.path().to_path_buf(),
                     shown,
+                    root: absolute.clone(),
                     text: String::from_utf8_lossy(&bytes).into_owned(),
                 });
             }

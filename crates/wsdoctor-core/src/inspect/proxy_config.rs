@@ -11,7 +11,7 @@ use nginx_lint_parser::ast::{Config, Directive};
 use regex::Regex;
 
 use crate::report::Recorder;
-use crate::report::{CheckStatus, Evidence, Section};
+use crate::report::{CheckStatus, Evidence, Section, SourceLocation};
 
 /// `proxy_read_timeout` at or under this many seconds closes idle WebSockets too soon.
 const SHORT_TIMEOUT_SECS: u64 = 60;
@@ -524,7 +524,8 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
             if !block.is_empty() {
                 evidence.push(Evidence::new("Corrected block", block.clone()));
             }
-            rec.diagnose(finding.code, evidence);
+            let here = SourceLocation::new(location.file.display().to_string(), location.line);
+            rec.diagnose_at(finding.code, evidence, vec![here]);
             if crate::catalog::entry(finding.code).severity != crate::catalog::Severity::Info {
                 problems += 1;
             }

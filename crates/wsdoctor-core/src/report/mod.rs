@@ -11,6 +11,7 @@ mod junit;
 mod markdown;
 mod recorder;
 mod rerun;
+mod sarif;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -44,6 +45,7 @@ pub use junit::junit;
 pub use markdown::markdown;
 pub use recorder::{CheckEvent, PlannedCheck};
 pub(crate) use recorder::{Item, Recorder, Step};
+pub use sarif::sarif;
 
 /// The tool that made the report.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -193,6 +195,47 @@ pub struct Diagnosis {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub explained_by: Option<String>,
+    /// Where a static finding was read (a proxy config's line, a source file's), at most
+    /// [`MAX_LOCATIONS`]; empty for what a live probe saw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<SourceLocation>>", optional)]
+    pub locations: Vec<SourceLocation>,
+}
+
+/// The most places one cause lists (the evidence quotes the first ones in words).
+pub const MAX_LOCATIONS: usize = 100;
+
+/// A line of a file on this machine that a static check read a cause in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceLocation {
+    /// The path as quoted: relative to `root` when there is one, else as given.
+    pub file: String,
+    /// 1-based.
+    pub line: u32,
+    /// The folder `file` is relative to (the project scanned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub root: Option<String>,
+}
+
+impl SourceLocation {
+    pub fn new(file: impl Into<String>, line: usize) -> Self {
+        SourceLocation {
+            file: file.into(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            root: None,
+        }
+    }
+
+    /// The location as it may be stored: paths redacted and capped.
+    pub fn shown(self, redactor: &Redactor) -> SourceLocation {
+        SourceLocation {
+            file: capped(&redactor.text(&self.file), 1024),
+            line: self.line,
+            root: self.root.map(|root| capped(&redactor.text(&root), 1024)),
+        }
+    }
 }
 
 impl Diagnosis {
@@ -210,6 +253,7 @@ impl Diagnosis {
             snippet_language: entry.snippet.map(|s| s.language.to_string()),
             evidence,
             explained_by: None,
+            locations: Vec::new(),
         }
     }
 }
@@ -393,6 +437,10 @@ impl Report {
         }
         for diagnosis in &mut self.diagnoses {
             evidence(&mut diagnosis.evidence);
+            diagnosis.locations.truncate(MAX_LOCATIONS);
+            for location in &mut diagnosis.locations {
+                *location = std::mem::replace(location, SourceLocation::new("", 0)).shown(redactor);
+            }
         }
         for manual in &mut self.manual {
             manual.note = redactor.text(&manual.note);

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use ts_rs::TS;
 
-use super::{Check, CheckStatus, Diagnosis, Evidence, Section};
+use super::{Check, CheckStatus, Diagnosis, Evidence, MAX_LOCATIONS, Section, SourceLocation};
 use crate::redact::Redactor;
 
 /// Progress of a run, for a live checklist.
@@ -171,14 +171,42 @@ impl Recorder {
 
     /// Names a cause from the catalog, with what was seen here. A code is named once per run.
     pub fn diagnose(&mut self, code: &str, evidence: Vec<Evidence>) {
-        if self.diagnoses.iter().any(|d| d.code == code) {
+        self.diagnose_at(code, evidence, Vec::new());
+    }
+
+    /// Names a cause a static check read at `locations`. Named again, the cause keeps its first
+    /// evidence and gains the new places (up to [`MAX_LOCATIONS`]).
+    pub fn diagnose_at(
+        &mut self,
+        code: &str,
+        evidence: Vec<Evidence>,
+        locations: Vec<SourceLocation>,
+    ) {
+        let named = self.diagnoses.iter().position(|d| d.code == code);
+        let room = match named {
+            Some(at) => MAX_LOCATIONS.saturating_sub(self.diagnoses[at].locations.len()),
+            None => MAX_LOCATIONS,
+        };
+        let redactor = &self.redactor;
+        let locations: Vec<SourceLocation> = locations
+            .into_iter()
+            .take(room)
+            .map(|l| l.shown(redactor))
+            .collect();
+        if let Some(at) = named {
+            if !locations.is_empty() {
+                self.diagnoses[at].locations.extend(locations);
+                let diagnosis = self.diagnoses[at].clone();
+                self.emit(CheckEvent::Diagnosed { diagnosis });
+            }
             return;
         }
         let evidence = evidence
             .into_iter()
             .map(|e| e.shown(&self.redactor))
             .collect();
-        let diagnosis = Diagnosis::from_catalog(code, evidence);
+        let mut diagnosis = Diagnosis::from_catalog(code, evidence);
+        diagnosis.locations = locations;
         self.emit(CheckEvent::Diagnosed {
             diagnosis: diagnosis.clone(),
         });
