@@ -10,12 +10,12 @@ export CARGO_TERM_COLOR ?= never
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev file python3
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring nginx-light python3-venv rabbitmq-server squid haproxy apache2 libglib2.0-bin gsettings-desktop-schemas groff-base
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring nginx-light python3-venv rabbitmq-server squid haproxy apache2 libglib2.0-bin gsettings-desktop-schemas groff-base desktop-file-utils man-db
 APP := target/debug/wsdoctor-app
 STAMPS := target/.stamps
 
-.PHONY: run test build ui deps deps-build deps-test check-toolchain fmt lint test-rust test-ui test-e2e \
-	bindings docs bench dev measure clean
+.PHONY: run test build ui deps deps-build deps-test deps-package check-toolchain fmt lint test-rust test-ui \
+	test-e2e test-package package bindings docs bench dev measure clean
 
 ## run: install what is missing, build, and open the app on the built-in lab
 run: deps-build build
@@ -27,7 +27,7 @@ run: deps-build build
 
 ## test: everything CI checks, from a clean clone (no separate `build`: the test build compiles every
 ## crate and binary, and the end-to-end suite runs the app that build made)
-test: deps-build deps-test fmt lint test-rust test-ui test-e2e
+test: deps-build deps-test fmt lint test-rust test-ui test-e2e test-package
 	@echo "make test: all checks passed"
 
 ## build: the UI bundle, then every crate (the app embeds ui/dist)
@@ -60,6 +60,17 @@ test-ui: $(STAMPS)/ui-deps
 test-e2e: ui $(STAMPS)/e2e-deps
 	cargo test --workspace $(TEST_FEATURES) --locked --no-run
 	tests/e2e/run.sh
+
+## package: the release .deb (app and CLI, desktop entry, icons, man pages, bash/zsh/fish completions) in
+## target/release/deb/; install it with `sudo apt install ./target/release/deb/wsdoctor_*.deb`
+package: deps-build deps-package ui
+	scripts/package release
+
+# test-package: the .deb made from the test build, installed with apt, used from /usr/bin (CLI, man pages,
+# completions, the app in a real window), then removed with nothing left (needs root or sudo).
+test-package: ui deps-test deps-package
+	cargo build --workspace $(TEST_FEATURES) --locked
+	scripts/test-package
 
 ## bindings: regenerate ui/src/bindings.ts from the Rust types
 bindings: ui
@@ -105,7 +116,14 @@ clean:
 	cargo clean
 	rm -rf ui/dist ui/node_modules tests/e2e/node_modules tests/servers/node_modules
 
-deps: deps-build deps-test
+deps: deps-build deps-test deps-package
+
+# cargo-deb builds the .deb (pinned: `cargo install` compiles it once, ~1.5 min).
+CARGO_DEB_VERSION := 3.6.3
+deps-package: $(STAMPS)/cargo-deb
+$(STAMPS)/cargo-deb: | $(STAMPS)
+	cargo deb --version 2>/dev/null | grep -q "$(CARGO_DEB_VERSION)" || cargo install cargo-deb --locked --version $(CARGO_DEB_VERSION)
+	touch $@
 
 deps-build: check-toolchain $(STAMPS)/build-packages $(STAMPS)/ui-deps
 

@@ -33,19 +33,32 @@ pub fn run() -> Result<(), tauri::Error> {
     tauri::Builder::default()
         // Used from Rust only (commands::report::clipboard_write): the webview gets no clipboard permission.
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Used from Rust only too: the window opens at the size it was left at (position is the window
+        // manager's, so a window never reopens on a monitor that is gone).
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
+        )
         .invoke_handler(app_commands!(handler))
         .setup(move |app| {
             let log_dir = app.path().app_log_dir()?;
             let log_guard = logs::init(&log_dir)?;
             tracing::info!(version = wsdoctor_core::VERSION, log_dir = %log_dir.display(), "WS Doctor starting");
             let lab = tauri::async_runtime::block_on(Lab::start(LabConfig::default()))?;
-            app.manage(state::AppState::new(
+            let state = state::AppState::new(
                 lab,
                 log_dir,
                 app.path().app_data_dir()?,
+                app.path().app_cache_dir()?,
                 launched_at,
                 log_guard,
-            ));
+            );
+            state.clear_console_spill();
+            app.manage(state);
             quit_on_signal(app.handle().clone());
             Ok(())
         })
@@ -61,6 +74,7 @@ pub fn run() -> Result<(), tauri::Error> {
                     Ok(n) => tracing::info!(profiles = n, "secrets of deleted profiles forgotten at exit"),
                     Err(error) => tracing::warn!(%error, "secrets of a deleted profile not forgotten"),
                 }
+                state.clear_console_spill();
                 tracing::info!("WS Doctor quitting");
                 state.flush_log();
             }

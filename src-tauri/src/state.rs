@@ -32,6 +32,8 @@ pub struct AppState {
     pub lab: Lab,
     pub log_dir: PathBuf,
     pub data_dir: PathBuf,
+    /// Where console sessions spill their older entries (in the app's cache dir).
+    pub console_spill_dir: PathBuf,
     pub history: HistoryStore,
     /// Saved profiles (shared with the CLI: the same folder) and their secrets in the OS keyring.
     pub profiles: Arc<Profiles>,
@@ -55,6 +57,7 @@ impl AppState {
         lab: Lab,
         log_dir: PathBuf,
         data_dir: PathBuf,
+        cache_dir: PathBuf,
         launched_at: SystemTime,
         log_guard: WorkerGuard,
     ) -> Self {
@@ -69,6 +72,7 @@ impl AppState {
                 deleted: DeletedProfiles::new(UNDO_DELETE),
             }),
             data_dir,
+            console_spill_dir: cache_dir.join("console"),
             runs: Mutex::new(HashMap::new()),
             consoles: Mutex::new(HashMap::new()),
             console_ids: AtomicU64::new(1),
@@ -87,6 +91,19 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         drop(guard);
+    }
+
+    /// Closes every console session and deletes their spill files, and any a crashed run left behind.
+    /// At start and at exit: Tauri may end the process without dropping the sessions.
+    pub fn clear_console_spill(&self) {
+        self.consoles().clear();
+        match wsdoctor_core::console::sweep_spill(&self.console_spill_dir) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "console spill files deleted"),
+            Err(error) => {
+                tracing::warn!(%error, dir = %self.console_spill_dir.display(), "console spill files not deleted")
+            }
+        }
     }
 
     pub fn consoles(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<ConsoleSession>>> {

@@ -142,9 +142,16 @@ describe("WS Doctor app", () => {
     await showSection("reports");
     await (await find("#ticket-id")).sendKeys("SUP-4711");
     await (await find("#ticket-reporter")).sendKeys("QA night shift");
+    // Rendered as the ticket will show it (a heading, the manual items' table), the Markdown a toggle away.
+    const rendered = await find("#report-rendered");
+    await driver.wait(async () => /SUP-4711/.test(await rendered.getText()), WAIT_MS, "the preview follows the ticket fields");
+    assert.ok((await rendered.findElements(By.xpath(".//h2[normalize-space()='Manual checks']"))).length === 1);
+    assert.ok((await rendered.findElements(By.css("table td"))).length > 0, "tables are rendered");
+    await (await find("#preview-markdown")).click();
     const preview = await find("#report-preview");
-    await driver.wait(async () => /SUP-4711/.test(await preview.getText()), WAIT_MS, "the preview follows the ticket fields");
+    assert.match(await preview.getText(), /SUP-4711/);
     assert.match(await preview.getText(), /## Manual checks/);
+    await (await find("#preview-rendered")).click();
 
     const exported = {};
     for (const format of ["markdown", "json", "html"]) {

@@ -46,7 +46,7 @@ done
 cd "$here"
 # E2E_SCRIPT names a script to run instead of the suite (scripts/measure-flood uses it for flood.mjs).
 export WSDOCTOR_APP="$app" WEBDRIVER_URL="http://127.0.0.1:$port/"
-if [ -n "${E2E_SCRIPT:-}" ]; then run=(node "$E2E_SCRIPT"); else run=(npm test --silent); fi
+if [ -n "${E2E_SCRIPT:-}" ]; then run=(node "$E2E_SCRIPT" "$@"); else run=(npm test --silent); fi
 "${run[@]}" || {
   status=$?
   echo "--- tauri-driver log ---" >&2

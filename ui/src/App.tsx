@@ -1,5 +1,8 @@
 import { useEffect, useState } from "react";
+import { ShortcutHelp } from "./components/ShortcutHelp";
 import { ipc } from "./ipc";
+import { SHORTCUTS, target } from "./shortcuts";
+import { useTheme } from "./theme";
 import { AboutView } from "./views/AboutView";
 import { ChecklistView } from "./views/ChecklistView";
 import { ConsoleView } from "./views/ConsoleView";
@@ -17,8 +20,23 @@ const NAV: readonly { id: ViewId; label: string }[] = [
 ];
 
 const VIEWS: readonly ViewId[] = [...NAV.map((n) => n.id), "about"];
+const VIEW_KEY = "wsdoctor.view";
 
-function View({ id, visible, onOpen }: { id: ViewId; visible: boolean; onOpen: (view: ViewId) => void }) {
+/** The view the app was left on, so a launch opens where the user was. */
+function lastView(): ViewId {
+  const stored = localStorage.getItem(VIEW_KEY);
+  return VIEWS.find((v) => v === stored) ?? "checklist";
+}
+
+interface ViewProps {
+  id: ViewId;
+  visible: boolean;
+  onOpen: (view: ViewId) => void;
+  theme: ReturnType<typeof useTheme>[0];
+  onTheme: ReturnType<typeof useTheme>[1];
+}
+
+function View({ id, visible, onOpen, theme, onTheme }: ViewProps) {
   switch (id) {
     case "checklist":
       return <ChecklistView />;
@@ -29,12 +47,45 @@ function View({ id, visible, onOpen }: { id: ViewId; visible: boolean; onOpen: (
     case "reports":
       return <ReportsView />;
     case "about":
-      return <AboutView />;
+      return <AboutView theme={theme} onTheme={onTheme} />;
   }
 }
 
 export function App() {
-  const [view, setView] = useState<ViewId>("checklist");
+  const [view, setViewState] = useState<ViewId>(lastView);
+  const [help, setHelp] = useState(false);
+  const [theme, setTheme] = useTheme();
+  const setView = (next: ViewId) => {
+    localStorage.setItem(VIEW_KEY, next);
+    setViewState(next);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || help) return;
+      const shortcut = SHORTCUTS.find((s) => {
+        if (!s.matches(e)) return false;
+        // A shortcut for a view's button applies only there, and only when that button is there to press.
+        return s.action.kind !== "click" || target(s.action) !== null;
+      });
+      if (!shortcut) return;
+      e.preventDefault();
+      const action = shortcut.action;
+      if (action.kind === "view") {
+        localStorage.setItem(VIEW_KEY, action.view);
+        setViewState(action.view);
+        document.getElementById(`nav-${action.view}`)?.focus();
+      } else if (action.kind === "help") {
+        setHelp(true);
+      } else {
+        target(action)?.click();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+    };
+  }, [help]);
 
   useEffect(() => {
     // Two frames after the first commit the shell has been painted: report it for the launch figure.
@@ -47,6 +98,7 @@ export function App() {
 
   const navButton = (id: ViewId, label: string) => (
     <button
+      key={id}
       type="button"
       id={`nav-${id}`}
       className="nav-item"
@@ -69,17 +121,36 @@ export function App() {
         </div>
         {NAV.map(({ id, label }) => navButton(id, label))}
         <div className="spacer" />
+        <button
+          type="button"
+          id="open-shortcuts"
+          className="nav-item"
+          aria-keyshortcuts="F1"
+          onClick={() => {
+            setHelp(true);
+          }}
+        >
+          Shortcuts
+        </button>
         {navButton("about", "About")}
       </nav>
       <main className="content">
         {/* Every view stays mounted and only the current one is shown, so a console session, a running
             check or a half-typed form survives a visit to another view. */}
         {VIEWS.map((id) => (
-          <div key={id} className="view" hidden={id !== view}>
-            <View id={id} visible={id === view} onOpen={setView} />
+          <div key={id} className="view" data-view={id} hidden={id !== view}>
+            <View id={id} visible={id === view} onOpen={setView} theme={theme} onTheme={setTheme} />
           </div>
         ))}
       </main>
+      {help && (
+        <ShortcutHelp
+          view={view}
+          onClose={() => {
+            setHelp(false);
+          }}
+        />
+      )}
     </div>
     </WorkspaceProvider>
   );

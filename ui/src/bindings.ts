@@ -440,9 +440,13 @@ joined: boolean, url: string, protocol: string | null, extensions: string | null
  */
 dropped: number, 
 /**
- * Entries held now, and the memory they take.
+ * Entries held now, and the bytes they take (in memory and on disk).
  */
-held: number, heldBytes: number, };
+held: number, heldBytes: number, 
+/**
+ * How many of the entries held are on disk, beyond the in-memory window.
+ */
+onDisk: number, };
 
 export type SessionState = "connecting" | "open" | "reconnecting" | "closed";
 

@@ -351,6 +351,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
         reconnect: console.reconnect_policy(dialect)?,
         // With a follower the session's log keeps no entry: the limits bound nothing here.
         limits: Limits::default(),
+        spill_dir: None,
         follower: Some(follower),
         namespace: args.namespace.clone().or(console.namespace.clone()),
         variables: Vec::new(),

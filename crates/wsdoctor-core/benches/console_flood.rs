@@ -76,6 +76,7 @@ fn main() {
             heartbeat: None,
             reconnect: None,
             limits: Limits::default(),
+            spill_dir: None,
             follower: None,
         namespace: None,
         variables: Vec::new(),

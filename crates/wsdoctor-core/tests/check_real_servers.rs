@@ -200,6 +200,7 @@ async fn console_sessions_against_node_and_python() {
         heartbeat: None,
         reconnect: None,
         limits: Limits::default(),
+        spill_dir: None,
         follower: None,
         namespace: None,
         variables: Vec::new(),

@@ -1,6 +1,6 @@
 //! Console sessions against real servers: the lab and Node `ws`. Every send mode round-trips, pings get
 //! their round trip, closes are explained, drops reconnect with backoff, the ring buffer drops the oldest
-//! and says so, and exports parse.
+//! and says so, a log spills to disk beyond its window, and exports parse.
 
 mod support;
 
@@ -226,6 +226,7 @@ async fn the_ring_buffer_drops_the_oldest_and_says_so() {
     small.limits = Limits {
         max_entries: 50,
         max_bytes: usize::MAX,
+        ..Limits::default()
     };
     let session = ConsoleSession::start(small).unwrap();
     wait_for(&session, "open", |e| {
@@ -342,6 +343,55 @@ async fn the_labs_flood_arrives_whole_and_closes_cleanly() {
     assert!(received(&entries).iter().all(|e| e.size == 100));
     let close = entries.iter().find(|e| e.kind == EntryKind::Close).unwrap();
     assert_eq!(close.code, Some(1000));
+}
+
+/// With a folder for it, the log keeps a small window in memory and the rest on disk: a flood is read
+/// back whole by sequence number and exported, and closing the session deletes the files.
+#[tokio::test]
+async fn a_flood_spills_to_disk_reads_back_whole_and_its_files_go_when_the_session_closes() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let spill_dir = dir.path().join("console");
+    let session = ConsoleSession::start(SessionConfig {
+        spill_dir: Some(spill_dir.clone()),
+        limits: Limits {
+            window_entries: 200,
+            ..Limits::default()
+        },
+        ..config(lab.url("/flood?n=20000"))
+    })
+    .unwrap();
+    let entries = wait_for(&session, "the flood and its close", |e| {
+        e.iter().any(|e| e.kind == EntryKind::Close)
+    })
+    .await;
+    let status = session.status();
+    assert_eq!(status.held as usize, entries.len());
+    assert!(status.on_disk as usize >= entries.len() - 200, "{status:?}");
+    assert!(!wsdoctor_core::console::spill_files(&spill_dir).is_empty());
+    let seqs: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=status.last_seq).collect::<Vec<_>>());
+    assert_eq!(received(&entries).len(), 20_000);
+    assert!(
+        received(&entries)
+            .iter()
+            .all(|e| e.text.as_deref() == Some(&"x".repeat(100)[..]))
+    );
+    // A page from the middle, as the UI asks when it scrolls back.
+    let page = session.entries_before(10_001, 50);
+    assert_eq!(page.first().map(|e| e.seq), Some(9_951));
+    assert_eq!(page, entries[9_950..10_000]);
+    assert_eq!(session.export_jsonl().lines().count(), entries.len());
+
+    drop(session);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !wsdoctor_core::console::spill_files(&spill_dir).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the spill files outlived the session"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]

@@ -359,16 +359,28 @@ async fn generated_secrets_never_reach_any_output() {
         )
         .unwrap();
         let console_url = format!("{}?token={}", lab.url("/echo"), form(&token));
-        let session = ConsoleSession::start(console_config(CheckOptions {
+        // Both sessions keep one entry in memory and spill the rest to files, which are read while
+        // the session is open (they go when it closes).
+        let spill_dir = temp_dir(&format!("spill-{seed}"));
+        let spilling = |mut config: wsdoctor_core::console::SessionConfig| {
+            config.limits.window_entries = 1;
+            config.spill_dir = Some(spill_dir.clone());
+            config
+        };
+        let session = ConsoleSession::start(spilling(console_config(CheckOptions {
             url: console_url,
             cookie_file: Some(console_jar.clone()),
             headers: vec![("Authorization".into(), format!("Bearer {bearer}"))],
             use_env_proxy: false,
             ..CheckOptions::default()
-        }))
+        })))
         .unwrap();
         wait_open(&session).await;
         let mut console_text = session.export_jsonl() + &session.export_har();
+        let mut spill_text = String::new();
+        for file in wsdoctor_core::console::spill_files(&spill_dir) {
+            spill_text.push_str(&std::fs::read_to_string(file).unwrap());
+        }
         assert!(
             console_text.to_ascii_lowercase().contains("\"cookie\""),
             "seed {seed}: the console sent the jar's cookie: {console_text}"
@@ -393,7 +405,7 @@ async fn generated_secrets_never_reach_any_output() {
                 console_variable.clone(),
             )),
         )];
-        let session = ConsoleSession::start(framework_console).unwrap();
+        let session = ConsoleSession::start(spilling(framework_console)).unwrap();
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
         while !session.status().joined {
             assert!(
@@ -420,6 +432,13 @@ async fn generated_secrets_never_reach_any_output() {
         }
         console_text.push_str(&session.export_jsonl());
         console_text.push_str(&session.export_har());
+        for file in wsdoctor_core::console::spill_files(&spill_dir) {
+            spill_text.push_str(&std::fs::read_to_string(file).unwrap());
+        }
+        assert!(
+            spill_text.contains("sec-websocket-key") && spill_text.contains("\"kind\":\"connect\""),
+            "seed {seed}: the sessions spilled their handshakes and the auth payload: {spill_text}"
+        );
         session.stop();
 
         let log_text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
@@ -433,12 +452,13 @@ async fn generated_secrets_never_reach_any_output() {
             ("framework reports and events", framework_text),
             ("history files", history_text),
             ("console exports", console_text),
+            ("console spill files", spill_text),
             ("log at trace level", log_text),
         ] {
             assert_clean(&secrets, &output, what, seed);
         }
         unsafe { std::env::remove_var(&env_name) };
-        for dir in [project, logs, history_dir] {
+        for dir in [project, logs, history_dir, spill_dir] {
             let _ = std::fs::remove_dir_all(dir);
         }
     }

@@ -71,6 +71,8 @@ pub async fn console_open(
     request.target = with_profile(&state, request.target, profile).await?.0;
     let mut config = request.into_config()?;
     config.variables = variables;
+    // Beyond a window of the newest entries, the session's log lives in a file there (deleted on close).
+    config.spill_dir = Some(state.console_spill_dir.clone());
     let session = Arc::new(ConsoleSession::start(config)?);
     let id = format!("c{}", state.next_console_id());
     state.consoles().insert(id.clone(), session.clone());

@@ -87,6 +87,11 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           {formatBytes(status?.bytesOut ?? 0)}, {rates.out.toFixed(0)}/s)
         </span>
         {status?.lastRttMs != null && <span>RTT {status.lastRttMs.toFixed(1)} ms</span>}
+        {status && status.onDisk > 0 && (
+          <span className="on-disk" title="Kept in a file in the app's cache folder, read back as you scroll; deleted when the session closes">
+            {status.onDisk} older entries on disk
+          </span>
+        )}
         {status && status.dropped > 0 && <span className="dropped">{status.dropped} older entries dropped</span>}
       </div>
 

@@ -11,7 +11,8 @@ export function DiagnosisPanel({ diagnoses }: { diagnoses: readonly Diagnosis[] 
       <h2 id="diagnoses-heading">What is wrong</h2>
       <ol>
         {diagnoses.map((d, index) => (
-          <li key={d.code} className={`diagnosis diagnosis-${d.severity}`} data-code={d.code}>
+          // Focusable from code (not in the tab order): a finished run moves keyboard focus to the first cause.
+          <li key={d.code} className={`diagnosis diagnosis-${d.severity}`} data-code={d.code} tabIndex={-1} aria-label={`${SEVERITY[d.severity].word}: ${d.title}`}>
             <div className="diagnosis-title">
               <span className={`badge badge-${d.severity === "error" ? "fail" : d.severity === "warning" ? "warn" : "info"}`}>
                 <span aria-hidden="true">{SEVERITY[d.severity].icon}</span> {SEVERITY[d.severity].word}

@@ -1,8 +1,11 @@
 import { useEffect, useState } from "react";
 import type { AppInfo } from "../bindings";
 import { ipc } from "../ipc";
+import { THEME_CHOICES, type ThemeChoice } from "../theme";
 
-export function AboutView() {
+const THEME_LABELS: Record<ThemeChoice, string> = { system: "Follow the system", light: "Light", dark: "Dark" };
+
+export function AboutView({ theme, onTheme }: { theme: ThemeChoice; onTheme: (choice: ThemeChoice) => void }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -19,6 +22,24 @@ export function AboutView() {
     <section className="view" aria-labelledby="about-heading">
       <h1 id="about-heading">About WS Doctor</h1>
       <p className="lead">Finds out why a WebSocket connection fails, and says so in words a ticket can carry.</p>
+      <fieldset className="theme-choice" id="theme-choice">
+        <legend>Appearance</legend>
+        {THEME_CHOICES.map((choice) => (
+          <label key={choice} className="inline">
+            <input
+              type="radio"
+              name="theme"
+              id={`theme-${choice}`}
+              value={choice}
+              checked={theme === choice}
+              onChange={() => {
+                onTheme(choice);
+              }}
+            />
+            {THEME_LABELS[choice]}
+          </label>
+        ))}
+      </fieldset>
       {error && <p className="field-error">{error}</p>}
       {info && (
         <dl className="about">

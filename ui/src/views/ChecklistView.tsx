@@ -26,6 +26,15 @@ export function ChecklistView() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const runId = useRef<string | null>(null);
+  // Bumped when a run of this view ends: the verdict is brought into view and the first cause focused.
+  const [finished, setFinished] = useState(0);
+
+  useEffect(() => {
+    if (finished === 0) return;
+    document.getElementById("run-summary")?.scrollIntoView({ block: "start" });
+    const first = document.querySelector<HTMLElement>("#diagnoses li.diagnosis");
+    (first ?? document.getElementById("run-summary"))?.focus({ preventScroll: true });
+  }, [finished]);
 
   const refreshHistory = useCallback((url: string) => {
     ipc.historyList(url.trim() === "" ? "server-side checks" : url.trim()).then(setHistory).catch(() => undefined);
@@ -81,6 +90,7 @@ export function ChecklistView() {
       .then((result) => {
         if (runId.current !== id) return;
         setRun(() => fromReport(result.report, false));
+        setFinished((n) => n + 1);
         refreshHistory(request.url);
       })
       .catch((e: unknown) => {
@@ -143,7 +153,7 @@ export function ChecklistView() {
       <HistoryPanel entries={history} onOpen={openPast} />
 
       {started && (
-        <div id="run-summary" className={`summary summary-${top.status}`} data-status={top.status} role="status" aria-live="polite">
+        <div id="run-summary" className={`summary summary-${top.status}`} data-status={top.status} role="status" aria-live="polite" tabIndex={-1}>
           <StatusBadge status={top.status} /> <span>{top.text}</span>
           {run.readOnly && run.report && <span className="read-only">Past run of {new Date(run.report.startedAt).toLocaleString()}, read-only</span>}
         </div>

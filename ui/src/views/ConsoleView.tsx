@@ -179,7 +179,7 @@ export function ConsoleView() {
               <input id="buffer-mb" type="number" value={buffer.megabytes} onChange={(e) => { setBuffer({ ...buffer, megabytes: e.target.value }); }} />
             </div>
           </div>
-          <p className="hint">Empty reconnect fields take the defaults: 0.5 s doubling to 30 s, 10 attempts; for Socket.IO those of socket.io-client (1 s doubling to 5 s, ±50 %, no limit). The oldest entries are dropped beyond either buffer limit, and the status line says how many.</p>
+          <p className="hint">Empty reconnect fields take the defaults: 0.5 s doubling to 30 s, 10 attempts; for Socket.IO those of socket.io-client (1 s doubling to 5 s, ±50 %, no limit). The newest 10,000 entries are kept in memory and older ones in a file in the app&apos;s cache folder, deleted when the session closes; the oldest are dropped beyond either buffer limit, and the status line says how many.</p>
         </details>
         {error && (
           <p className="field-error" role="alert">

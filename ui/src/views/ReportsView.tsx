@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { Report, ReportFormat } from "../bindings";
 import { CopyButton } from "../components/CopyButton";
+import { ReportPreview } from "../components/ReportPreview";
 import { errorText, ipc } from "../ipc";
 import { useWorkspace } from "../workspace";
 
@@ -96,10 +97,7 @@ export function ReportsView() {
           {status}
         </p>
       )}
-      <h2>Preview (Markdown)</h2>
-      <pre id="report-preview" className="preview">
-        {preview}
-      </pre>
+      <ReportPreview markdown={preview} />
     </section>
   );
 }

@@ -119,6 +119,7 @@ impl ConsoleRequest {
             max_bytes: self
                 .max_megabytes
                 .map_or(defaults.max_bytes, |mb| (mb as usize).max(1) << 20),
+            ..defaults
         };
         let mut target = self.target.into_options()?;
         target.reply_timeout = self.settings.ack_timeout()?;
@@ -127,6 +128,7 @@ impl ConsoleRequest {
             reconnect: self.settings.reconnect_policy(Dialect::of(&target))?,
             target,
             limits,
+            spill_dir: None,
             follower: None,
             namespace: self.settings.namespace.filter(|n| !n.trim().is_empty()),
             variables: Vec::new(),

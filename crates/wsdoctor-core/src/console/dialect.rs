@@ -124,7 +124,7 @@ impl Dialect {
 
 /// A frame read at the protocol's level. Every field is what the peer (or the user) sent, decoded; the
 /// entry keeps the raw frame beside it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Decoded {
     /// What the frame is: `event`, `ack`, `connect`, `connect_error`, `disconnect`, `heartbeat`;

@@ -6,12 +6,12 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::log::{Direction, EntryKind};
 
-pub(crate) fn jsonl(shared: &Shared) -> String {
+pub(crate) fn jsonl(shared: &mut Shared) -> String {
     let mut out = String::new();
-    for entry in shared.log.all() {
+    shared.log.each(|entry| {
         out.push_str(&serde_json::to_string(&entry).expect("entries serialise"));
         out.push('\n');
-    }
+    });
     out
 }
 
@@ -30,26 +30,24 @@ fn headers(list: &[(String, String)]) -> Value {
     )
 }
 
-pub(crate) fn har(shared: &Shared) -> String {
-    let messages: Vec<Value> = shared
-        .log
-        .all()
-        .filter(|e| {
-            matches!(e.kind, EntryKind::Text | EntryKind::Binary) && e.direction != Direction::Local
-        })
-        .map(|e| {
-            let (opcode, data) = match e.kind {
-                EntryKind::Text => (1, e.text.clone().unwrap_or_default()),
-                _ => (2, e.data.clone().unwrap_or_default()),
-            };
-            json!({
-                "type": if e.direction == Direction::Out { "send" } else { "receive" },
-                "time": e.at_us as f64 / 1_000_000.0,
-                "opcode": opcode,
-                "data": data,
-            })
-        })
-        .collect();
+pub(crate) fn har(shared: &mut Shared) -> String {
+    let mut messages: Vec<Value> = Vec::new();
+    shared.log.each(|e| {
+        if !matches!(e.kind, EntryKind::Text | EntryKind::Binary) || e.direction == Direction::Local
+        {
+            return;
+        }
+        let (opcode, data) = match e.kind {
+            EntryKind::Text => (1, e.text.unwrap_or_default()),
+            _ => (2, e.data.unwrap_or_default()),
+        };
+        messages.push(json!({
+            "type": if e.direction == Direction::Out { "send" } else { "receive" },
+            "time": e.at_us as f64 / 1_000_000.0,
+            "opcode": opcode,
+            "data": data,
+        }));
+    });
     let har = json!({
         "log": {
             "version": "1.2",

@@ -16,8 +16,10 @@ mod graphql_speaker;
 mod log;
 mod session_task;
 mod socketio_speaker;
+mod spill;
 mod stomp_speaker;
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -31,6 +33,7 @@ pub use console_request::{ConsoleRequest, ConsoleSettings};
 pub use dialect::{Action, Decoded, Dialect};
 pub use follow::{Follow, FollowBatch};
 pub use log::{Direction, Entry, EntryKind, Limits};
+pub use spill::{files as spill_files, sweep as sweep_spill};
 
 use crate::check::CheckOptions;
 use crate::redact::Sensitive;
@@ -75,6 +78,9 @@ pub struct SessionConfig {
     pub heartbeat: Option<Heartbeat>,
     pub reconnect: Option<Backoff>,
     pub limits: Limits,
+    /// A folder for the entries beyond the in-memory window (the app's cache dir); `None` keeps every
+    /// entry in memory.
+    pub spill_dir: Option<PathBuf>,
     /// A reader that gets every entry in order (the CLI printing them), instead of the log (which then
     /// keeps none). When it falls behind, the session stops reading the socket until it catches up: TCP
     /// backpressure, never a dropped entry.
@@ -193,10 +199,12 @@ pub struct SessionStatus {
     /// Entries the ring buffer let go of.
     #[ts(type = "number")]
     pub dropped: u64,
-    /// Entries held now, and the memory they take.
+    /// Entries held now, and the bytes they take (in memory and on disk).
     pub held: u32,
     #[ts(type = "number")]
     pub held_bytes: u64,
+    /// How many of the entries held are on disk, beyond the in-memory window.
+    pub on_disk: u32,
 }
 
 pub(crate) struct Shared {
@@ -292,7 +300,7 @@ impl ConsoleSession {
             crate::check::cookie_jar::remember(&redactor, &jar);
         }
         let shared = Arc::new(Mutex::new(Shared {
-            log: log::EntryLog::new(config.limits),
+            log: log::EntryLog::new(config.limits, config.spill_dir.clone()),
             status: SessionStatus {
                 state: SessionState::Connecting,
                 dialect,
@@ -309,6 +317,7 @@ impl ConsoleSession {
                 dropped: 0,
                 held: 0,
                 held_bytes: 0,
+                on_disk: 0,
             },
             request_headers: Vec::new(),
             response_status: 0,
@@ -438,6 +447,7 @@ impl ConsoleSession {
             dropped: shared.log.dropped,
             held: shared.log.len() as u32,
             held_bytes: shared.log.bytes() as u64,
+            on_disk: shared.log.on_disk() as u32,
             ..shared.status.clone()
         }
     }
@@ -454,12 +464,12 @@ impl ConsoleSession {
 
     /// The session as JSON Lines: one entry per line.
     pub fn export_jsonl(&self) -> String {
-        export::jsonl(&self.shared())
+        export::jsonl(&mut self.shared())
     }
 
     /// The session as a HAR file whose `_webSocketMessages` Chrome DevTools can import.
     pub fn export_har(&self) -> String {
-        export::har(&self.shared())
+        export::har(&mut self.shared())
     }
 
     /// Stops the session at once (no closing handshake).

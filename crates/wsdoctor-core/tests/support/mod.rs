@@ -50,6 +50,7 @@ pub fn console_config(target: CheckOptions) -> SessionConfig {
         heartbeat: None,
         reconnect: None,
         limits: Limits::default(),
+        spill_dir: None,
         follower: None,
         namespace: None,
         variables: Vec::new(),
