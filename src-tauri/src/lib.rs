@@ -12,6 +12,7 @@ mod dialogs;
 mod error;
 mod logs;
 mod state;
+mod webview_settings;
 
 use std::time::SystemTime;
 
@@ -59,6 +60,9 @@ pub fn run() -> Result<(), tauri::Error> {
             );
             state.clear_console_spill();
             app.manage(state);
+            if let Some(window) = app.get_webview_window("main") {
+                webview_settings::apply(&window);
+            }
             quit_on_signal(app.handle().clone());
             Ok(())
         })

@@ -161,6 +161,43 @@ describe("A finished app", () => {
     await waitFor(async () => spillFiles().length === 0, "the spill files are deleted with the session");
   });
 
+  it("holds at most 20,000 entries in the page while scrolled up through a flood, and reloads the newest on following", async () => {
+    await showSection("console");
+    const echo = await (await find('#lab-endpoint option[data-endpoint-id="echo"]')).getAttribute("value");
+    await replaceText(await find("#console-url"), echo.replace(/\/echo$/, "/flood?n=40000&rate=8000"));
+    await (await find("#console-connect")).click();
+    const session = await find(".console-session:not([hidden])");
+    const status = await session.findElement(By.css(".status-line"));
+    const received = async () => Number(/in (\d+)/.exec(await status.getText())?.[1] ?? 0);
+    await waitFor(async () => (await received()) >= 2000, "the flood starts");
+    // The user scrolls up: the list pauses where it is.
+    await driver.executeScript('const l = document.querySelector(".console-session:not([hidden]) .message-list"); l.scrollTop = 0;');
+    const newButton = await find(".console-session:not([hidden]) .new-entries");
+    await waitFor(async () => (await received()) === 40000, "the 40000 messages arrive");
+    const counts = async () => /(\d+) of (\d+) shown/.exec(await session.getText())?.slice(1).map(Number);
+    assert.deepEqual(await counts(), [20000, 20000], "the paused page stops growing at 20,000 entries");
+    assert.match(await newButton.getText(), /^\d+ new/);
+    await newButton.click();
+    // Following again shows the newest, read back from the session, and no more than the window.
+    await waitFor(async () => {
+      const last = await driver.executeScript('const rows = document.querySelectorAll(".console-session:not([hidden]) .entry"); return Number(rows[rows.length - 1]?.dataset.seq ?? 0);');
+      return last > 40000;
+    }, "the newest entry is shown");
+    const [shown] = (await counts()) ?? [0];
+    assert.ok(shown <= 10000, `${shown} entries in the page after following again`);
+    await (await find('.tabs button[aria-label^="Close tab"]')).click();
+  });
+
+  it("runs its page without WebGL, Web Audio or media (src-tauri/src/webview_settings.rs)", async () => {
+    const features = await driver.executeScript(`return {
+      webgl: document.createElement("canvas").getContext("webgl") !== null,
+      webgl2: document.createElement("canvas").getContext("webgl2") !== null,
+      audio: typeof window.AudioContext !== "undefined" || typeof window.webkitAudioContext !== "undefined",
+      media: typeof document.createElement("video").canPlayType === "function",
+    }`);
+    assert.deepEqual(features, { webgl: false, webgl2: false, audio: false, media: false });
+  });
+
   it("keeps dark mode, the window's size and the last view across a restart", async () => {
     await showSection("about");
     await (await find("#theme-dark")).click();

@@ -51,6 +51,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const [closeReason, setCloseReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const lastScrollTop = useRef(0);
 
   const { test, error: filterError } = useMemo(() => matcher(filter), [filter]);
   const shown = useMemo(() => entries.filter(test), [entries, test]);
@@ -150,7 +151,12 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
         onScroll={(e) => {
           const el = e.currentTarget;
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-          if (atBottom !== following) follow(atBottom);
+          // Only a move up pauses: entries landing between the list's own scroll to the end and this
+          // event leave it short of the bottom without anyone having scrolled.
+          const movedUp = el.scrollTop < lastScrollTop.current - 1;
+          lastScrollTop.current = el.scrollTop;
+          if (atBottom && !following) follow(true);
+          else if (!atBottom && movedUp && following) follow(false);
         }}
       >
         <div className="virtual-body" ref={(el) => { if (el) el.style.height = `${virtualizer.getTotalSize()}px`; }}>

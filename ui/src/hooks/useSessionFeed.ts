@@ -7,6 +7,14 @@ import { errorText, ipc } from "../ipc";
 
 /** Entries kept in the webview while following the newest; older ones are paged in on demand. */
 export const WINDOW = 10_000;
+/**
+ * Entries kept while the view is scrolled up (paused): what was shown stays put and new entries are added
+ * up to this many; beyond it they are only counted ("N new"), so a flood cannot grow the webview's memory
+ * while nobody follows it. Following again reloads the newest entries from the session.
+ */
+export const PAUSED_LIMIT = 2 * WINDOW;
+/** How many of the newest entries following again loads when entries were left out while paused. */
+const RELOAD = 5_000;
 
 export interface SessionFeed {
   entries: Entry[];
@@ -33,6 +41,8 @@ export function useSessionFeed(id: string, subscribe: (listener: (batch: Console
   // Read by the subscription, which outlives renders; written wherever `following` changes.
   const followingRef = useRef(following);
   const lastRate = useRef<{ at: number; in: number; out: number } | null>(null);
+  // New entries were left out while paused: following again must reload the newest.
+  const gap = useRef(false);
 
   useEffect(
     () =>
@@ -49,8 +59,11 @@ export function useSessionFeed(id: string, subscribe: (listener: (batch: Console
         }
         if (batch.entries.length === 0) return;
         setEntries((current) => {
-          const next = current.concat(batch.entries);
-          return followingRef.current && next.length > WINDOW ? next.slice(next.length - WINDOW) : next;
+          if (followingRef.current) return newestWindow(current.concat(batch.entries));
+          const room = PAUSED_LIMIT - current.length;
+          if (room >= batch.entries.length) return current.concat(batch.entries);
+          gap.current = true;
+          return room > 0 ? current.concat(batch.entries.slice(0, room)) : current;
         });
         if (!followingRef.current) setUnseen((n) => n + batch.entries.length);
       }),
@@ -60,7 +73,20 @@ export function useSessionFeed(id: string, subscribe: (listener: (batch: Console
   const follow = (on: boolean) => {
     followingRef.current = on;
     setFollowing(on);
-    if (on) setUnseen(0);
+    if (!on) return;
+    setUnseen(0);
+    if (!gap.current) return;
+    gap.current = false;
+    // What arrives meanwhile is appended as usual; the reloaded page goes in front of it.
+    ipc
+      .consolePage(id, Number.MAX_SAFE_INTEGER, RELOAD)
+      .then((newest) => {
+        const last = newest.at(-1)?.seq ?? 0;
+        setEntries((current) => newestWindow(newest.concat(current.filter((entry) => entry.seq > last))));
+      })
+      .catch(() => {
+        // The session is gone (its tab closing): what is shown stays.
+      });
   };
 
   const first = entries[0];
@@ -80,4 +106,8 @@ export function useSessionFeed(id: string, subscribe: (listener: (batch: Console
   };
 
   return { entries, status, rates, following, unseen, follow, olderAvailable, loadOlder };
+}
+
+function newestWindow(entries: Entry[]): Entry[] {
+  return entries.length > WINDOW ? entries.slice(entries.length - WINDOW) : entries;
 }

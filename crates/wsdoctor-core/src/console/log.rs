@@ -69,6 +69,7 @@ pub struct Entry {
 
 /// An entry as the log keeps it in memory: half the size of an [`Entry`] (no sequence number, which
 /// follows from the position; boxed payloads; the optional numbers packed), because a flood keeps many.
+#[derive(Clone)]
 struct Stored {
     at_us: u64,
     text: Option<Box<str>>,
@@ -99,18 +100,7 @@ impl Stored {
     }
 
     fn entry(&self, seq: u64) -> Entry {
-        Entry {
-            seq,
-            at_us: self.at_us,
-            direction: self.direction,
-            kind: self.kind,
-            size: self.size,
-            text: self.text.as_deref().map(str::to_string),
-            data: self.data.as_deref().map(str::to_string),
-            rtt_ms: (!self.rtt_ms.is_nan()).then_some(f64::from(self.rtt_ms)),
-            code: (self.code != 0).then_some(self.code),
-            decoded: self.decoded.as_deref().cloned(),
-        }
+        self.clone().into_entry(seq)
     }
 
     fn into_entry(self, seq: u64) -> Entry {

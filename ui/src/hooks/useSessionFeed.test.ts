@@ -1,0 +1,106 @@
+import { act, renderHook, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import type { ConsoleBatch, Entry, SessionStatus } from "../bindings";
+import { ipc } from "../ipc";
+import { cleanUpAfterEach } from "../test-support";
+import { PAUSED_LIMIT, useSessionFeed, WINDOW } from "./useSessionFeed";
+
+vi.mock("../ipc", async (importOriginal) => (await import("../test-support")).stubbedIpc(importOriginal));
+cleanUpAfterEach();
+
+const entry = (seq: number): Entry => ({
+  seq,
+  atUs: seq,
+  direction: "in",
+  kind: "text",
+  size: 100,
+  text: "x".repeat(100),
+  data: null,
+  rttMs: null,
+  code: null,
+  decoded: null,
+});
+
+const status = (lastSeq: number): SessionStatus => ({
+  state: "open",
+  dialect: "websocket",
+  joined: true,
+  url: "ws://127.0.0.1/flood",
+  protocol: null,
+  extensions: null,
+  messagesIn: lastSeq,
+  messagesOut: 0,
+  bytesIn: lastSeq * 100,
+  bytesOut: 0,
+  lastRttMs: null,
+  lastSeq,
+  dropped: 0,
+  held: lastSeq,
+  heldBytes: lastSeq * 100,
+  onDisk: Math.max(0, lastSeq - WINDOW),
+});
+
+/** A feed whose batches the test sends: `send(n)` delivers the next `n` entries in batches of 2,000. */
+function feed() {
+  let listener: ((batch: ConsoleBatch) => void) | null = null;
+  const subscribe = (l: (batch: ConsoleBatch) => void) => {
+    listener = l;
+    return () => {
+      listener = null;
+    };
+  };
+  const hook = renderHook(() => useSessionFeed("s1", subscribe));
+  let seq = 0;
+  const send = (n: number) => {
+    act(() => {
+      for (let sent = 0; sent < n; sent += 2_000) {
+        const entries = Array.from({ length: Math.min(2_000, n - sent) }, () => entry(++seq));
+        listener?.({ entries, status: status(seq), skipped: 0 });
+      }
+    });
+  };
+  return { hook, send, last: () => seq };
+}
+
+describe("useSessionFeed", () => {
+  it("keeps the newest window while following", () => {
+    const { hook, send } = feed();
+    send(25_000);
+    const { entries } = hook.result.current;
+    expect(entries).toHaveLength(WINDOW);
+    expect(entries[0]?.seq).toBe(15_001);
+    expect(entries.at(-1)?.seq).toBe(25_000);
+  });
+
+  it("keeps what is shown while paused, stops growing at its limit, and reloads the newest on following again", async () => {
+    const { hook, send, last } = feed();
+    send(4_000);
+    act(() => { hook.result.current.follow(false); });
+    send(60_000);
+    expect(hook.result.current.entries).toHaveLength(PAUSED_LIMIT);
+    expect(hook.result.current.entries[0]?.seq).toBe(1);
+    expect(hook.result.current.unseen).toBe(60_000);
+
+    const newest = Array.from({ length: 5_000 }, (_, i) => entry(last() - 4_999 + i));
+    vi.mocked(ipc.consolePage).mockResolvedValue(newest);
+    act(() => { hook.result.current.follow(true); });
+    expect(ipc.consolePage).toHaveBeenCalledWith("s1", Number.MAX_SAFE_INTEGER, 5_000);
+    // A batch arriving before the page does stays after it.
+    send(10);
+    await waitFor(() => { expect(hook.result.current.entries[0]?.seq).toBe(last() - 10 - 4_999); });
+    const seqs = hook.result.current.entries.map((e) => e.seq);
+    expect(seqs).toHaveLength(5_010);
+    expect(seqs.every((s, i) => i === 0 || s === (seqs[i - 1] ?? 0) + 1)).toBe(true);
+    expect(hook.result.current.unseen).toBe(0);
+  });
+
+  it("needs no reload when nothing was left out while paused", () => {
+    const { hook, send } = feed();
+    send(2_000);
+    act(() => { hook.result.current.follow(false); });
+    send(2_000);
+    act(() => { hook.result.current.follow(true); });
+    expect(ipc.consolePage).not.toHaveBeenCalled();
+    expect(hook.result.current.entries).toHaveLength(4_000);
+  });
+});
