@@ -1,16 +1,14 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { ShortcutHelp } from "./components/ShortcutHelp";
 import { ipc } from "./ipc";
-import { SHORTCUTS, target } from "./shortcuts";
-import { useTheme } from "./theme";
+import { SHORTCUTS, target, type ViewId } from "./shortcuts";
+import { type ThemeChoice, useTheme } from "./theme";
 import { AboutView } from "./views/AboutView";
 import { ChecklistView } from "./views/ChecklistView";
 import { ConsoleView } from "./views/ConsoleView";
 import { ProfilesView } from "./views/ProfilesView";
 import { ReportsView } from "./views/ReportsView";
 import { WorkspaceProvider } from "./workspace";
-
-type ViewId = "checklist" | "console" | "profiles" | "reports" | "about";
 
 const NAV: readonly { id: ViewId; label: string }[] = [
   { id: "checklist", label: "Checklist" },
@@ -32,8 +30,8 @@ interface ViewProps {
   id: ViewId;
   visible: boolean;
   onOpen: (view: ViewId) => void;
-  theme: ReturnType<typeof useTheme>[0];
-  onTheme: ReturnType<typeof useTheme>[1];
+  theme: ThemeChoice;
+  onTheme: (choice: ThemeChoice) => void;
 }
 
 function View({ id, visible, onOpen, theme, onTheme }: ViewProps) {
@@ -55,10 +53,10 @@ export function App() {
   const [view, setViewState] = useState<ViewId>(lastView);
   const [help, setHelp] = useState(false);
   const [theme, setTheme] = useTheme();
-  const setView = (next: ViewId) => {
+  const setView = useCallback((next: ViewId) => {
     localStorage.setItem(VIEW_KEY, next);
     setViewState(next);
-  };
+  }, []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -72,8 +70,7 @@ export function App() {
       e.preventDefault();
       const action = shortcut.action;
       if (action.kind === "view") {
-        localStorage.setItem(VIEW_KEY, action.view);
-        setViewState(action.view);
+        setView(action.view);
         document.getElementById(`nav-${action.view}`)?.focus();
       } else if (action.kind === "help") {
         setHelp(true);
@@ -85,7 +82,7 @@ export function App() {
     return () => {
       window.removeEventListener("keydown", onKey);
     };
-  }, [help]);
+  }, [help, setView]);
 
   useEffect(() => {
     // Two frames after the first commit the shell has been painted: report it for the launch figure.

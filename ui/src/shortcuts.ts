@@ -1,10 +1,13 @@
 // The keyboard shortcuts: one table, read both by the key handler (App) and by the help overlay, so the
 // overlay can never list a shortcut that does not work.
 
+/** The app's views, as the navigation and the shortcuts name them. */
+export type ViewId = "checklist" | "console" | "profiles" | "reports" | "about";
+
 export type ShortcutAction =
-  | { kind: "view"; view: "checklist" | "console" | "profiles" | "reports" | "about" }
+  | { kind: "view"; view: ViewId }
   /** Presses the button `selector` finds in `view`, when that view is shown and the button is there. */
-  | { kind: "click"; view: string; selector: string }
+  | { kind: "click"; view: ViewId; selector: string }
   | { kind: "help" };
 
 export interface Shortcut {
@@ -72,7 +75,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
 ];
 
 /** The shortcuts that apply in `view` (those for another view are left out). */
-export function shortcutsFor(view: string): Shortcut[] {
+export function shortcutsFor(view: ViewId): Shortcut[] {
   return SHORTCUTS.filter((s) => s.action.kind !== "click" || s.action.view === view);
 }
 

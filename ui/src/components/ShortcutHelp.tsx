@@ -1,8 +1,8 @@
 import { useEffect, useRef } from "react";
-import { shortcutsFor } from "../shortcuts";
+import { shortcutsFor, type ViewId } from "../shortcuts";
 
 /** The help overlay: the shortcuts that work in the current view, from the same table the key handler reads. */
-export function ShortcutHelp({ view, onClose }: { view: string; onClose: () => void }) {
+export function ShortcutHelp({ view, onClose }: { view: ViewId; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;

@@ -67,6 +67,30 @@ pub struct Entry {
     pub decoded: Option<super::Decoded>,
 }
 
+impl Entry {
+    /// An entry that happens now; the log numbers it.
+    pub(crate) fn now(
+        direction: Direction,
+        kind: EntryKind,
+        size: usize,
+        text: Option<String>,
+        data: Option<String>,
+    ) -> Entry {
+        Entry {
+            seq: 0,
+            at_us: super::session_task::now_us(),
+            direction,
+            kind,
+            size: size as u32,
+            text,
+            data,
+            rtt_ms: None,
+            code: None,
+            decoded: None,
+        }
+    }
+}
+
 /// An entry as the log keeps it in memory: half the size of an [`Entry`] (no sequence number, which
 /// follows from the position; boxed payloads; the optional numbers packed), because a flood keeps many.
 #[derive(Clone)]
@@ -245,18 +269,13 @@ impl EntryLog {
             spill.dir().display()
         );
         drop(spill);
-        self.push_stored(Stored::new(Entry {
-            seq: 0,
-            at_us: super::session_task::now_us(),
-            direction: Direction::Local,
-            kind: EntryKind::Error,
-            size: 0,
-            text: Some(text),
-            data: None,
-            rtt_ms: None,
-            code: None,
-            decoded: None,
-        }));
+        self.push_stored(Stored::new(Entry::now(
+            Direction::Local,
+            EntryKind::Error,
+            0,
+            Some(text),
+            None,
+        )));
     }
 
     /// Numbers an entry that goes to a follower instead (a session with a follower keeps none).
@@ -270,13 +289,9 @@ impl EntryLog {
         self.next_seq - 1
     }
 
-    fn spilled(&self) -> usize {
-        self.spill.as_ref().map_or(0, Spill::len)
-    }
-
     /// Entries kept, in memory and on disk.
     pub fn len(&self) -> usize {
-        self.window.len() + self.spilled()
+        self.window.len() + self.on_disk()
     }
 
     /// The bytes they take: in memory, and on disk.
@@ -290,7 +305,7 @@ impl EntryLog {
 
     /// Entries kept on disk.
     pub fn on_disk(&self) -> usize {
-        self.spilled()
+        self.spill.as_ref().map_or(0, Spill::len)
     }
 
     fn index_of(&self, seq: u64) -> usize {
@@ -301,7 +316,7 @@ impl EntryLog {
     /// abandoned (said in the log), and what memory holds of the range is returned.
     fn range(&mut self, start: usize, end: usize) -> Vec<Entry> {
         let mut out = Vec::new();
-        let spilled = self.spilled();
+        let spilled = self.on_disk();
         if start < spilled
             && let Some(spill) = &mut self.spill
         {

@@ -79,16 +79,8 @@ impl EntryLog {
         decoded: Option<Decoded>,
     ) {
         self.push_entry(Entry {
-            seq: 0,
-            at_us: now_us(),
-            direction,
-            kind,
-            size: size as u32,
-            text,
-            data,
-            rtt_ms: None,
-            code: None,
             decoded,
+            ..Entry::now(direction, kind, size, text, data)
         })
         .await;
     }
@@ -156,16 +148,14 @@ fn close_entry(direction: Direction, code: u16, reason: &str) -> Entry {
         format!(" — \"{reason}\"")
     };
     Entry {
-        seq: 0,
-        at_us: now_us(),
-        direction,
-        kind: EntryKind::Close,
-        size: reason.len() as u32 + 2,
-        text: Some(format!("{}{quoted}", close_code::meaning(code))),
-        data: None,
-        rtt_ms: None,
         code: Some(code),
-        decoded: None,
+        ..Entry::now(
+            direction,
+            EntryKind::Close,
+            reason.len() + 2,
+            Some(format!("{}{quoted}", close_code::meaning(code))),
+            None,
+        )
     }
 }
 
@@ -501,16 +491,8 @@ async fn converse(
                         .and_then(|i| pings.remove(i))
                         .map(|(_, sent)| sent.elapsed().as_secs_f64() * 1000.0);
                     rec.push_entry(Entry {
-                        seq: 0,
-                        at_us: now_us(),
-                        direction: Direction::In,
-                        kind: EntryKind::Pong,
-                        size: payload.len() as u32,
-                        text: None,
-                        data: Some(b64(&payload)),
                         rtt_ms: rtt,
-                        code: None,
-                        decoded: None,
+                        ..Entry::now(Direction::In, EntryKind::Pong, payload.len(), None, Some(b64(&payload)))
                     }).await;
                 }
                 Some(Ok(Message::Close(frame))) => {

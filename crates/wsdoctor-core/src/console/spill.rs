@@ -211,9 +211,7 @@ pub fn sweep(dir: &Path) -> io::Result<usize> {
     let mut deleted = 0;
     for entry in entries {
         let entry = entry?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(PREFIX) && name.ends_with(SUFFIX) && entry.file_type()?.is_file() {
+        if is_segment(&entry.file_name()) && entry.file_type()?.is_file() {
             std::fs::remove_file(entry.path())?;
             deleted += 1;
         }
@@ -221,18 +219,20 @@ pub fn sweep(dir: &Path) -> io::Result<usize> {
     Ok(deleted)
 }
 
-/// The segment files in `dir` (for tests and the app's exit check).
+/// Whether a file name is one [`Segment::create`] gives.
+fn is_segment(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with(PREFIX) && name.ends_with(SUFFIX)
+}
+
+/// The segment files in `dir`, for tests (the log's own and the secrets test) to look into.
 pub fn files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     entries
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with(PREFIX) && name.ends_with(SUFFIX)
-        })
+        .filter(|e| is_segment(&e.file_name()))
         .map(|e| e.path())
         .collect()
 }
