@@ -135,13 +135,18 @@ describe("A finished app", () => {
     }
   });
 
-  /** Opens a console session on the lab's flood of `count` messages and waits until it has them all. */
-  async function flood(count) {
+  /** Opens a console session on the lab's `/flood?query`; resolves to its status line. */
+  async function connectFlood(query) {
     await showSection("console");
     const echo = await (await find('#lab-endpoint option[data-endpoint-id="echo"]')).getAttribute("value");
-    await replaceText(await find("#console-url"), echo.replace(/\/echo$/, `/flood?n=${count}`));
+    await replaceText(await find("#console-url"), echo.replace(/\/echo$/, `/flood?${query}`));
     await (await find("#console-connect")).click();
-    const status = await find(".console-session:not([hidden]) .status-line");
+    return find(".console-session:not([hidden]) .status-line");
+  }
+
+  /** Opens a console session on the lab's flood of `count` messages and waits until it has them all. */
+  async function flood(count) {
+    const status = await connectFlood(`n=${count}`);
     await waitFor(async () => (await status.getText()).includes(`in ${count} `), `the ${count} messages arrive`);
     return status;
   }
@@ -162,16 +167,15 @@ describe("A finished app", () => {
   });
 
   it("holds at most 20,000 entries in the page while scrolled up through a flood, and reloads the newest on following", async () => {
-    await showSection("console");
-    const echo = await (await find('#lab-endpoint option[data-endpoint-id="echo"]')).getAttribute("value");
-    await replaceText(await find("#console-url"), echo.replace(/\/echo$/, "/flood?n=40000&rate=8000"));
-    await (await find("#console-connect")).click();
+    const status = await connectFlood("n=40000&rate=8000");
     const session = await find(".console-session:not([hidden])");
-    const status = await session.findElement(By.css(".status-line"));
     const received = async () => Number(/in (\d+)/.exec(await status.getText())?.[1] ?? 0);
     await waitFor(async () => (await received()) >= 2000, "the flood starts");
-    // The user scrolls up: the list pauses where it is.
-    await driver.executeScript('const l = document.querySelector(".console-session:not([hidden]) .message-list"); l.scrollTop = 0;');
+    // The user scrolls up with the wheel: the list pauses where it is. (Moving it from a script alone does
+    // not pause it: only what a person does does.)
+    await driver.executeScript(`const l = document.querySelector(".console-session:not([hidden]) .message-list");
+      l.dispatchEvent(new WheelEvent("wheel", { deltaY: -500, bubbles: true }));
+      l.scrollTop = 0;`);
     const newButton = await find(".console-session:not([hidden]) .new-entries");
     await waitFor(async () => (await received()) === 40000, "the 40000 messages arrive");
     const counts = async () => /(\d+) of (\d+) shown/.exec(await session.getText())?.slice(1).map(Number);

@@ -30,6 +30,9 @@ interface Props {
   visible: boolean;
 }
 
+/** Keys that scroll a focused list up or down. */
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
+
 /** One console session: status line, filters, the message list (virtualised) and the composer. */
 export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const { entries, status, rates, following, unseen, follow, olderAvailable, loadOlder } = useSessionFeed(id, subscribe);
@@ -52,6 +55,13 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const lastScrollTop = useRef(0);
+  // Set by what only a person does (a wheel or touch move, a scrolling key, a press on the scrollbar) and
+  // read by the next scroll: only such a scroll pauses following. The list's own scroll to the end racing
+  // new entries, or a view shown again, moves the list too, and must not pause it.
+  const userScroll = useRef(false);
+  const userIntent = () => {
+    userScroll.current = true;
+  };
 
   const { test, error: filterError } = useMemo(() => matcher(filter), [filter]);
   const shown = useMemo(() => entries.filter(test), [entries, test]);
@@ -148,15 +158,24 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
         ref={scroller}
         role="log"
         aria-label="Messages"
+        onWheel={userIntent}
+        onTouchMove={userIntent}
+        onKeyDown={(e) => {
+          if (SCROLL_KEYS.has(e.key)) userIntent();
+        }}
+        onPointerDown={(e) => {
+          // On the list itself (its scrollbar), not on an entry.
+          if (e.target === e.currentTarget) userIntent();
+        }}
         onScroll={(e) => {
           const el = e.currentTarget;
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-          // Only a move up pauses: entries landing between the list's own scroll to the end and this
-          // event leave it short of the bottom without anyone having scrolled.
           const movedUp = el.scrollTop < lastScrollTop.current - 1;
           lastScrollTop.current = el.scrollTop;
+          const byUser = userScroll.current;
+          userScroll.current = false;
           if (atBottom && !following) follow(true);
-          else if (!atBottom && movedUp && following) follow(false);
+          else if (!atBottom && movedUp && byUser && following) follow(false);
         }}
       >
         <div className="virtual-body" ref={(el) => { if (el) el.style.height = `${virtualizer.getTotalSize()}px`; }}>
