@@ -30,8 +30,11 @@ interface Props {
   visible: boolean;
 }
 
-/** Keys that scroll a focused list up or down. */
+/** Keys that scroll a focused list, and those of them that scroll it up. */
 const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
+const UP_KEYS = new Set(["ArrowUp", "PageUp", "Home"]);
+/** How long after a person's wheel, key, touch or press on the scrollbar a scroll counts as theirs. */
+const USER_SCROLL_MS = 500;
 
 /** One console session: status line, filters, the message list (virtualised) and the composer. */
 export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
@@ -55,12 +58,14 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const lastScrollTop = useRef(0);
-  // Set by what only a person does (a wheel or touch move, a scrolling key, a press on the scrollbar) and
-  // read by the next scroll: only such a scroll pauses following. The list's own scroll to the end racing
-  // new entries, or a view shown again, moves the list too, and must not pause it.
-  const userScroll = useRef(false);
-  const userIntent = () => {
-    userScroll.current = true;
+  // When a person last scrolled (a wheel or touch move, a scrolling key, a press on the scrollbar): only a
+  // scroll up near then pauses following. The list's own scroll to the end racing new entries, or a view
+  // shown again, moves the list too, and must not pause it. A wheel turned up or an up key pauses at once,
+  // so a flood's next scroll to the end cannot undo the person's scroll.
+  const userScrollAt = useRef(Number.NEGATIVE_INFINITY);
+  const userScroll = (up: boolean) => {
+    userScrollAt.current = performance.now();
+    if (up && following) follow(false);
   };
 
   const { test, error: filterError } = useMemo(() => matcher(filter), [filter]);
@@ -158,22 +163,25 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
         ref={scroller}
         role="log"
         aria-label="Messages"
-        onWheel={userIntent}
-        onTouchMove={userIntent}
+        onWheel={(e) => {
+          userScroll(e.deltaY < 0);
+        }}
+        onTouchMove={() => {
+          userScroll(false);
+        }}
         onKeyDown={(e) => {
-          if (SCROLL_KEYS.has(e.key)) userIntent();
+          if (SCROLL_KEYS.has(e.key)) userScroll(UP_KEYS.has(e.key));
         }}
         onPointerDown={(e) => {
           // On the list itself (its scrollbar), not on an entry.
-          if (e.target === e.currentTarget) userIntent();
+          if (e.target === e.currentTarget) userScroll(false);
         }}
         onScroll={(e) => {
           const el = e.currentTarget;
           const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
           const movedUp = el.scrollTop < lastScrollTop.current - 1;
           lastScrollTop.current = el.scrollTop;
-          const byUser = userScroll.current;
-          userScroll.current = false;
+          const byUser = performance.now() - userScrollAt.current < USER_SCROLL_MS;
           if (atBottom && !following) follow(true);
           else if (!atBottom && movedUp && byUser && following) follow(false);
         }}
