@@ -450,3 +450,24 @@ async fn the_pages_content_security_policy_is_applied_to_the_socket() {
         assert_eq!(item(&report, "page_policy").status, CheckStatus::Pass);
     }
 }
+
+/// A port chosen free can be taken by another test before nginx binds it (the suite's tests run side by
+/// side): nginx then exits, and the helper starts it again on fresh ports instead of failing the test.
+#[test]
+fn a_port_taken_before_nginx_binds_it_costs_a_restart() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = taken.local_addr().unwrap().port();
+    let attempts = std::cell::Cell::new(0);
+    let nginx = start_nginx_with(|prefix, port, _| {
+        attempts.set(attempts.get() + 1);
+        // The first attempt finds its port taken.
+        let port = if attempts.get() == 1 { taken } else { port };
+        format!(
+            "{}\n    server {{ listen 127.0.0.1:{port}; return 204; }}\n}}\n",
+            preamble(prefix)
+        )
+    });
+    assert_eq!(attempts.get(), 2);
+    assert_ne!(nginx.port, taken);
+    assert!(std::net::TcpStream::connect(("127.0.0.1", nginx.port)).is_ok());
+}

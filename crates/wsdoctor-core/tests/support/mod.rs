@@ -30,6 +30,57 @@ pub fn free_port() -> u16 {
         .expect("a free port on 127.0.0.1")
 }
 
+/// Distinct ports of 127.0.0.1 that were free a moment ago, for a server that listens on several: they
+/// are held together while chosen, so no two are the same.
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<std::net::TcpListener> = (0..N)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port on 127.0.0.1"))
+        .collect();
+    std::array::from_fn(|i| held[i].local_addr().expect("a bound port").port())
+}
+
+/// Waits until `child` accepts connections on every one of `ports`, for up to `within`. A port chosen
+/// free can be taken by another test before the server binds it, and the server then exits: the error
+/// says whether it exited or was still not listening, for the caller to start it again on fresh ports
+/// ([`start_retrying`]).
+pub fn wait_listening(child: &mut Child, ports: &[u16], within: Duration) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("it exited ({status}) before listening"));
+        }
+        if ports
+            .iter()
+            .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok())
+        {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(format!(
+                "it was not listening on {ports:?} after {within:?}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Starts a server process with `attempt`, up to three times: each attempt chooses fresh ports, so a
+/// port another test took in the meantime costs a restart, not the test. Panics with the last
+/// attempt's error (which carries the server's log).
+pub fn start_retrying<T>(what: &str, mut attempt: impl FnMut() -> Result<T, String>) -> T {
+    let mut errors = Vec::new();
+    for _ in 0..3 {
+        match attempt() {
+            Ok(started) => return started,
+            Err(error) => errors.push(error),
+        }
+    }
+    panic!(
+        "{what} did not start listening in three attempts:\n{}",
+        errors.join("\n---\n")
+    )
+}
+
 /// A server process a test started, listening on `port`; killed when the test ends, pass or fail.
 pub struct Spawned {
     pub child: Child,

@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rcgen::{CertificateParams, KeyPair};
 
-use super::free_port;
+use super::{free_port, free_ports, start_retrying, wait_listening};
 
 const NGINX: &str = "/usr/sbin/nginx";
 
@@ -56,11 +56,15 @@ http {{
 
 /// nginx with the config `conf` writes for its prefix, port and TLS port (a certificate for 127.0.0.1 is
 /// in the prefix as `cert.pem` and `key.pem`).
-pub fn start_nginx_with(conf: impl FnOnce(&std::path::Path, u16, u16) -> String) -> Nginx {
+pub fn start_nginx_with(conf: impl Fn(&std::path::Path, u16, u16) -> String) -> Nginx {
     assert!(
         std::path::Path::new(NGINX).exists(),
         "nginx is not installed: run `make deps` (Debian package nginx-light)"
     );
+    start_retrying("nginx", || attempt(&conf))
+}
+
+fn attempt(conf: &impl Fn(&std::path::Path, u16, u16) -> String) -> Result<Nginx, String> {
     let prefix = std::env::temp_dir().join(format!(
         "wsdoctor-nginx-{}-{}",
         std::process::id(),
@@ -76,10 +80,12 @@ pub fn start_nginx_with(conf: impl FnOnce(&std::path::Path, u16, u16) -> String)
     std::fs::write(prefix.join("key.pem"), key.serialize_pem()).unwrap();
     let ca_file = prefix.join("ca.pem");
     std::fs::write(&ca_file, cert.pem()).unwrap();
-    let (port, tls_port) = (free_port(), free_port());
+    let [port, tls_port] = free_ports();
     let text = conf(&prefix, port, tls_port);
     let conf = prefix.join("nginx.conf");
-    std::fs::write(&conf, text).unwrap();
+    std::fs::write(&conf, &text).unwrap();
+    // What nginx says before its error log is open (a config it cannot read) goes to stderr.
+    let stderr = std::fs::File::create(prefix.join("stderr.log")).unwrap();
     let child = Command::new(NGINX)
         .arg("-p")
         .arg(&prefix)
@@ -87,20 +93,32 @@ pub fn start_nginx_with(conf: impl FnOnce(&std::path::Path, u16, u16) -> String)
         .arg(&conf)
         .args(["-g", "daemon off; master_process off;"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("nginx starts");
-    let nginx = Nginx {
+    let mut nginx = Nginx {
         child,
         prefix,
         port,
         tls_port,
         ca_file,
     };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx did not start listening");
-        std::thread::sleep(Duration::from_millis(20));
+    // nginx listens on the ports it could bind while it retries the others, then exits: wait for every
+    // port the config uses.
+    let mut ports = vec![port];
+    if text.contains(&format!(":{tls_port}")) {
+        ports.push(tls_port);
     }
-    nginx
+    match wait_listening(&mut nginx.child, &ports, Duration::from_secs(10)) {
+        Ok(()) => Ok(nginx),
+        Err(error) => {
+            let log =
+                |name: &str| std::fs::read_to_string(nginx.prefix.join(name)).unwrap_or_default();
+            Err(format!(
+                "{error}: {}{}",
+                log("stderr.log"),
+                log("error.log")
+            ))
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::free_port;
+use super::free_ports;
 
 use super::Spawned;
 
@@ -95,7 +95,7 @@ pub fn rabbitmq() -> Broker {
         server.exists(),
         "RabbitMQ is not installed: run `make deps` (Debian package rabbitmq-server)"
     );
-    let (port, dist, stomp_port) = (free_port(), free_port(), free_port());
+    let [port, dist, stomp_port] = free_ports();
     let dir = std::env::temp_dir().join(format!("wsdoctor-rabbitmq-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("enabled_plugins"), "[rabbitmq_web_stomp].\n").unwrap();

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::free_port;
+use super::{free_port, start_retrying, wait_listening};
 
 pub struct ReverseProxy {
     child: Child,
@@ -34,50 +34,55 @@ fn own_dir(what: &str) -> PathBuf {
     dir
 }
 
-fn started(mut command: Command, config: PathBuf, port: u16, log: &Path) -> ReverseProxy {
+fn started(
+    mut command: Command,
+    config: PathBuf,
+    port: u16,
+    log: &Path,
+) -> Result<ReverseProxy, String> {
     let dir = config
         .parent()
         .expect("the config is in its folder")
         .to_path_buf();
     let child = command
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .expect("the proxy starts");
-    let proxy = ReverseProxy {
+    let mut proxy = ReverseProxy {
         child,
         dir,
         port,
         config,
     };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the proxy did not start listening: {}",
+    match wait_listening(&mut proxy.child, &[port], Duration::from_secs(10)) {
+        Ok(()) => Ok(proxy),
+        Err(error) => Err(format!(
+            "{error}: {}{}",
+            std::fs::read_to_string(proxy.dir.join("stderr.log")).unwrap_or_default(),
             std::fs::read_to_string(log).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(20));
+        )),
     }
-    proxy
 }
 
 /// HAProxy listening on a free port of 127.0.0.1, with `body` (everything after `global`; `{port}` in it
 /// is the port to bind).
-pub fn start_haproxy(body: impl FnOnce(u16) -> String) -> ReverseProxy {
+pub fn start_haproxy(body: impl Fn(u16) -> String) -> ReverseProxy {
     const HAPROXY: &str = "/usr/sbin/haproxy";
     assert!(
         Path::new(HAPROXY).exists(),
         "haproxy is not installed: run `make deps` (Debian package haproxy)"
     );
-    let dir = own_dir("haproxy");
-    let port = free_port();
-    let conf = dir.join("haproxy.cfg");
-    std::fs::write(&conf, format!("global\n    maxconn 100\n{}", body(port))).unwrap();
-    let mut command = Command::new(HAPROXY);
-    command.arg("-db").arg("-f").arg(&conf);
-    let log = dir.join("none.log");
-    started(command, conf, port, &log)
+    start_retrying("haproxy", || {
+        let dir = own_dir("haproxy");
+        let port = free_port();
+        let conf = dir.join("haproxy.cfg");
+        std::fs::write(&conf, format!("global\n    maxconn 100\n{}", body(port))).unwrap();
+        let mut command = Command::new(HAPROXY);
+        command.arg("-db").arg("-f").arg(&conf);
+        let log = dir.join("none.log");
+        started(command, conf, port, &log)
+    })
 }
 
 /// Apache httpd (the event MPM, mod_proxy and mod_proxy_http; no mod_proxy_wstunnel) listening on a free
@@ -88,12 +93,13 @@ pub fn start_apache(body: &str) -> ReverseProxy {
         Path::new(APACHE).exists(),
         "apache2 is not installed: run `make deps` (Debian package apache2)"
     );
-    let dir = own_dir("apache");
-    let port = free_port();
-    let d = dir.display();
-    let modules = "/usr/lib/apache2/modules";
-    let conf = dir.join("httpd.conf");
-    std::fs::write(
+    start_retrying("apache", || {
+        let dir = own_dir("apache");
+        let port = free_port();
+        let d = dir.display();
+        let modules = "/usr/lib/apache2/modules";
+        let conf = dir.join("httpd.conf");
+        std::fs::write(
         &conf,
         format!(
             "ServerRoot {d}\nServerName 127.0.0.1\nPidFile {d}/httpd.pid\nErrorLog {d}/error.log\n\
@@ -106,8 +112,9 @@ pub fn start_apache(body: &str) -> ReverseProxy {
         ),
     )
     .unwrap();
-    let mut command = Command::new(APACHE);
-    command.arg("-X").arg("-f").arg(&conf);
-    let log = dir.join("error.log");
-    started(command, conf, port, &log)
+        let mut command = Command::new(APACHE);
+        command.arg("-X").arg("-f").arg(&conf);
+        let log = dir.join("error.log");
+        started(command, conf, port, &log)
+    })
 }

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::free_port;
+use super::{free_port, free_ports, start_retrying, wait_listening};
 
 const SQUID: &str = "/usr/sbin/squid";
 /// The user and password the `auth` port takes.
@@ -38,6 +38,10 @@ pub fn start_squid() -> Squid {
         std::path::Path::new(SQUID).exists(),
         "squid is not installed: run `make deps` (Debian package squid)"
     );
+    start_retrying("squid", attempt)
+}
+
+fn attempt() -> Result<Squid, String> {
     let dir = std::env::temp_dir().join(format!(
         "wsdoctor-squid-{}-{}",
         std::process::id(),
@@ -56,7 +60,7 @@ pub fn start_squid() -> Squid {
         format!("{USER}:{}", String::from_utf8_lossy(&hash.stdout).trim()),
     )
     .unwrap();
-    let (strict_port, auth_port, open_port) = (free_port(), free_port(), free_port());
+    let [strict_port, auth_port, open_port] = free_ports();
     let d = dir.display();
     let conf = format!(
         r#"
@@ -93,26 +97,27 @@ coredump_dir {d}
         .arg("-f")
         .arg(&conf_file)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .expect("squid starts");
-    let squid = Squid {
+    let mut squid = Squid {
         child,
         dir,
         strict_port,
         auth_port,
         open_port,
     };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    for port in [strict_port, auth_port, open_port] {
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "squid did not start listening: {}",
-                std::fs::read_to_string(squid.dir.join("cache.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(20));
+    let ports = [strict_port, auth_port, open_port];
+    match wait_listening(&mut squid.child, &ports, Duration::from_secs(20)) {
+        Ok(()) => Ok(squid),
+        Err(error) => {
+            let log =
+                |name: &str| std::fs::read_to_string(squid.dir.join(name)).unwrap_or_default();
+            Err(format!(
+                "{error}: {}{}",
+                log("stderr.log"),
+                log("cache.log")
+            ))
         }
     }
-    squid
 }
