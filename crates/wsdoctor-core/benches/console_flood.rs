@@ -4,8 +4,13 @@
 //! single-threaded runtime: one core) receives, records and makes them available in batches. Prints
 //! messages per second and the memory the log holds. If `websocat` is on the PATH (`make bench` installs
 //! it), the same flood is received by websocat in the same run for comparison (target: ours >= websocat's).
+//!
+//! Then the same flood into a session that spills beyond its window (as the app's does), exported as
+//! JSON Lines while the session is asked for its status every millisecond: prints how long the export
+//! took and the longest the session was held up meanwhile (an export used to hold it for the whole read).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -110,6 +115,7 @@ fn main() {
     let _ = held_mb;
     // The session's task lives on that runtime: shut it down so the first connection is closed.
     drop(runtime);
+    export_while_recording(addr);
 
     match std::process::Command::new("websocat")
         .arg("--version")
@@ -161,5 +167,80 @@ fn main() {
         _ => println!(
             "websocat is not installed (cargo install websocat --locked): no comparison this run"
         ),
+    }
+}
+
+/// The flood into a spilling session, then a JSON Lines export of it while another thread keeps asking
+/// the session for its status: the longest of those waits is how long the export held the session up.
+fn export_while_recording(addr: SocketAddr) {
+    // Resets the peak RSS (Linux), so the figure printed is this part's.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let session = Arc::new(
+            ConsoleSession::start(SessionConfig {
+                target: CheckOptions {
+                    url: format!("ws://{addr}/"),
+                    use_env_proxy: false,
+                    ..CheckOptions::default()
+                },
+                heartbeat: None,
+                reconnect: None,
+                limits: Limits::default(),
+                spill_dir: Some(dir.path().to_path_buf()),
+                follower: None,
+                namespace: None,
+                variables: Vec::new(),
+            })
+            .unwrap(),
+        );
+        let started = Instant::now();
+        while session.status().messages_in < MESSAGES as u64 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert!(started.elapsed() < Duration::from_secs(120), "the flood did not arrive");
+        }
+        let status = session.status();
+        let exporting = session.clone();
+        let export = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut counted = Counted(0);
+            exporting.export_jsonl(&mut counted).expect("the export writes");
+            (started.elapsed(), counted.0)
+        });
+        let mut longest = Duration::ZERO;
+        while !export.is_finished() {
+            let asked = Instant::now();
+            let _ = session.status();
+            longest = longest.max(asked.elapsed());
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let (took, bytes) = export.join().expect("the export thread ends");
+        println!(
+            "export: {} entries ({} on disk) as {:.0} MB of JSON Lines in {:.2} s; the session waited {:.1} ms \
+             at most meanwhile (peak RSS of the bench {:.0} MB)",
+            status.held,
+            status.on_disk,
+            bytes as f64 / 1_048_576.0,
+            took.as_secs_f64(),
+            longest.as_secs_f64() * 1000.0,
+            vm_hwm_mb()
+        );
+    });
+}
+
+/// A file that only counts what is written to it.
+struct Counted(u64);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

@@ -33,6 +33,15 @@ fn temporary_name(path: &Path) -> PathBuf {
 }
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomically`] for content that `write` streams into the file (an export too long to hold in
+/// memory first). If `write` fails, the target is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let io = |e| Error::io(format!("cannot write {}", path.display()), e);
     let tmp = temporary_name(path);
     let written = std::fs::OpenOptions::new()
@@ -40,7 +49,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .create_new(true)
         .open(&tmp)
         .and_then(|mut file| {
-            file.write_all(bytes)?;
+            write(&mut file)?;
             file.sync_all()?;
             crash_point_for_tests(path);
             Ok(())

@@ -266,7 +266,7 @@ async fn ten_thousand_messages_arrive_in_order_and_export() {
         .collect();
     assert!(numbers.iter().enumerate().all(|(i, n)| i == *n), "in order");
 
-    let har: serde_json::Value = serde_json::from_str(&session.export_har()).unwrap();
+    let har: serde_json::Value = serde_json::from_str(&support::har(&session)).unwrap();
     let messages = har["log"]["entries"][0]["_webSocketMessages"]
         .as_array()
         .unwrap();
@@ -284,7 +284,7 @@ async fn ten_thousand_messages_arrive_in_order_and_export() {
         "the first message is the first one sent"
     );
     assert_eq!(har["log"]["entries"][0]["response"]["status"], 101);
-    let jsonl = session.export_jsonl();
+    let jsonl = support::jsonl(&session);
     assert_eq!(jsonl.lines().count(), entries.len());
     assert!(
         jsonl
@@ -381,7 +381,7 @@ async fn a_flood_spills_to_disk_reads_back_whole_and_its_files_go_when_the_sessi
     let page = session.entries_before(10_001, 50);
     assert_eq!(page.first().map(|e| e.seq), Some(9_951));
     assert_eq!(page, entries[9_950..10_000]);
-    assert_eq!(session.export_jsonl().lines().count(), entries.len());
+    assert_eq!(support::jsonl(&session).lines().count(), entries.len());
 
     drop(session);
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -544,4 +544,90 @@ async fn followers_see_every_entry_or_the_newest_window_and_end_with_the_session
     );
     let texts = kinds.iter().filter(|(_, k)| *k == EntryKind::Text).count();
     assert_eq!(texts, 20, "ten sent and ten echoed");
+}
+
+/// An export of a long capture reads the log a chunk at a time and does not hold the session while it
+/// writes: a message sent and echoed while the file is being written is recorded at once (a lock held for
+/// the whole export would deadlock the writer here), and the export ends with the entry that was last
+/// when it began.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_records_on_while_an_export_is_written() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let session = std::sync::Arc::new(
+        ConsoleSession::start(SessionConfig {
+            spill_dir: Some(dir.path().join("console")),
+            limits: Limits {
+                window_entries: 200,
+                ..Limits::default()
+            },
+            ..config(lab.url("/echo"))
+        })
+        .unwrap(),
+    );
+    support::wait_open(&session).await;
+    for i in 0..5_000 {
+        session.send(&Outgoing::Text(i.to_string())).unwrap();
+    }
+    wait_for(&session, "5,000 echoes", |e| received(e).len() == 5_000).await;
+    let before = session.status().last_seq;
+    assert!(session.status().on_disk > 9_000, "{:?}", session.status());
+
+    /// A file that, at its first write, sends a message and waits (10 s at most) for its echo.
+    struct Meddling {
+        session: std::sync::Arc<ConsoleSession>,
+        recorded_meanwhile: bool,
+        bytes: Vec<u8>,
+    }
+    impl std::io::Write for Meddling {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.bytes.is_empty() {
+                let last = self.session.status().last_seq;
+                self.session
+                    .send(&Outgoing::Text("during the export".into()))
+                    .unwrap();
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while self.session.status().last_seq < last + 2 && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                self.recorded_meanwhile = self.session.status().last_seq >= last + 2;
+            }
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let exporting = session.clone();
+    let export = tokio::task::spawn_blocking(move || {
+        let mut file = Meddling {
+            session: exporting,
+            recorded_meanwhile: false,
+            bytes: Vec::new(),
+        };
+        let session = file.session.clone();
+        session.export_jsonl(&mut file).expect("the export writes");
+        file
+    });
+    let file = tokio::time::timeout(Duration::from_secs(30), export)
+        .await
+        .expect("the export ends")
+        .unwrap();
+    assert!(
+        file.recorded_meanwhile,
+        "the session recorded nothing during the export"
+    );
+    let lines: Vec<Entry> = String::from_utf8(file.bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len() as u64, before);
+    assert_eq!(lines.last().map(|e| e.seq), Some(before));
+    assert!(
+        lines.iter().enumerate().all(|(i, e)| e.seq == i as u64 + 1),
+        "every entry once, in order"
+    );
+    assert!(session.status().last_seq >= before + 2);
 }

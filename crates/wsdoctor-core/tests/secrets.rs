@@ -376,7 +376,7 @@ async fn generated_secrets_never_reach_any_output() {
         })))
         .unwrap();
         wait_open(&session).await;
-        let mut console_text = session.export_jsonl() + &session.export_har();
+        let mut console_text = support::jsonl(&session) + &support::har(&session);
         let mut spill_text = String::new();
         for file in wsdoctor_core::console::spill_files(&spill_dir) {
             spill_text.push_str(&std::fs::read_to_string(file).unwrap());
@@ -422,7 +422,7 @@ async fn generated_secrets_never_reach_any_output() {
                 ack: false,
             })
             .unwrap();
-        while !session.export_jsonl().contains("\"name\":\"note\"") {
+        while !support::jsonl(&session).contains("\"name\":\"note\"") {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "seed {seed}: the emit is recorded"
@@ -430,8 +430,8 @@ async fn generated_secrets_never_reach_any_output() {
             let _ =
                 tokio::time::timeout(std::time::Duration::from_millis(50), session.changed()).await;
         }
-        console_text.push_str(&session.export_jsonl());
-        console_text.push_str(&session.export_har());
+        console_text.push_str(&support::jsonl(&session));
+        console_text.push_str(&support::har(&session));
         for file in wsdoctor_core::console::spill_files(&spill_dir) {
             spill_text.push_str(&std::fs::read_to_string(file).unwrap());
         }

@@ -189,17 +189,12 @@ pub async fn console_export(
     format: SessionExport,
 ) -> Result<Option<String>, IpcError> {
     let session = session(&state, &id)?;
-    let (text, name, filter) = match format {
+    let (name, filter) = match format {
         SessionExport::JsonLines => (
-            session.export_jsonl(),
             format!("wsdoctor-session-{id}.jsonl"),
             ("JSON Lines", "jsonl"),
         ),
-        SessionExport::Har => (
-            session.export_har(),
-            format!("wsdoctor-session-{id}.har"),
-            ("HAR", "har"),
-        ),
+        SessionExport::Har => (format!("wsdoctor-session-{id}.har"), ("HAR", "har")),
     };
     let Some(path) = state
         .dialogs
@@ -208,6 +203,14 @@ pub async fn console_export(
     else {
         return Ok(None);
     };
-    wsdoctor_core::atomic_file::write_atomically(&path, text.as_bytes())?;
+    // A long capture is read from disk and written in chunks, off the async runtime.
+    let path = super::on_blocking_thread(move || {
+        wsdoctor_core::atomic_file::write_atomically_with(&path, |file| match format {
+            SessionExport::JsonLines => session.export_jsonl(file),
+            SessionExport::Har => session.export_har(file),
+        })?;
+        Ok(path)
+    })
+    .await?;
     Ok(Some(path.display().to_string()))
 }

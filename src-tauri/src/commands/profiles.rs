@@ -93,13 +93,7 @@ pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce(&Profiles) -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {
     let profiles = state.profiles.clone();
-    tauri::async_runtime::spawn_blocking(move || work(&profiles))
-        .await
-        .map_err(|e| IpcError {
-            kind: "internal".into(),
-            message: e.to_string(),
-            field: None,
-        })?
+    super::on_blocking_thread(move || work(&profiles)).await
 }
 
 #[tauri::command]

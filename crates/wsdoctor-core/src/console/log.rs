@@ -173,9 +173,6 @@ impl Default for Limits {
     }
 }
 
-/// How many spilled entries an export reads back at a time.
-const READ_CHUNK: usize = 4_096;
-
 pub(crate) struct EntryLog {
     /// The newest entries, in memory.
     window: VecDeque<Stored>,
@@ -354,19 +351,6 @@ impl EntryLog {
         let start = end.saturating_sub(count);
         self.range(start, end)
     }
-
-    /// Every entry kept, oldest first, handed over a chunk at a time (for exports).
-    pub fn each(&mut self, mut visit: impl FnMut(Entry)) {
-        let mut next = self.first_seq.saturating_sub(1);
-        loop {
-            let chunk = self.after(next, READ_CHUNK);
-            let Some(last) = chunk.last() else {
-                return;
-            };
-            next = last.seq;
-            chunk.into_iter().for_each(&mut visit);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -500,9 +484,8 @@ mod tests {
         assert_eq!(texts(&log.after(495, 10)), numbered(496, 500));
         assert_eq!(texts(&log.before(250, 5)), numbered(245, 249));
         assert_eq!(texts(&log.before(493, 6)), numbered(487, 492));
-        let mut seen = Vec::new();
-        log.each(|e| seen.push(e.seq));
-        assert_eq!(seen, (1..=500).collect::<Vec<_>>());
+        let seqs: Vec<u64> = log.after(0, 1_000).iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (1..=500).collect::<Vec<_>>());
 
         drop(log);
         assert!(

@@ -462,14 +462,16 @@ impl ConsoleSession {
         self.commands.is_closed()
     }
 
-    /// The session as JSON Lines: one entry per line.
-    pub fn export_jsonl(&self) -> String {
-        export::jsonl(&mut self.shared())
+    /// Writes the session as JSON Lines (one entry per line) to `out`: every entry kept up to the last
+    /// one recorded when the export began. The session records on while it is written.
+    pub fn export_jsonl(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        export::jsonl(self, out)
     }
 
-    /// The session as a HAR file whose `_webSocketMessages` Chrome DevTools can import.
-    pub fn export_har(&self) -> String {
-        export::har(&mut self.shared())
+    /// Writes the session as a HAR file whose `_webSocketMessages` Chrome DevTools can import, as
+    /// [`export_jsonl`](Self::export_jsonl) does.
+    pub fn export_har(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        export::har(self, out)
     }
 
     /// Stops the session at once (no closing handshake).

@@ -108,6 +108,20 @@ pub fn console_config(target: CheckOptions) -> SessionConfig {
     }
 }
 
+/// The session's JSON Lines export, as text.
+pub fn jsonl(session: &ConsoleSession) -> String {
+    let mut out = Vec::new();
+    session.export_jsonl(&mut out).expect("the export writes");
+    String::from_utf8(out).expect("the export is UTF-8")
+}
+
+/// The session's HAR export, as text.
+pub fn har(session: &ConsoleSession) -> String {
+    let mut out = Vec::new();
+    session.export_har(&mut out).expect("the export writes");
+    String::from_utf8(out).expect("the export is UTF-8")
+}
+
 /// Waits until `done` holds for the session's entries, or fails after 15 s showing them.
 pub async fn wait_for(
     session: &ConsoleSession,
