@@ -41,13 +41,25 @@ pub fn free_ports<const N: usize>() -> [u16; N] {
 
 /// Waits until `child` accepts connections on every one of `ports`, for up to `within`. A port chosen
 /// free can be taken by another test before the server binds it, and the server then exits: the error
-/// says whether it exited or was still not listening, for the caller to start it again on fresh ports
-/// ([`start_retrying`]).
-pub fn wait_listening(child: &mut Child, ports: &[u16], within: Duration) -> Result<(), String> {
+/// says whether it exited or was still not listening, with what its `logs` hold, for the caller to start
+/// it again on fresh ports ([`start_retrying`]).
+pub fn wait_listening(
+    child: &mut Child,
+    ports: &[u16],
+    within: Duration,
+    logs: &[std::path::PathBuf],
+) -> Result<(), String> {
     let deadline = std::time::Instant::now() + within;
+    let failed = |why: String| {
+        let logs: String = logs
+            .iter()
+            .map(|log| std::fs::read_to_string(log).unwrap_or_default())
+            .collect();
+        Err(format!("{why}: {logs}"))
+    };
     loop {
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(format!("it exited ({status}) before listening"));
+            return failed(format!("it exited ({status}) before listening"));
         }
         if ports
             .iter()
@@ -56,7 +68,7 @@ pub fn wait_listening(child: &mut Child, ports: &[u16], within: Duration) -> Res
             return Ok(());
         }
         if std::time::Instant::now() >= deadline {
-            return Err(format!(
+            return failed(format!(
                 "it was not listening on {ports:?} after {within:?}"
             ));
         }

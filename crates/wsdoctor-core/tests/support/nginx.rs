@@ -109,16 +109,9 @@ fn attempt(conf: &impl Fn(&std::path::Path, u16, u16) -> String) -> Result<Nginx
     if text.contains(&format!(":{tls_port}")) {
         ports.push(tls_port);
     }
-    match wait_listening(&mut nginx.child, &ports, Duration::from_secs(10)) {
-        Ok(()) => Ok(nginx),
-        Err(error) => {
-            let log =
-                |name: &str| std::fs::read_to_string(nginx.prefix.join(name)).unwrap_or_default();
-            Err(format!(
-                "{error}: {}{}",
-                log("stderr.log"),
-                log("error.log")
-            ))
-        }
-    }
+    let logs = [
+        nginx.prefix.join("stderr.log"),
+        nginx.prefix.join("error.log"),
+    ];
+    wait_listening(&mut nginx.child, &ports, Duration::from_secs(10), &logs).map(|()| nginx)
 }

@@ -55,14 +55,8 @@ fn started(
         port,
         config,
     };
-    match wait_listening(&mut proxy.child, &[port], Duration::from_secs(10)) {
-        Ok(()) => Ok(proxy),
-        Err(error) => Err(format!(
-            "{error}: {}{}",
-            std::fs::read_to_string(proxy.dir.join("stderr.log")).unwrap_or_default(),
-            std::fs::read_to_string(log).unwrap_or_default()
-        )),
-    }
+    let logs = [proxy.dir.join("stderr.log"), log.to_path_buf()];
+    wait_listening(&mut proxy.child, &[port], Duration::from_secs(10), &logs).map(|()| proxy)
 }
 
 /// HAProxy listening on a free port of 127.0.0.1, with `body` (everything after `global`; `{port}` in it

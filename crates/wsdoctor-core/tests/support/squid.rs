@@ -108,16 +108,6 @@ coredump_dir {d}
         open_port,
     };
     let ports = [strict_port, auth_port, open_port];
-    match wait_listening(&mut squid.child, &ports, Duration::from_secs(20)) {
-        Ok(()) => Ok(squid),
-        Err(error) => {
-            let log =
-                |name: &str| std::fs::read_to_string(squid.dir.join(name)).unwrap_or_default();
-            Err(format!(
-                "{error}: {}{}",
-                log("stderr.log"),
-                log("cache.log")
-            ))
-        }
-    }
+    let logs = [squid.dir.join("stderr.log"), squid.dir.join("cache.log")];
+    wait_listening(&mut squid.child, &ports, Duration::from_secs(20), &logs).map(|()| squid)
 }
