@@ -59,12 +59,15 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const lastScrollTop = useRef(0);
   // When a person last scrolled (a wheel or touch move, a scrolling key, a press on the scrollbar): only a
-  // scroll up near then pauses following. The list's own scroll to the end racing new entries, or a view
+  // scroll up near then pauses following, and only a scroll to the end near then resumes it. The list's own scroll to the end racing new entries, or a view
   // shown again, moves the list too, and must not pause it. A wheel turned up or an up key pauses at once,
   // so a flood's next scroll to the end cannot undo the person's scroll.
   const userScrollAt = useRef(Number.NEGATIVE_INFINITY);
+  // Whether that was a move up (a wheel turned up, an up key): then reaching the end is not theirs.
+  const userScrolledUp = useRef(false);
   const userScroll = (up: boolean) => {
     userScrollAt.current = performance.now();
+    userScrolledUp.current = up;
     if (up && following) follow(false);
   };
 
@@ -182,8 +185,11 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
           const movedUp = el.scrollTop < lastScrollTop.current - 1;
           lastScrollTop.current = el.scrollTop;
           const byUser = performance.now() - userScrollAt.current < USER_SCROLL_MS;
-          if (atBottom && !following) follow(true);
-          else if (!atBottom && movedUp && byUser && following) follow(false);
+          // Both ways only for a person's scroll, and back to following only after a move that was not up:
+          // the virtualiser's scroll to the end can land a frame after a wheel turned up paused the list.
+          if (!byUser) return;
+          if (atBottom && !following && !userScrolledUp.current) follow(true);
+          else if (!atBottom && movedUp && following) follow(false);
         }}
       >
         <div className="virtual-body" ref={(el) => { if (el) el.style.height = `${virtualizer.getTotalSize()}px`; }}>

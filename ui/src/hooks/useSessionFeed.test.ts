@@ -21,7 +21,7 @@ const entry = (seq: number): Entry => ({
   decoded: null,
 });
 
-const status = (lastSeq: number): SessionStatus => ({
+const status = (lastSeq: number, kept = Infinity): SessionStatus => ({
   state: "open",
   dialect: "websocket",
   joined: true,
@@ -34,14 +34,17 @@ const status = (lastSeq: number): SessionStatus => ({
   bytesOut: 0,
   lastRttMs: null,
   lastSeq,
-  dropped: 0,
-  held: lastSeq,
+  dropped: Math.max(0, lastSeq - kept),
+  held: Math.min(lastSeq, kept),
   heldBytes: lastSeq * 100,
   onDisk: Math.max(0, lastSeq - WINDOW),
 });
 
-/** A feed whose batches the test sends: `send(n)` delivers the next `n` entries in batches of 2,000. */
-function feed() {
+/**
+ * A feed whose batches the test sends: `send(n)` delivers the next `n` entries in batches of 2,000, from a
+ * log that keeps its newest `kept`.
+ */
+function feed(kept = Infinity) {
   let listener: ((batch: ConsoleBatch) => void) | null = null;
   const subscribe = (l: (batch: ConsoleBatch) => void) => {
     listener = l;
@@ -55,11 +58,15 @@ function feed() {
     act(() => {
       for (let sent = 0; sent < n; sent += 2_000) {
         const entries = Array.from({ length: Math.min(2_000, n - sent) }, () => entry(++seq));
-        listener?.({ entries, status: status(seq), skipped: 0 });
+        listener?.({ entries, status: status(seq, kept), skipped: 0 });
       }
     });
   };
-  return { hook, send, last: () => seq };
+  /** The session records `n` entries the feed passes over (a flood faster than the batches). */
+  const skip = (n: number) => {
+    seq += n;
+  };
+  return { hook, send, skip, last: () => seq };
 }
 
 describe("useSessionFeed", () => {
@@ -102,5 +109,54 @@ describe("useSessionFeed", () => {
     act(() => { hook.result.current.follow(true); });
     expect(ipc.consolePage).not.toHaveBeenCalled();
     expect(hook.result.current.entries).toHaveLength(4_000);
+  });
+
+  it("starts the list again at a batch that passed over entries, so Load older pages into exactly those", async () => {
+    const { hook, send, skip } = feed();
+    send(4_000);
+    skip(30_000);
+    send(2_000);
+    const seqs = hook.result.current.entries.map((e) => e.seq);
+    expect(seqs[0]).toBe(34_001);
+    expect(seqs).toHaveLength(2_000);
+    expect(hook.result.current.olderAvailable).toBe(true);
+
+    vi.mocked(ipc.consolePage).mockResolvedValue(Array.from({ length: 500 }, (_, i) => entry(33_501 + i)));
+    await act(async () => { await hook.result.current.loadOlder(); });
+    expect(ipc.consolePage).toHaveBeenCalledWith("s1", 34_001, 500);
+    const paged = hook.result.current.entries.map((e) => e.seq);
+    expect(paged).toHaveLength(2_500);
+    expect(paged.every((s, i) => i === 0 || s === (paged[i - 1] ?? 0) + 1)).toBe(true);
+  });
+
+  it("adds nothing past a gap while paused and reloads the newest on following again", async () => {
+    const { hook, send, skip } = feed();
+    send(2_000);
+    act(() => { hook.result.current.follow(false); });
+    send(2_000);
+    skip(5_000);
+    send(2_000);
+    expect(hook.result.current.entries.map((e) => e.seq).at(-1)).toBe(4_000);
+    expect(hook.result.current.unseen).toBe(4_000);
+    vi.mocked(ipc.consolePage).mockResolvedValue([]);
+    act(() => { hook.result.current.follow(true); });
+    expect(ipc.consolePage).toHaveBeenCalledWith("s1", Number.MAX_SAFE_INTEGER, 5_000);
+    // The (empty) page is taken in.
+    await act(() => Promise.resolve());
+  });
+
+  it("offers older entries only while the log still keeps some before the first shown", () => {
+    const { hook, send } = feed();
+    send(2_000);
+    expect(hook.result.current.olderAvailable).toBe(false);
+    send(20_000);
+    // The newest 10,000 are shown; the log keeps all 22,000.
+    expect(hook.result.current.olderAvailable).toBe(true);
+
+    // A log that keeps its newest 10,000 (its ring buffer let the rest go) has nothing older to offer.
+    const ring = feed(WINDOW);
+    ring.send(22_000);
+    expect(ring.hook.result.current.entries[0]?.seq).toBe(12_001);
+    expect(ring.hook.result.current.olderAvailable).toBe(false);
   });
 });

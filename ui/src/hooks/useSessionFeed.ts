@@ -1,6 +1,7 @@
 // A console session's feed as a view shows it: the entries kept in the webview (the newest window while
 // following, older pages loaded on demand), the status line and its message rates, and whether the view
 // follows the newest entry. The batching itself is the core's (`console::Follow`); this only keeps state.
+// What is shown is always one unbroken run of the log's entries, so paging back never leaves a hole.
 import { useEffect, useRef, useState } from "react";
 import type { ConsoleBatch, Entry, SessionStatus } from "../bindings";
 import { errorText, ipc } from "../ipc";
@@ -57,9 +58,18 @@ export function useSessionFeed(id: string, subscribe: (listener: (batch: Console
         } else if (!previous) {
           lastRate.current = { at: now, in: batch.status.messagesIn, out: batch.status.messagesOut };
         }
-        if (batch.entries.length === 0) return;
+        const firstNew = batch.entries[0];
+        if (!firstNew) return;
         setEntries((current) => {
-          if (followingRef.current) return newestWindow(current.concat(batch.entries));
+          // A batch that passed over entries to keep up (a flood) does not continue what is shown: the list
+          // stays one unbroken run of the log, so "Load older" pages into exactly what was passed over.
+          const last = current.at(-1);
+          const continues = !last || firstNew.seq === last.seq + 1;
+          if (followingRef.current) return newestWindow(continues ? current.concat(batch.entries) : batch.entries);
+          if (!continues) {
+            gap.current = true;
+            return current;
+          }
           const room = PAUSED_LIMIT - current.length;
           if (room >= batch.entries.length) return current.concat(batch.entries);
           gap.current = true;
@@ -90,7 +100,8 @@ export function useSessionFeed(id: string, subscribe: (listener: (batch: Console
   };
 
   const first = entries[0];
-  const olderAvailable = (first?.seq ?? 1) > 1 && status !== null && status.lastSeq - status.held < (first?.seq ?? 0) - 1 + status.held;
+  // The log keeps its newest `held` entries: the oldest kept is `lastSeq - held + 1`.
+  const olderAvailable = first !== undefined && status !== null && first.seq > status.lastSeq - status.held + 1;
 
   const loadOlder = async (): Promise<string | null> => {
     if (!first) return null;
