@@ -59,9 +59,9 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const lastScrollTop = useRef(0);
   // When a person last scrolled (a wheel or touch move, a scrolling key, a press on the scrollbar): only a
-  // scroll up near then pauses following, and only a scroll to the end near then resumes it. The list's own scroll to the end racing new entries, or a view
-  // shown again, moves the list too, and must not pause it. A wheel turned up or an up key pauses at once,
-  // so a flood's next scroll to the end cannot undo the person's scroll.
+  // scroll up near then pauses following, and only a scroll to the end near then resumes it. The list's own
+  // scroll to the end racing new entries, or a view shown again, moves the list too, and must not pause it.
+  // A wheel turned up or an up key pauses at once, so a flood's next scroll to the end cannot undo it.
   const userScrollAt = useRef(Number.NEGATIVE_INFINITY);
   // Whether that was a move up (a wheel turned up, an up key): then reaching the end is not theirs.
   const userScrolledUp = useRef(false);
