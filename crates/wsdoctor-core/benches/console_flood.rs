@@ -68,6 +68,24 @@ fn vm_hwm_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// A session on the flood server as the app opens one (default limits), spilling into `spill_dir` if set.
+fn session_config(addr: SocketAddr, spill_dir: Option<std::path::PathBuf>) -> SessionConfig {
+    SessionConfig {
+        target: CheckOptions {
+            url: format!("ws://{addr}/"),
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        },
+        heartbeat: None,
+        reconnect: None,
+        limits: Limits::default(),
+        spill_dir,
+        follower: None,
+        namespace: None,
+        variables: Vec::new(),
+    }
+}
+
 fn main() {
     let addr = flood_server();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -76,17 +94,7 @@ fn main() {
         .unwrap();
     let (rate, held_mb) = runtime.block_on(async {
         let started = Instant::now();
-        let session = ConsoleSession::start(SessionConfig {
-            target: CheckOptions { url: format!("ws://{addr}/"), use_env_proxy: false, ..CheckOptions::default() },
-            heartbeat: None,
-            reconnect: None,
-            limits: Limits::default(),
-            spill_dir: None,
-            follower: None,
-        namespace: None,
-        variables: Vec::new(),
-        })
-        .unwrap();
+        let session = ConsoleSession::start(session_config(addr, None)).unwrap();
         // Read batches the way the app does (every ~33 ms), so batching is part of the figure.
         let mut last = 0u64;
         let mut batches = 0usize;
@@ -182,21 +190,7 @@ fn export_while_recording(addr: SocketAddr) {
         .unwrap();
     runtime.block_on(async {
         let session = Arc::new(
-            ConsoleSession::start(SessionConfig {
-                target: CheckOptions {
-                    url: format!("ws://{addr}/"),
-                    use_env_proxy: false,
-                    ..CheckOptions::default()
-                },
-                heartbeat: None,
-                reconnect: None,
-                limits: Limits::default(),
-                spill_dir: Some(dir.path().to_path_buf()),
-                follower: None,
-                namespace: None,
-                variables: Vec::new(),
-            })
-            .unwrap(),
+            ConsoleSession::start(session_config(addr, Some(dir.path().to_path_buf()))).unwrap(),
         );
         let started = Instant::now();
         while session.status().messages_in < MESSAGES as u64 {

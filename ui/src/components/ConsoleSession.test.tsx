@@ -1,61 +1,16 @@
-import { act, fireEvent, screen } from "@testing-library/react";
+import { fireEvent, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { ConsoleBatch, Entry, SessionStatus } from "../bindings";
+import { batchFeed } from "../test-feed";
 import { cleanUpAfterEach, renderInWorkspace } from "../test-support";
 import { ConsoleSession } from "./ConsoleSession";
 
 vi.mock("../ipc", async (importOriginal) => (await import("../test-support")).stubbedIpc(importOriginal));
 cleanUpAfterEach();
 
-const entry = (seq: number): Entry => ({
-  seq,
-  atUs: seq,
-  direction: "in",
-  kind: "text",
-  size: 5,
-  text: "hello",
-  data: null,
-  rttMs: null,
-  code: null,
-  decoded: null,
-});
-
-const status = (lastSeq: number): SessionStatus => ({
-  state: "open",
-  dialect: "websocket",
-  joined: true,
-  url: "ws://127.0.0.1/echo",
-  protocol: null,
-  extensions: null,
-  messagesIn: lastSeq,
-  messagesOut: 0,
-  bytesIn: lastSeq * 5,
-  bytesOut: 0,
-  lastRttMs: null,
-  lastSeq,
-  dropped: 0,
-  held: lastSeq,
-  heldBytes: lastSeq * 5,
-  onDisk: 0,
-});
-
 /** The session view on a feed the test sends entries into. */
 function session() {
-  let listener: ((batch: ConsoleBatch) => void) | null = null;
-  const subscribe = (l: (batch: ConsoleBatch) => void) => {
-    listener = l;
-    return () => {
-      listener = null;
-    };
-  };
+  const { subscribe, send } = batchFeed();
   renderInWorkspace(<ConsoleSession id="s1" profileId={null} subscribe={subscribe} visible />);
-  let seq = 0;
-  const send = (n: number) => {
-    act(() => {
-      const entries = Array.from({ length: n }, () => entry(++seq));
-      listener?.({ entries, status: status(seq), skipped: 0 });
-    });
-  };
   return { send, list: screen.getByRole("log", { name: "Messages" }) };
 }
 

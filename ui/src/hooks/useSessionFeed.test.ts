@@ -1,72 +1,18 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { ConsoleBatch, Entry, SessionStatus } from "../bindings";
 import { ipc } from "../ipc";
+import { batchFeed, textEntry as entry } from "../test-feed";
 import { cleanUpAfterEach } from "../test-support";
 import { PAUSED_LIMIT, useSessionFeed, WINDOW } from "./useSessionFeed";
 
 vi.mock("../ipc", async (importOriginal) => (await import("../test-support")).stubbedIpc(importOriginal));
 cleanUpAfterEach();
 
-const entry = (seq: number): Entry => ({
-  seq,
-  atUs: seq,
-  direction: "in",
-  kind: "text",
-  size: 100,
-  text: "x".repeat(100),
-  data: null,
-  rttMs: null,
-  code: null,
-  decoded: null,
-});
-
-const status = (lastSeq: number, kept = Infinity): SessionStatus => ({
-  state: "open",
-  dialect: "websocket",
-  joined: true,
-  url: "ws://127.0.0.1/flood",
-  protocol: null,
-  extensions: null,
-  messagesIn: lastSeq,
-  messagesOut: 0,
-  bytesIn: lastSeq * 100,
-  bytesOut: 0,
-  lastRttMs: null,
-  lastSeq,
-  dropped: Math.max(0, lastSeq - kept),
-  held: Math.min(lastSeq, kept),
-  heldBytes: lastSeq * 100,
-  onDisk: Math.max(0, lastSeq - WINDOW),
-});
-
-/**
- * A feed whose batches the test sends: `send(n)` delivers the next `n` entries in batches of 2,000, from a
- * log that keeps its newest `kept`.
- */
+/** A feed the test sends batches into, and the hook on it. */
 function feed(kept = Infinity) {
-  let listener: ((batch: ConsoleBatch) => void) | null = null;
-  const subscribe = (l: (batch: ConsoleBatch) => void) => {
-    listener = l;
-    return () => {
-      listener = null;
-    };
-  };
-  const hook = renderHook(() => useSessionFeed("s1", subscribe));
-  let seq = 0;
-  const send = (n: number) => {
-    act(() => {
-      for (let sent = 0; sent < n; sent += 2_000) {
-        const entries = Array.from({ length: Math.min(2_000, n - sent) }, () => entry(++seq));
-        listener?.({ entries, status: status(seq, kept), skipped: 0 });
-      }
-    });
-  };
-  /** The session records `n` entries the feed passes over (a flood faster than the batches). */
-  const skip = (n: number) => {
-    seq += n;
-  };
-  return { hook, send, skip, last: () => seq };
+  const batches = batchFeed(kept);
+  const hook = renderHook(() => useSessionFeed("s1", batches.subscribe));
+  return { hook, ...batches };
 }
 
 describe("useSessionFeed", () => {
