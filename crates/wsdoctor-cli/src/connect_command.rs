@@ -289,7 +289,7 @@ struct Outcome {
 
 impl Outcome {
     fn track(&mut self, entry: &Entry, dialect: Dialect) {
-        if dialect.joins(entry) {
+        if entry.joins(dialect) {
             self.joined = true;
         }
         if let Some(decoded) = entry.decoded.as_ref().filter(|d| d.refusal)
@@ -344,7 +344,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     let (mut follow, follower) = Follow::every(FOLLOW_BACKLOG, FOLLOW_BATCH);
     let mut target = args.target.options(args.url.clone(), run.as_ref())?;
     target.reply_timeout = console.ack_timeout()?;
-    let dialect = Dialect::of(&target);
+    let dialect = wsdoctor_core::target::RunPlan::of(&target).dialect();
     let session = ConsoleSession::start(SessionConfig {
         target,
         heartbeat: console.heartbeat()?,

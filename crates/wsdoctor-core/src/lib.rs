@@ -26,6 +26,7 @@ pub mod profile;
 pub mod redact;
 pub mod report;
 pub mod reproduce;
+pub mod target;
 pub mod tls;
 
 pub use error::{Error, Result};

@@ -252,7 +252,7 @@ impl TargetRequest {
             protocol: self.protocol,
             socketio_path: text(&self.socketio_path)
                 .map(|p| {
-                    crate::framework::engine_io::normal_path(&p)
+                    crate::framework::socketio::engine_io::normal_path(&p)
                         .map_err(|e| Error::field_value("socketioPath", e))
                 })
                 .transpose()?,

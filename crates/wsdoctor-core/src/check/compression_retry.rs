@@ -6,13 +6,14 @@
 //! The second run is the first one's layers after TLS on a fresh connection, without the idle and
 //! large-message probes (they test the path, not the handshake), within the same timeouts.
 
-use super::{CheckOptions, framework_of, speak};
+use super::{CheckOptions, speak};
 use crate::catalog::Severity;
 use crate::framework::Protocol;
 use crate::net::Target;
 use crate::net::route::{Route, Trust};
 use crate::redact::Redactor;
 use crate::report::{Evidence, Recorder, Section};
+use crate::target::RunPlan;
 use crate::tls::ClientTls;
 
 /// The errors of the session: at the upgrade or after it, not at reaching the server.
@@ -43,12 +44,13 @@ fn worth_retrying(failed: &[String]) -> bool {
 pub(super) async fn compare(
     rec: &mut Recorder,
     options: &CheckOptions,
+    run: &RunPlan,
     target: &Target,
     route: &Route,
     client_tls: &ClientTls,
 ) {
     let failed = session_errors(rec);
-    if !worth_retrying(&failed) || framework_of(options).0 == Protocol::Socketio {
+    if !worth_retrying(&failed) || run.protocol == Protocol::Socketio {
         return;
     }
     let other = CheckOptions {
@@ -73,7 +75,7 @@ pub(super) async fn compare(
         + options.handshake_timeout
         + options.reply_timeout
         + options.close_timeout;
-    let second = speak::record(&mut scratch, &other, target.clone(), route, stream);
+    let second = speak::record(&mut scratch, &other, run, target.clone(), route, stream);
     if tokio::time::timeout(budget, second).await.is_err() {
         return;
     }

@@ -5,6 +5,7 @@ use super::CheckOptions;
 use crate::framework::Protocol;
 pub(crate) use crate::report::Item;
 use crate::report::Section;
+use crate::target::RunPlan;
 
 const fn item(id: &'static str, section: Section, title: &'static str) -> Item {
     Item { id, section, title }
@@ -46,8 +47,8 @@ pub(crate) const SOCKETIO_UPGRADE: Item =
     item("socketio_upgrade", FRAMEWORKS, "Socket.IO transport");
 
 /// The items after the upgrade, skipped together when it fails.
-pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
-    let framework = match super::framework_of(options).0 {
+fn after_upgrade(options: &CheckOptions, protocol: Protocol) -> Vec<Item> {
+    let framework = match protocol {
         Protocol::GraphqlWs => Some(GRAPHQL_INIT),
         Protocol::Stomp => Some(STOMP_CONNECT),
         _ => None,
@@ -69,7 +70,7 @@ pub(crate) fn after_upgrade(options: &CheckOptions) -> Vec<Item> {
 }
 
 /// Every live item in the order they run (`proxy` only when one is used).
-pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
+pub(crate) fn all(options: &CheckOptions, run: &RunPlan) -> Vec<Item> {
     let mut list = vec![URL];
     if options.page_url.is_some() {
         list.push(PAGE_POLICY);
@@ -79,20 +80,20 @@ pub(crate) fn all(options: &CheckOptions, proxied: bool) -> Vec<Item> {
         list.push(COOKIES);
     }
     list.extend([DNS, TCP]);
-    if proxied {
+    if run.proxied(options) {
         list.push(PROXY);
     }
     list.push(TLS);
-    let protocol = super::framework_of(options).0;
+    let protocol = run.protocol;
     if protocol == Protocol::Socketio {
         list.extend([SOCKETIO_OPEN, SOCKETIO_NAMESPACE, SOCKETIO_UPGRADE]);
         list.extend(options.idle.map(|_| IDLE));
     } else {
-        if protocol == Protocol::Sockjs || super::stomp_inside_sockjs(options) {
+        if protocol == Protocol::Sockjs || run.inside_sockjs {
             list.push(SOCKJS_INFO);
         }
         list.push(HANDSHAKE);
-        list.extend(after_upgrade(options));
+        list.extend(after_upgrade(options, protocol));
     }
     list
 }

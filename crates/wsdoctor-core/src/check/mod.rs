@@ -13,13 +13,8 @@ pub(crate) mod cookie_jar;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
-mod framework_channel;
-mod framework_idle;
-mod framework_item;
-mod framework_socket;
+mod frameworks;
 mod front_door;
-mod graphql_layer;
-pub(crate) use graphql_layer::close_meaning as graphql_close_meaning;
 mod handshake;
 mod items;
 mod open_connection;
@@ -30,11 +25,7 @@ mod page_policy;
 mod permessage_deflate;
 mod reach;
 mod site;
-mod socketio_layer;
-mod socketio_session;
-mod sockjs_layer;
 mod speak;
-mod stomp_layer;
 mod target_url;
 mod tls_layer;
 mod upgrade;
@@ -45,14 +36,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::mpsc;
 
-use crate::net::parse_target;
-use crate::net::proxy::choose_proxy;
 use crate::redact::Redactor;
 use crate::report::{HeaderLine, Report, TargetSummary};
 use crate::{Error, Result, tls};
 
 use crate::report::Recorder;
 pub use crate::report::{CheckEvent, PlannedCheck};
+use crate::target::RunPlan;
 pub use check_request::{CheckRequest, HeaderInput, ServerRequest, TargetRequest, validate_header};
 pub use client_profile::ClientProfile;
 use items::Item;
@@ -62,59 +52,21 @@ fn ms(duration: Duration) -> u32 {
     u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
 }
 
-/// Whether the run goes through an HTTP proxy (the `proxy` item is planned then).
-fn proxied(options: &CheckOptions) -> bool {
-    parse_target(&options.url)
-        .ok()
-        .and_then(|t| {
-            choose_proxy(
-                options.proxy.as_deref(),
-                options.use_env_proxy,
-                &t.host,
-                t.secure,
-            )
-            .ok()
-        })
-        .flatten()
-        .is_some()
-}
-
-/// The protocol the live probes speak, and why (from `--protocol`, `--socketio-path` and the URL).
-fn framework_of(options: &CheckOptions) -> (crate::framework::Protocol, String) {
-    if options.protocol == crate::framework::Protocol::Auto && options.socketio_path.is_some() {
-        return (
-            crate::framework::Protocol::Socketio,
-            "a Socket.IO path was given".to_string(),
-        );
-    }
-    match parse_target(&options.url) {
-        Ok(target) => {
-            crate::framework::choose(options.protocol, &target.url, &options.subprotocols)
-        }
-        Err(_) => (options.protocol, String::new()),
-    }
-}
-
-/// Whether STOMP goes inside SockJS: the URL is given as `new SockJS(url)` takes it (`http://`,
-/// `https://`), where a STOMP client over plain WebSocket takes `ws://`.
-fn stomp_inside_sockjs(options: &CheckOptions) -> bool {
-    framework_of(options).0 == crate::framework::Protocol::Stomp && {
-        let url = options.url.trim().to_ascii_lowercase();
-        url.starts_with("http://") || url.starts_with("https://")
-    }
-}
-
 /// The checks a run of `options` expects to make, in order.
 pub fn plan(options: &CheckOptions) -> Vec<PlannedCheck> {
+    planned(options, &RunPlan::of(options))
+}
+
+fn planned(options: &CheckOptions, run: &RunPlan) -> Vec<PlannedCheck> {
     let live = !options.url.trim().is_empty();
     let mut list = if options.server.is_empty() {
         Vec::new()
     } else {
-        crate::inspect::plan(&options.server, &inspect_context(options))
+        crate::inspect::plan(&options.server, &inspect_context(options, run))
     };
     if live {
         list.extend(
-            items::all(options, proxied(options))
+            items::all(options, run)
                 .into_iter()
                 .map(|item| PlannedCheck {
                     id: item.id.into(),
@@ -126,12 +78,9 @@ pub fn plan(options: &CheckOptions) -> Vec<PlannedCheck> {
     list
 }
 
-fn inspect_context(options: &CheckOptions) -> crate::inspect::TargetContext {
-    let live = !options.url.trim().is_empty();
+fn inspect_context(options: &CheckOptions, run: &RunPlan) -> crate::inspect::TargetContext {
     crate::inspect::TargetContext {
-        url: live
-            .then(|| parse_target(&options.url).ok().map(|t| t.url))
-            .flatten(),
+        url: run.parsed().map(|t| t.url.clone()),
         served_over_https: options
             .page_url
             .as_deref()
@@ -145,16 +94,9 @@ fn inspect_context(options: &CheckOptions) -> crate::inspect::TargetContext {
     }
 }
 
-/// Records every live item after `failed` as skipped, `because` that layer failed.
-pub(super) fn skip_after(rec: &mut Recorder, options: &CheckOptions, failed: Item, because: &str) {
-    let all = items::all(options, proxied(options));
-    let next = all
-        .iter()
-        .position(|i| *i == failed)
-        .map_or(all.len(), |at| at + 1);
-    for item in all.iter().skip(next) {
-        rec.skip_item(item, because);
-    }
+/// Records every planned item after `failed` as skipped, `because` that layer failed.
+pub(super) fn skip_after(rec: &mut Recorder, failed: Item, because: &str) {
+    rec.skip_planned_after(failed.id, because);
 }
 
 fn server_summary(inputs: &crate::inspect::ServerInputs) -> Vec<String> {
@@ -224,6 +166,8 @@ pub async fn run_check(
 ) -> Result<Report> {
     let started_at = OffsetDateTime::now_utc();
     let started = Instant::now();
+    // The run is planned once: the URL parsed, the protocol chosen, the proxy decided.
+    let run = RunPlan::of(options);
     let client_tls = client_tls(options)?;
     let jar = match &options.cookie_file {
         Some(path) => cookie_jar::load(path).map_err(|e| Error::field_value("cookieFile", e))?,
@@ -283,10 +227,10 @@ pub async fn run_check(
     let mut rec = Recorder::new(redactor, progress);
     // Dropping this run (a cancel) stops the server-side scans at their next step.
     let _cancel = rec.cancel_on_drop();
-    rec.plan(plan(options));
+    rec.plan(planned(options, &run));
     if !options.server.is_empty() {
         // File and /proc reads block: keep them off the async workers.
-        let target = inspect_context(options);
+        let target = inspect_context(options, &run);
         let inputs = options.server.clone();
         rec = tokio::task::spawn_blocking(move || {
             crate::inspect::run(&mut rec, &inputs, &target);
@@ -297,7 +241,8 @@ pub async fn run_check(
     }
     let proxy_shown = if live {
         let budget = time_budget(options);
-        match tokio::time::timeout(budget, probe(&mut rec, options, &client_tls, &jar)).await {
+        match tokio::time::timeout(budget, probe(&mut rec, options, &run, &client_tls, &jar)).await
+        {
             Ok(shown) => shown?,
             Err(_) => {
                 // A step outran its own deadline: whatever did not finish is said, not left hanging.
@@ -306,7 +251,7 @@ pub async fn run_check(
                     "the check reached its time budget of {} s",
                     budget.as_secs()
                 );
-                for item in plan(options) {
+                for item in planned(options, &run) {
                     if !done.contains(&item.id) {
                         rec.skip(&item.id, item.section, &item.title, &because);
                     }
@@ -371,10 +316,11 @@ fn learn_secrets(redactor: &Redactor, options: &CheckOptions) {
 async fn probe(
     rec: &mut Recorder,
     options: &CheckOptions,
+    run: &RunPlan,
     client_tls: &tls::ClientTls,
     jar: &[cookie_jar::Cookie],
 ) -> Result<Option<String>> {
-    let Some(target) = target_url::record(rec, options) else {
+    let Some(target) = target_url::record(rec, options, run) else {
         return Ok(None);
     };
     page_policy::record(rec, options, &target).await;
@@ -405,8 +351,8 @@ async fn probe(
     let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
-    speak::record(rec, options, target.clone(), &route, stream).await;
-    compression_retry::compare(rec, options, &target, &route, client_tls).await;
+    speak::record(rec, options, run, target.clone(), &route, stream).await;
+    compression_retry::compare(rec, options, run, &target, &route, client_tls).await;
     front_door::amend(rec, &route).await;
     Ok(proxy_shown)
 }

@@ -419,7 +419,7 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
         }
     }
 
-    super::framework_item::record(
+    super::frameworks::recognised_item::record(
         rec,
         session.first_text.as_deref(),
         plan.recognised.clone(),

@@ -56,7 +56,7 @@ pub(super) async fn record(
                 vec![Evidence::new("Lookup", error.clone())],
             );
             rec.finish(step, CheckStatus::Fail, error);
-            skip_after(rec, options, items::DNS, "the host name does not resolve");
+            skip_after(rec, items::DNS, "the host name does not resolve");
             return None;
         }
     };
@@ -123,7 +123,7 @@ pub(super) async fn record(
             CheckStatus::Fail,
             format!("Cannot connect: {because}."),
         );
-        skip_after(rec, options, items::TCP, &because);
+        skip_after(rec, items::TCP, &because);
         return None;
     };
     let tcp_ms = step_elapsed(&attempts);
@@ -175,12 +175,7 @@ pub(super) async fn record(
                         CheckStatus::Fail,
                         format!("The proxy {} refused the tunnel: {error}.", proxy.shown),
                     );
-                    skip_after(
-                        rec,
-                        options,
-                        items::PROXY,
-                        "the proxy did not open a tunnel",
-                    );
+                    skip_after(rec, items::PROXY, "the proxy did not open a tunnel");
                     return None;
                 }
             }

@@ -3,35 +3,34 @@
 //! or the plain upgrade and the open-connection probes, with a framework recognised from the URL given
 //! its own first message.
 
-use super::framework_channel::Framing;
-use super::{
-    CheckOptions, framework_of, framework_socket, items, open_connection, skip_after,
-    socketio_layer, sockjs_layer, stomp_inside_sockjs, upgrade,
-};
+use super::frameworks::{self, Framing};
+use super::{CheckOptions, items, open_connection, skip_after, upgrade};
 use crate::framework::Protocol;
 use crate::framework::recognised::Recognised;
 use crate::net::{Route, Stream, Target};
 use crate::report::Recorder;
+use crate::target::RunPlan;
 
 /// Records the items after TLS over `stream`, the connection the check reached and secured.
 pub(super) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
+    run: &RunPlan,
     target: Target,
     route: &Route,
     stream: Stream,
 ) {
-    let (protocol, why) = framework_of(options);
+    let (protocol, why) = (run.protocol, &run.why);
     if protocol == Protocol::Socketio {
-        socketio_layer::record(rec, options, &target, route, stream, &why).await;
+        frameworks::socketio::record(rec, options, &target, route, stream, why).await;
         return;
     }
     // SockJS: its /info on this connection, then on a fresh one its raw WebSocket endpoint, or the
     // session endpoint a SockJS client uses when STOMP goes inside.
-    let inside_sockjs = stomp_inside_sockjs(options);
+    let inside_sockjs = run.inside_sockjs;
     let (target, stream) = if protocol == Protocol::Sockjs || inside_sockjs {
         let Some(raw) =
-            sockjs_layer::record(rec, options, &target, stream, &why, inside_sockjs).await
+            frameworks::sockjs::record(rec, options, &target, stream, why, inside_sockjs).await
         else {
             return;
         };
@@ -40,7 +39,6 @@ pub(super) async fn record(
             Err(error) => {
                 skip_after(
                     rec,
-                    options,
                     items::SOCKJS_INFO,
                     &format!("reconnecting failed: {error}"),
                 );
@@ -63,7 +61,7 @@ pub(super) async fn record(
         options
     };
     let Some((stream, leftover, compression)) =
-        upgrade::record(rec, options, &target, route, stream).await
+        upgrade::record(rec, options, protocol, &target, route, stream).await
     else {
         return;
     };
@@ -73,7 +71,8 @@ pub(super) async fn record(
         } else {
             Framing::Plain
         };
-        framework_socket::record(rec, options, protocol, &why, stream, leftover, framing).await;
+        frameworks::record_over_socket(rec, options, protocol, why, stream, leftover, framing)
+            .await;
         return;
     }
     // A framework recognised from the URL gets its own first message, unless the user wrote one.

@@ -3,15 +3,16 @@
 //! `https://` page is the mixed content browsers block.
 
 use super::{CheckOptions, items, skip_after};
-use crate::net::{Target, parse_target};
+use crate::net::Target;
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
+use crate::target::RunPlan;
 
 /// Records the URL item; `None` when the URL is not usable (the items after it are skipped).
-pub(super) fn record(rec: &mut Recorder, options: &CheckOptions) -> Option<Target> {
+pub(super) fn record(rec: &mut Recorder, options: &CheckOptions, run: &RunPlan) -> Option<Target> {
     let step = rec.begin(&items::URL);
-    let target = match parse_target(&options.url) {
-        Ok(target) => target,
+    let target = match run.target.as_ref()? {
+        Ok(target) => target.clone(),
         Err(error) => {
             let message = error.to_string();
             rec.diagnose(
@@ -19,7 +20,7 @@ pub(super) fn record(rec: &mut Recorder, options: &CheckOptions) -> Option<Targe
                 vec![Evidence::new("URL", options.url.clone())],
             );
             rec.finish(step, CheckStatus::Fail, message);
-            skip_after(rec, options, items::URL, "the URL is not valid");
+            skip_after(rec, items::URL, "the URL is not valid");
             return None;
         }
     };
@@ -33,12 +34,10 @@ pub(super) fn record(rec: &mut Recorder, options: &CheckOptions) -> Option<Targe
         .unwrap_or("")
         .to_ascii_lowercase();
     // Socket.IO's io() and SockJS take http(s) URLs: that is no mistake there.
-    let takes_http = match super::framework_of(options).0 {
+    let takes_http = match run.protocol {
         crate::framework::Protocol::Socketio => Some("as Socket.IO's io() takes it"),
         crate::framework::Protocol::Sockjs => Some("as new SockJS() takes it"),
-        _ if super::stomp_inside_sockjs(options) => {
-            Some("as new SockJS() takes it: STOMP goes inside SockJS")
-        }
+        _ if run.inside_sockjs => Some("as new SockJS() takes it: STOMP goes inside SockJS"),
         _ => None,
     };
     let http_given = given_scheme == "http" || given_scheme == "https";

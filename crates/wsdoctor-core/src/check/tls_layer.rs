@@ -64,7 +64,7 @@ pub(super) async fn record(
                     CheckStatus::Fail,
                     format!("The certificate is not valid: {error}."),
                 );
-                skip_after(rec, options, items::TLS, "the TLS handshake failed");
+                skip_after(rec, items::TLS, "the TLS handshake failed");
                 return Ok(None);
             }
         } else if let Some(failure) = &outcome.failure {
@@ -81,7 +81,7 @@ pub(super) async fn record(
                 CheckStatus::Fail,
                 format!("The TLS handshake failed: {failure}."),
             );
-            skip_after(rec, options, items::TLS, "the TLS handshake failed");
+            skip_after(rec, items::TLS, "the TLS handshake failed");
             return Ok(None);
         } else {
             let expiry = outcome

@@ -8,7 +8,8 @@ use super::fingerprint::Fingerprint;
 use super::follow_up;
 use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
 use super::permessage_deflate::{self, Compression};
-use super::{CheckOptions, items};
+use super::{CheckOptions, items, skip_after};
+use crate::framework::Protocol;
 use crate::net::Stream;
 use crate::net::{Route, Target, parse_target};
 use crate::report::Recorder;
@@ -20,6 +21,7 @@ use crate::report::{CheckStatus, Evidence};
 pub(super) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
+    protocol: Protocol,
     target: &Target,
     route: &Route,
     stream: Stream,
@@ -74,7 +76,7 @@ pub(super) async fn record(
                 );
             }
             rec.finish(step, CheckStatus::Fail, summary);
-            skip_after_handshake(rec, options);
+            skip_after(rec, items::HANDSHAKE, "the upgrade handshake failed");
             return None;
         }
     };
@@ -95,6 +97,7 @@ pub(super) async fn record(
         refused(
             rec,
             options,
+            protocol,
             route,
             &request,
             &response,
@@ -104,7 +107,7 @@ pub(super) async fn record(
         )
         .await;
         rec.finish(step, CheckStatus::Fail, summary);
-        skip_after_handshake(rec, options);
+        skip_after(rec, items::HANDSHAKE, "the upgrade handshake failed");
         return None;
     }
 
@@ -168,7 +171,7 @@ pub(super) async fn record(
             CheckStatus::Fail,
             format!("101 Switching Protocols, but {why}: clients must refuse it."),
         );
-        skip_after_handshake(rec, options);
+        skip_after(rec, items::HANDSHAKE, "the upgrade handshake failed");
         return None;
     }
     let compression = Compression {
@@ -237,12 +240,6 @@ pub(super) async fn record(
             ..compression
         },
     ))
-}
-
-fn skip_after_handshake(rec: &mut Recorder, options: &CheckOptions) {
-    for item in items::after_upgrade(options) {
-        rec.skip_item(&item, "the upgrade handshake failed");
-    }
 }
 
 /// Names the cause when no HTTP response came back.
@@ -331,6 +328,7 @@ async fn unanswered(
 async fn refused(
     rec: &mut Recorder,
     options: &CheckOptions,
+    protocol: Protocol,
     route: &Route,
     request: &UpgradeRequest,
     response: &UpgradeResponse,
@@ -356,7 +354,7 @@ async fn refused(
 
     // A STOMP target whose offer has no STOMP subprotocol: would the broker take one that has?
     let wants_stomp_retry = matches!(status, 400..=499)
-        && super::framework_of(options).0 == crate::framework::Protocol::Stomp
+        && protocol == Protocol::Stomp
         && !request
             .subprotocols
             .iter()

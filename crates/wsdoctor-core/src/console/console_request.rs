@@ -125,7 +125,9 @@ impl ConsoleRequest {
         target.reply_timeout = self.settings.ack_timeout()?;
         Ok(SessionConfig {
             heartbeat: self.settings.heartbeat()?,
-            reconnect: self.settings.reconnect_policy(Dialect::of(&target))?,
+            reconnect: self
+                .settings
+                .reconnect_policy(crate::target::RunPlan::of(&target).dialect())?,
             target,
             limits,
             spill_dir: None,

@@ -89,6 +89,19 @@ impl Entry {
             decoded: None,
         }
     }
+
+    /// Whether this is the entry after which a session speaking `dialect` can be spoken to: the upgrade
+    /// for plain WebSocket, else the frame that joined its protocol (the namespace's CONNECT, CONNECTED,
+    /// `connection_ack`).
+    pub fn joins(&self, dialect: super::Dialect) -> bool {
+        match dialect {
+            super::Dialect::Websocket => self.kind == EntryKind::Open,
+            _ => {
+                self.direction == Direction::In
+                    && self.decoded.as_ref().is_some_and(|d| dialect.joined_by(d))
+            }
+        }
+    }
 }
 
 /// An entry as the log keeps it in memory: half the size of an [`Entry`] (no sequence number, which

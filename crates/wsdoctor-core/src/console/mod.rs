@@ -5,19 +5,13 @@
 //! number, or follow it as it runs ([`Follow`]). No lock is held across an await: the log's mutex guards
 //! only pushes and copies.
 
-mod action;
-mod awaited_replies;
 mod connect;
 mod console_request;
-mod dialect;
 mod export;
 mod follow;
-mod graphql_speaker;
 mod log;
 mod session_task;
-mod socketio_speaker;
 mod spill;
-mod stomp_speaker;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,8 +23,8 @@ use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+pub use crate::framework::{Action, Decoded, Dialect, Frame, MAX_SEND_BYTES};
 pub use console_request::{ConsoleRequest, ConsoleSettings};
-pub use dialect::{Action, Decoded, Dialect};
 pub use follow::{Follow, FollowBatch};
 pub use log::{Direction, Entry, EntryKind, Limits};
 pub use spill::{files as spill_files, sweep as sweep_spill};
@@ -38,9 +32,6 @@ pub use spill::{files as spill_files, sweep as sweep_spill};
 use crate::check::CheckOptions;
 use crate::redact::Sensitive;
 use crate::{Error, Result};
-
-/// The largest message the console sends from a file, hex or base64.
-pub const MAX_SEND_BYTES: usize = 16 << 20;
 
 /// Client pings on a timer, each expecting a pong within the deadline.
 #[derive(Debug, Clone, Copy)]
@@ -156,13 +147,6 @@ impl Outgoing {
     }
 }
 
-/// A data frame ready to go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Frame {
-    Text(String),
-    Binary(Vec<u8>),
-}
-
 /// Where the connection is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -260,9 +244,10 @@ impl ConsoleSession {
     /// Starts a session (inside a tokio runtime). Only an unusable URL is an error; connection failures
     /// are entries of the session.
     pub fn start(mut config: SessionConfig) -> Result<ConsoleSession> {
-        let dialect = Dialect::of(&config.target);
+        let plan = crate::target::RunPlan::of(&config.target);
+        let dialect = plan.dialect();
         let asked_url = config.target.url.clone();
-        dialect.prepare(&mut config.target)?;
+        config.target = plan.session_target(&config.target)?;
         let target = crate::net::parse_target(&config.target.url)?;
         let redactor = crate::redact::Redactor::new(&config.target.secret_headers);
         let auth = config
@@ -278,10 +263,10 @@ impl ConsoleSession {
                 redactor.remember(value.expose(), format!("variable {name}"));
             }
         }
-        let terms = dialect::Terms {
+        let terms = crate::framework::machine::Terms {
             auth,
             url: config.target.url.clone(),
-            namespace: crate::framework::socketio_packet::namespace_of(
+            namespace: crate::framework::socketio::packet::namespace_of(
                 &asked_url,
                 config.target.socketio_path.as_deref(),
                 config.namespace.as_deref(),

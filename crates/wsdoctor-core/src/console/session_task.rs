@@ -17,10 +17,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_util::sync::CancellationToken;
 
-use super::dialect::{Conversation, Decoded, Dialect, Step, Terms};
 use super::log::{Direction, Entry, EntryKind};
 use super::{Command, Frame, SessionConfig, SessionState, Shared};
 use crate::close_code;
+use crate::framework::machine::{Decoded, Dialect, Machine, NoteLevel, Output, Terms};
 use crate::redact::Redactor;
 
 /// How long to wait for the server's answer to a close frame.
@@ -102,7 +102,7 @@ impl EntryLog {
             if let Some(rtt) = entry.rtt_ms {
                 s.status.last_rtt_ms = Some(rtt);
             }
-            if !s.status.joined && s.status.dialect.joins(&entry) {
+            if !s.status.joined && entry.joins(s.status.dialect) {
                 s.status.joined = true;
             }
             // A follower gets the entries instead of the log: one copy of each, never two.
@@ -235,12 +235,8 @@ pub(crate) async fn run(
                     ),
                 )
                 .await;
-                let conversation = Conversation::start(
-                    dialect,
-                    &terms,
-                    opened.protocol.as_deref(),
-                    Instant::now(),
-                );
+                let conversation =
+                    Machine::start(dialect, &terms, opened.protocol.as_deref(), Instant::now());
                 let talk = Talk {
                     config: &config,
                     redactor: &redactor,
@@ -323,13 +319,13 @@ async fn converse(
     rec: &EntryLog,
     ws: tokio_tungstenite::WebSocketStream<crate::net::Stream>,
     talk: &Talk<'_>,
-    mut conversation: Conversation,
+    mut conversation: Machine,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     stop: &CancellationToken,
 ) -> End {
     let config = talk.config;
     let (mut sink, mut stream) = ws.split();
-    let framework = !matches!(conversation, Conversation::Websocket);
+    let framework = !matches!(conversation, Machine::Websocket);
     let mut closing_since: Option<Instant> = None;
     let opening = conversation.opening(Instant::now());
     if let Err(end) = perform(rec, &mut sink, talk, opening, &mut closing_since, stop).await {
@@ -517,7 +513,7 @@ async fn perform<S>(
     rec: &EntryLog,
     sink: &mut S,
     talk: &Talk<'_>,
-    steps: Vec<Step>,
+    steps: Vec<Output>,
     closing_since: &mut Option<Instant>,
     stop: &CancellationToken,
 ) -> Result<(), End>
@@ -526,7 +522,7 @@ where
 {
     for step in steps {
         match step {
-            Step::Send(frame, mut decoded) => {
+            Output::Send(frame, mut decoded) => {
                 if talk.redact_sent {
                     decoded.body = decoded.body.map(|b| talk.redactor.text(&b));
                     for (_, value) in &mut decoded.headers {
@@ -574,11 +570,15 @@ where
                     }
                 }
             }
-            Step::Note(kind, text, decoded) => {
+            Output::Note(level, text, decoded) => {
+                let kind = match level {
+                    NoteLevel::Info => EntryKind::Info,
+                    NoteLevel::Error => EntryKind::Error,
+                };
                 rec.push_decoded(Direction::Local, kind, 0, Some(text), None, Some(decoded))
                     .await;
             }
-            Step::Finish(why) => {
+            Output::Finish(why) => {
                 rec.local(EntryKind::Info, why).await;
                 if closing_since.is_some() {
                     continue;

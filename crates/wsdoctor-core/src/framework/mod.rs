@@ -1,12 +1,23 @@
 //! The protocols apps speak over the socket, and which one a target speaks: named by the user
 //! (`--protocol`), or detected from its URL. A framework target is checked at its own level (a Socket.IO
 //! server refuses a raw WebSocket client's first message, so a plain probe would blame the wrong layer).
+//!
+//! Each framework is one folder: its codecs and its sans-I/O client machine (`socketio/`, `stomp/`,
+//! `graphql/`, `sockjs/`), over the shared vocabulary of `machine.rs`. The check, the console (and what
+//! comes after them) drive those machines; none speaks a protocol of its own. A new protocol is a new
+//! folder here, a [`Protocol`] and a [`Dialect`], and its arm in [`Machine`](machine::Machine).
 
-pub(crate) mod engine_io;
+pub(crate) mod action;
+pub(crate) mod awaited_replies;
+pub(crate) mod graphql;
+pub(crate) mod machine;
 pub(crate) mod recognised;
-pub(crate) mod socketio_packet;
+pub(crate) mod socketio;
 pub(crate) mod sockjs;
-pub(crate) mod stomp_frame;
+pub(crate) mod stomp;
+
+pub use action::Action;
+pub use machine::{Decoded, Dialect, Frame};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,6 +45,9 @@ pub enum Protocol {
     #[ts(rename = "graphql-ws")]
     GraphqlWs,
 }
+
+/// The largest message (or framework frame) a session sends, from a file, hex, base64 or an action.
+pub const MAX_SEND_BYTES: usize = 16 << 20;
 
 /// The subprotocols of STOMP over WebSocket, newest first, as STOMP clients offer them.
 pub(crate) const STOMP_SUBPROTOCOLS: [&str; 3] = ["v12.stomp", "v11.stomp", "v10.stomp"];

@@ -55,6 +55,8 @@ pub(crate) struct Recorder {
     pub checks: Vec<Check>,
     pub diagnoses: Vec<Diagnosis>,
     progress: Option<mpsc::UnboundedSender<CheckEvent>>,
+    /// The checks the run planned, in order: what a failed layer skips is read from it.
+    planned: Vec<PlannedCheck>,
     /// Set when the run is dropped (cancelled): work on a blocking thread stops at its next step.
     cancelled: Arc<AtomicBool>,
 }
@@ -85,6 +87,7 @@ impl Recorder {
             checks: Vec::new(),
             diagnoses: Vec::new(),
             progress,
+            planned: Vec::new(),
             cancelled: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -110,8 +113,25 @@ impl Recorder {
         }
     }
 
-    pub fn plan(&self, checks: Vec<PlannedCheck>) {
+    pub fn plan(&mut self, checks: Vec<PlannedCheck>) {
+        self.planned = checks.clone();
         self.emit(CheckEvent::Planned { checks });
+    }
+
+    /// Records every planned check after `failed` that has not run as skipped, `because` that layer
+    /// failed (the layers above a failed one are moot).
+    pub fn skip_planned_after(&mut self, failed: &str, because: &str) {
+        let after: Vec<PlannedCheck> = self
+            .planned
+            .iter()
+            .skip_while(|p| p.id != failed)
+            .skip(1)
+            .filter(|p| !self.checks.iter().any(|c| c.id == p.id))
+            .cloned()
+            .collect();
+        for check in after {
+            self.skip(&check.id, check.section, &check.title, because);
+        }
     }
 
     pub fn start(&self, id: impl Into<String>, section: Section, title: impl Into<String>) -> Step {

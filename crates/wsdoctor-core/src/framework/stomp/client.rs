@@ -1,4 +1,4 @@
-//! STOMP in the console, as stomp.js and Spring's client speak it: CONNECT with the login and passcode
+//! The STOMP client machine, as stomp.js and Spring's client speak it: CONNECT with the login and passcode
 //! from the auth payload (a profile's secret) and heart-beats both ways, then SUBSCRIBE (with an ack
 //! mode), UNSUBSCRIBE, SEND, ACK and NACK. Every frame the user sends asks for a receipt, and the RECEIPT
 //! is joined to it; heart-beats are sent on the period CONNECTED settled; an ERROR frame is named with the
@@ -9,17 +9,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::Frame;
-use super::awaited_replies::AwaitedReplies;
-use super::dialect::{Action, Decoded, Step, Terms, join_timed_out};
-use super::log::EntryKind;
-use crate::framework::stomp_frame::{self, ASKED_BEAT_MS, HeartBeats};
+use super::frame::{self, ASKED_BEAT_MS, HeartBeats, StompFrame};
+use crate::framework::awaited_replies::AwaitedReplies;
+use crate::framework::machine::{Action, Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
 use crate::{Error, Result};
 
 /// Message ids remembered at once (for ACK in STOMP 1.1), at most.
 const MAX_REMEMBERED: usize = 10_000;
 
-pub(crate) struct Speaker {
+pub(crate) struct StompClient {
     host: String,
     auth: Option<Value>,
     connected: bool,
@@ -38,9 +36,9 @@ pub(crate) struct Speaker {
     messages: BTreeMap<String, String>,
 }
 
-impl Speaker {
-    pub(crate) fn new(terms: &Terms, now: Instant) -> Speaker {
-        Speaker {
+impl StompClient {
+    pub(crate) fn new(terms: &Terms, now: Instant) -> StompClient {
+        StompClient {
             // The virtual host: RabbitMQ reads `host` as one, and its default is `/` (Spring's relay too).
             host: "/".to_string(),
             auth: terms.auth.clone(),
@@ -59,7 +57,7 @@ impl Speaker {
     }
 
     /// CONNECT, with the login from the auth payload (`{"login", "passcode", "host"}`).
-    pub(crate) fn opening(&mut self, _now: Instant) -> Vec<Step> {
+    pub(crate) fn opening(&mut self, _now: Instant) -> Vec<Output> {
         let field = |name: &str| {
             self.auth
                 .as_ref()
@@ -85,7 +83,7 @@ impl Speaker {
         if let Some(passcode) = field("passcode") {
             headers.push(("passcode".into(), passcode));
         }
-        let frame = stomp_frame::Frame {
+        let frame = StompFrame {
             command: "CONNECT".into(),
             headers,
             body: String::new(),
@@ -95,20 +93,20 @@ impl Speaker {
             Some(login) => format!("login {login} and passcode from the auth payload"),
             None => "no login (the auth payload has none)".into(),
         });
-        vec![Step::Send(Frame::Text(frame.render()), decoded)]
+        vec![Output::Send(Frame::Text(frame.render()), decoded)]
     }
 
-    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Output>) {
         let Frame::Text(text) = frame else {
             let mut decoded = Decoded::new("unknown");
             decoded.note =
                 Some("STOMP over WebSocket is text; a binary frame is no STOMP frame".into());
             return (Some(decoded), Vec::new());
         };
-        if stomp_frame::is_heart_beat(text) {
+        if frame::is_heart_beat(text) {
             return (Some(Decoded::heartbeat("heart-beat")), Vec::new());
         }
-        let Some(parsed) = stomp_frame::Frame::parse(text) else {
+        let Some(parsed) = StompFrame::parse(text) else {
             let mut decoded = Decoded::new("unknown");
             decoded.note = Some("not a STOMP frame".into());
             return (Some(decoded), Vec::new());
@@ -194,7 +192,7 @@ impl Speaker {
         (Some(decoded), Vec::new())
     }
 
-    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Step>> {
+    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Output>> {
         if !self.connected {
             return Err(Error::InvalidInput(
                 "not sent: the broker has not answered CONNECT yet".into(),
@@ -280,20 +278,23 @@ impl Speaker {
         let receipt = format!("r-{}", self.next_receipt);
         headers.push(("receipt".to_string(), receipt.clone()));
         self.receipts.expect(receipt, what, now);
-        let frame = stomp_frame::Frame {
+        let frame = StompFrame {
             command: command.to_string(),
             headers,
             body,
         };
         let rendered = frame.render();
-        if rendered.len() > super::MAX_SEND_BYTES {
+        if rendered.len() > crate::framework::MAX_SEND_BYTES {
             return Err(Error::InvalidInput(format!(
                 "the frame is {} bytes; the console sends at most {}",
                 rendered.len(),
-                super::MAX_SEND_BYTES
+                crate::framework::MAX_SEND_BYTES
             )));
         }
-        Ok(vec![Step::Send(Frame::Text(rendered), decoded_of(&frame))])
+        Ok(vec![Output::Send(
+            Frame::Text(rendered),
+            decoded_of(&frame),
+        )])
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
@@ -303,7 +304,7 @@ impl Speaker {
             .min()
     }
 
-    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Step> {
+    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Output> {
         let mut steps = Vec::new();
         if self.join_by.is_some_and(|at| at <= now) {
             self.join_by = None;
@@ -325,13 +326,13 @@ impl Speaker {
             let mut decoded = Decoded::new("receipt_timeout");
             decoded.id = Some(id);
             decoded.note = Some(said.clone());
-            steps.push(Step::Note(EntryKind::Info, said, decoded));
+            steps.push(Output::Note(NoteLevel::Info, said, decoded));
         }
         if let (Some(at), Some(every)) = (self.next_beat, self.beat_every)
             && at <= now
         {
             self.next_beat = Some(now + every);
-            steps.push(Step::Send(
+            steps.push(Output::Send(
                 Frame::Text("\n".into()),
                 Decoded::heartbeat("heart-beat"),
             ));
@@ -341,7 +342,7 @@ impl Speaker {
 }
 
 /// A frame as the console shows it: command, headers (a passcode's value left out), body.
-fn decoded_of(frame: &stomp_frame::Frame) -> Decoded {
+fn decoded_of(frame: &StompFrame) -> Decoded {
     let mut decoded = Decoded::new(&frame.command);
     decoded.headers = frame
         .headers
@@ -370,8 +371,8 @@ fn decoded_of(frame: &stomp_frame::Frame) -> Decoded {
 mod tests {
     use super::*;
 
-    fn speaker() -> Speaker {
-        Speaker::new(
+    fn speaker() -> StompClient {
+        StompClient::new(
             &Terms {
                 auth: Some(serde_json::json!({"login": "guest", "passcode": "pw"})),
                 url: "ws://broker.test:15674/ws".into(),
@@ -383,9 +384,9 @@ mod tests {
         )
     }
 
-    fn text(steps: &[Step]) -> String {
+    fn text(steps: &[Output]) -> String {
         match &steps[0] {
-            Step::Send(Frame::Text(t), _) => t.clone(),
+            Output::Send(Frame::Text(t), _) => t.clone(),
             other => panic!("{other:?}"),
         }
     }
@@ -397,7 +398,7 @@ mod tests {
         let wire = text(&steps);
         assert!(wire.starts_with("CONNECT\naccept-version:1.0,1.1,1.2\nhost:/\n"));
         assert!(wire.contains("login:guest\npasscode:pw\n"));
-        let Step::Send(_, decoded) = &steps[0] else {
+        let Output::Send(_, decoded) = &steps[0] else {
             unreachable!()
         };
         assert!(!format!("{decoded:?}").contains("pw\""));
@@ -521,12 +522,12 @@ mod tests {
         assert!(
             steps
                 .iter()
-                .any(|s| matches!(s, Step::Send(Frame::Text(t), _) if t == "\n"))
+                .any(|s| matches!(s, Output::Send(Frame::Text(t), _) if t == "\n"))
         );
         assert!(
             steps
                 .iter()
-                .any(|s| matches!(s, Step::Note(_, said, _) if said.contains("no RECEIPT for")))
+                .any(|s| matches!(s, Output::Note(_, said, _) if said.contains("no RECEIPT for")))
         );
     }
 

@@ -2,6 +2,8 @@
 //! WebSocket transport is enabled, the allowed origins, whether a cookie is needed), and the raw
 //! WebSocket endpoint (`<prefix>/websocket`) a plain WebSocket client can use.
 
+pub(crate) mod framing;
+
 use serde_json::Value;
 
 /// What `<prefix>/info` says.
@@ -72,7 +74,7 @@ pub(crate) fn read_info(body: &str) -> Option<Info> {
     info.get("entropy")?;
     Some(Info {
         websocket: info.get("websocket")?.as_bool()?,
-        origins: super::strings(&info, "origins"),
+        origins: crate::framework::strings(&info, "origins"),
         cookie_needed: info
             .get("cookie_needed")
             .and_then(Value::as_bool)

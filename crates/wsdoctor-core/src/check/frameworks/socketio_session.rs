@@ -11,15 +11,15 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use super::CheckOptions;
-use super::follow_up::answer;
-use super::handshake::{self, UpgradeResponse};
-use crate::framework::engine_io::{self, Version};
+use crate::check::CheckOptions;
+use crate::check::follow_up::answer;
+use crate::check::handshake::{self, UpgradeResponse};
+use crate::framework::socketio::engine_io::{self, Version};
 use crate::net::route::Trust;
 use crate::net::{Route, Stream};
 
 /// What every request of the session shares.
-pub(super) struct Ask<'a> {
+pub(in crate::check) struct Ask<'a> {
     pub options: &'a CheckOptions,
     pub route: &'a Route,
     pub version: Version,
@@ -178,7 +178,7 @@ impl Ask<'_> {
 }
 
 /// The status line, the CORS headers and the body of a polling answer.
-pub(super) fn shown(response: &UpgradeResponse) -> String {
+pub(in crate::check) fn shown(response: &UpgradeResponse) -> String {
     let mut text = format!("HTTP/1.1 {} {}\n", response.status, response.reason);
     for name in [
         "Access-Control-Allow-Origin",
@@ -195,7 +195,7 @@ pub(super) fn shown(response: &UpgradeResponse) -> String {
 }
 
 /// Why a browser page on `origin` cannot read this polling answer, if it cannot.
-pub(super) fn cors_problem(
+pub(in crate::check) fn cors_problem(
     response: &UpgradeResponse,
     origin: Option<&str>,
     route: &Route,
@@ -221,18 +221,25 @@ pub(super) fn cors_problem(
 }
 
 /// The next text message within `wait`, answering Engine.IO pings (`2` → `3`) on the way.
-pub(super) async fn next_text(ws: &mut WebSocketStream<Stream>, wait: Duration) -> Option<String> {
-    next_text_until(ws, tokio::time::Instant::now() + wait).await
+pub(in crate::check) async fn next_text(
+    ws: &mut WebSocketStream<Stream>,
+    version: Version,
+    wait: Duration,
+) -> Option<String> {
+    next_text_until(ws, version, tokio::time::Instant::now() + wait).await
 }
 
-pub(super) async fn next_text_until(
+pub(in crate::check) async fn next_text_until(
     ws: &mut WebSocketStream<Stream>,
+    version: Version,
     deadline: tokio::time::Instant,
 ) -> Option<String> {
     loop {
         match tokio::time::timeout_at(deadline, ws.next()).await {
             Ok(Some(Ok(Message::Text(text)))) if text.as_str() == "2" => {
-                let _ = tokio::time::timeout_at(deadline, ws.send(Message::text("3"))).await;
+                if let Some(pong) = engine_io::pong_for(text.as_str(), version) {
+                    let _ = tokio::time::timeout_at(deadline, ws.send(Message::text(pong))).await;
+                }
             }
             Ok(Some(Ok(Message::Text(text)))) => {
                 return Some(crate::report::capped(text.as_str(), 4096));

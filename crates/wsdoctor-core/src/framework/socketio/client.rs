@@ -1,4 +1,4 @@
-//! Socket.IO in the console, as `socket.io-client` speaks it on the WebSocket transport: wait for the
+//! The Socket.IO client machine, as `socket.io-client` speaks it on the WebSocket transport: wait for the
 //! Engine.IO open packet, join the namespace with the auth payload, answer the server's pings (Engine.IO 4)
 //! or ping it (Engine.IO 3), emit events with JSON arguments and binary attachments, join each ack to its
 //! emit (or say it timed out), and read every packet the server sends into its event, ack, disconnect or
@@ -9,12 +9,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::Frame;
-use super::awaited_replies::AwaitedReplies;
-use super::dialect::{Action, Decoded, Step, Terms, join_timed_out};
-use super::log::EntryKind;
-use crate::framework::engine_io::{self, Version};
-use crate::framework::socketio_packet::{
+use crate::framework::awaited_replies::AwaitedReplies;
+use crate::framework::machine::{Action, Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
+use crate::framework::socketio::engine_io::{self, Version};
+use crate::framework::socketio::packet::{
     Packet, fill_placeholders, raw_event, split_event, take_attachments,
 };
 use crate::{Error, Result};
@@ -32,7 +30,7 @@ struct Partial {
     attachments: Vec<Vec<u8>>,
 }
 
-pub(crate) struct Speaker {
+pub(crate) struct SocketioClient {
     version: Version,
     namespace: String,
     auth: Option<String>,
@@ -49,12 +47,12 @@ pub(crate) struct Speaker {
     next_ping: Option<Instant>,
 }
 
-impl Speaker {
-    pub(crate) fn new(terms: &Terms, now: Instant) -> Speaker {
+impl SocketioClient {
+    pub(crate) fn new(terms: &Terms, now: Instant) -> SocketioClient {
         let version = url::Url::parse(&terms.url)
             .map(|u| Version::of_url(&u))
             .unwrap_or(Version::V4);
-        Speaker {
+        SocketioClient {
             version,
             namespace: terms.namespace.clone(),
             auth: terms.auth.as_ref().map(Value::to_string),
@@ -69,6 +67,20 @@ impl Speaker {
         }
     }
 
+    /// A machine for a session whose handshake and join happened elsewhere (the check's polling
+    /// handshake, then its upgrade): joined, and in Engine.IO 3 pinging every `ping_interval_ms`.
+    pub(crate) fn resumed(terms: &Terms, ping_interval_ms: u64, now: Instant) -> SocketioClient {
+        let mut client = SocketioClient::new(terms, now);
+        client.joined = true;
+        client.join_by = None;
+        if client.version == Version::V3 {
+            let every = engine_io::client_ping_every(ping_interval_ms);
+            client.ping_every = Some(every);
+            client.next_ping = Some(now + every);
+        }
+        client
+    }
+
     /// The packet for this session's namespace: `/admin,` before the rest, nothing for the main one.
     fn namespaced(&self, kind: &str, rest: &str) -> String {
         if self.namespace == "/" {
@@ -78,14 +90,14 @@ impl Speaker {
         }
     }
 
-    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Output>) {
         match frame {
             Frame::Text(text) => self.heard_text(text, now),
             Frame::Binary(bytes) => (Some(self.heard_attachment(bytes, now)), Vec::new()),
         }
     }
 
-    fn heard_text(&mut self, text: &str, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+    fn heard_text(&mut self, text: &str, now: Instant) -> (Option<Decoded>, Vec<Output>) {
         let mut chars = text.chars();
         let kind = chars.next();
         let rest = chars.as_str();
@@ -103,7 +115,7 @@ impl Speaker {
                 decoded.body = Some(rest.to_string());
                 let mut steps = Vec::new();
                 if self.version == Version::V3 {
-                    self.ping_every = number("pingInterval").map(Duration::from_millis);
+                    self.ping_every = number("pingInterval").map(engine_io::client_ping_every);
                     self.next_ping = self.ping_every.map(|every| now + every);
                 }
                 if let Some(packet) =
@@ -121,7 +133,7 @@ impl Speaker {
                             ""
                         }
                     ));
-                    steps.push(Step::Send(Frame::Text(packet), connect));
+                    steps.push(Output::Send(Frame::Text(packet), connect));
                 }
                 (Some(decoded), steps)
             }
@@ -132,14 +144,10 @@ impl Speaker {
             }
             Some('2') => (
                 Some(Decoded::heartbeat("ping")),
-                if self.version == Version::V4 {
-                    vec![Step::Send(
-                        Frame::Text(format!("3{rest}")),
-                        Decoded::heartbeat("pong"),
-                    )]
-                } else {
-                    Vec::new()
-                },
+                engine_io::pong_for(text, self.version)
+                    .map(|pong| Output::Send(Frame::Text(pong), Decoded::heartbeat("pong")))
+                    .into_iter()
+                    .collect(),
             ),
             Some('3') => (Some(Decoded::heartbeat("pong")), Vec::new()),
             Some('6') => (Some(Decoded::heartbeat("noop")), Vec::new()),
@@ -153,7 +161,7 @@ impl Speaker {
     }
 
     /// A Socket.IO packet: type, attachments, namespace, ack id, JSON.
-    fn heard_packet(&mut self, packet: &str, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+    fn heard_packet(&mut self, packet: &str, now: Instant) -> (Option<Decoded>, Vec<Output>) {
         let parsed = Packet::parse(packet);
         let Some(parsed) = parsed else {
             let mut decoded = Decoded::new("unknown");
@@ -198,7 +206,7 @@ impl Speaker {
                     "socketio.server_disconnect",
                     &format!("the server disconnected namespace {}", self.namespace),
                 );
-                steps.push(Step::Finish(
+                steps.push(Output::Finish(
                     "the server disconnected the namespace: socket.io-client does not reconnect after that (\"io server disconnect\")".into(),
                 ));
             }
@@ -224,7 +232,7 @@ impl Speaker {
                     &format!("namespace {} refused: {message}", self.namespace),
                 );
                 decoded.refusal = true;
-                steps.push(Step::Finish(format!(
+                steps.push(Output::Finish(format!(
                     "the server refused namespace {}: socket.io-client does not reconnect after a CONNECT_ERROR from a middleware",
                     self.namespace
                 )));
@@ -281,7 +289,7 @@ impl Speaker {
         args: Value,
         attachments: usize,
         _now: Instant,
-    ) -> (Option<Decoded>, Vec<Step>) {
+    ) -> (Option<Decoded>, Vec<Output>) {
         if attachments == 0 {
             decoded.body = Some(args.to_string());
             return (Some(decoded), Vec::new());
@@ -352,7 +360,7 @@ impl Speaker {
         decoded
     }
 
-    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Step>> {
+    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Output>> {
         let Action::Emit { event, args, ack } = action else {
             return Err(Error::InvalidInput("not a Socket.IO action".into()));
         };
@@ -404,7 +412,7 @@ impl Speaker {
             ));
             self.awaited.expect(id, event, now);
         }
-        let mut steps = vec![Step::Send(Frame::Text(packet), decoded)];
+        let mut steps = vec![Output::Send(Frame::Text(packet), decoded)];
         let total = attachments.len();
         for (n, bytes) in attachments.into_iter().enumerate() {
             let mut part = Decoded::new("event-part");
@@ -414,7 +422,7 @@ impl Speaker {
             } else {
                 bytes
             };
-            steps.push(Step::Send(Frame::Binary(bytes), part));
+            steps.push(Output::Send(Frame::Binary(bytes), part));
         }
         Ok(steps)
     }
@@ -426,7 +434,7 @@ impl Speaker {
             .min()
     }
 
-    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Step> {
+    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Output> {
         let mut steps = Vec::new();
         if self.join_by.is_some_and(|at| at <= now) {
             self.join_by = None;
@@ -448,13 +456,13 @@ impl Speaker {
             decoded.name = Some(event);
             decoded.id = Some(id.to_string());
             decoded = decoded.caused_by("socketio.ack_timeout", &said);
-            steps.push(Step::Note(EntryKind::Error, said, decoded));
+            steps.push(Output::Note(NoteLevel::Error, said, decoded));
         }
         if let (Some(at), Some(every)) = (self.next_ping, self.ping_every)
             && at <= now
         {
             self.next_ping = Some(now + every);
-            steps.push(Step::Send(
+            steps.push(Output::Send(
                 Frame::Text("2".into()),
                 Decoded::heartbeat("ping"),
             ));
@@ -467,8 +475,8 @@ impl Speaker {
 mod tests {
     use super::*;
 
-    fn speaker(namespace: &str) -> Speaker {
-        Speaker::new(
+    fn speaker(namespace: &str) -> SocketioClient {
+        SocketioClient::new(
             &Terms {
                 auth: Some(serde_json::json!({"token": "t"})),
                 url: "ws://h/socket.io/?EIO=4&transport=websocket".into(),
@@ -484,12 +492,12 @@ mod tests {
         Frame::Text(s.into())
     }
 
-    fn sent(steps: &[Step]) -> Vec<String> {
+    fn sent(steps: &[Output]) -> Vec<String> {
         steps
             .iter()
             .filter_map(|s| match s {
-                Step::Send(Frame::Text(t), _) => Some(t.clone()),
-                Step::Send(Frame::Binary(b), _) => Some(format!("<{} bytes>", b.len())),
+                Output::Send(Frame::Text(t), _) => Some(t.clone()),
+                Output::Send(Frame::Binary(b), _) => Some(format!("<{} bytes>", b.len())),
                 _ => None,
             })
             .collect()
@@ -556,7 +564,7 @@ mod tests {
         assert_eq!(s.deadline(), Some(now + Duration::from_secs(2)));
         let steps = s.tick(now + Duration::from_secs(3));
         assert!(
-            matches!(&steps[0], Step::Note(_, said, d) if said.contains("no ack for emit slow") && d.cause.as_deref() == Some("socketio.ack_timeout"))
+            matches!(&steps[0], Output::Note(_, said, d) if said.contains("no ack for emit slow") && d.cause.as_deref() == Some("socketio.ack_timeout"))
         );
         assert!(
             s.act(
@@ -622,7 +630,7 @@ mod tests {
         let refused = refused.unwrap();
         assert!(refused.refusal);
         assert_eq!(refused.cause.as_deref(), Some("socketio.connect_rejected"));
-        assert!(matches!(steps[0], Step::Finish(_)));
+        assert!(matches!(steps[0], Output::Finish(_)));
         let mut s = speaker("/nope");
         let (invalid, _) = s.heard(&text(r#"44/nope,{"message":"Invalid namespace"}"#), now);
         assert_eq!(
@@ -636,10 +644,10 @@ mod tests {
             bye.unwrap().cause.as_deref(),
             Some("socketio.server_disconnect")
         );
-        assert!(matches!(steps[0], Step::Finish(_)));
+        assert!(matches!(steps[0], Output::Finish(_)));
         let mut s = speaker("/");
         let steps = s.tick(now + Duration::from_secs(6));
-        assert!(matches!(&steps[0], Step::Note(_, _, d) if d.refusal));
+        assert!(matches!(&steps[0], Output::Note(_, _, d) if d.refusal));
         for junk in [
             "",
             "4",

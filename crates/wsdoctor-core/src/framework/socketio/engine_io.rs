@@ -35,6 +35,20 @@ impl Version {
     }
 }
 
+/// The client's answer to an Engine.IO ping from the server (`2`, with its payload): the pong (`3`, with
+/// the same payload). Only Engine.IO 4 servers ping; in Engine.IO 3 the client pings and the server
+/// answers, so nothing is answered.
+pub(crate) fn pong_for(text: &str, version: Version) -> Option<String> {
+    let payload = text.strip_prefix('2')?;
+    (version == Version::V4).then(|| format!("3{payload}"))
+}
+
+/// How often an Engine.IO 3 client pings: the open packet's `pingInterval`, never more often than every
+/// 100 ms (a server that says 0 would otherwise be pinged without a pause).
+pub(crate) fn client_ping_every(ping_interval_ms: u64) -> std::time::Duration {
+    std::time::Duration::from_millis(ping_interval_ms.max(100))
+}
+
 /// The Engine.IO packet separator in a polling payload (record separator).
 const SEPARATOR: char = '\u{1e}';
 
@@ -89,7 +103,7 @@ pub(crate) fn read_open(status: u16, body: &str, version: Version) -> OpenAnswer
         let number = |name: &str| open.get(name).and_then(Value::as_u64).unwrap_or(0);
         return OpenAnswer::Open(Open {
             sid: sid.to_string(),
-            upgrades: super::strings(&open, "upgrades"),
+            upgrades: crate::framework::strings(&open, "upgrades"),
             ping_interval_ms: number("pingInterval"),
             ping_timeout_ms: number("pingTimeout"),
         });

@@ -1,28 +1,29 @@
-//! The STOMP item: after the upgrade, a CONNECT frame (accept-version 1.0–1.2, the virtual host, a
-//! heart-beat, and the login and passcode from the auth payload) must be answered CONNECTED; an ERROR
-//! frame is quoted (its `message` header and body) and named. The heart-beats CONNECTED settles are
-//! shown, and compared with the idle cut-off when `--idle` holds the session. The frames travel as
-//! WebSocket messages, or inside SockJS (`framework_channel.rs`).
+//! The STOMP item: the STOMP client machine (`crate::framework::stomp`) sends its CONNECT (accept-version
+//! 1.0–1.2, the virtual host, a heart-beat, and the login and passcode from the auth payload), which must
+//! be answered CONNECTED; an ERROR frame is quoted (its `message` header and body) and named. The
+//! heart-beats CONNECTED settles are shown, and compared with the idle cut-off when `--idle` holds the
+//! session (the machine sends them). The frames travel as WebSocket messages, or inside SockJS
+//! (`channel.rs`).
 
 use std::time::Duration;
 
-use serde_json::Value;
-
-use super::framework_channel::{Channel, Incoming};
-use super::framework_idle::{self, KeepAlive};
-use super::{CheckOptions, framework_socket};
-use crate::framework::stomp_frame::{ASKED_BEAT_MS, Frame, HeartBeats};
+use super::channel::{Channel, Incoming};
+use super::idle;
+use crate::check::CheckOptions;
+use crate::framework::machine::{Decoded, Frame, Machine, Output, Terms};
+use crate::framework::stomp::StompClient;
+use crate::framework::stomp::frame::{ASKED_BEAT_MS, HeartBeats};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// What a held session says of the heart-beats CONNECTED settled.
 trait HeartBeatsShortfall {
-    fn fall_short(&self, held: &framework_idle::Held) -> Option<String>;
+    fn fall_short(&self, held: &idle::Held) -> Option<String>;
 }
 
 impl HeartBeatsShortfall for HeartBeats {
     /// Why the heart-beats did not keep the held session alive, if that is what happened: a cut when
     /// neither side beats more often than the cut, or a broker silent well past its own period.
-    fn fall_short(&self, held: &framework_idle::Held) -> Option<String> {
+    fn fall_short(&self, held: &idle::Held) -> Option<String> {
         let beats_within =
             |every: Option<Duration>, limit: Duration| every.is_some_and(|e| e < limit);
         if let Some((after, _)) = &held.cut {
@@ -60,51 +61,41 @@ fn shown_frame(frame: &str) -> String {
         .join("\n")
 }
 
-/// The CONNECT frame, with the login from the auth payload (`{"login", "passcode", "host"}`).
-fn connect_frame(auth: Option<&Value>) -> String {
-    let field = |name: &str| auth.and_then(|a| a.get(name)).and_then(Value::as_str);
-    let mut frame = format!(
-        "CONNECT\naccept-version:1.0,1.1,1.2\nhost:{}\nheart-beat:{ASKED_BEAT_MS},{ASKED_BEAT_MS}\n",
-        field("host").unwrap_or("/")
-    );
-    if let Some(login) = field("login") {
-        frame.push_str(&format!("login:{login}\n"));
-    }
-    if let Some(passcode) = field("passcode") {
-        frame.push_str(&format!("passcode:{passcode}\n"));
-    }
-    frame.push_str("\n\0");
-    frame
-}
-
-/// Sends CONNECT and records the broker's answer.
-pub(super) async fn speak(
+/// Sends the machine's CONNECT and records the broker's answer.
+pub(in crate::check) async fn speak(
     rec: &mut Recorder,
     options: &CheckOptions,
+    terms: &Terms,
     mut step: Step,
     mut channel: Channel,
 ) {
-    let auth = framework_socket::auth(options);
+    let now = std::time::Instant::now();
+    let mut client = StompClient::new(terms, now);
+    let Some(connect) = client
+        .opening(now)
+        .into_iter()
+        .find_map(|output| match output {
+            Output::Send(Frame::Text(text), _) => Some(text),
+            _ => None,
+        })
+    else {
+        return rec.finish(step, CheckStatus::Fail, "No CONNECT frame to send.");
+    };
     step.evidence.push(Evidence::new(
         "Sent",
         format!(
             "CONNECT (accept-version 1.0,1.1,1.2, heart-beat {ASKED_BEAT_MS},{ASKED_BEAT_MS}){}",
-            if auth.is_some() {
+            if terms.auth.is_some() {
                 " with the login from the auth payload"
             } else {
                 ", no login"
             }
         ),
     ));
-    step.evidence.push(Evidence::new(
-        "CONNECT frame",
-        shown_frame(&connect_frame(auth.as_ref())),
-    ));
+    step.evidence
+        .push(Evidence::new("CONNECT frame", shown_frame(&connect)));
     let deadline = tokio::time::Instant::now() + options.handshake_timeout;
-    if let Err(why) = channel
-        .send(&connect_frame(auth.as_ref()), options.handshake_timeout)
-        .await
-    {
+    if let Err(why) = channel.send(&connect, options.handshake_timeout).await {
         rec.finish(
             step,
             CheckStatus::Fail,
@@ -115,34 +106,45 @@ pub(super) async fn speak(
     let mut ended = None;
     let answer = loop {
         match channel.next(deadline).await {
-            // A heart-beat is a lone newline.
-            Some(Incoming::Text(text)) => match Frame::parse(&text) {
-                None => {}
-                Some(frame) => {
-                    step.evidence.push(Evidence::new(
-                        format!("{} frame", frame.command),
-                        shown_frame(&crate::report::capped(&text, 1024)),
-                    ));
-                    break Some(frame);
+            Some(Incoming::Text(text)) => {
+                let (decoded, _) =
+                    client.heard(&Frame::Text(text.clone()), std::time::Instant::now());
+                // A heart-beat (a lone newline), or nothing STOMP can read, is not the answer.
+                match decoded {
+                    Some(decoded) if !decoded.heartbeat && decoded.kind != "unknown" => {
+                        step.evidence.push(Evidence::new(
+                            format!("{} frame", decoded.kind),
+                            shown_frame(&crate::report::capped(&text, 1024)),
+                        ));
+                        break Some(decoded);
+                    }
+                    _ => {}
                 }
-            },
+            }
             Some(Incoming::KeepAlive) => {}
-            Some(Incoming::Closed(why)) => {
+            Some(Incoming::Closed(why, _)) => {
                 ended = Some(why);
                 break None;
             }
             None => break None,
         }
     };
+    let header = |decoded: &Decoded, name: &str| {
+        decoded
+            .headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
     match answer {
-        Some(frame) if frame.command == "CONNECTED" => {
-            let beats = HeartBeats::negotiate(frame.header("heart-beat").unwrap_or("0,0"));
+        Some(frame) if frame.kind == "CONNECTED" => {
+            let heart_beat = header(&frame, "heart-beat");
+            let beats = HeartBeats::negotiate(heart_beat.as_deref().unwrap_or("0,0"));
             let shown = format!(
                 "version {}, heart-beat {}{}",
-                frame.header("version").unwrap_or("1.0"),
-                frame.header("heart-beat").unwrap_or("0,0 (no header)"),
-                frame
-                    .header("server")
+                header(&frame, "version").as_deref().unwrap_or("1.0"),
+                heart_beat.as_deref().unwrap_or("0,0 (no header)"),
+                header(&frame, "server")
                     .map(|s| format!(", server {s}"))
                     .unwrap_or_default()
             );
@@ -168,33 +170,33 @@ pub(super) async fn speak(
                 );
             }
             if let Some(idle) = options.idle {
-                let keep = KeepAlive::Stomp {
-                    send: beats.client_every,
-                };
+                let mut machine = Machine::Stomp(client);
                 let held =
-                    framework_idle::hold(&mut channel, idle, keep, options.reply_timeout).await;
+                    idle::hold(&mut channel, &mut machine, idle, options.reply_timeout).await;
                 if let Some(why) = beats.fall_short(&held) {
                     rec.diagnose(
                         "stomp.heartbeat_missing",
                         vec![Evidence::new("Heart-beats", why)],
                     );
                 }
-                framework_idle::record(rec, idle, &held, "heart-beats");
+                idle::record(rec, idle, &held, "heart-beats");
             }
             let _ = channel
                 .send("DISCONNECT\n\n\0", options.close_timeout)
                 .await;
             channel.close(options.close_timeout).await;
         }
-        Some(frame) if frame.command == "ERROR" => {
+        Some(frame) if frame.kind == "ERROR" => {
             let said = format!(
                 "{}{}",
-                frame.header("message").unwrap_or("(no message header)"),
-                if frame.body.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", frame.body)
-                }
+                header(&frame, "message")
+                    .as_deref()
+                    .unwrap_or("(no message header)"),
+                frame
+                    .body
+                    .as_deref()
+                    .map(|body| format!(": {body}"))
+                    .unwrap_or_default()
             );
             let evidence = vec![Evidence::new("ERROR", crate::report::capped(&said, 1024))];
             rec.diagnose("stomp.connect_rejected", evidence.clone());
@@ -209,7 +211,7 @@ pub(super) async fn speak(
             let why = match (other, ended) {
                 (Some(frame), _) => format!(
                     "CONNECT was answered {} instead of CONNECTED",
-                    crate::report::capped(&frame.command, 100)
+                    crate::report::capped(&frame.kind, 100)
                 ),
                 (None, Some(why)) => format!("no answer to CONNECT: {why}"),
                 (None, None) => format!(
@@ -238,24 +240,38 @@ mod tests {
         assert_eq!(beats.server_every, Some(Duration::from_secs(10)));
         assert_eq!(beats.client_every, Some(Duration::from_secs(20)));
         assert_eq!(HeartBeats::negotiate("garbage").server_every, None);
-        let cut = |secs: u64| framework_idle::Held {
+        let cut = |secs: u64| idle::Held {
             cut: Some((Duration::from_secs(secs), "closed".into())),
             ..Default::default()
         };
         assert!(beats.fall_short(&cut(5)).is_some());
         assert!(beats.fall_short(&cut(15)).is_none());
-        let silent = framework_idle::Held {
+        let silent = idle::Held {
             longest_silence: Duration::from_secs(25),
             ..Default::default()
         };
         assert!(beats.fall_short(&silent).is_some());
-        assert!(beats.fall_short(&framework_idle::Held::default()).is_none());
+        assert!(beats.fall_short(&idle::Held::default()).is_none());
     }
 
     #[test]
     fn the_login_comes_from_the_auth_payload() {
         let auth = serde_json::json!({"login": "guest", "passcode": "pw", "host": "vh"});
-        let connect = connect_frame(Some(&auth));
+        let terms = Terms {
+            auth: Some(auth),
+            url: "ws://broker.test/ws".into(),
+            namespace: "/".into(),
+            join_timeout: Duration::from_secs(5),
+            reply_timeout: Duration::from_secs(1),
+        };
+        let now = std::time::Instant::now();
+        let Some(Output::Send(Frame::Text(connect), _)) = StompClient::new(&terms, now)
+            .opening(now)
+            .into_iter()
+            .next()
+        else {
+            panic!("CONNECT is the first output")
+        };
         assert!(
             connect.contains("host:vh\n")
                 && connect.contains("login:guest\npasscode:pw\n")

@@ -4,15 +4,15 @@
 //! endpoint, `<prefix>/websocket`, which speaks plain WebSocket, or (STOMP inside SockJS) at a session's
 //! WebSocket transport, as a SockJS client opens one.
 
-use super::handshake::{self, Exchange};
-use super::{CheckOptions, items};
+use crate::check::handshake::{self, Exchange};
+use crate::check::{CheckOptions, items};
 use crate::framework::sockjs;
 use crate::net::{Stream, Target};
 use crate::report::{CheckStatus, Evidence, Recorder};
 
 /// Records the SockJS item over `first`; the raw WebSocket endpoint to go on with, or `None` (the rest
 /// is skipped).
-pub(super) async fn record(
+pub(in crate::check) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     target: &Target,
@@ -57,12 +57,7 @@ pub(super) async fn record(
             CheckStatus::Fail,
             format!("No SockJS server at {prefix}: {prefix}/info is not SockJS's."),
         );
-        super::skip_after(
-            rec,
-            options,
-            items::SOCKJS_INFO,
-            "no SockJS server answered",
-        );
+        crate::check::skip_after(rec, items::SOCKJS_INFO, "no SockJS server answered");
         return None;
     };
     let settings = format!(
@@ -81,9 +76,8 @@ pub(super) async fn record(
             CheckStatus::Warn,
             format!("SockJS runs without its WebSocket transport ({settings})."),
         );
-        super::skip_after(
+        crate::check::skip_after(
             rec,
-            options,
             items::SOCKJS_INFO,
             "the WebSocket transport is disabled",
         );

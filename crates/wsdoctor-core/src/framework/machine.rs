@@ -1,12 +1,13 @@
-//! What a console session speaks over its socket: raw WebSocket messages, or a framework's protocol
-//! (Socket.IO, STOMP, GraphQL over WebSocket). A framework session decodes every frame into what the app
-//! would see (an event and its arguments, a MESSAGE on a destination, an operation's result), answers the
-//! protocol's heartbeats, joins answers to what they answer (an ack to its emit, a receipt to its frame),
-//! and names a refusal with the catalog's cause. The raw frame stays beside the decoded view in every entry.
+//! The protocol machines' shared vocabulary, and the one dispatch over them. Each framework the engine
+//! speaks (Socket.IO, STOMP, GraphQL over WebSocket) is one sans-I/O client machine in its folder: frames
+//! and user actions in, [`Output`]s out (frames to send, notes, a finish), timers asked for through
+//! `deadline` and served by `tick`. Whoever owns the socket drives it: the console's session task, the
+//! check's framework items and its idle hold. So joins, heartbeats, acks and receipts, and close meanings
+//! are written once, whatever reads or writes the socket.
 //!
-//! The speakers (`socketio_speaker.rs`, `stomp_speaker.rs`, `graphql_speaker.rs`) are pure state machines:
-//! frames and user actions (`action.rs`) in, [`Step`]s out; the session task does every read, write and
-//! wait, so each deadline stays in one place.
+//! A machine decodes every frame into what the app would see (an event and its arguments, a MESSAGE on a
+//! destination, an operation's result) and names a refusal with the catalog's cause; the raw frame stays
+//! beside the decoded view wherever it is recorded.
 
 use std::time::Instant;
 
@@ -14,12 +15,20 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use super::action::Action;
-use super::{EntryKind, Frame};
-use crate::check::CheckOptions;
-use crate::framework::{self, Protocol};
+use super::graphql::GraphqlClient;
+use super::socketio::SocketioClient;
+use super::stomp::StompClient;
 use crate::{Error, Result};
 
-/// The protocol a console session speaks.
+/// A data frame, as a machine reads and writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// The protocol a session speaks over its socket: what the run plan's protocol comes to once the
+/// connection is open (SockJS is spoken raw: its framing is shown as sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
@@ -36,20 +45,6 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// The dialect of a target: its `--protocol`, or detected from the URL and subprotocols as a check
-    /// does. SockJS sessions are spoken raw (their framing is shown as sent).
-    pub fn of(options: &CheckOptions) -> Dialect {
-        let Ok(url) = url::Url::parse(&options.url) else {
-            return Dialect::Websocket;
-        };
-        match framework::choose(options.protocol, &url, &options.subprotocols).0 {
-            Protocol::Socketio => Dialect::Socketio,
-            Protocol::Stomp => Dialect::Stomp,
-            Protocol::GraphqlWs => Dialect::GraphqlWs,
-            Protocol::Auto | Protocol::Websocket | Protocol::Sockjs => Dialect::Websocket,
-        }
-    }
-
     pub fn word(self) -> &'static str {
         match self {
             Dialect::Websocket => "websocket",
@@ -59,26 +54,21 @@ impl Dialect {
         }
     }
 
-    /// Whether `entry` is the one after which the session can be spoken to: the upgrade for plain
-    /// WebSocket, the namespace's CONNECT, CONNECTED, `connection_ack`.
-    pub fn joins(self, entry: &super::Entry) -> bool {
-        let heard = |kind: &str| {
-            entry.direction == super::Direction::In
-                && entry.decoded.as_ref().is_some_and(|d| d.kind == kind)
-        };
+    /// Whether a frame heard from the server, so decoded, is the one after which the session can be spoken
+    /// to: the namespace's CONNECT, CONNECTED, `connection_ack` (plain WebSocket: the upgrade itself).
+    pub fn joined_by(self, decoded: &Decoded) -> bool {
         match self {
-            Dialect::Websocket => entry.kind == EntryKind::Open,
+            Dialect::Websocket => false,
             // Another namespace's CONNECT (in a packet meant for it) is not this session's.
             Dialect::Socketio => {
-                heard("connect")
-                    && entry
-                        .decoded
-                        .as_ref()
-                        .and_then(|d| d.note.as_deref())
+                decoded.kind == "connect"
+                    && decoded
+                        .note
+                        .as_deref()
                         .is_some_and(|n| n.starts_with("joined namespace"))
             }
-            Dialect::Stomp => heard("CONNECTED"),
-            Dialect::GraphqlWs => heard("connection_ack"),
+            Dialect::Stomp => decoded.kind == "CONNECTED",
+            Dialect::GraphqlWs => decoded.kind == "connection_ack",
         }
     }
 
@@ -92,33 +82,6 @@ impl Dialect {
             }
             Dialect::GraphqlWs => "subscribe QUERY [VARIABLES-JSON], stop ID",
         }
-    }
-
-    /// The target as the session connects to it: Socket.IO's Engine.IO endpoint for the URL (as `io(url)`
-    /// would), and the subprotocols STOMP and GraphQL clients offer when none were given.
-    pub(crate) fn prepare(self, options: &mut CheckOptions) -> Result<()> {
-        match self {
-            Dialect::Socketio => {
-                options.url = crate::framework::socketio_packet::engine_url(
-                    &options.url,
-                    options.socketio_path.as_deref(),
-                )?
-            }
-            Dialect::Stomp if options.subprotocols.is_empty() => {
-                options.subprotocols = framework::STOMP_SUBPROTOCOLS
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect();
-            }
-            Dialect::GraphqlWs if options.subprotocols.is_empty() => {
-                options.subprotocols = framework::GRAPHQL_SUBPROTOCOLS
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect();
-            }
-            _ => {}
-        }
-        Ok(())
     }
 }
 
@@ -194,13 +157,20 @@ impl Decoded {
     }
 }
 
-/// What a speaker asks the session to do.
+/// How a machine's local note reads: information, or a failure of the protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoteLevel {
+    Info,
+    Error,
+}
+
+/// What a machine asks its driver to do.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Step {
+pub(crate) enum Output {
     /// Send a frame, recorded with its decoding.
     Send(Frame, Decoded),
     /// A local entry: a join that timed out, a refusal seen by its silence.
-    Note(EntryKind, String, Decoded),
+    Note(NoteLevel, String, Decoded),
     /// The protocol ended the session the way its official client would not reconnect after (the server
     /// disconnected the namespace, refused it): close and do not reconnect.
     Finish(String),
@@ -208,24 +178,24 @@ pub(crate) enum Step {
 
 /// A join (CONNECT, connection_init) that got no answer in time: the refusal named with `cause`, then
 /// the session closed (it cannot be spoken to).
-pub(crate) fn join_timed_out(mut decoded: Decoded, cause: &str, said: String) -> Vec<Step> {
+pub(crate) fn join_timed_out(mut decoded: Decoded, cause: &str, said: String) -> Vec<Output> {
     decoded = decoded.caused_by(cause, &said);
     decoded.refusal = true;
     vec![
-        Step::Note(EntryKind::Error, said.clone(), decoded),
-        Step::Finish(format!("closing: {said}")),
+        Output::Note(NoteLevel::Error, said.clone(), decoded),
+        Output::Finish(format!("closing: {said}")),
     ]
 }
 
-/// One connection's conversation in its dialect.
-pub(crate) enum Conversation {
+/// One connection's protocol machine: none for plain WebSocket, else its framework's client.
+pub(crate) enum Machine {
     Websocket,
-    Socketio(super::socketio_speaker::Speaker),
-    Stomp(super::stomp_speaker::Speaker),
-    Graphql(super::graphql_speaker::Speaker),
+    Socketio(SocketioClient),
+    Stomp(StompClient),
+    Graphql(GraphqlClient),
 }
 
-/// What a speaker needs from the session's options.
+/// What a machine needs from the run's options.
 pub(crate) struct Terms {
     /// The auth payload (JSON object), a secret.
     pub auth: Option<serde_json::Value>,
@@ -238,21 +208,19 @@ pub(crate) struct Terms {
     pub reply_timeout: std::time::Duration,
 }
 
-impl Conversation {
+impl Machine {
     /// A fresh conversation for a connection that just opened with `subprotocol`.
     pub(crate) fn start(
         dialect: Dialect,
         terms: &Terms,
         subprotocol: Option<&str>,
         now: Instant,
-    ) -> Conversation {
+    ) -> Machine {
         match dialect {
-            Dialect::Websocket => Conversation::Websocket,
-            Dialect::Socketio => {
-                Conversation::Socketio(super::socketio_speaker::Speaker::new(terms, now))
-            }
-            Dialect::Stomp => Conversation::Stomp(super::stomp_speaker::Speaker::new(terms, now)),
-            Dialect::GraphqlWs => Conversation::Graphql(super::graphql_speaker::Speaker::new(
+            Dialect::Websocket => Machine::Websocket,
+            Dialect::Socketio => Machine::Socketio(SocketioClient::new(terms, now)),
+            Dialect::Stomp => Machine::Stomp(StompClient::new(terms, now)),
+            Dialect::GraphqlWs => Machine::Graphql(GraphqlClient::new(
                 terms,
                 subprotocol == Some("graphql-ws"),
                 now,
@@ -261,26 +229,26 @@ impl Conversation {
     }
 
     /// What to send as soon as the connection is open.
-    pub(crate) fn opening(&mut self, now: Instant) -> Vec<Step> {
+    pub(crate) fn opening(&mut self, now: Instant) -> Vec<Output> {
         match self {
-            Conversation::Websocket | Conversation::Socketio(_) => Vec::new(),
-            Conversation::Stomp(s) => s.opening(now),
-            Conversation::Graphql(s) => s.opening(now),
+            Machine::Websocket | Machine::Socketio(_) => Vec::new(),
+            Machine::Stomp(s) => s.opening(now),
+            Machine::Graphql(s) => s.opening(now),
         }
     }
 
     /// Reads one data frame from the server.
-    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Step>) {
+    pub(crate) fn heard(&mut self, frame: &Frame, now: Instant) -> (Option<Decoded>, Vec<Output>) {
         match self {
-            Conversation::Websocket => (None, Vec::new()),
-            Conversation::Socketio(s) => s.heard(frame, now),
-            Conversation::Stomp(s) => s.heard(frame, now),
-            Conversation::Graphql(s) => s.heard(frame, now),
+            Machine::Websocket => (None, Vec::new()),
+            Machine::Socketio(s) => s.heard(frame, now),
+            Machine::Stomp(s) => s.heard(frame, now),
+            Machine::Graphql(s) => s.heard(frame, now),
         }
     }
 
     /// A user's action, as frames; an action this session cannot take now is refused with why.
-    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Step>> {
+    pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Output>> {
         let wrong = |dialect: &str| {
             Err(Error::InvalidInput(format!(
                 "this session speaks {dialect}; a {} action cannot be sent in it",
@@ -288,44 +256,40 @@ impl Conversation {
             )))
         };
         match self {
-            Conversation::Websocket => wrong("plain WebSocket"),
-            Conversation::Socketio(s) if action.dialect() == Dialect::Socketio => {
-                s.act(action, now)
-            }
-            Conversation::Stomp(s) if action.dialect() == Dialect::Stomp => s.act(action, now),
-            Conversation::Graphql(s) if action.dialect() == Dialect::GraphqlWs => {
-                s.act(action, now)
-            }
-            Conversation::Socketio(_) => wrong("Socket.IO"),
-            Conversation::Stomp(_) => wrong("STOMP"),
-            Conversation::Graphql(_) => wrong("GraphQL over WebSocket"),
+            Machine::Websocket => wrong("plain WebSocket"),
+            Machine::Socketio(s) if action.dialect() == Dialect::Socketio => s.act(action, now),
+            Machine::Stomp(s) if action.dialect() == Dialect::Stomp => s.act(action, now),
+            Machine::Graphql(s) if action.dialect() == Dialect::GraphqlWs => s.act(action, now),
+            Machine::Socketio(_) => wrong("Socket.IO"),
+            Machine::Stomp(_) => wrong("STOMP"),
+            Machine::Graphql(_) => wrong("GraphQL over WebSocket"),
         }
     }
 
-    /// When [`Conversation::tick`] has something to do next.
+    /// When [`Machine::tick`] has something to do next.
     pub(crate) fn deadline(&self) -> Option<Instant> {
         match self {
-            Conversation::Websocket => None,
-            Conversation::Socketio(s) => s.deadline(),
-            Conversation::Stomp(s) => s.deadline(),
-            Conversation::Graphql(s) => s.deadline(),
+            Machine::Websocket => None,
+            Machine::Socketio(s) => s.deadline(),
+            Machine::Stomp(s) => s.deadline(),
+            Machine::Graphql(s) => s.deadline(),
         }
     }
 
     /// Timers that fell due: heartbeats to send, joins and acks that did not come.
-    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Step> {
+    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Output> {
         match self {
-            Conversation::Websocket => Vec::new(),
-            Conversation::Socketio(s) => s.tick(now),
-            Conversation::Stomp(s) => s.tick(now),
-            Conversation::Graphql(s) => s.tick(now),
+            Machine::Websocket => Vec::new(),
+            Machine::Socketio(s) => s.tick(now),
+            Machine::Stomp(s) => s.tick(now),
+            Machine::Graphql(s) => s.tick(now),
         }
     }
 
     /// The protocol's reading of a close code from the server (GraphQL's 44xx codes).
     pub(crate) fn closed(&self, code: u16) -> Option<Decoded> {
         match self {
-            Conversation::Graphql(s) => s.closed(code),
+            Machine::Graphql(s) => s.closed(code),
             _ => None,
         }
     }
@@ -337,10 +301,10 @@ mod tests {
     use proptest::strategy::Strategy;
 
     proptest::proptest! {
-        /// Whatever a server sends (protocol-shaped or not), every speaker reads it without panicking,
+        /// Whatever a server sends (protocol-shaped or not), every machine reads it without panicking,
         /// gives each data frame a decoding, and its timers stay answerable.
         #[test]
-        fn speakers_read_any_frame(
+        fn machines_read_any_frame(
             frames in proptest::collection::vec(
                 proptest::prop_oneof![
                     "[0-6]{0,2}[-/,0-9]{0,4}(\\[\"[a-z]{0,4}\",?\\{?\"?_?placeholder\"?:?(true)?,?\"?num\"?:?[0-9]?\\}?\\]?)?"
@@ -365,22 +329,54 @@ mod tests {
             let start = Instant::now();
             for dialect in [Dialect::Socketio, Dialect::Stomp, Dialect::GraphqlWs] {
                 for legacy in [None, Some("graphql-ws")] {
-                    let mut conversation = Conversation::start(dialect, &terms, legacy, start);
-                    let _ = conversation.opening(start);
+                    let mut machine = Machine::start(dialect, &terms, legacy, start);
+                    let _ = machine.opening(start);
                     for (n, frame) in frames.iter().enumerate() {
                         let now = start + std::time::Duration::from_millis(n as u64);
-                        let (decoded, _) = conversation.heard(frame, now);
+                        let (decoded, _) = machine.heard(frame, now);
                         proptest::prop_assert!(decoded.is_some());
-                        if conversation.deadline().is_some_and(|at| at <= now) {
-                            let _ = conversation.tick(now);
+                        if machine.deadline().is_some_and(|at| at <= now) {
+                            let _ = machine.tick(now);
                         }
-                        let _ = conversation.act(Action::Emit { event: "e".into(), args: "1".into(), ack: true }, now);
-                        let _ = conversation.act(Action::Operation { query: "{ a }".into(), variables: None, operation_name: None }, now);
-                        let _ = conversation.closed(4400 + n as u16);
+                        let _ = machine.act(Action::Emit { event: "e".into(), args: "1".into(), ack: true }, now);
+                        let _ = machine.act(Action::Operation { query: "{ a }".into(), variables: None, operation_name: None }, now);
+                        let _ = machine.closed(4400 + n as u16);
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn each_framework_answers_only_its_own_keep_alive() {
+        let terms = Terms {
+            auth: None,
+            url: "ws://h/socket.io/?EIO=4&transport=websocket".into(),
+            namespace: "/".into(),
+            join_timeout: std::time::Duration::from_secs(5),
+            reply_timeout: std::time::Duration::from_secs(1),
+        };
+        let now = Instant::now();
+        let sent = |dialect: Dialect, heard: &str| -> Vec<String> {
+            let mut machine = Machine::start(dialect, &terms, None, now);
+            machine
+                .heard(&Frame::Text(heard.into()), now)
+                .1
+                .into_iter()
+                .filter_map(|output| match output {
+                    Output::Send(Frame::Text(text), _) => Some(text),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(sent(Dialect::Socketio, "2"), ["3"]);
+        assert!(sent(Dialect::Socketio, "42[\"x\"]").is_empty());
+        assert_eq!(
+            sent(Dialect::GraphqlWs, r#"{"type":"ping"}"#),
+            [r#"{"type":"pong"}"#]
+        );
+        assert!(sent(Dialect::GraphqlWs, "2").is_empty());
+        assert!(sent(Dialect::Stomp, "2").is_empty());
     }
 
     #[test]

@@ -152,11 +152,11 @@ pub(crate) fn take_attachments(value: &mut Value, out: &mut Vec<Vec<u8>>) -> Res
                 .map_err(|e| {
                     Error::InvalidInput(format!("a $base64 attachment is not base64: {e}"))
                 })?;
-            if bytes.len() > crate::console::MAX_SEND_BYTES {
+            if bytes.len() > crate::framework::MAX_SEND_BYTES {
                 return Err(Error::InvalidInput(format!(
                     "an attachment is {} bytes; the console sends at most {}",
                     bytes.len(),
-                    crate::console::MAX_SEND_BYTES
+                    crate::framework::MAX_SEND_BYTES
                 )));
             }
             *value = serde_json::json!({"_placeholder": true, "num": out.len()});

@@ -9,13 +9,15 @@ use futures_util::SinkExt;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::follow_up::answer;
-use super::framework_channel::{Channel, Framing};
-use super::framework_idle::{self, KeepAlive};
-use super::handshake::{self, UpgradeResponse};
+use super::channel::{Channel, Framing};
+use super::idle;
 use super::socketio_session::{Ask, cors_problem, next_text, next_text_until, shown};
-use super::{CheckOptions, items};
-use crate::framework::engine_io::{self, ConnectAnswer, Open, OpenAnswer, Version};
+use crate::check::follow_up::answer;
+use crate::check::handshake::{self, UpgradeResponse};
+use crate::check::{CheckOptions, items};
+use crate::framework::machine::Machine;
+use crate::framework::socketio::SocketioClient;
+use crate::framework::socketio::engine_io::{self, ConnectAnswer, Open, OpenAnswer, Version};
 use crate::net::{Route, Stream, Target};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
@@ -29,7 +31,7 @@ enum Session {
 }
 
 /// Records the Socket.IO items over `first` (the connection the check reached and secured).
-pub(super) async fn record(
+pub(in crate::check) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     target: &Target,
@@ -83,12 +85,7 @@ pub(super) async fn record(
         handshake_by_polling(rec, step, &ask, origin.as_deref(), first).await
     };
     let Some(session) = session else {
-        super::skip_after(
-            rec,
-            options,
-            items::SOCKETIO_OPEN,
-            "the Engine.IO handshake failed",
-        );
+        crate::check::skip_after(rec, items::SOCKETIO_OPEN, "the Engine.IO handshake failed");
         return;
     };
     join_and_upgrade(rec, options, &ask, &namespace, session).await;
@@ -237,9 +234,15 @@ async fn join_and_upgrade(
             hold_then_close(rec, ask, upgraded.map(|ws| (ws, open))).await;
         }
         Session::WebSocketOnly(mut ws, open) => {
-            let joined = join_over(&mut ws, connect, namespace, options.handshake_timeout)
-                .await
-                .map_err(JoinError::Other);
+            let joined = join_over(
+                &mut ws,
+                ask.version,
+                connect,
+                namespace,
+                options.handshake_timeout,
+            )
+            .await
+            .map_err(JoinError::Other);
             finish_namespace(rec, step, ask, namespace, &shown_connect, joined);
             let step = rec.begin(&items::SOCKETIO_UPGRADE);
             rec.finish(
@@ -271,17 +274,16 @@ async fn hold_then_close(
     };
     let mut channel = Channel::new(ws, Framing::Plain);
     if let Some(idle) = options.idle {
-        let (keep, kept) = match ask.version {
-            Version::V4 => (KeepAlive::EngineIo, "answers to Engine.IO pings"),
-            Version::V3 => (
-                KeepAlive::EngineIo3 {
-                    every: Duration::from_millis(open.ping_interval_ms),
-                },
-                "Engine.IO 3 pings",
-            ),
+        let terms = super::socket::terms(options, "/");
+        let client =
+            SocketioClient::resumed(&terms, open.ping_interval_ms, std::time::Instant::now());
+        let kept = match ask.version {
+            Version::V4 => "answers to Engine.IO pings",
+            Version::V3 => "Engine.IO 3 pings",
         };
-        let held = framework_idle::hold(&mut channel, idle, keep, options.reply_timeout).await;
-        framework_idle::record(rec, idle, &held, kept);
+        let mut machine = Machine::Socketio(client);
+        let held = idle::hold(&mut channel, &mut machine, idle, options.reply_timeout).await;
+        idle::record(rec, idle, &held, kept);
     }
     channel.close(options.close_timeout).await;
 }
@@ -389,6 +391,7 @@ async fn affinity_rounds(
 /// Sends the CONNECT over the WebSocket transport and reads the answer, answering Engine.IO pings.
 async fn join_over(
     ws: &mut WebSocketStream<Stream>,
+    version: Version,
     connect: Option<&str>,
     namespace: &str,
     wait: Duration,
@@ -401,7 +404,7 @@ async fn join_over(
     }
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let text = next_text_until(ws, deadline)
+        let text = next_text_until(ws, version, deadline)
             .await
             .ok_or("no answer to the CONNECT in time")?;
         // A WebSocket message is one packet, whichever the version.
@@ -504,7 +507,7 @@ async fn upgrade(
             .map_err(|_| "the probe could not be sent in time".to_string())?
             .map_err(|e| e.to_string())?;
         let deadline = tokio::time::Instant::now() + wait;
-        let reply = next_text_until(&mut ws, deadline).await;
+        let reply = next_text_until(&mut ws, ask.version, deadline).await;
         ask.note(format!(
             "sent `2probe`, got {}",
             reply.as_deref().map_or("nothing".to_string(), |r| format!(
@@ -575,33 +578,35 @@ async fn open_over_websocket(
         step.evidence.push(Evidence::new("Exchanges", exchanges));
     }
     match opened {
-        Ok((mut ws, _)) => match next_text(&mut ws, ask.options.handshake_timeout).await {
-            Some(text) => match engine_io::read_open(101, &text, ask.version) {
-                OpenAnswer::Open(open) => {
-                    rec.redactor.remember(&open.sid, "Engine.IO session id");
-                    step.evidence
-                        .push(Evidence::new("Open packet (WebSocket)", text));
-                    rec.finish(
-                        step,
-                        CheckStatus::Pass,
-                        format!("Engine.IO session opened over WebSocket ({why})."),
-                    );
-                    Some(Session::WebSocketOnly(Box::new(ws), open))
-                }
-                _ => {
-                    no_server(
-                        rec,
-                        step,
-                        &failed(&format!("the WebSocket transport sent {text}")),
-                    );
+        Ok((mut ws, _)) => {
+            match next_text(&mut ws, ask.version, ask.options.handshake_timeout).await {
+                Some(text) => match engine_io::read_open(101, &text, ask.version) {
+                    OpenAnswer::Open(open) => {
+                        rec.redactor.remember(&open.sid, "Engine.IO session id");
+                        step.evidence
+                            .push(Evidence::new("Open packet (WebSocket)", text));
+                        rec.finish(
+                            step,
+                            CheckStatus::Pass,
+                            format!("Engine.IO session opened over WebSocket ({why})."),
+                        );
+                        Some(Session::WebSocketOnly(Box::new(ws), open))
+                    }
+                    _ => {
+                        no_server(
+                            rec,
+                            step,
+                            &failed(&format!("the WebSocket transport sent {text}")),
+                        );
+                        None
+                    }
+                },
+                None => {
+                    no_server(rec, step, &failed("the WebSocket transport sent nothing"));
                     None
                 }
-            },
-            None => {
-                no_server(rec, step, &failed("the WebSocket transport sent nothing"));
-                None
             }
-        },
+        }
         Err(error) => {
             no_server(rec, step, &failed(&error));
             None

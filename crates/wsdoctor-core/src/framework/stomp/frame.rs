@@ -7,15 +7,15 @@ use std::time::Duration;
 
 /// A STOMP frame's command, headers (in order, repeated ones kept) and body.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Frame {
+pub(crate) struct StompFrame {
     pub command: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
-impl Frame {
+impl StompFrame {
     /// The frame a message holds, or `None` for a heart-beat (end-of-lines only) or nothing readable.
-    pub(crate) fn parse(text: &str) -> Option<Frame> {
+    pub(crate) fn parse(text: &str) -> Option<StompFrame> {
         let text = text
             .trim_start_matches(['\n', '\r'])
             .trim_end_matches(['\0', '\n', '\r']);
@@ -32,7 +32,7 @@ impl Frame {
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (unescape(k), unescape(v)))
             .collect();
-        Some(Frame {
+        Some(StompFrame {
             command,
             headers,
             body: body.trim_end_matches('\0').trim().to_string(),
@@ -169,7 +169,8 @@ mod tests {
     #[test]
     fn frames_are_read_with_their_escapes_and_written_back() {
         let frame =
-            Frame::parse("ERROR\nmessage:Bad CONNECT\ncontent-length:5\n\nNope!\n\0\n").unwrap();
+            StompFrame::parse("ERROR\nmessage:Bad CONNECT\ncontent-length:5\n\nNope!\n\0\n")
+                .unwrap();
         assert_eq!(
             (
                 frame.command.as_str(),
@@ -178,12 +179,13 @@ mod tests {
             ),
             ("ERROR", Some("Bad CONNECT"), "Nope!")
         );
-        assert!(Frame::parse("\n").is_none());
+        assert!(StompFrame::parse("\n").is_none());
         assert!(is_heart_beat("\n") && is_heart_beat("\r\n") && !is_heart_beat(""));
-        let message = Frame::parse("MESSAGE\ndestination:/queue/a\\cb\nx:1\\n2\n\nhi\0").unwrap();
+        let message =
+            StompFrame::parse("MESSAGE\ndestination:/queue/a\\cb\nx:1\\n2\n\nhi\0").unwrap();
         assert_eq!(message.header("destination"), Some("/queue/a:b"));
         assert_eq!(message.header("x"), Some("1\n2"));
-        let send = Frame {
+        let send = StompFrame {
             command: "SEND".into(),
             headers: vec![("destination".into(), "/queue/a:b".into())],
             body: "héllo".into(),
@@ -193,8 +195,8 @@ mod tests {
             "SEND\ndestination:/queue/a\\cb\ncontent-length:6\n\nhéllo\0"
         );
         assert_eq!(
-            Frame::parse(&send.render()).unwrap(),
-            Frame {
+            StompFrame::parse(&send.render()).unwrap(),
+            StompFrame {
                 headers: vec![
                     ("destination".into(), "/queue/a:b".into()),
                     ("content-length".into(), "6".into())

@@ -8,10 +8,10 @@ use std::time::Duration;
 use crate::framework::recognised::{Answer, Recognised};
 use crate::report::{CheckStatus, Evidence, Recorder};
 
-use super::items;
+use crate::check::items;
 
 /// Records the item from the server's first text message and the framework the URL pointed at.
-pub(super) fn record(
+pub(in crate::check) fn record(
     rec: &mut Recorder,
     first_text: Option<&str>,
     from_url: Option<(Recognised, String)>,

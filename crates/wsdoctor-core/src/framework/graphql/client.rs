@@ -1,4 +1,4 @@
-//! GraphQL over WebSocket in the console: `connection_init` with the auth payload, then operations
+//! The GraphQL over WebSocket client machine: `connection_init` with the auth payload, then operations
 //! (subscriptions, queries, mutations) by id, their `next`/`error`/`complete` (the legacy protocol's
 //! `data`/`error`/`complete`) grouped under that id, and a stop for each. Which protocol is spoken follows
 //! the subprotocol the server chose: `graphql-ws` is the legacy one (subscriptions-transport-ws), anything
@@ -10,9 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::Frame;
-use super::dialect::{Action, Decoded, Step, Terms, join_timed_out};
-use super::log::EntryKind;
+use super::close;
+use crate::framework::machine::{Action, Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
 use crate::{Error, Result};
 
 /// Operations that may wait for `connection_ack`.
@@ -20,7 +19,7 @@ const MAX_QUEUED: usize = 100;
 /// Operations remembered by id (for their names), at most.
 const MAX_OPERATIONS: usize = 10_000;
 
-pub(crate) struct Speaker {
+pub(crate) struct GraphqlClient {
     legacy: bool,
     payload: Value,
     acknowledged: bool,
@@ -29,12 +28,12 @@ pub(crate) struct Speaker {
     next_id: u64,
     /// Operation id → what it is called in the entries (its operation name, or its first words).
     operations: BTreeMap<String, String>,
-    queued: Vec<Step>,
+    queued: Vec<Output>,
 }
 
-impl Speaker {
-    pub(crate) fn new(terms: &Terms, legacy: bool, now: Instant) -> Speaker {
-        Speaker {
+impl GraphqlClient {
+    pub(crate) fn new(terms: &Terms, legacy: bool, now: Instant) -> GraphqlClient {
+        GraphqlClient {
             legacy,
             payload: terms.auth.clone().unwrap_or_else(|| json!({})),
             acknowledged: false,
@@ -46,7 +45,7 @@ impl Speaker {
         }
     }
 
-    pub(crate) fn opening(&mut self, _now: Instant) -> Vec<Step> {
+    pub(crate) fn opening(&mut self, _now: Instant) -> Vec<Output> {
         let init = json!({"type": "connection_init", "payload": self.payload});
         let mut decoded = Decoded::new("connection_init");
         decoded.body = Some(self.payload.to_string());
@@ -63,10 +62,10 @@ impl Speaker {
                 ""
             }
         ));
-        vec![Step::Send(Frame::Text(init.to_string()), decoded)]
+        vec![Output::Send(Frame::Text(init.to_string()), decoded)]
     }
 
-    pub(crate) fn heard(&mut self, frame: &Frame, _now: Instant) -> (Option<Decoded>, Vec<Step>) {
+    pub(crate) fn heard(&mut self, frame: &Frame, _now: Instant) -> (Option<Decoded>, Vec<Output>) {
         let Frame::Text(text) = frame else {
             let mut decoded = Decoded::new("unknown");
             decoded.note = Some(
@@ -104,7 +103,7 @@ impl Speaker {
             }
             "ping" => {
                 decoded.heartbeat = true;
-                steps.push(Step::Send(
+                steps.push(Output::Send(
                     Frame::Text(json!({"type": "pong"}).to_string()),
                     Decoded::heartbeat("pong"),
                 ));
@@ -138,7 +137,7 @@ impl Speaker {
         (Some(decoded), steps)
     }
 
-    pub(crate) fn act(&mut self, action: Action, _now: Instant) -> Result<Vec<Step>> {
+    pub(crate) fn act(&mut self, action: Action, _now: Instant) -> Result<Vec<Output>> {
         let step = match action {
             Action::Operation {
                 query,
@@ -190,14 +189,14 @@ impl Speaker {
                 decoded.name = Some(name);
                 decoded.body = Some(payload.to_string());
                 decoded.note = Some(format!("operation id {id}; stop it with `stop {id}`"));
-                Step::Send(Frame::Text(message.to_string()), decoded)
+                Output::Send(Frame::Text(message.to_string()), decoded)
             }
             Action::Stop { id } => {
                 let kind = if self.legacy { "stop" } else { "complete" };
                 let mut decoded = Decoded::new(kind);
                 decoded.name = self.operations.remove(&id).or(Some(id.clone()));
                 decoded.id = Some(id.clone());
-                Step::Send(
+                Output::Send(
                     Frame::Text(json!({"id": id, "type": kind}).to_string()),
                     decoded,
                 )
@@ -213,8 +212,8 @@ impl Speaker {
             )));
         }
         self.queued.push(step);
-        Ok(vec![Step::Note(
-            EntryKind::Info,
+        Ok(vec![Output::Note(
+            NoteLevel::Info,
             "queued: it goes out once the server acknowledges connection_init".into(),
             Decoded::new("queued"),
         )])
@@ -224,7 +223,7 @@ impl Speaker {
         self.join_by
     }
 
-    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Step> {
+    pub(crate) fn tick(&mut self, now: Instant) -> Vec<Output> {
         if self.join_by.is_none_or(|at| at > now) {
             return Vec::new();
         }
@@ -236,24 +235,11 @@ impl Speaker {
         join_timed_out(Decoded::new("init_timeout"), "graphql.init_timeout", said)
     }
 
-    /// graphql-transport-ws's close codes, named as the check names them; a 1002 to a client speaking
+    /// graphql-transport-ws's close codes, named as `close.rs` names them; a 1002 to a client speaking
     /// the current protocol is a legacy server's answer to messages it cannot read.
     pub(crate) fn closed(&self, code: u16) -> Option<Decoded> {
-        if code == 1002 && !self.legacy {
-            let mut decoded = Decoded::new("close").caused_by(
-                "graphql.protocol_mismatch",
-                "1002 to graphql-transport-ws messages: the server may speak the legacy protocol (offer only the subprotocol graphql-ws)",
-            );
-            decoded.refusal = !self.acknowledged;
-            return Some(decoded);
-        }
-        let meaning = crate::check::graphql_close_meaning(code)?;
-        let cause = match code {
-            4400 | 4406 => "graphql.protocol_mismatch",
-            4401 | 4403 => "graphql.connection_rejected",
-            4408 => "graphql.init_timeout",
-            _ => "graphql.connection_closed",
-        };
+        let cause = close::cause(code, self.legacy)?;
+        let meaning = close::meaning(code).unwrap_or(close::LEGACY_SERVER);
         let mut decoded = Decoded::new("close").caused_by(cause, meaning);
         decoded.refusal = !self.acknowledged || matches!(code, 4401 | 4403);
         Some(decoded)
@@ -292,8 +278,8 @@ fn described(query: &str) -> String {
 mod tests {
     use super::*;
 
-    fn speaker(legacy: bool) -> Speaker {
-        Speaker::new(
+    fn speaker(legacy: bool) -> GraphqlClient {
+        GraphqlClient::new(
             &Terms {
                 auth: Some(json!({"token": "gql-token"})),
                 url: "ws://h/graphql".into(),
@@ -306,11 +292,11 @@ mod tests {
         )
     }
 
-    fn sent(steps: &[Step]) -> Vec<Value> {
+    fn sent(steps: &[Output]) -> Vec<Value> {
         steps
             .iter()
             .filter_map(|s| match s {
-                Step::Send(Frame::Text(t), _) => serde_json::from_str(t).ok(),
+                Output::Send(Frame::Text(t), _) => serde_json::from_str(t).ok(),
                 _ => None,
             })
             .collect()
@@ -334,7 +320,7 @@ mod tests {
                 now,
             )
             .unwrap();
-        assert!(matches!(queued[0], Step::Note(..)));
+        assert!(matches!(queued[0], Output::Note(..)));
         let (ack, steps) = s.heard(&Frame::Text(r#"{"type":"connection_ack"}"#.into()), now);
         assert_eq!(ack.unwrap().kind, "connection_ack");
         assert_eq!(
@@ -417,7 +403,7 @@ mod tests {
         assert!(speaker(false).closed(1000).is_none());
         let steps = speaker(false).tick(now + Duration::from_secs(6));
         assert!(
-            matches!(&steps[0], Step::Note(_, _, d) if d.cause.as_deref() == Some("graphql.init_timeout"))
+            matches!(&steps[0], Output::Note(_, _, d) if d.cause.as_deref() == Some("graphql.init_timeout"))
         );
         for junk in ["", "[]", "{\"type\": 3}", "null"] {
             let (d, _) = speaker(false).heard(&Frame::Text(junk.into()), now);

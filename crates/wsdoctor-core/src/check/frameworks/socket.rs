@@ -1,13 +1,14 @@
 //! What the framework items that speak over the upgraded socket (GraphQL, STOMP) share: the socket itself,
-//! with the bytes read past the 101 and a cap on message size, and the auth payload as JSON.
+//! with the bytes read past the 101 and a cap on message size, and the terms their machines start from.
 
 use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
-use super::framework_channel::{Channel, Framing};
-use super::{CheckOptions, items};
+use super::channel::{Channel, Framing};
+use crate::check::{CheckOptions, items};
 use crate::framework::Protocol;
+use crate::framework::machine::Terms;
 use crate::net::Stream;
 use crate::report::{Evidence, Recorder};
 
@@ -16,7 +17,7 @@ const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
 /// Speaks `protocol` (GraphQL or STOMP) over the upgraded connection: its item, saying which protocol
 /// and why, then the protocol's own exchange.
-pub(super) async fn record(
+pub(in crate::check) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     protocol: Protocol,
@@ -38,12 +39,11 @@ pub(super) async fn record(
         "Protocol",
         format!("{name}{carried} ({why})"),
     ));
-    let ws = open(stream, leftover).await;
+    let channel = Channel::new(open(stream, leftover).await, framing);
+    let terms = terms(options, "/");
     match protocol {
-        Protocol::Stomp => {
-            super::stomp_layer::speak(rec, options, step, Channel::new(ws, framing)).await
-        }
-        _ => super::graphql_layer::speak(rec, options, step, ws).await,
+        Protocol::Stomp => super::stomp::speak(rec, options, &terms, step, channel).await,
+        _ => super::graphql::speak(rec, options, &terms, step, channel).await,
     }
     // The idle item holds an open session only.
     if options.idle.is_some() && !rec.checks.iter().any(|c| c.id == items::IDLE.id) {
@@ -52,17 +52,24 @@ pub(super) async fn record(
 }
 
 /// The client side of the upgraded connection.
-pub(super) async fn open(stream: Stream, leftover: Vec<u8>) -> WebSocketStream<Stream> {
+pub(in crate::check) async fn open(stream: Stream, leftover: Vec<u8>) -> WebSocketStream<Stream> {
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES));
     WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await
 }
 
-/// The auth payload, parsed (it was checked to be a JSON object when the request was read).
-pub(super) fn auth(options: &CheckOptions) -> Option<Value> {
-    options
-        .auth
-        .as_ref()
-        .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok())
+/// What a framework machine starts from in a check: the auth payload (checked to be a JSON object when
+/// the request was read), the URL, the namespace, and the handshake and reply timeouts as its waits.
+pub(in crate::check) fn terms(options: &CheckOptions, namespace: &str) -> Terms {
+    Terms {
+        auth: options
+            .auth
+            .as_ref()
+            .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok()),
+        url: options.url.clone(),
+        namespace: namespace.to_string(),
+        join_timeout: options.handshake_timeout,
+        reply_timeout: options.reply_timeout,
+    }
 }
