@@ -9,6 +9,7 @@
 #![deny(clippy::string_slice)]
 
 pub mod atomic_file;
+pub mod browser;
 pub mod catalog;
 pub mod check;
 pub mod close_code;

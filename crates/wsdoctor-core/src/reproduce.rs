@@ -4,9 +4,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::check::CheckOptions;
 use crate::net::parse_target;
 use crate::redact::Redactor;
+use crate::target::CheckOptions;
 use crate::{Error, Result};
 
 /// The request, four ways.
@@ -301,7 +301,7 @@ mod tests {
         assert!(r.curl.contains("-b '/home/qa/cookies.txt'"), "{}", r.curl);
         let raw = reproduce(&CheckOptions {
             url: "ws://a.test/".into(),
-            client: crate::check::ClientProfile::Node,
+            client: crate::browser::ClientProfile::Node,
             compression: false,
             ..CheckOptions::default()
         })

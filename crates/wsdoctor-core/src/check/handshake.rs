@@ -29,7 +29,7 @@ pub(crate) struct UpgradeRequest {
     /// `Sec-WebSocket-Extensions`, as offered.
     pub extensions: Option<String>,
     /// Whose request this is: its own headers and `Connection` wording.
-    pub client: super::client_profile::ClientProfile,
+    pub client: crate::browser::client_profile::ClientProfile,
     /// Headers the user added, sent as given after the standard ones.
     pub headers: Vec<(String, String)>,
     pub key: String,
@@ -77,7 +77,7 @@ impl UpgradeRequest {
             origin: None,
             subprotocols: Vec::new(),
             extensions: None,
-            client: super::client_profile::ClientProfile::Raw,
+            client: crate::browser::client_profile::ClientProfile::Raw,
             headers: Vec::new(),
             key: generate_key(),
         }

@@ -75,7 +75,8 @@ pub(crate) fn all(options: &CheckOptions, run: &RunPlan) -> Vec<Item> {
     if options.page_url.is_some() {
         list.push(PAGE_POLICY);
     }
-    if options.cookie_file.is_some() || !super::cookie_jar::header_cookie_names(options).is_empty()
+    if options.cookie_file.is_some()
+        || !crate::browser::cookie_jar::header_cookie_names(&options.headers).is_empty()
     {
         list.push(COOKIES);
     }

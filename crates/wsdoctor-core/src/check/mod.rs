@@ -6,10 +6,9 @@
 //! rather than piling consequences on the root cause. Every network step, send and loop has its own
 //! deadline, and the live probes as a whole are held to [`time_budget`], so a check always ends.
 
-mod check_request;
-mod client_profile;
+mod budget;
 mod compression_retry;
-pub(crate) mod cookie_jar;
+mod cookies_item;
 mod fingerprint;
 mod follow_up;
 mod frame_watch;
@@ -20,11 +19,10 @@ mod items;
 mod open_connection;
 #[cfg(test)]
 mod open_connection_properties;
-mod options;
 mod page_policy;
 mod permessage_deflate;
 mod reach;
-mod site;
+mod session_end;
 mod speak;
 mod target_url;
 mod tls_layer;
@@ -40,13 +38,15 @@ use crate::redact::Redactor;
 use crate::report::{HeaderLine, Report, TargetSummary};
 use crate::{Error, Result, tls};
 
+pub use crate::browser::ClientProfile;
 use crate::report::Recorder;
 pub use crate::report::{CheckEvent, PlannedCheck};
 use crate::target::RunPlan;
-pub use check_request::{CheckRequest, HeaderInput, ServerRequest, TargetRequest, validate_header};
-pub use client_profile::ClientProfile;
+pub use crate::target::{
+    CheckOptions, CheckRequest, HeaderInput, ServerRequest, TargetRequest, validate_header,
+};
+pub use budget::time_budget;
 use items::Item;
-pub use options::{CheckOptions, time_budget};
 
 fn ms(duration: Duration) -> u32 {
     u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
@@ -123,41 +123,6 @@ fn server_summary(inputs: &crate::inspect::ServerInputs) -> Vec<String> {
     lines
 }
 
-/// The CA file and the client certificate the options name, read and checked before anything connects.
-pub(crate) fn client_tls(options: &CheckOptions) -> Result<tls::ClientTls> {
-    let extra_roots = match &options.ca_file {
-        Some(path) => {
-            let pem = crate::input_file::read_text_capped(
-                path,
-                crate::input_file::MAX_PEM_BYTES,
-                "CA file",
-            )
-            .map_err(|e| Error::field_value("caFile", e))?;
-            tls::certificates_from_pem(&pem)
-                .map_err(|e| Error::field_value("caFile", format!("{}: {e}", path.display())))?
-        }
-        None => Vec::new(),
-    };
-    let identity = match &options.client_cert {
-        Some(cert) => Some(tls::ClientIdentity::load(
-            cert,
-            options.client_key.as_deref(),
-            options.key_passphrase.as_ref().map(|p| p.expose().as_str()),
-        )?),
-        None if options.client_key.is_some() => {
-            return Err(Error::field_value(
-                "clientCert",
-                "a client key was given without its certificate",
-            ));
-        }
-        None => None,
-    };
-    Ok(tls::ClientTls {
-        extra_roots,
-        identity,
-    })
-}
-
 /// Runs a check. Only unusable input (an unreadable CA file, a malformed proxy URL) is an error; every
 /// network outcome is a finding in the report.
 pub async fn run_check(
@@ -168,17 +133,18 @@ pub async fn run_check(
     let started = Instant::now();
     // The run is planned once: the URL parsed, the protocol chosen, the proxy decided.
     let run = RunPlan::of(options);
-    let client_tls = client_tls(options)?;
+    let client_tls = crate::target::client_tls(options)?;
     let jar = match &options.cookie_file {
-        Some(path) => cookie_jar::load(path).map_err(|e| Error::field_value("cookieFile", e))?,
+        Some(path) => crate::browser::cookie_jar::load(path)
+            .map_err(|e| Error::field_value("cookieFile", e))?,
         None => Vec::new(),
     };
 
     let redactor = Redactor::new(&options.secret_headers);
     // Learn every secret value up front, so it is scrubbed wherever it appears later: the summary below
     // teaches the URLs, headers and subprotocols, `learn_secrets` the rest.
-    learn_secrets(&redactor, options);
-    cookie_jar::remember(&redactor, &jar);
+    crate::target::learn_secrets(&redactor, options);
+    crate::browser::cookie_jar::remember(&redactor, &jar);
     let headers: Vec<HeaderLine> = options
         .headers
         .iter()
@@ -287,38 +253,13 @@ pub async fn run_check(
     Ok(report)
 }
 
-/// Teaches the redactor the secrets the options hold that the report's target summary does not show (the
-/// proxy's credentials, a key's passphrase, expected values of secret variables) before anything is
-/// recorded, so no event, log line or piece of evidence can show one, whatever quotes it.
-fn learn_secrets(redactor: &Redactor, options: &CheckOptions) {
-    if let Some(proxy) = &options.proxy {
-        redactor.url(proxy);
-    }
-    if let Some(auth) = &options.auth {
-        redactor.remember(auth.expose(), "auth payload");
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(auth.expose()) {
-            remember_strings(redactor, &value);
-        }
-    }
-    if let Some(passphrase) = &options.key_passphrase {
-        redactor.remember(passphrase.expose(), "client key passphrase");
-    }
-    for spec in &options.server.env {
-        if let Some((name, expected)) = spec.split_once('=')
-            && crate::redact::is_secret_name(name.trim())
-        {
-            redactor.remember(expected, format!("environment variable {}", name.trim()));
-        }
-    }
-}
-
 /// The layers in order. Returns the proxy used (for the report), if any.
 async fn probe(
     rec: &mut Recorder,
     options: &CheckOptions,
     run: &RunPlan,
     client_tls: &tls::ClientTls,
-    jar: &[cookie_jar::Cookie],
+    jar: &[crate::browser::cookie_jar::Cookie],
 ) -> Result<Option<String>> {
     let Some(target) = target_url::record(rec, options, run) else {
         return Ok(None);
@@ -326,7 +267,7 @@ async fn probe(
     page_policy::record(rec, options, &target).await;
     // The cookies a browser would attach go with every request of the run, as a browser's would.
     let with_cookies;
-    let options = match cookie_jar::record(rec, options, &target, jar) {
+    let options = match cookies_item::record(rec, options, &target, jar) {
         Some(header) => {
             let mut headers = options.headers.clone();
             headers.push(("Cookie".to_string(), header));
@@ -355,16 +296,4 @@ async fn probe(
     compression_retry::compare(rec, options, run, &target, &route, client_tls).await;
     front_door::amend(rec, &route).await;
     Ok(proxy_shown)
-}
-
-/// Teaches the redactor every string inside an auth payload (a token is a secret wherever it is quoted).
-pub(crate) fn remember_strings(redactor: &Redactor, value: &serde_json::Value) {
-    match value {
-        serde_json::Value::String(text) => redactor.remember(text, "auth payload"),
-        serde_json::Value::Array(items) => items.iter().for_each(|v| remember_strings(redactor, v)),
-        serde_json::Value::Object(fields) => {
-            fields.values().for_each(|v| remember_strings(redactor, v))
-        }
-        _ => {}
-    }
 }

@@ -262,7 +262,7 @@ async fn fetch(options: &CheckOptions, page_url: &str) -> Result<Page, String> {
 /// Whether a redirect stays on the page's site (its registrable domain, `site.rs`).
 fn same_site(from: &Url, to: &Url) -> bool {
     matches!(to.scheme(), "http" | "https")
-        && super::site::registrable(from) == super::site::registrable(to)
+        && crate::browser::site::registrable(from) == crate::browser::site::registrable(to)
 }
 
 /// The few character references a policy in an attribute uses.

@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 use crate::net::Stream;
 
 /// What Chrome, Firefox and Safari send.
-pub(crate) const OFFER: &str = "permessage-deflate; client_max_window_bits";
+pub(crate) use crate::browser::client_profile::DEFLATE_OFFER as OFFER;
 /// The largest message held or inflated.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 64 << 20;
 /// The tail RFC 7692 §7.2.2 has the receiver append before inflating.

@@ -9,9 +9,9 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self};
 
-use crate::check::CheckOptions;
 use crate::net::route::Trust;
 use crate::net::{Stream, parse_target};
+use crate::target::CheckOptions;
 
 /// The upgrade as it happened, for the session's first entry.
 pub(crate) struct Opened {
@@ -31,7 +31,7 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
     Box::pin(async move {
         let parsed = parse_target(&target.url).map_err(|e| e.to_string())?;
         let route = target.route_to(&parsed)?;
-        let client = crate::check::client_tls(target).map_err(|e| e.to_string())?;
+        let client = crate::target::client_tls(target).map_err(|e| e.to_string())?;
         let stream = route
             .open(Trust::Verify {
                 client: &client,
@@ -63,7 +63,7 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
         }
         // The browser's cookies that it would attach to this socket, as a check sends them.
         if let Some(path) = &target.cookie_file {
-            let jar = crate::check::cookie_jar::load(path)?;
+            let jar = crate::browser::cookie_jar::load(path)?;
             let page = target
                 .page_url
                 .as_deref()
@@ -72,7 +72,7 @@ pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String
             let sent: Vec<String> = jar
                 .iter()
                 .filter(|c| {
-                    crate::check::cookie_jar::withheld_because(
+                    crate::browser::cookie_jar::withheld_because(
                         c,
                         &parsed.url,
                         page.as_ref(),

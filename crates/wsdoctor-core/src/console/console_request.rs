@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Backoff, Dialect, Heartbeat, Limits, SessionConfig};
-use crate::check::TargetRequest;
+use crate::target::TargetRequest;
 use crate::{Error, Result};
 
 /// How a session keeps watch on its connection and comes back after a drop; a profile saves these too.

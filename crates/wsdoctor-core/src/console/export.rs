@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::ConsoleSession;
-use super::log::{Direction, Entry, EntryKind};
+use super::entry::{Direction, Entry, EntryKind};
 
 /// How many entries an export reads (from disk, for a spilled log) under one hold of the lock.
 const READ_CHUNK: usize = 4_096;

@@ -12,97 +12,8 @@ use std::collections::VecDeque;
 
 use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
+use super::entry::{Direction, Entry, EntryKind};
 use super::spill::Spill;
-
-/// Which way a frame went; `local` for what the session itself reports (connecting, errors, reconnects).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Direction {
-    In,
-    Out,
-    Local,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum EntryKind {
-    Text,
-    Binary,
-    Ping,
-    Pong,
-    Close,
-    Open,
-    Connecting,
-    Error,
-    Reconnect,
-    Info,
-}
-
-/// One thing that happened in a session.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Entry {
-    #[ts(type = "number")]
-    pub seq: u64,
-    /// Microseconds since the Unix epoch.
-    #[ts(type = "number")]
-    pub at_us: u64,
-    pub direction: Direction,
-    pub kind: EntryKind,
-    /// Payload size in bytes (0 for local events).
-    pub size: u32,
-    /// A text payload, or the explanation of a local event or a close.
-    pub text: Option<String>,
-    /// A binary (or ping/pong) payload, base64.
-    pub data: Option<String>,
-    /// For a pong: the round trip of the ping it answers.
-    pub rtt_ms: Option<f64>,
-    /// For a close: its code.
-    pub code: Option<u16>,
-    /// The frame read at its protocol's level, in a framework session (the raw frame stays in `text` or
-    /// `data`).
-    pub decoded: Option<super::Decoded>,
-}
-
-impl Entry {
-    /// An entry that happens now; the log numbers it.
-    pub(crate) fn now(
-        direction: Direction,
-        kind: EntryKind,
-        size: usize,
-        text: Option<String>,
-        data: Option<String>,
-    ) -> Entry {
-        Entry {
-            seq: 0,
-            at_us: super::session_task::now_us(),
-            direction,
-            kind,
-            size: size as u32,
-            text,
-            data,
-            rtt_ms: None,
-            code: None,
-            decoded: None,
-        }
-    }
-
-    /// Whether this is the entry after which a session speaking `dialect` can be spoken to: the upgrade
-    /// for plain WebSocket, else the frame that joined its protocol (the namespace's CONNECT, CONNECTED,
-    /// `connection_ack`).
-    pub fn joins(&self, dialect: super::Dialect) -> bool {
-        match dialect {
-            super::Dialect::Websocket => self.kind == EntryKind::Open,
-            _ => {
-                self.direction == Direction::In
-                    && self.decoded.as_ref().is_some_and(|d| dialect.joined_by(d))
-            }
-        }
-    }
-}
 
 /// An entry as the log keeps it in memory: half the size of an [`Entry`] (no sequence number, which
 /// follows from the position; boxed payloads; the optional numbers packed), because a flood keeps many.
@@ -118,7 +29,7 @@ struct Stored {
     code: u16,
     direction: Direction,
     kind: EntryKind,
-    decoded: Option<Box<super::Decoded>>,
+    decoded: Option<Box<crate::framework::Decoded>>,
 }
 
 impl Stored {

@@ -7,9 +7,11 @@
 
 mod connect;
 mod console_request;
+mod entry;
 mod export;
 mod follow;
 mod log;
+mod recording;
 mod session_task;
 mod spill;
 
@@ -25,12 +27,13 @@ use ts_rs::TS;
 
 pub use crate::framework::{Action, Decoded, Dialect, Frame, MAX_SEND_BYTES};
 pub use console_request::{ConsoleRequest, ConsoleSettings};
+pub use entry::{Direction, Entry, EntryKind};
 pub use follow::{Follow, FollowBatch};
-pub use log::{Direction, Entry, EntryKind, Limits};
+pub use log::Limits;
 pub use spill::{files as spill_files, sweep as sweep_spill};
 
-use crate::check::CheckOptions;
 use crate::redact::Sensitive;
+use crate::target::CheckOptions;
 use crate::{Error, Result};
 
 /// Client pings on a timer, each expecting a pong within the deadline.
@@ -255,9 +258,7 @@ impl ConsoleSession {
             .auth
             .as_ref()
             .and_then(|a| serde_json::from_str::<serde_json::Value>(a.expose()).ok());
-        if let Some(auth) = &auth {
-            crate::check::remember_strings(&redactor, auth);
-        }
+        crate::target::learn_secrets(&redactor, &config.target);
         for (name, value) in &config.variables {
             if let Some(value) = value {
                 redactor.remember(value.expose(), format!("variable {name}"));
@@ -280,9 +281,9 @@ impl ConsoleSession {
             .target
             .cookie_file
             .as_deref()
-            .and_then(|path| crate::check::cookie_jar::load(path).ok())
+            .and_then(|path| crate::browser::cookie_jar::load(path).ok())
         {
-            crate::check::cookie_jar::remember(&redactor, &jar);
+            crate::browser::cookie_jar::remember(&redactor, &jar);
         }
         let shared = Arc::new(Mutex::new(Shared {
             log: log::EntryLog::new(config.limits, config.spill_dir.clone()),
@@ -307,7 +308,7 @@ impl ConsoleSession {
             request_headers: Vec::new(),
             response_status: 0,
             response_headers: Vec::new(),
-            started_us: session_task::now_us(),
+            started_us: entry::now_us(),
         }));
         let (commands, rx) = mpsc::unbounded_channel();
         let changed = Arc::new(Notify::new());

@@ -17,10 +17,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_util::sync::CancellationToken;
 
-use super::log::{Direction, Entry, EntryKind};
+use super::entry::{Direction, Entry, EntryKind};
+use super::recording::{Recording, close_entry};
 use super::{Command, Frame, SessionConfig, SessionState, Shared};
-use crate::close_code;
-use crate::framework::machine::{Decoded, Dialect, Machine, NoteLevel, Output, Terms};
+use crate::framework::machine::{Dialect, Machine, NoteLevel, Output, Terms};
 use crate::redact::Redactor;
 
 /// How long to wait for the server's answer to a close frame.
@@ -32,131 +32,8 @@ const MAX_PINGS_AWAITED: usize = 1000;
 /// Server pings closer together than this are counted into the next shown one, not logged each.
 const PING_SHOWN_EVERY: Duration = Duration::from_secs(1);
 
-pub(crate) fn now_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
-}
-
 fn b64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
-}
-
-struct EntryLog {
-    shared: Arc<Mutex<Shared>>,
-    changed: Arc<Notify>,
-    /// Gets every entry, in order; a full channel holds the session until the follower catches up.
-    follower: Option<mpsc::Sender<Entry>>,
-    stop: CancellationToken,
-}
-
-impl EntryLog {
-    fn with<T>(&self, f: impl FnOnce(&mut Shared) -> T) -> T {
-        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut shared)
-    }
-
-    async fn push(
-        &self,
-        direction: Direction,
-        kind: EntryKind,
-        size: usize,
-        text: Option<String>,
-        data: Option<String>,
-    ) {
-        self.push_decoded(direction, kind, size, text, data, None)
-            .await;
-    }
-
-    async fn push_decoded(
-        &self,
-        direction: Direction,
-        kind: EntryKind,
-        size: usize,
-        text: Option<String>,
-        data: Option<String>,
-        decoded: Option<Decoded>,
-    ) {
-        self.push_entry(Entry {
-            decoded,
-            ..Entry::now(direction, kind, size, text, data)
-        })
-        .await;
-    }
-
-    async fn push_entry(&self, entry: Entry) {
-        let following = self.follower.is_some();
-        let (seq, entry) = self.with(|s| {
-            match entry.direction {
-                Direction::In if matches!(entry.kind, EntryKind::Text | EntryKind::Binary) => {
-                    s.status.messages_in += 1;
-                    s.status.bytes_in += u64::from(entry.size);
-                }
-                Direction::Out if matches!(entry.kind, EntryKind::Text | EntryKind::Binary) => {
-                    s.status.messages_out += 1;
-                    s.status.bytes_out += u64::from(entry.size);
-                }
-                _ => {}
-            }
-            if let Some(rtt) = entry.rtt_ms {
-                s.status.last_rtt_ms = Some(rtt);
-            }
-            if !s.status.joined && entry.joins(s.status.dialect) {
-                s.status.joined = true;
-            }
-            // A follower gets the entries instead of the log: one copy of each, never two.
-            if following {
-                (s.log.number(), Some(entry))
-            } else {
-                (s.log.push(entry), None)
-            }
-        });
-        self.changed.notify_waiters();
-        if let (Some(follower), Some(entry)) = (&self.follower, entry) {
-            let entry = Entry { seq, ..entry };
-            // The usual case costs no wait; a full channel holds the session (and so the socket).
-            if let Err(mpsc::error::TrySendError::Full(entry)) = follower.try_send(entry) {
-                tokio::select! {
-                    _ = follower.send(entry) => {}
-                    _ = self.stop.cancelled() => {}
-                }
-            }
-        }
-    }
-
-    async fn local(&self, kind: EntryKind, text: String) {
-        self.push(Direction::Local, kind, 0, Some(text), None).await;
-    }
-
-    fn state(&self, state: SessionState) {
-        self.with(|s| {
-            s.status.state = state;
-            if state != SessionState::Open {
-                s.status.joined = false;
-            }
-        });
-        self.changed.notify_waiters();
-    }
-}
-
-/// A close frame as an entry, with the meaning of its code.
-fn close_entry(direction: Direction, code: u16, reason: &str) -> Entry {
-    let quoted = if reason.is_empty() {
-        String::new()
-    } else {
-        format!(" — \"{reason}\"")
-    };
-    Entry {
-        code: Some(code),
-        ..Entry::now(
-            direction,
-            EntryKind::Close,
-            reason.len() + 2,
-            Some(format!("{}{quoted}", close_code::meaning(code))),
-            None,
-        )
-    }
 }
 
 /// How an open connection ended.
@@ -178,7 +55,7 @@ pub(crate) async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     stop: CancellationToken,
 ) {
-    let rec = EntryLog {
+    let rec = Recording {
         shared,
         changed,
         follower: config.follower.clone(),
@@ -316,7 +193,7 @@ struct Talk<'a> {
 }
 
 async fn converse(
-    rec: &EntryLog,
+    rec: &Recording,
     ws: tokio_tungstenite::WebSocketStream<crate::net::Stream>,
     talk: &Talk<'_>,
     mut conversation: Machine,
@@ -510,7 +387,7 @@ async fn converse(
 /// recorded, and a finish (a close frame, after which the session does not reconnect). `Err` is how the
 /// connection ended when it cannot go on.
 async fn perform<S>(
-    rec: &EntryLog,
+    rec: &Recording,
     sink: &mut S,
     talk: &Talk<'_>,
     steps: Vec<Output>,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-use super::log::Entry;
+use super::entry::Entry;
 
 /// How the segment files are named (`wsdoctor-console-XXXXXX.jsonl`), for [`sweep`].
 const PREFIX: &str = "wsdoctor-console-";

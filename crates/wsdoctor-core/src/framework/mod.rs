@@ -3,12 +3,13 @@
 //! server refuses a raw WebSocket client's first message, so a plain probe would blame the wrong layer).
 //!
 //! Each framework is one folder: its codecs and its sans-I/O client machine (`socketio/`, `stomp/`,
-//! `graphql/`, `sockjs/`), over the shared vocabulary of `machine.rs`. The check, the console (and what
+//! `graphql/`, `sockjs/`), over the shared vocabulary of `exchange.rs` and the one dispatch of `machine.rs`. The check, the console (and what
 //! comes after them) drive those machines; none speaks a protocol of its own. A new protocol is a new
 //! folder here, a [`Protocol`] and a [`Dialect`], and its arm in [`Machine`](machine::Machine).
 
 pub(crate) mod action;
 pub(crate) mod awaited_replies;
+pub(crate) mod exchange;
 pub(crate) mod graphql;
 pub(crate) mod machine;
 pub(crate) mod recognised;
@@ -17,7 +18,7 @@ pub(crate) mod sockjs;
 pub(crate) mod stomp;
 
 pub use action::Action;
-pub use machine::{Decoded, Dialect, Frame};
+pub use exchange::{Decoded, Dialect, Frame};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::proxy_config::{WEBSOCKET_PATH, read_config};
+use super::config_file::{WEBSOCKET_PATH, read_config};
 use crate::report::{Evidence, Recorder, SourceLocation};
 
 /// A tunnel timeout at or under this many seconds cuts idle WebSockets too soon.

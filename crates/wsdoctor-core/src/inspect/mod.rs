@@ -4,6 +4,7 @@
 //! catalog.
 
 mod apache_config;
+mod config_file;
 mod electron;
 mod environment;
 mod frontend;

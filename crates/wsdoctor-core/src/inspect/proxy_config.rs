@@ -5,67 +5,18 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use nginx_lint_parser::ast::{Config, Directive};
-use regex::Regex;
 
+use super::config_file::{WEBSOCKET_PATH, read_config};
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence, Section, SourceLocation};
 
 /// `proxy_read_timeout` at or under this many seconds closes idle WebSockets too soon.
 const SHORT_TIMEOUT_SECS: u64 = 60;
 const MAX_INCLUDE_DEPTH: usize = 16;
-/// Blocks nested deeper than this are refused before parsing (the parser recurses per level).
-const MAX_BLOCK_DEPTH: usize = 64;
 /// Config files read in all, includes counted.
 const MAX_CONFIG_FILES: usize = 256;
-
-/// A config file's text: a regular file within the size cap, nested no deeper than [`MAX_BLOCK_DEPTH`].
-pub(super) fn read_config(path: &Path) -> Result<String, String> {
-    let text = crate::input_file::read_text_capped(
-        path,
-        crate::input_file::MAX_CONFIG_BYTES,
-        "config file",
-    )?;
-    let mut depth = 0usize;
-    let (mut quote, mut comment, mut escaped) = (None, false, false);
-    for (line, c) in text.chars().scan(1usize, |line, c| {
-        let at = *line;
-        if c == '\n' {
-            *line += 1;
-        }
-        Some((at, c))
-    }) {
-        match (c, quote) {
-            _ if escaped => escaped = false,
-            ('\\', _) => escaped = true,
-            ('\n', _) => comment = false,
-            _ if comment => {}
-            (q @ ('"' | '\''), None) => quote = Some(q),
-            (q, Some(open)) if q == open => quote = None,
-            _ if quote.is_some() => {}
-            ('#', None) => comment = true,
-            ('{', None) => {
-                depth += 1;
-                if depth > MAX_BLOCK_DEPTH {
-                    return Err(format!(
-                        "{}:{line}: blocks are nested more than {MAX_BLOCK_DEPTH} deep; WS Doctor does not read it",
-                        path.display()
-                    ));
-                }
-            }
-            ('}', None) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(text)
-}
-
-/// Paths that usually carry WebSockets.
-pub(super) static WEBSOCKET_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)ws\b|wss|socket|websocket|cable|realtime|live|graphql|hub|signalr|sockjs|stream|events|push|notify").unwrap()
-});
 
 /// One directive as read, with where it came from.
 #[derive(Debug, Clone)]

@@ -80,9 +80,9 @@ impl DeletedProfiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::HeaderInput;
     use crate::profile::store::tests::tempdir;
     use crate::profile::{SecretSlot, SecretState, Sensitive};
+    use crate::target::HeaderInput;
 
     fn saved_with_secret(store: &ProfileStore, vault: &Vault, name: &str) -> (Profile, String) {
         let mut profile = Profile {

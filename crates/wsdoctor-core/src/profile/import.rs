@@ -8,8 +8,8 @@ use super::Profile;
 use super::model::SecretSlot;
 use super::resolve::from_request;
 use super::secret::Sensitive;
-use crate::check::{CheckRequest, HeaderInput};
 use crate::redact::Redactor;
+use crate::target::{CheckRequest, HeaderInput};
 use crate::{Error, Result};
 
 /// A profile made from an imported request, the secrets it carried, and what was left out.

@@ -9,6 +9,7 @@ mod migrate;
 pub mod model;
 pub mod resolve;
 pub mod secret;
+mod split;
 pub mod store;
 pub mod transfer;
 

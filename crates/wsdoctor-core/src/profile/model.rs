@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::check::{ServerRequest, TargetRequest};
 use crate::console::ConsoleSettings;
 use crate::report::Verdict;
+use crate::target::{ServerRequest, TargetRequest};
 
 /// The schema version this build writes; older files are migrated when read (see `store.rs`).
 pub const SCHEMA_VERSION: u32 = 2;

@@ -87,8 +87,8 @@ pub fn import(text: &str) -> Result<Vec<Profile>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{HeaderInput, TargetRequest};
     use crate::profile::model::ProfileTarget;
+    use crate::target::{HeaderInput, TargetRequest};
 
     #[test]
     fn an_export_lists_what_needs_a_secret_and_reads_back() {

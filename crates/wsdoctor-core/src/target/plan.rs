@@ -5,9 +5,9 @@
 
 use std::sync::OnceLock;
 
-use crate::check::CheckOptions;
 use crate::framework::{self, Dialect, Protocol};
 use crate::net::{Target, parse_target};
+use crate::target::CheckOptions;
 use crate::{Error, Result};
 
 /// What a run of a set of options will do, decided once.

@@ -13,14 +13,16 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::process::Child;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use wsdoctor_core::check::{CheckOptions, run_check};
-use wsdoctor_core::console::{ConsoleSession, Entry, Limits, SessionConfig, SessionState};
-use wsdoctor_core::report::Report;
+use wsdoctor_core::console::{
+    ConsoleSession, Direction, Entry, EntryKind, Limits, SessionConfig, SessionState,
+};
+use wsdoctor_core::report::{CheckStatus, Report};
 
 /// A port of 127.0.0.1 that was free a moment ago, for a server a test starts.
 pub fn free_port() -> u16 {
@@ -342,4 +344,60 @@ pub async fn flood_pings(stream: &mut TcpStream, payload: &[u8], lasting: Durati
     while std::time::Instant::now() < until && stream.write_all(&batch).await.is_ok() {
         tokio::task::yield_now().await;
     }
+}
+
+/// A check of `url` with 3 s to upgrade and 1 s for a reply, `adjust`ed, that must end within 30 s.
+pub async fn check_with(url: String, adjust: impl FnOnce(&mut CheckOptions)) -> Report {
+    let mut options = CheckOptions {
+        handshake_timeout: Duration::from_secs(3),
+        reply_timeout: Duration::from_secs(1),
+        ..options(url)
+    };
+    adjust(&mut options);
+    run(&options, Duration::from_secs(30)).await
+}
+
+/// The status of item `id`.
+pub fn status(report: &Report, id: &str) -> CheckStatus {
+    item(report, id).status
+}
+
+/// A console session's settings for `url`, the machine's proxy settings ignored.
+pub fn session_config(url: String) -> SessionConfig {
+    console_config(CheckOptions {
+        url,
+        use_env_proxy: false,
+        ..CheckOptions::default()
+    })
+}
+
+/// The data frames the server sent, in order.
+pub fn received(entries: &[Entry]) -> Vec<&Entry> {
+    entries
+        .iter()
+        .filter(|e| {
+            e.direction == Direction::In && matches!(e.kind, EntryKind::Text | EntryKind::Binary)
+        })
+        .collect()
+}
+
+/// A session to `url`, once it is open.
+pub async fn open_session(url: String) -> ConsoleSession {
+    let session = ConsoleSession::start(session_config(url)).unwrap();
+    wait_for(&session, "open", |e| {
+        e.iter().any(|e| e.kind == EntryKind::Open)
+    })
+    .await;
+    session
+}
+
+/// A check of the raw server at `addr` (800 ms to upgrade), that must end within 20 s; and how long it took.
+pub async fn check_raw_server(addr: SocketAddr) -> (Report, Duration) {
+    let options = CheckOptions {
+        handshake_timeout: Duration::from_millis(800),
+        ..options(format!("ws://{addr}/socket"))
+    };
+    let started = Instant::now();
+    let report = run(&options, Duration::from_secs(20)).await;
+    (report, started.elapsed())
 }

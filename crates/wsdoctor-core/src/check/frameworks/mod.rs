@@ -11,6 +11,7 @@ mod idle;
 pub(in crate::check) mod recognised_item;
 mod socket;
 pub(in crate::check) mod socketio;
+mod socketio_join;
 mod socketio_session;
 pub(in crate::check) mod sockjs;
 mod stomp;

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::close;
-use crate::framework::machine::{Action, Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
+use crate::framework::action::Action;
+use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
 use crate::{Error, Result};
 
 /// Operations that may wait for `connection_ack`.

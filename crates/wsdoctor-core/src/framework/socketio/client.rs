@@ -9,26 +9,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::reassembly::Reassembly;
+use crate::framework::action::Action;
 use crate::framework::awaited_replies::AwaitedReplies;
-use crate::framework::machine::{Action, Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
+use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
 use crate::framework::socketio::engine_io::{self, Version};
-use crate::framework::socketio::packet::{
-    Packet, fill_placeholders, raw_event, split_event, take_attachments,
-};
+use crate::framework::socketio::packet::{Packet, raw_event, split_event, take_attachments};
 use crate::{Error, Result};
-
-/// Attachments one binary packet may announce.
-const MAX_ATTACHMENTS: usize = 256;
-/// Bytes of attachments held for one packet while the rest arrive.
-const MAX_ATTACHMENT_BYTES: usize = 64 << 20;
-
-/// A binary event or ack whose attachments are still arriving.
-struct Partial {
-    decoded: Decoded,
-    args: Value,
-    expected: usize,
-    attachments: Vec<Vec<u8>>,
-}
 
 pub(crate) struct SocketioClient {
     version: Version,
@@ -41,7 +28,7 @@ pub(crate) struct SocketioClient {
     next_ack: u64,
     /// Emits awaiting their ack, by ack id.
     awaited: AwaitedReplies<u64>,
-    partial: Option<Partial>,
+    partial: Reassembly,
     /// Engine.IO 3: the client pings every interval.
     ping_every: Option<Duration>,
     next_ping: Option<Instant>,
@@ -61,7 +48,7 @@ impl SocketioClient {
             join_timeout: terms.join_timeout,
             next_ack: 0,
             awaited: AwaitedReplies::new(terms.reply_timeout),
-            partial: None,
+            partial: Reassembly::default(),
             ping_every: None,
             next_ping: None,
         }
@@ -222,11 +209,7 @@ impl SocketioClient {
                 let message = crate::report::capped(message, 1024);
                 decoded.name = Some(self.namespace.clone());
                 decoded.body = Some(parsed.json.to_string());
-                let code = if message == "Invalid namespace" {
-                    "socketio.namespace_invalid"
-                } else {
-                    "socketio.connect_rejected"
-                };
+                let code = engine_io::connect_error_cause(&message);
                 decoded = decoded.caused_by(
                     code,
                     &format!("namespace {} refused: {message}", self.namespace),
@@ -285,32 +268,15 @@ impl SocketioClient {
     /// An event or ack, whole, or the first part of one whose attachments follow.
     fn maybe_partial(
         &mut self,
-        mut decoded: Decoded,
+        decoded: Decoded,
         args: Value,
         attachments: usize,
         _now: Instant,
     ) -> (Option<Decoded>, Vec<Output>) {
-        if attachments == 0 {
-            decoded.body = Some(args.to_string());
-            return (Some(decoded), Vec::new());
-        }
-        let mut first = decoded.clone();
-        first.kind = format!("{}-part", decoded.kind);
-        first.note = Some(format!(
-            "{}{attachments} binary attachment(s) follow",
-            decoded
-                .note
-                .as_ref()
-                .map(|n| format!("{n}; "))
-                .unwrap_or_default()
-        ));
-        self.partial = Some(Partial {
-            decoded,
-            args,
-            expected: attachments.min(MAX_ATTACHMENTS),
-            attachments: Vec::new(),
-        });
-        (Some(first), Vec::new())
+        (
+            Some(self.partial.start(decoded, args, attachments)),
+            Vec::new(),
+        )
     }
 
     fn heard_attachment(&mut self, bytes: &[u8], _now: Instant) -> Decoded {
@@ -319,45 +285,7 @@ impl SocketioClient {
             (Version::V3, Some((4, rest))) => rest,
             _ => bytes,
         };
-        let Some(partial) = self.partial.as_mut() else {
-            let mut decoded = Decoded::new("unknown");
-            decoded.note = Some("a binary frame that no binary event announced".into());
-            return decoded;
-        };
-        let held: usize = partial.attachments.iter().map(Vec::len).sum();
-        if held + bytes.len() > MAX_ATTACHMENT_BYTES {
-            self.partial = None;
-            let mut decoded = Decoded::new("unknown");
-            decoded.note = Some(format!(
-                "the attachments of one packet pass {} MB: the packet is given up",
-                MAX_ATTACHMENT_BYTES >> 20
-            ));
-            return decoded;
-        }
-        partial.attachments.push(bytes.to_vec());
-        if partial.attachments.len() < partial.expected {
-            let mut decoded = Decoded::new(&format!("{}-part", partial.decoded.kind));
-            decoded.name = partial.decoded.name.clone();
-            decoded.id = partial.decoded.id.clone();
-            decoded.note = Some(format!(
-                "attachment {} of {}",
-                partial.attachments.len(),
-                partial.expected
-            ));
-            return decoded;
-        }
-        let Some(Partial {
-            mut decoded,
-            mut args,
-            attachments,
-            ..
-        }) = self.partial.take()
-        else {
-            return Decoded::new("unknown");
-        };
-        fill_placeholders(&mut args, &attachments);
-        decoded.body = Some(args.to_string());
-        decoded
+        self.partial.heard(bytes)
     }
 
     pub(crate) fn act(&mut self, action: Action, now: Instant) -> Result<Vec<Output>> {

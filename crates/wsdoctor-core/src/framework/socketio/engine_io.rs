@@ -49,6 +49,16 @@ pub(crate) fn client_ping_every(ping_interval_ms: u64) -> std::time::Duration {
     std::time::Duration::from_millis(ping_interval_ms.max(100))
 }
 
+/// The catalog cause a namespace's CONNECT_ERROR names: the server has no such namespace, or its
+/// middleware refused the join (whatever message it gave).
+pub(crate) fn connect_error_cause(message: &str) -> &'static str {
+    if message.eq_ignore_ascii_case("Invalid namespace") {
+        "socketio.namespace_invalid"
+    } else {
+        "socketio.connect_rejected"
+    }
+}
+
 /// The Engine.IO packet separator in a polling payload (record separator).
 const SEPARATOR: char = '\u{1e}';
 

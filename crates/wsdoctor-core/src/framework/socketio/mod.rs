@@ -5,5 +5,6 @@
 mod client;
 pub(crate) mod engine_io;
 pub(crate) mod packet;
+mod reassembly;
 
 pub(crate) use client::SocketioClient;

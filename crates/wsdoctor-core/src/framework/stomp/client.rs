@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::frame::{self, ASKED_BEAT_MS, HeartBeats, StompFrame};
+use crate::framework::action::Action;
 use crate::framework::awaited_replies::AwaitedReplies;
-use crate::framework::machine::{Action, Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
+use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
 use crate::{Error, Result};
 
 /// Message ids remembered at once (for ACK in STOMP 1.1), at most.

@@ -12,10 +12,7 @@ use std::path::Path;
 use url::Url;
 
 use super::client_profile::ClientProfile;
-use super::{CheckOptions, items};
-use crate::net::Target;
 use crate::redact::Redactor;
-use crate::report::{CheckStatus, Evidence, Recorder};
 
 /// A cookie file is refused past this size.
 const MAX_JAR_BYTES: u64 = 8 << 20;
@@ -243,135 +240,9 @@ pub(crate) fn withheld_because(
     None
 }
 
-/// Records the cookies item: which of the jar's cookies a browser attaches to this handshake and why
-/// the others stay behind. Returns the Cookie header to send (names and values, never reported).
-pub(crate) fn record(
-    rec: &mut Recorder,
-    options: &CheckOptions,
-    target: &Target,
-    jar: &[Cookie],
-) -> Option<String> {
-    if options.cookie_file.is_none() {
-        // A Cookie header given by hand goes as given; what a browser would send is the jar's business.
-        let names = header_cookie_names(options);
-        if !names.is_empty() {
-            let step = rec.begin(&items::COOKIES);
-            rec.finish(
-                step,
-                CheckStatus::Info,
-                format!(
-                    "Sent as given with -H: {}. A page's script cannot set a Cookie header on a WebSocket; a browser sends what its jar holds for this URL. Give the jar (--cookies, a Netscape cookie file or a HAR) to see which it would send.",
-                    names.join(", ")
-                ),
-            );
-        }
-        return None;
-    }
-    let mut step = rec.begin(&items::COOKIES);
-    let page = options.page_url.as_deref().and_then(|p| Url::parse(p).ok());
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    // A browser's jar holds every site's cookies: only those of the socket's site are this check's.
-    let site = super::site::registrable(&target.url);
-    let ours: Vec<&Cookie> = jar
-        .iter()
-        .filter(|c| {
-            Url::parse(&format!("http://{}/", c.domain))
-                .is_ok_and(|u| super::site::registrable(&u) == site)
-        })
-        .collect();
-    let (mut sent, mut withheld) = (Vec::new(), Vec::new());
-    for cookie in &ours {
-        match withheld_because(cookie, &target.url, page.as_ref(), options.client, now) {
-            None => sent.push(*cookie),
-            // "name is not sent: …", not "name: …", which reads as a secret's name and value.
-            Some(why) => withheld.push((
-                cookie.name.clone(),
-                format!("{} is not sent: {why}", cookie.name),
-            )),
-        }
-    }
-    if ours.len() < jar.len() {
-        step.evidence.push(Evidence::new(
-            "Other sites",
-            format!(
-                "{} cookie(s) of other sites in the jar, left aside",
-                jar.len() - ours.len()
-            ),
-        ));
-    }
-    let names: Vec<&str> = sent.iter().map(|c| c.name.as_str()).collect();
-    step.evidence.push(Evidence::new(
-        "Sent",
-        if names.is_empty() {
-            "none".to_string()
-        } else {
-            names.join(", ")
-        },
-    ));
-    if page.is_none() {
-        step.evidence.push(Evidence::new(
-            "SameSite",
-            "not judged: give the page that opens the socket (--page-url) to tell a cross-site page",
-        ));
-    }
-    if withheld.is_empty() {
-        rec.finish(
-            step,
-            CheckStatus::Pass,
-            format!(
-                "A browser attaches {} cookie(s) from the jar: {}.",
-                names.len(),
-                names.join(", ")
-            ),
-        );
-    } else {
-        rec.diagnose(
-            "cookie.not_sent",
-            vec![
-                Evidence::new(
-                    "Not sent",
-                    withheld
-                        .iter()
-                        .map(|(_, line)| line.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ),
-                Evidence::new(
-                    "Sent",
-                    if names.is_empty() {
-                        "none".to_string()
-                    } else {
-                        names.join(", ")
-                    },
-                ),
-            ],
-        );
-        rec.finish(
-            step,
-            CheckStatus::Warn,
-            format!(
-                "{} cookie(s) of this site stay behind: {}.",
-                withheld.len(),
-                withheld
-                    .iter()
-                    .map(|(name, _)| name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
-    }
-    (!sent.is_empty()).then(|| {
-        sent.iter()
-            .map(|c| format!("{}={}", c.name, c.value))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
-}
-
 /// The names of the cookies in a Cookie header the user gave (`-H 'Cookie: a=1; b=2'`).
-pub(crate) fn header_cookie_names(options: &CheckOptions) -> Vec<String> {
-    options
-        .headers
+pub(crate) fn header_cookie_names(headers: &[(String, String)]) -> Vec<String> {
+    headers
         .iter()
         .filter(|(name, _)| name.eq_ignore_ascii_case("cookie"))
         .flat_map(|(_, value)| value.split(';'))

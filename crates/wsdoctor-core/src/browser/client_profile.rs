@@ -6,6 +6,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// The permessage-deflate offer every browser makes (RFC 7692), as Chrome writes it.
+pub(crate) const DEFLATE_OFFER: &str = "permessage-deflate; client_max_window_bits";
+
 /// Which client's upgrade request a check sends.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -85,7 +88,7 @@ impl ClientProfile {
         match self {
             ClientProfile::Firefox => Some("permessage-deflate"),
             ClientProfile::Raw => None,
-            _ => Some(super::permessage_deflate::OFFER),
+            _ => Some(DEFLATE_OFFER),
         }
     }
 

@@ -58,7 +58,7 @@ pub struct TargetRequest {
     pub ca_file: Option<String>,
     pub insecure: bool,
     /// Whose upgrade request to send: `chrome` (default), `firefox`, `safari`, `node`, `python`, `raw`.
-    pub client: super::client_profile::ClientProfile,
+    pub client: crate::browser::ClientProfile,
     /// The browser's cookies: a Netscape cookie file or a HAR.
     pub cookie_file: Option<String>,
     /// Addresses for names instead of DNS, each `HOST:PORT:ADDR[,ADDR]` (as curl's `--resolve`).

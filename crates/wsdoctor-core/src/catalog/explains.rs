@@ -1,0 +1,64 @@
+//! Which cause explains which symptom, so the cause is ranked first.
+
+/// A cause found at a deeper layer (the server side, framework detection, how the connection ended)
+/// that explains a symptom seen on the wire. When both are named, the cause is ranked first and the
+/// symptom is marked as its consequence, so a user fixes the cause, not the symptom.
+#[derive(Debug)]
+pub struct Explains {
+    pub cause: &'static str,
+    pub symptom: &'static str,
+    /// Why the cause brings the symptom about.
+    pub because: &'static str,
+}
+
+/// Every "X explains Y" relation; `docs/diagnoses.md` lists them, and each has a test on a real server.
+pub const EXPLAINS: &[Explains] = &[
+    Explains {
+        cause: "port.loopback_only",
+        symptom: "tcp.refused",
+        because: "a server bound to loopback refuses connections to the machine's other addresses",
+    },
+    Explains {
+        cause: "actioncable.rejected",
+        symptom: "close.other",
+        because: "ActionCable closes the socket right after its `disconnect` message",
+    },
+    Explains {
+        cause: "signalr.handshake_rejected",
+        symptom: "close.other",
+        because: "a hub closes the socket after refusing the handshake",
+    },
+    Explains {
+        cause: "close.abnormal",
+        symptom: "ping.unanswered",
+        because: "a connection that is dropped answers no ping",
+    },
+    Explains {
+        cause: "socketio.detected",
+        symptom: "handshake.no_response",
+        because: "Socket.IO servers drop upgrade requests outside `/socket.io/` without an answer",
+    },
+    Explains {
+        cause: "port.conflict",
+        symptom: "handshake.not_websocket",
+        because: "another process holds the port and answers the upgrade as a plain HTTP request",
+    },
+    Explains {
+        cause: "cookie.not_sent",
+        symptom: "handshake.auth_required",
+        because: "the browser keeps the session cookie back, so the server sees no session and asks for one",
+    },
+    Explains {
+        cause: "log.port_in_use",
+        symptom: "tcp.refused",
+        because: "the server could not bind its port (EADDRINUSE) and exited, so nothing listens",
+    },
+];
+
+/// What explains `symptom` among `named` codes, if anything.
+pub fn explained_by<'a>(symptom: &str, named: &[&'a str]) -> Option<&'a str> {
+    EXPLAINS
+        .iter()
+        .filter(|e| e.symptom == symptom)
+        .find_map(|e| named.iter().find(|c| **c == e.cause).copied())
+}
