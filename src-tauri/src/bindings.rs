@@ -22,8 +22,8 @@ pub fn typescript() -> String {
         TargetRequest,
     };
     use wsdoctor_core::console::{
-        Action, ConsoleRequest, Decoded, Dialect, Direction, Entry, EntryKind, Outgoing,
-        SessionState, SessionStatus,
+        Action, ConsoleDefaults, ConsoleRequest, Decoded, Dialect, Direction, Entry, EntryKind,
+        Outgoing, SessionState, SessionStatus,
     };
     use wsdoctor_core::framework::Protocol;
     use wsdoctor_core::history::HistoryEntry;
@@ -98,6 +98,7 @@ pub fn typescript() -> String {
         Profile,
         ProfileTarget,
         ConsoleSettings,
+        ConsoleDefaults,
         SavedAction,
         Variable,
         Environment,

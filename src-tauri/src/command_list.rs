@@ -27,6 +27,7 @@ macro_rules! app_commands {
             console::console_page,
             console::console_send_file,
             console::console_export,
+            console::console_defaults,
             profiles::profiles_list,
             profiles::profile_get,
             profiles::profile_save,

@@ -598,7 +598,34 @@ namespace: string | null,
  */
 ackTimeoutSecs: number | null, };
 
-export type SavedAction = { label: string, action: Action, };
+export type ConsoleDefaults = { 
+/**
+ * What the session will speak.
+ */
+dialect: Dialect, 
+/**
+ * The Socket.IO namespace the URL names (a Socket.IO target only).
+ */
+namespace: string | null, backoffInitialMs: number, backoffMaxMs: number, backoffFactor: number, 
+/**
+ * Attempts before giving up; `None` for no limit (socket.io-client's default).
+ */
+backoffAttempts: number | null, 
+/**
+ * How far each delay is spread either way, as a fraction.
+ */
+backoffSpread: number, ackTimeoutSecs: number, 
+/**
+ * The reconnect defaults in words: "0.5 s doubling to 30 s, ±25 %, 10 attempts".
+ */
+summary: string, };
+
+export type SavedAction = { label: string, action: Action, 
+/**
+ * The protocol the action is spoken in, as the engine reads the action (whatever a file or the UI
+ * said is read again from the action), so a front end lists each session's own.
+ */
+dialect: Dialect, };
 
 export type Variable = { name: string, 
 /**

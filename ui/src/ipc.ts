@@ -5,6 +5,7 @@ import type {
   Action,
   AppInfo,
   ConsoleBatch,
+  ConsoleDefaults,
   ConsoleRequest,
   Entry,
   Outgoing,
@@ -27,6 +28,7 @@ import type {
   ProfileView,
   SecretInput,
   SecretSlot,
+  TargetRequest,
 } from "./bindings";
 
 /** A command that failed, with the core's stable error kind. */
@@ -114,6 +116,7 @@ export const ipc = {
   consolePage: (id: string, beforeSeq: number, count: number) => call<Entry[]>("console_page", { id, beforeSeq, count }),
   consoleSendFile: (id: string) => call<string | null>("console_send_file", { id }),
   consoleExport: (id: string, format: SessionExport) => call<string | null>("console_export", { id, format }),
+  consoleDefaults: (target: TargetRequest) => call<ConsoleDefaults>("console_defaults", { target }),
 };
 
 export type Ipc = typeof ipc;

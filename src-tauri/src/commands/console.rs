@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{State, Window};
 use ts_rs::TS;
+use wsdoctor_core::check::TargetRequest;
 use wsdoctor_core::console::{
-    Action, ConsoleRequest, ConsoleSession, Entry, Follow, Frame, MAX_SEND_BYTES, Outgoing,
-    SessionStatus,
+    Action, ConsoleDefaults, ConsoleRequest, ConsoleSession, Entry, Follow, Frame, MAX_SEND_BYTES,
+    Outgoing, SessionStatus,
 };
 use wsdoctor_core::profile::resolve;
 
@@ -213,4 +214,11 @@ pub async fn console_export(
     })
     .await?;
     Ok(Some(path.display().to_string()))
+}
+
+/// What an empty console setting means for `target` (its dialect's backoff, the namespace its URL names):
+/// the Console and the profile editor show it as the fields' placeholders.
+#[tauri::command]
+pub fn console_defaults(target: TargetRequest) -> ConsoleDefaults {
+    ConsoleDefaults::for_target(&target)
 }

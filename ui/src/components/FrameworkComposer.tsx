@@ -143,7 +143,7 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
 
   const save = () => {
     const action = current();
-    const entry: SavedAction = { label: actionLabel(action).slice(0, 80), action };
+    const entry: SavedAction = { label: actionLabel(action).slice(0, 80), action, dialect };
     const next = [entry, ...saved.filter((s) => s.label !== entry.label)].slice(0, 200);
     setSaved(next);
     if (profileId) {
@@ -158,12 +158,9 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
     }
   };
 
-  const mine = saved.filter((s) => {
-    const a = s.action.action;
-    if (dialect === "socketio") return a === "emit";
-    if (dialect === "graphql-ws") return a === "operation" || a === "stop";
-    return a !== "emit" && a !== "operation" && a !== "stop";
-  });
+  // Each saved action carries the dialect the core reads from it; one kept in this app before it did is
+  // offered everywhere (the core refuses it, with why, in a session of another protocol).
+  const mine = saved.filter((s) => (s.dialect as Dialect | undefined) === undefined || s.dialect === dialect);
   const waiting = joined ? null : "Waiting for the server to accept the session…";
 
   return (

@@ -1,9 +1,22 @@
 import { useRef, useState } from "react";
-import type { ConsoleBatch, Protocol } from "../bindings";
+import type { ConsoleBatch, ConsoleSettings, Protocol } from "../bindings";
 import { ConsoleSession } from "../components/ConsoleSession";
+import { ConsoleSettingsFields } from "../components/ConsoleSettingsFields";
 import { CommandError, errorText, ipc } from "../ipc";
 import { ProfileBar } from "../components/ProfileBar";
 import { profileRef, useWorkspace } from "../workspace";
+
+/** Every setting empty: the core's defaults. */
+const NO_SETTINGS: ConsoleSettings = {
+  heartbeatSecs: null,
+  reconnect: false,
+  backoffInitialMs: null,
+  backoffMaxMs: null,
+  backoffFactor: null,
+  backoffAttempts: null,
+  namespace: null,
+  ackTimeoutSecs: null,
+};
 
 interface Tab {
   id: string;
@@ -17,29 +30,15 @@ export function ConsoleView() {
   const { request, setRequest, profile } = useWorkspace();
   const [tabs, setTabs] = useState<Tab[]>([]);
   const [active, setActive] = useState<string | null>(null);
-  const [heartbeat, setHeartbeat] = useState("");
-  const [reconnect, setReconnect] = useState(false);
-  // Empty means the core's defaults (socket.io-client's own for a Socket.IO session).
-  const [backoff, setBackoff] = useState({ initialMs: "", maxMs: "", factor: "", attempts: "" });
-  const [namespace, setNamespace] = useState("");
-  const [ackTimeout, setAckTimeout] = useState("");
+  // Empty settings take the core's defaults for the target (socket.io-client's own for a Socket.IO session).
+  const [settings, setSettings] = useState<ConsoleSettings>(NO_SETTINGS);
   const [buffer, setBuffer] = useState({ entries: "1000000", megabytes: "256" });
   const [error, setError] = useState<string | null>(null);
   // A profile opened here brings its console settings (once per profile, so later edits stick).
   const [appliedProfile, setAppliedProfile] = useState<string | null>(null);
   if (profile && profile.id !== appliedProfile) {
     setAppliedProfile(profile.id);
-    const c = profile.console;
-    setHeartbeat(c.heartbeatSecs?.toString() ?? "");
-    setReconnect(c.reconnect);
-    setBackoff({
-      initialMs: c.backoffInitialMs?.toString() ?? "",
-      maxMs: c.backoffMaxMs?.toString() ?? "",
-      factor: c.backoffFactor?.toString() ?? "",
-      attempts: c.backoffAttempts?.toString() ?? "",
-    });
-    setNamespace(c.namespace ?? "");
-    setAckTimeout(c.ackTimeoutSecs?.toString() ?? "");
+    setSettings(profile.console);
   }
   // Batches that arrive before a tab's component subscribes are kept for it.
   const listeners = useRef(new Map<string, (batch: ConsoleBatch) => void>());
@@ -62,14 +61,8 @@ export function ConsoleView() {
       .consoleOpen(
         {
           target: request,
-          heartbeatSecs: heartbeat.trim() === "" ? null : Number(heartbeat),
-          reconnect,
-          backoffInitialMs: Number(backoff.initialMs) || null,
-          backoffMaxMs: Number(backoff.maxMs) || null,
-          backoffFactor: Number(backoff.factor) || null,
-          backoffAttempts: Number(backoff.attempts) || null,
-          namespace: namespace.trim() === "" ? null : namespace.trim(),
-          ackTimeoutSecs: ackTimeout.trim() === "" ? null : Number(ackTimeout),
+          ...settings,
+          namespace: settings.namespace?.trim() || null,
           maxEntries: Number(buffer.entries) || null,
           maxMegabytes: Number(buffer.megabytes) || null,
         },
@@ -133,43 +126,14 @@ export function ConsoleView() {
               <option value="graphql-ws">GraphQL over WebSocket</option>
             </select>
           </div>
-          {request.protocol === "socketio" && (
-            <div className="field narrow">
-              <label htmlFor="console-namespace">Namespace</label>
-              <input id="console-namespace" placeholder="from the URL" value={namespace} onChange={(e) => { setNamespace(e.target.value); }} />
-            </div>
-          )}
-          <div className="field narrow">
-            <label htmlFor="heartbeat">Heartbeat (s)</label>
-            <input id="heartbeat" type="number" placeholder="off" value={heartbeat} onChange={(e) => { setHeartbeat(e.target.value); }} />
-          </div>
-          <label className="inline">
-            <input type="checkbox" checked={reconnect} onChange={(e) => { setReconnect(e.target.checked); }} /> Reconnect with backoff
-          </label>
           <button id="console-connect" type="submit">
             Connect
           </button>
         </div>
         <details className="drawer">
-          <summary>Reconnect and buffer</summary>
+          <summary>Heartbeat, reconnect and buffer</summary>
+          <ConsoleSettingsFields idPrefix="console-" settings={settings} onChange={setSettings} target={request} />
           <div className="grid">
-            {(
-              [
-                ["initialMs", "First reconnect delay (ms)"],
-                ["maxMs", "Longest delay (ms)"],
-                ["factor", "Delay factor"],
-                ["attempts", "Attempts"],
-              ] as const
-            ).map(([key, label]) => (
-              <div className="field" key={key}>
-                <label htmlFor={`backoff-${key}`}>{label}</label>
-                <input id={`backoff-${key}`} type="number" placeholder="default" value={backoff[key]} onChange={(e) => { setBackoff({ ...backoff, [key]: e.target.value }); }} />
-              </div>
-            ))}
-            <div className="field">
-              <label htmlFor="ack-timeout">Ack and receipt timeout (s)</label>
-              <input id="ack-timeout" type="number" placeholder="5" value={ackTimeout} onChange={(e) => { setAckTimeout(e.target.value); }} />
-            </div>
             <div className="field">
               <label htmlFor="buffer-entries">Keep at most (entries)</label>
               <input id="buffer-entries" type="number" value={buffer.entries} onChange={(e) => { setBuffer({ ...buffer, entries: e.target.value }); }} />
@@ -179,7 +143,7 @@ export function ConsoleView() {
               <input id="buffer-mb" type="number" value={buffer.megabytes} onChange={(e) => { setBuffer({ ...buffer, megabytes: e.target.value }); }} />
             </div>
           </div>
-          <p className="hint">Empty reconnect fields take the defaults: 0.5 s doubling to 30 s, 10 attempts; for Socket.IO those of socket.io-client (1 s doubling to 5 s, ±50 %, no limit). The newest 10,000 entries are kept in memory and older ones in a file in the app&apos;s cache folder, deleted when the session closes; the oldest are dropped beyond either buffer limit, and the status line says how many.</p>
+          <p className="hint">The newest 10,000 entries are kept in memory and older ones in a file in the app&apos;s cache folder, deleted when the session closes; the oldest are dropped beyond either buffer limit, and the status line says how many.</p>
         </details>
         {error && (
           <p className="field-error" role="alert">

@@ -36,6 +36,17 @@ Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true
 beforeEach(() => {
   vi.mocked(ipc.profilesList).mockResolvedValue({ profiles: [acme, staging], problems: ["x.json was damaged"], keyringProblem: null });
   vi.mocked(ipc.profileGet).mockResolvedValue(view(staging, "saved"));
+  vi.mocked(ipc.consoleDefaults).mockResolvedValue({
+    dialect: "websocket",
+    namespace: null,
+    backoffInitialMs: 500,
+    backoffMaxMs: 30000,
+    backoffFactor: 2,
+    backoffAttempts: 10,
+    backoffSpread: 0.25,
+    ackTimeoutSecs: 5,
+    summary: "reconnects 0.5 s doubling to 30 s, ±25 %, 10 attempts; an ack or receipt waits 5 s",
+  });
 });
 
 cleanUpAfterEach();

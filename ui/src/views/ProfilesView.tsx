@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useRef, useState } from "react";
 import type { Profile, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
 import { ClientSelect } from "../components/ClientSelect";
+import { ConsoleSettingsFields } from "../components/ConsoleSettingsFields";
 import { TargetFields } from "../components/TargetFields";
 import { useProfilesList } from "../hooks/useProfilesList";
 import { errorText, ipc } from "../ipc";
@@ -266,19 +267,9 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               <div className="field"><label htmlFor="profile-tags">Tags (comma-separated)</label><input id="profile-tags" value={draft.tags.join(", ")} onChange={(e) => { edit({ tags: e.target.value.split(",").map((t) => t.trim()) }); }} /></div>
               <div className="field wide"><label htmlFor="profile-url">WebSocket URL ({"{{variables}}"} allowed)</label><input id="profile-url" spellCheck={false} value={draft.target.url} onChange={(e) => { editTarget({ url: e.target.value }); }} /></div>
               <ClientSelect id="profile-client" className="narrow" value={draft.target.client} onChange={(client) => { editTarget({ client }); }} />
-              <div className="field narrow"><label htmlFor="profile-heartbeat">Console heartbeat (s)</label><input id="profile-heartbeat" type="number" value={draft.console.heartbeatSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, heartbeatSecs: num(e.target.value) } }); }} /></div>
-              <div className="field narrow"><label htmlFor="profile-namespace">Socket.IO namespace</label><input id="profile-namespace" placeholder="from the URL" value={draft.console.namespace ?? ""} onChange={(e) => { edit({ console: { ...draft.console, namespace: e.target.value === "" ? null : e.target.value } }); }} /></div>
-              <div className="field narrow"><label htmlFor="profile-ack-timeout">Ack timeout (s)</label><input id="profile-ack-timeout" type="number" placeholder="5" value={draft.console.ackTimeoutSecs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, ackTimeoutSecs: num(e.target.value) } }); }} /></div>
-              <label className="inline"><input type="checkbox" checked={draft.console.reconnect} onChange={(e) => { edit({ console: { ...draft.console, reconnect: e.target.checked } }); }} /> Console reconnects</label>
-              {draft.console.reconnect && (
-                <>
-                  <div className="field narrow"><label htmlFor="profile-backoff-initial">First delay (ms)</label><input id="profile-backoff-initial" type="number" placeholder="500" value={draft.console.backoffInitialMs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffInitialMs: num(e.target.value) } }); }} /></div>
-                  <div className="field narrow"><label htmlFor="profile-backoff-max">Longest delay (ms)</label><input id="profile-backoff-max" type="number" placeholder="30000" value={draft.console.backoffMaxMs ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffMaxMs: num(e.target.value) } }); }} /></div>
-                  <div className="field narrow"><label htmlFor="profile-backoff-factor">Delay factor</label><input id="profile-backoff-factor" type="number" placeholder="2" value={draft.console.backoffFactor ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffFactor: num(e.target.value) } }); }} /></div>
-                  <div className="field narrow"><label htmlFor="profile-backoff-attempts">Attempts</label><input id="profile-backoff-attempts" type="number" placeholder="10" value={draft.console.backoffAttempts ?? ""} onChange={(e) => { edit({ console: { ...draft.console, backoffAttempts: num(e.target.value) } }); }} /></div>
-                </>
-              )}
             </div>
+            <h3>Console</h3>
+            <ConsoleSettingsFields idPrefix="profile-" settings={draft.console} onChange={(console) => { edit({ console }); }} target={draft.target} />
 
             <TargetFields
               idPrefix="profile-"

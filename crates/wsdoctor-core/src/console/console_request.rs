@@ -32,6 +32,83 @@ pub struct ConsoleSettings {
     pub ack_timeout_secs: Option<f64>,
 }
 
+/// What an empty setting means for a target: the defaults of its dialect (socket.io-client's own backoff
+/// for a Socket.IO session, the plain one otherwise) and the namespace its URL names. The front ends show
+/// these as the fields' placeholders; the engine runs with the same values.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleDefaults {
+    /// What the session will speak.
+    pub dialect: Dialect,
+    /// The Socket.IO namespace the URL names (a Socket.IO target only).
+    pub namespace: Option<String>,
+    pub backoff_initial_ms: u32,
+    pub backoff_max_ms: u32,
+    pub backoff_factor: f64,
+    /// Attempts before giving up; `None` for no limit (socket.io-client's default).
+    pub backoff_attempts: Option<u32>,
+    /// How far each delay is spread either way, as a fraction.
+    pub backoff_spread: f64,
+    pub ack_timeout_secs: f64,
+    /// The reconnect defaults in words: "0.5 s doubling to 30 s, ±25 %, 10 attempts".
+    pub summary: String,
+}
+
+impl ConsoleDefaults {
+    /// The defaults of `dialect`.
+    pub fn of(dialect: Dialect) -> ConsoleDefaults {
+        let socketio = dialect == Dialect::Socketio;
+        let (initial, max, attempts, spread) = if socketio {
+            (1_000, 5_000, None, 0.5)
+        } else {
+            (500, 30_000, Some(10), 0.25)
+        };
+        let summary = format!(
+            "reconnects {} s doubling to {} s, ±{} %, {}{}; an ack or receipt waits {} s",
+            f64::from(initial) / 1000.0,
+            max / 1000,
+            (spread * 100.0) as u32,
+            attempts.map_or("no limit".to_string(), |n| format!("{n} attempts")),
+            if socketio { " (socket.io-client's own)" } else { "" },
+            DEFAULT_ACK_TIMEOUT.as_secs()
+        );
+        ConsoleDefaults {
+            dialect,
+            namespace: None,
+            backoff_initial_ms: initial,
+            backoff_max_ms: max,
+            backoff_factor: 2.0,
+            backoff_attempts: attempts,
+            backoff_spread: spread,
+            ack_timeout_secs: DEFAULT_ACK_TIMEOUT.as_secs_f64(),
+            summary,
+        }
+    }
+
+    /// The defaults for a session to `target`: its dialect's, with the namespace its URL names. A target
+    /// that is not valid yet (a URL half typed) gets plain WebSocket's.
+    pub fn for_target(target: &TargetRequest) -> ConsoleDefaults {
+        let Ok(options) = target.clone().into_options() else {
+            return ConsoleDefaults::of(Dialect::Websocket);
+        };
+        let dialect = crate::target::RunPlan::of(&options).dialect();
+        let namespace = (dialect == Dialect::Socketio).then(|| {
+            crate::framework::socketio::packet::namespace_of(
+                &options.url,
+                options.socketio_path.as_deref(),
+                None,
+            )
+        });
+        ConsoleDefaults {
+            namespace,
+            ..ConsoleDefaults::of(dialect)
+        }
+    }
+}
+
+/// How long an ack or a receipt waits when the settings do not say.
+const DEFAULT_ACK_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl ConsoleSettings {
     /// The heartbeat asked for, checked: a pong is awaited for the interval, at most 10 s.
     pub fn heartbeat(&self) -> Result<Option<Heartbeat>> {
@@ -53,7 +130,7 @@ impl ConsoleSettings {
     /// How long an ack or a receipt may take, checked.
     pub fn ack_timeout(&self) -> Result<Duration> {
         match self.ack_timeout_secs {
-            None => Ok(Duration::from_secs(5)),
+            None => Ok(DEFAULT_ACK_TIMEOUT),
             Some(s) if (0.1..=3600.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
             Some(s) => Err(Error::InvalidInput(format!(
                 "the ack timeout must be between 0.1 and 3600 seconds, not {s}"
@@ -61,22 +138,22 @@ impl ConsoleSettings {
         }
     }
 
-    /// The reconnect policy: none unless `reconnect`, else the backoff with its defaults filled in: for
-    /// Socket.IO those of socket.io-client (1 s doubling to 5 s, ±50 %, no limit), else 0.5 s doubling to
-    /// 30 s, ±25 %, 10 attempts.
+    /// The reconnect policy: none unless `reconnect`, else the backoff with the dialect's defaults
+    /// ([`ConsoleDefaults`]) filled in.
     pub fn reconnect_policy(&self, dialect: Dialect) -> Result<Option<Backoff>> {
         if !self.reconnect {
             return Ok(None);
         }
-        let socketio = dialect == Dialect::Socketio;
-        let (initial, max, attempts, spread) = if socketio {
-            (1_000, 5_000, u32::MAX, 0.5)
-        } else {
-            (500, 30_000, 10, 0.25)
-        };
-        let initial = self.backoff_initial_ms.unwrap_or(initial).max(10);
-        let max = self.backoff_max_ms.unwrap_or(max).max(initial);
-        let factor = self.backoff_factor.unwrap_or(2.0);
+        let defaults = ConsoleDefaults::of(dialect);
+        let initial = self
+            .backoff_initial_ms
+            .unwrap_or(defaults.backoff_initial_ms)
+            .max(10);
+        let max = self
+            .backoff_max_ms
+            .unwrap_or(defaults.backoff_max_ms)
+            .max(initial);
+        let factor = self.backoff_factor.unwrap_or(defaults.backoff_factor);
         if !(1.0..=10.0).contains(&factor) {
             return Err(Error::InvalidInput(format!(
                 "the backoff factor must be between 1 and 10, not {factor}"
@@ -86,8 +163,12 @@ impl ConsoleSettings {
             initial: Duration::from_millis(u64::from(initial)),
             max: Duration::from_millis(u64::from(max)),
             factor,
-            max_attempts: self.backoff_attempts.unwrap_or(attempts).max(1),
-            spread,
+            max_attempts: self
+                .backoff_attempts
+                .or(defaults.backoff_attempts)
+                .unwrap_or(u32::MAX)
+                .max(1),
+            spread: defaults.backoff_spread,
         }))
     }
 }
@@ -185,6 +266,32 @@ mod tests {
             )
         );
         assert_eq!(config.namespace.as_deref(), Some("/admin"));
+
+        let defaults = ConsoleDefaults::for_target(&TargetRequest {
+            url: "http://127.0.0.1:9/socket.io/?EIO=4".into(),
+            ..TargetRequest::default()
+        });
+        assert_eq!(
+            (
+                defaults.dialect,
+                defaults.namespace.as_deref(),
+                defaults.backoff_attempts
+            ),
+            (Dialect::Socketio, Some("/"), None)
+        );
+        assert!(defaults.summary.contains("1 s doubling to 5 s, ±50 %, no limit"));
+        let plain = ConsoleDefaults::for_target(&TargetRequest {
+            url: "ws://127.0.0.1:9/chat".into(),
+            ..TargetRequest::default()
+        });
+        assert_eq!(
+            (plain.dialect, plain.backoff_initial_ms, plain.backoff_attempts),
+            (Dialect::Websocket, 500, Some(10))
+        );
+        assert_eq!(
+            ConsoleDefaults::for_target(&TargetRequest::default()).dialect,
+            Dialect::Websocket
+        );
 
         let mut bad = request;
         bad.settings.backoff_factor = Some(20.0);

@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 pub use crate::framework::{Action, Decoded, Dialect, Frame, MAX_SEND_BYTES};
-pub use console_request::{ConsoleRequest, ConsoleSettings};
+pub use console_request::{ConsoleDefaults, ConsoleRequest, ConsoleSettings};
 pub use entry::{Direction, Entry, EntryKind};
 pub use follow::{Follow, FollowBatch};
 pub use log::Limits;

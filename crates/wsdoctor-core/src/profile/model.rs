@@ -63,10 +63,30 @@ pub struct Profile {
 
 /// A framework message saved in a profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "SavedActionFields")]
 pub struct SavedAction {
     pub label: String,
     pub action: crate::console::Action,
+    /// The protocol the action is spoken in, as the engine reads the action (whatever a file or the UI
+    /// said is read again from the action), so a front end lists each session's own.
+    pub dialect: crate::console::Dialect,
+}
+
+/// A saved action as it is read: its dialect follows from the action.
+#[derive(Deserialize)]
+struct SavedActionFields {
+    label: String,
+    action: crate::console::Action,
+}
+
+impl From<SavedActionFields> for SavedAction {
+    fn from(fields: SavedActionFields) -> SavedAction {
+        SavedAction {
+            dialect: fields.action.dialect(),
+            label: fields.label,
+            action: fields.action,
+        }
+    }
 }
 
 /// The target as a profile stores it: the request's own fields (secret values blank: a secret header's
@@ -256,5 +276,30 @@ impl Profile {
 
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::Dialect;
+
+    #[test]
+    fn a_saved_actions_dialect_is_read_from_the_action_whatever_was_written() {
+        let saved: SavedAction = serde_json::from_value(serde_json::json!({
+            "label": "hello",
+            "action": {"action": "emit", "event": "chat", "args": "\"hi\"", "ack": false},
+            "dialect": "stomp"
+        }))
+        .unwrap();
+        assert_eq!(saved.dialect, Dialect::Socketio);
+        let written = serde_json::to_value(&saved).unwrap();
+        assert_eq!(written["dialect"], "socketio");
+        let older: SavedAction = serde_json::from_value(serde_json::json!({
+            "label": "stop",
+            "action": {"action": "stop", "id": "1"}
+        }))
+        .unwrap();
+        assert_eq!(older.dialect, Dialect::GraphqlWs);
     }
 }
