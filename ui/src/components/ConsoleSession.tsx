@@ -3,24 +3,15 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { ConsoleBatch, Entry } from "../bindings";
 import { type EntryFilter, NO_FILTER, clock, decodedDetail, detail, formatBytes, matcher, parseCloseCode, preview } from "../console";
 import { errorText, ipc } from "../ipc";
-import { type Mode, useComposer } from "../hooks/useComposer";
+import { useComposer } from "../hooks/useComposer";
 import { useSessionFeed } from "../hooks/useSessionFeed";
 import { CopyButton } from "./CopyButton";
 import { FrameworkComposer } from "./FrameworkComposer";
+import { RawComposer } from "./RawComposer";
 
 const ARROW = { in: "←", out: "→", local: "·" } as const;
 const DIALECT_NAME = { socketio: "Socket.IO", stomp: "STOMP", "graphql-ws": "GraphQL over WebSocket" } as const;
 const NAME_FILTER = { socketio: "Event", stomp: "Destination", "graphql-ws": "Operation" } as const;
-const SNIPPETS_KEY = "wsdoctor.console.snippets";
-
-function loadSnippets(): string[] {
-  try {
-    const value: unknown = JSON.parse(localStorage.getItem(SNIPPETS_KEY) ?? "[]");
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-  } catch {
-    return [];
-  }
-}
 
 interface Props {
   id: string;
@@ -40,19 +31,11 @@ const USER_SCROLL_MS = 500;
 export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
   const { entries, status, rates, following, unseen, follow, olderAvailable, loadOlder } = useSessionFeed(id, subscribe);
   const composer = useComposer(id);
-  const { mode, setMode, draft, setDraft, problem, setProblem, jsonError, send } = composer;
+  const { mode, draft, setProblem, jsonError, send } = composer;
   const [filter, setFilter] = useState<EntryFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Entry | null>(null);
   const [showRaw, setShowRaw] = useState(false);
   const [rawComposer, setRawComposer] = useState(false);
-  const [snippets, setSnippets] = useState<string[]>(() => (profileId ? [] : loadSnippets()));
-  useEffect(() => {
-    if (!profileId) return;
-    ipc
-      .profileGet(profileId)
-      .then((view) => { setSnippets(view.profile.snippets.filter((s) => s !== "")); })
-      .catch(() => undefined);
-  }, [profileId]);
   const [closeCode, setCloseCode] = useState("1000");
   const [closeReason, setCloseReason] = useState("");
   const [notice, setNotice] = useState<string | null>(null);
@@ -265,90 +248,7 @@ export function ConsoleSession({ id, profileId, subscribe, visible }: Props) {
             <input type="checkbox" checked={rawComposer} onChange={(e) => { setRawComposer(e.target.checked); }} /> Send raw frames too
           </label>
         )}
-        {raw && (
-          <>
-        <div className="composer-row">
-          <label>
-            Send as{" "}
-            <select id={`mode-${id}`} value={mode} onChange={(e) => { setMode(e.target.value as Mode); }}>
-              <option value="text">Text</option>
-              <option value="json">JSON</option>
-              <option value="hex">Hex</option>
-              <option value="base64">Base64</option>
-            </select>
-          </label>
-          {mode === "json" && (
-            <button
-              type="button"
-              className="secondary"
-              disabled={jsonError !== null || draft.trim() === ""}
-              onClick={() => { setDraft(JSON.stringify(JSON.parse(draft), null, 2)); }}
-            >
-              Pretty-print
-            </button>
-          )}
-          <button type="button" className="secondary" disabled={!open} onClick={() => { ipc.consoleSendFile(id).catch((e: unknown) => { setProblem(errorText(e)); }); }}>
-            Send a file…
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            disabled={draft === ""}
-            onClick={() => {
-              const next = [draft, ...snippets.filter((s) => s !== draft)].slice(0, 50);
-              setSnippets(next);
-              if (profileId) {
-                ipc
-                  .profileGet(profileId)
-                  .then((view) => ipc.profileSave({ ...view.profile, snippets: next }, []))
-                  .then(() => { setNotice("Snippet saved in the profile."); })
-                  .catch((e: unknown) => { setNotice(errorText(e)); });
-              } else {
-                localStorage.setItem(SNIPPETS_KEY, JSON.stringify(next));
-              }
-            }}
-          >
-            Save snippet
-          </button>
-          {snippets.length > 0 && (
-            <select aria-label="Saved snippets" value="" onChange={(e) => { if (e.target.value) setDraft(e.target.value); }}>
-              <option value="">Snippets…</option>
-              {snippets.map((s) => (
-                <option key={s} value={s}>
-                  {s.length > 40 ? `${s.slice(0, 40)}…` : s}
-                </option>
-              ))}
-            </select>
-          )}
-        </div>
-        <textarea
-          id={`draft-${id}`}
-          aria-label="Message to send"
-          rows={3}
-          value={draft}
-          aria-invalid={jsonError !== null || problem !== null}
-          onChange={(e) => { setDraft(e.target.value); }}
-          onKeyDown={(e) => {
-            const atStart = e.currentTarget.selectionStart === 0 && e.currentTarget.selectionEnd === 0;
-            if (e.key === "ArrowUp" && (draft === "" || atStart) && composer.canRecall) {
-              e.preventDefault();
-              composer.recallOlder();
-            } else if (e.key === "ArrowDown" && composer.recalling && atStart) {
-              e.preventDefault();
-              composer.recallNewer();
-            } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              if (open && jsonError === null) send();
-            }
-          }}
-        />
-        {(jsonError ?? problem) && (
-          <p className="field-error" role="alert" id={`send-error-${id}`}>
-            {jsonError ?? problem}
-          </p>
-        )}
-          </>
-        )}
+        {raw && <RawComposer id={id} composer={composer} open={open} profileId={profileId} onNotice={setNotice} />}
         <div className="composer-row">
           {raw && (
             <button type="submit" id={`send-${id}`} disabled={!open || jsonError !== null}>

@@ -1,8 +1,9 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import type { Profile, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
 import { ClientSelect } from "../components/ClientSelect";
 import { ConsoleSettingsFields } from "../components/ConsoleSettingsFields";
+import { ProfileRows } from "../components/ProfileRows";
+import { numberOrNull, orNull } from "../components/fields";
 import { TargetFields } from "../components/TargetFields";
 import { useProfilesList } from "../hooks/useProfilesList";
 import { errorText, ipc } from "../ipc";
@@ -53,8 +54,6 @@ const stateWord: Record<SecretView["state"], string> = {
   unknown: "unknown: no keyring",
 };
 
-const opt = (text: string) => (text.trim() === "" ? null : text.trim());
-const num = (text: string) => (text.trim() === "" || Number.isNaN(Number(text)) ? null : Number(text));
 
 /** Saved profiles: find, edit, share, and open them in the Checklist or the Console. */
 export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (view: OpenIn) => void }) {
@@ -80,18 +79,6 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
   const select = (id: string) => {
     ipc.profileGet(id).then(show).catch((e: unknown) => { setMessage(errorText(e)); });
   };
-
-  const listRef = useRef<HTMLDivElement>(null);
-  // The app does not use the React Compiler, so the virtualiser's unmemoisable API is fine here.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => listRef.current,
-    estimateSize: () => 52,
-    overscan: 10,
-    // The list's CSS height, so rows render before the first measurement (and where nothing measures).
-    initialRect: { width: 320, height: 420 },
-  });
 
   const edit = (patch: Partial<Profile>) => { setDraft((d) => (d ? { ...d, ...patch } : d)); };
   const editTarget = (patch: Partial<Profile["target"]>) => { setDraft((d) => (d ? { ...d, target: { ...d.target, ...patch } } : d)); };
@@ -207,29 +194,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               ))}
             </div>
           )}
-          <div className="profile-rows" ref={listRef}>
-            <div style={{ height: rows.getTotalSize(), position: "relative" }}>
-              {rows.getVirtualItems().map((row) => {
-                const p = shown[row.index];
-                if (!p) return null;
-                const last = p.lastRuns[0];
-                return (
-                  <button
-                    type="button"
-                    key={p.id}
-                    className={draft?.id === p.id ? "profile-row selected" : "profile-row"}
-                    data-profile={p.name}
-                    style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${String(row.start)}px)` }}
-                    onClick={() => { select(p.id); }}
-                  >
-                    <span className="name">{p.name}</span>
-                    {last && <span className={`verdict verdict-${last.verdict}`}>{last.verdict}</span>}
-                    <span className="url">{p.target.url}</span>
-                  </button>
-                );
-              })}
-            </div>
-          </div>
+          <ProfileRows profiles={shown} selected={draft?.id ?? null} onSelect={select} />
           <p className="hint">{shown.length} of {profiles.length} profiles</p>
           <details className="drawer">
             <summary>Import</summary>
@@ -332,12 +297,12 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
             <fieldset>
               <legend>Server side, notes and snippets</legend>
               <div className="grid">
-                <div className="field"><label htmlFor="profile-process">Process</label><input id="profile-process" value={draft.server.process ?? ""} onChange={(e) => { edit({ server: { ...draft.server, process: opt(e.target.value) } }); }} /></div>
-                <div className="field narrow"><label htmlFor="profile-port">Port</label><input id="profile-port" type="number" value={draft.server.port ?? ""} onChange={(e) => { edit({ server: { ...draft.server, port: num(e.target.value) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-process">Process</label><input id="profile-process" value={draft.server.process ?? ""} onChange={(e) => { edit({ server: { ...draft.server, process: orNull(e.target.value.trim()) } }); }} /></div>
+                <div className="field narrow"><label htmlFor="profile-port">Port</label><input id="profile-port" type="number" value={draft.server.port ?? ""} onChange={(e) => { edit({ server: { ...draft.server, port: numberOrNull(e.target.value) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-server-env">Server environment variables (NAME or NAME=EXPECTED, comma-separated)</label><input id="profile-server-env" value={draft.server.env.join(", ")} onChange={(e) => { edit({ server: { ...draft.server, env: e.target.value.split(",").map((v) => v.trim()) } }); }} /></div>
                 <div className="field"><label htmlFor="profile-logs">Log files (one per line)</label><textarea id="profile-logs" rows={2} value={draft.server.logs.join("\n")} onChange={(e) => { edit({ server: { ...draft.server, logs: e.target.value.split("\n") } }); }} /></div>
-                <div className="field"><label htmlFor="profile-proxy-config">Proxy config (nginx, HAProxy, Apache, Caddy)</label><input id="profile-proxy-config" value={draft.server.proxyConfig ?? ""} onChange={(e) => { edit({ server: { ...draft.server, proxyConfig: opt(e.target.value) } }); }} /></div>
-                <div className="field"><label htmlFor="profile-project">Project folder</label><input id="profile-project" value={draft.server.project ?? ""} onChange={(e) => { edit({ server: { ...draft.server, project: opt(e.target.value) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-proxy-config">Proxy config (nginx, HAProxy, Apache, Caddy)</label><input id="profile-proxy-config" value={draft.server.proxyConfig ?? ""} onChange={(e) => { edit({ server: { ...draft.server, proxyConfig: orNull(e.target.value.trim()) } }); }} /></div>
+                <div className="field"><label htmlFor="profile-project">Project folder</label><input id="profile-project" value={draft.server.project ?? ""} onChange={(e) => { edit({ server: { ...draft.server, project: orNull(e.target.value.trim()) } }); }} /></div>
                 <div className="field wide"><label htmlFor="profile-notes">Notes</label><textarea id="profile-notes" rows={2} value={draft.notes} onChange={(e) => { edit({ notes: e.target.value }); }} /></div>
                 <div className="field wide"><label htmlFor="profile-snippets">Console snippets (one per line)</label><textarea id="profile-snippets" rows={3} value={draft.snippets.join("\n")} onChange={(e) => { edit({ snippets: e.target.value.split("\n") }); }} /></div>
               </div>
