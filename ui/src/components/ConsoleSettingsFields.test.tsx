@@ -5,22 +5,12 @@ import type { ConsoleDefaults, ConsoleSettings } from "../bindings";
 import { ipc } from "../ipc";
 import { cleanUpAfterEach } from "../test-support";
 import { emptyTarget } from "../workspace";
-import { ConsoleSettingsFields } from "./ConsoleSettingsFields";
+import { ConsoleSettingsFields, NO_SETTINGS } from "./ConsoleSettingsFields";
 
 vi.mock("../ipc", async (importOriginal) => (await import("../test-support")).stubbedIpc(importOriginal));
 
 cleanUpAfterEach();
 
-const EMPTY: ConsoleSettings = {
-  heartbeatSecs: null,
-  reconnect: false,
-  backoffInitialMs: null,
-  backoffMaxMs: null,
-  backoffFactor: null,
-  backoffAttempts: null,
-  namespace: null,
-  ackTimeoutSecs: null,
-};
 
 const socketio: ConsoleDefaults = {
   dialect: "socketio",
@@ -35,7 +25,7 @@ const socketio: ConsoleDefaults = {
 };
 
 function Harness({ url, seen }: { url: string; seen: (s: ConsoleSettings) => void }) {
-  const [settings, setSettings] = useState(EMPTY);
+  const [settings, setSettings] = useState(NO_SETTINGS);
   return (
     <ConsoleSettingsFields
       idPrefix="t-"

@@ -44,6 +44,26 @@ interface Props {
   target: TargetRequest;
 }
 
+/** Every setting empty: the core's defaults. */
+export const NO_SETTINGS: ConsoleSettings = {
+  heartbeatSecs: null,
+  reconnect: false,
+  backoffInitialMs: null,
+  backoffMaxMs: null,
+  backoffFactor: null,
+  backoffAttempts: null,
+  namespace: null,
+  ackTimeoutSecs: null,
+};
+
+/** The backoff's fields: id, label, and the setting (and default) each edits. */
+const BACKOFF_FIELDS = [
+  ["backoff-initial", "First reconnect delay (ms)", "backoffInitialMs"],
+  ["backoff-max", "Longest delay (ms)", "backoffMaxMs"],
+  ["backoff-factor", "Delay factor", "backoffFactor"],
+  ["backoff-attempts", "Attempts", "backoffAttempts"],
+] as const;
+
 const shown = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
 
 export function ConsoleSettingsFields({ idPrefix, settings, onChange, target }: Props) {
@@ -82,42 +102,18 @@ export function ConsoleSettingsFields({ idPrefix, settings, onChange, target }: 
       <label className="inline">
         <input id={id("reconnect")} type="checkbox" checked={settings.reconnect} onChange={(e) => { edit({ reconnect: e.target.checked }); }} /> Reconnect with backoff
       </label>
-      {settings.reconnect && (
-        <>
+      {settings.reconnect &&
+        BACKOFF_FIELDS.map(([name, label, key]) => (
           <Field
-            id={id("backoff-initial")}
-            label="First reconnect delay (ms)"
+            key={key}
+            id={id(name)}
+            label={label}
             type="number"
-            value={shown(settings.backoffInitialMs)}
-            placeholder={shown(defaults?.backoffInitialMs)}
-            onChange={(value) => { edit({ backoffInitialMs: numberOrNull(value) }); }}
+            value={shown(settings[key])}
+            placeholder={defaults ? (defaults[key] === null ? "no limit" : String(defaults[key])) : ""}
+            onChange={(value) => { edit({ [key]: numberOrNull(value) }); }}
           />
-          <Field
-            id={id("backoff-max")}
-            label="Longest delay (ms)"
-            type="number"
-            value={shown(settings.backoffMaxMs)}
-            placeholder={shown(defaults?.backoffMaxMs)}
-            onChange={(value) => { edit({ backoffMaxMs: numberOrNull(value) }); }}
-          />
-          <Field
-            id={id("backoff-factor")}
-            label="Delay factor"
-            type="number"
-            value={shown(settings.backoffFactor)}
-            placeholder={shown(defaults?.backoffFactor)}
-            onChange={(value) => { edit({ backoffFactor: numberOrNull(value) }); }}
-          />
-          <Field
-            id={id("backoff-attempts")}
-            label="Attempts"
-            type="number"
-            value={shown(settings.backoffAttempts)}
-            placeholder={defaults ? (defaults.backoffAttempts === null ? "no limit" : String(defaults.backoffAttempts)) : ""}
-            onChange={(value) => { edit({ backoffAttempts: numberOrNull(value) }); }}
-          />
-        </>
-      )}
+        ))}
       {defaults && <p className="hint wide">Empty fields take the defaults for this target: {defaults.summary}</p>}
     </div>
   );

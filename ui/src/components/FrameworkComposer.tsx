@@ -1,20 +1,13 @@
 // What a framework session sends: a Socket.IO emit (with an ack), a STOMP frame, a GraphQL operation or
 // its stop. The form only shapes the action; the core reads it (JSON arguments, variables, the ack mode)
 // and refuses what it cannot send, with why. Saved actions live in the profile (or this app's storage).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { Action, Dialect, SavedAction } from "../bindings";
+import { useSavedList } from "../hooks/useSavedList";
 import { errorText, ipc } from "../ipc";
 
 const SAVED_KEY = "wsdoctor.console.savedActions";
-
-function loadLocal(): SavedAction[] {
-  try {
-    const value: unknown = JSON.parse(localStorage.getItem(SAVED_KEY) ?? "[]");
-    return Array.isArray(value) ? (value as SavedAction[]) : [];
-  } catch {
-    return [];
-  }
-}
+const isSavedAction = (value: unknown) => typeof value === "object" && value !== null && "label" in value && "action" in value;
 
 /** What a saved action is called in the list. */
 export function actionLabel(action: Action): string {
@@ -73,14 +66,7 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const [stopId, setStopId] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [saved, setSaved] = useState<SavedAction[]>(() => (profileId ? [] : loadLocal()));
-  useEffect(() => {
-    if (!profileId) return;
-    ipc
-      .profileGet(profileId)
-      .then((view) => { setSaved(view.profile.savedActions); })
-      .catch(() => undefined);
-  }, [profileId]);
+  const { items: saved, save: keep } = useSavedList(profileId, "savedActions", SAVED_KEY, isSavedAction);
 
   const current = (): Action => {
     if (dialect === "socketio") return { action: "emit", event, args, ack: withAck };
@@ -145,17 +131,9 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
     const action = current();
     const entry: SavedAction = { label: actionLabel(action).slice(0, 80), action, dialect };
     const next = [entry, ...saved.filter((s) => s.label !== entry.label)].slice(0, 200);
-    setSaved(next);
-    if (profileId) {
-      ipc
-        .profileGet(profileId)
-        .then((view) => ipc.profileSave({ ...view.profile, savedActions: next }, []))
-        .then(() => { setNotice("Saved in the profile."); })
-        .catch((e: unknown) => { setNotice(errorText(e)); });
-    } else {
-      localStorage.setItem(SAVED_KEY, JSON.stringify(next));
-      setNotice("Saved in this app.");
-    }
+    keep(next)
+      .then((where) => { setNotice(`Saved ${where}.`); })
+      .catch((e: unknown) => { setNotice(errorText(e)); });
   };
 
   // Each saved action carries the dialect the core reads from it; one kept in this app before it did is

@@ -1,19 +1,11 @@
 // The console's raw composer: a message as text, JSON, hex or base64, a file, the snippets kept in the
 // profile (or in this app), and the sent history recalled with the arrow keys.
-import { useEffect, useState } from "react";
 import { type Mode, useComposer } from "../hooks/useComposer";
+import { useSavedList } from "../hooks/useSavedList";
 import { errorText, ipc } from "../ipc";
 
 const SNIPPETS_KEY = "wsdoctor.console.snippets";
-
-function loadSnippets(): string[] {
-  try {
-    const value: unknown = JSON.parse(localStorage.getItem(SNIPPETS_KEY) ?? "[]");
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-  } catch {
-    return [];
-  }
-}
+const isSnippet = (value: unknown) => typeof value === "string" && value !== "";
 
 interface Props {
   id: string;
@@ -27,14 +19,7 @@ interface Props {
 
 export function RawComposer({ id, composer, open, profileId, onNotice }: Props) {
   const { mode, setMode, draft, setDraft, problem, setProblem, jsonError, send } = composer;
-  const [snippets, setSnippets] = useState<string[]>(() => (profileId ? [] : loadSnippets()));
-  useEffect(() => {
-    if (!profileId) return;
-    ipc
-      .profileGet(profileId)
-      .then((view) => { setSnippets(view.profile.snippets.filter((s) => s !== "")); })
-      .catch(() => undefined);
-  }, [profileId]);
+  const { items: snippets, save: keep } = useSavedList(profileId, "snippets", SNIPPETS_KEY, isSnippet);
   return (
     <>
       <div className="composer-row">
@@ -66,16 +51,9 @@ export function RawComposer({ id, composer, open, profileId, onNotice }: Props) 
           disabled={draft === ""}
           onClick={() => {
             const next = [draft, ...snippets.filter((s) => s !== draft)].slice(0, 50);
-            setSnippets(next);
-            if (profileId) {
-              ipc
-                .profileGet(profileId)
-                .then((view) => ipc.profileSave({ ...view.profile, snippets: next }, []))
-                .then(() => { onNotice("Snippet saved in the profile."); })
-                .catch((e: unknown) => { onNotice(errorText(e)); });
-            } else {
-              localStorage.setItem(SNIPPETS_KEY, JSON.stringify(next));
-            }
+            keep(next)
+              .then((where) => { onNotice(`Snippet saved ${where}.`); })
+              .catch((e: unknown) => { onNotice(errorText(e)); });
           }}
         >
           Save snippet

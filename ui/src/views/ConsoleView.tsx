@@ -1,22 +1,10 @@
 import { useRef, useState } from "react";
 import type { ConsoleBatch, ConsoleSettings, Protocol } from "../bindings";
 import { ConsoleSession } from "../components/ConsoleSession";
-import { ConsoleSettingsFields } from "../components/ConsoleSettingsFields";
+import { ConsoleSettingsFields, NO_SETTINGS } from "../components/ConsoleSettingsFields";
 import { CommandError, errorText, ipc } from "../ipc";
 import { ProfileBar } from "../components/ProfileBar";
 import { profileRef, useWorkspace } from "../workspace";
-
-/** Every setting empty: the core's defaults. */
-const NO_SETTINGS: ConsoleSettings = {
-  heartbeatSecs: null,
-  reconnect: false,
-  backoffInitialMs: null,
-  backoffMaxMs: null,
-  backoffFactor: null,
-  backoffAttempts: null,
-  namespace: null,
-  ackTimeoutSecs: null,
-};
 
 interface Tab {
   id: string;
