@@ -276,7 +276,7 @@ const FOLLOW_BATCH: usize = 1024;
 
 /// What the printed entries showed of how the session went.
 #[derive(Default)]
-struct Outcome {
+struct SessionSeen {
     opened: bool,
     /// The session can be spoken to (a framework's join answered).
     joined: bool,
@@ -287,7 +287,7 @@ struct Outcome {
     close_received: Option<u16>,
 }
 
-impl Outcome {
+impl SessionSeen {
     fn track(&mut self, entry: &Entry, dialect: Dialect) {
         if entry.joins(dialect) {
             self.joined = true;
@@ -362,7 +362,7 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     let mut lines_tx = Some(lines_tx);
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout());
-    let mut outcome = Outcome::default();
+    let mut outcome = SessionSeen::default();
     let mut bad_input = false;
     let mut reading_input = false;
     // After the input ends: close once the server has been quiet for `--wait`.

@@ -21,7 +21,7 @@ const MAX_HEADER: usize = 14;
 
 /// What the frames so far showed.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Seen {
+pub(crate) struct FramesSeen {
     /// A data frame without FIN came, and no final continuation yet: (kind, frames, payload bytes).
     pub unfinished: Option<(&'static str, u32, u64)>,
     /// The code of the last close frame, as sent (None: no close frame, or one without a code).
@@ -33,7 +33,7 @@ pub(crate) struct Seen {
 
 #[derive(Debug, Default)]
 struct Tracker {
-    seen: Seen,
+    seen: FramesSeen,
     header: Vec<u8>,
     /// Payload bytes left in the current frame.
     remaining: u64,
@@ -105,7 +105,7 @@ impl Tracker {
     }
 }
 
-/// A stream that tells a [`Watch`] about every byte it reads.
+/// A stream that tells a [`FrameWatch`] about every byte it reads.
 pub(crate) struct Watched {
     inner: Stream,
     tracker: Arc<Mutex<Tracker>>,
@@ -113,10 +113,10 @@ pub(crate) struct Watched {
 
 /// The watcher's view, shared with the session.
 #[derive(Clone)]
-pub(crate) struct Watch(Arc<Mutex<Tracker>>);
+pub(crate) struct FrameWatch(Arc<Mutex<Tracker>>);
 
-impl Watch {
-    pub fn seen(&self) -> Seen {
+impl FrameWatch {
+    pub fn seen(&self) -> FramesSeen {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -126,7 +126,7 @@ impl Watch {
 }
 
 /// Wraps `stream`, with `leftover` (bytes read past the handshake) counted as already received.
-pub(crate) fn watch(stream: Stream, leftover: &[u8]) -> (Stream, Watch) {
+pub(crate) fn watch(stream: Stream, leftover: &[u8]) -> (Stream, FrameWatch) {
     let mut tracker = Tracker::default();
     tracker.feed(leftover);
     let tracker = Arc::new(Mutex::new(tracker));
@@ -134,7 +134,7 @@ pub(crate) fn watch(stream: Stream, leftover: &[u8]) -> (Stream, Watch) {
         inner: stream,
         tracker: tracker.clone(),
     };
-    (Box::new(watched), Watch(tracker))
+    (Box::new(watched), FrameWatch(tracker))
 }
 
 impl AsyncRead for Watched {

@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use super::frame_watch::{self, Watch};
+use super::frame_watch::{self, FrameWatch};
 use super::items;
 use super::session_end::{Ended, WRITE_SLACK_BYTES, classify_error};
 use crate::close_code;
@@ -41,7 +41,7 @@ type Ws = WebSocketStream<Stream>;
 
 struct Session {
     ws: Ws,
-    watch: Watch,
+    watch: FrameWatch,
     /// What the permessage-deflate layer saw: a compressed frame nobody agreed to, or one that does not
     /// inflate, is why tungstenite gave up.
     compression: super::permessage_deflate::Compression,
@@ -68,7 +68,7 @@ impl PingCount {
     }
 }
 
-enum Frame {
+enum Heard {
     Data(Message),
     Pong(Vec<u8>),
     Other,
@@ -76,7 +76,7 @@ enum Frame {
 
 impl Session {
     /// The next frame, or `None` once the connection has ended (recorded in `self.ended`).
-    async fn next(&mut self, deadline: tokio::time::Instant) -> Option<Option<Frame>> {
+    async fn next(&mut self, deadline: tokio::time::Instant) -> Option<Option<Heard>> {
         if self.ended.is_some() {
             return Some(None);
         }
@@ -121,18 +121,18 @@ impl Session {
             }
             Some(Ok(Message::Ping(_))) => {
                 self.server_pings.add();
-                Some(Frame::Other)
+                Some(Heard::Other)
             }
-            Some(Ok(Message::Pong(payload))) => Some(Frame::Pong(payload.to_vec())),
+            Some(Ok(Message::Pong(payload))) => Some(Heard::Pong(payload.to_vec())),
             Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
                 if self.first_text.is_none()
                     && let Message::Text(text) = &message
                 {
                     self.first_text = Some(crate::report::capped(text.as_str(), FIRST_TEXT_BYTES));
                 }
-                Some(Frame::Data(message))
+                Some(Heard::Data(message))
             }
-            Some(Ok(Message::Frame(_))) => Some(Frame::Other),
+            Some(Ok(Message::Frame(_))) => Some(Heard::Other),
         })
     }
 
@@ -250,10 +250,10 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
     while ping_sent && text_sent && (reply.is_none() || pong.is_none()) {
         match session.next(deadline).await {
             None | Some(None) => break,
-            Some(Some(Frame::Data(message))) if reply.is_none() => {
+            Some(Some(Heard::Data(message))) if reply.is_none() => {
                 reply = Some((preview(&message), elapsed_ms(sent)))
             }
-            Some(Some(Frame::Pong(payload))) if payload == PING_PAYLOAD => {
+            Some(Some(Heard::Pong(payload))) if payload == PING_PAYLOAD => {
                 pong = Some(elapsed_ms(sent))
             }
             Some(Some(_)) => {}
@@ -370,7 +370,7 @@ async fn probe_size(
     while sent && !echoed {
         match session.next(deadline).await {
             None | Some(None) => break,
-            Some(Some(Frame::Data(message))) => echoed = message.len() == size,
+            Some(Some(Heard::Data(message))) => echoed = message.len() == size,
             Some(Some(_)) => {}
         }
     }

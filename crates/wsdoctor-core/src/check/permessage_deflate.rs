@@ -120,7 +120,7 @@ pub(crate) fn answer(header: Option<&str>, offer: Option<&str>) -> Result<Option
 pub(crate) struct Compression {
     pub offered: bool,
     pub agreed: Option<Agreed>,
-    pub watch: Watch,
+    pub watch: InflateWatch,
 }
 
 impl Compression {
@@ -151,7 +151,7 @@ impl Compression {
         })
     }
 
-    pub fn seen(&self) -> Seen {
+    pub fn seen(&self) -> Inflated {
         self.watch
             .lock()
             .map(|s| s.clone())
@@ -161,7 +161,7 @@ impl Compression {
 
 /// What the adapter saw, for the report.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Seen {
+pub(crate) struct Inflated {
     pub compressed_messages: u32,
     pub compressed_bytes: u64,
     pub inflated_bytes: u64,
@@ -171,12 +171,16 @@ pub(crate) struct Seen {
     pub broken: Option<String>,
 }
 
-pub(crate) type Watch = Arc<Mutex<Seen>>;
+pub(crate) type InflateWatch = Arc<Mutex<Inflated>>;
 
 /// Wraps the stream after the upgrade: inflates compressed messages when `agreed`, and in any case
 /// notes compressed frames that nobody agreed to. `leftover` (bytes read past the 101) goes first.
-pub(crate) fn wrap(stream: Stream, leftover: Vec<u8>, agreed: Option<&Agreed>) -> (Stream, Watch) {
-    let watch = Watch::default();
+pub(crate) fn wrap(
+    stream: Stream,
+    leftover: Vec<u8>,
+    agreed: Option<&Agreed>,
+) -> (Stream, InflateWatch) {
+    let watch = InflateWatch::default();
     let adapter = Inflating {
         inner: stream,
         agreed: agreed.cloned(),
@@ -205,12 +209,12 @@ struct Inflating {
     passing: u64,
     /// A compressed message being gathered: its opcode and compressed payload.
     message: Option<(Data, Vec<u8>)>,
-    seen: Watch,
+    seen: InflateWatch,
     eof: bool,
 }
 
 impl Inflating {
-    fn seen(&self) -> std::sync::MutexGuard<'_, Seen> {
+    fn seen(&self) -> std::sync::MutexGuard<'_, Inflated> {
         self.seen
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

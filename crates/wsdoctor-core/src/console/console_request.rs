@@ -69,7 +69,11 @@ impl ConsoleDefaults {
             max / 1000,
             (spread * 100.0) as u32,
             attempts.map_or("no limit".to_string(), |n| format!("{n} attempts")),
-            if socketio { " (socket.io-client's own)" } else { "" },
+            if socketio {
+                " (socket.io-client's own)"
+            } else {
+                ""
+            },
             DEFAULT_ACK_TIMEOUT.as_secs()
         );
         ConsoleDefaults {
@@ -279,13 +283,21 @@ mod tests {
             ),
             (Dialect::Socketio, Some("/"), None)
         );
-        assert!(defaults.summary.contains("1 s doubling to 5 s, ±50 %, no limit"));
+        assert!(
+            defaults
+                .summary
+                .contains("1 s doubling to 5 s, ±50 %, no limit")
+        );
         let plain = ConsoleDefaults::for_target(&TargetRequest {
             url: "ws://127.0.0.1:9/chat".into(),
             ..TargetRequest::default()
         });
         assert_eq!(
-            (plain.dialect, plain.backoff_initial_ms, plain.backoff_attempts),
+            (
+                plain.dialect,
+                plain.backoff_initial_ms,
+                plain.backoff_attempts
+            ),
             (Dialect::Websocket, 500, Some(10))
         );
         assert_eq!(

@@ -33,7 +33,7 @@ static PROXY_SOCKET_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// What the check knows about the target and the page.
-pub(crate) struct Target<'a> {
+pub(crate) struct PageContext<'a> {
     pub url: Option<&'a Url>,
     /// The app is served over https (from --page-url, or a wss:// target).
     pub served_over_https: bool,
@@ -51,7 +51,7 @@ fn same_endpoint(found: &Url, target: &Url) -> bool {
             || target.path().starts_with(found.path()))
 }
 
-pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &Target) {
+pub(crate) fn check(rec: &mut Recorder, project: &Project, target: &PageContext) {
     let mut step = rec.start("frontend", Section::FrontendConnection, "Frontend code");
     let mut urls: Vec<(Url, Quote, bool)> = Vec::new(); // (url, quote, ships)
     let mut openers = Vec::new();

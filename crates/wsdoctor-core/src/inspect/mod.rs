@@ -221,7 +221,7 @@ pub(crate) fn run(rec: &mut Recorder, inputs: &ServerInputs, target: &TargetCont
     if let Some(root) = inputs.project.as_ref().filter(|_| wants_project) {
         match project::read(root, &rec.cancel_flag()) {
             Ok(project) => {
-                let frontend_target = frontend::Target {
+                let frontend_target = frontend::PageContext {
                     url: target.url.as_ref(),
                     served_over_https: target.served_over_https,
                 };

@@ -14,6 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +25,10 @@ pub use endpoints::{
 };
 
 use crate::{Error, Result, tls};
+
+/// A lab connection's stream, whatever the listener (plain TCP or TLS).
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
 
 /// The `Server` header every lab response carries, so a report shows what answered.
 pub(crate) const SERVER_HEADER: &str = concat!("wsdoctor-lab/", env!("CARGO_PKG_VERSION"));

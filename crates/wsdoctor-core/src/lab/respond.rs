@@ -28,8 +28,7 @@ const MAX_MESSAGE_BYTES: usize = 16 << 20;
 /// The longest `/drop?after=N` may wait.
 const MAX_DROP_AFTER_SECS: u64 = 600;
 
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+use super::Io;
 
 pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     mut io: S,

@@ -16,7 +16,7 @@ use serde_json::Value;
 use socketioxide::extract::{Data, SocketRef};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::{SocketIo, TransportType};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
+use tokio::io::AsyncReadExt;
 
 use super::endpoints::LAB_TOKEN;
 
@@ -39,9 +39,7 @@ const PING_INTERVAL: Duration = Duration::from_secs(5);
 /// The longest a client may keep one connection to the Socket.IO servers.
 const CONNECTION_LIMIT: Duration = Duration::from_secs(600);
 
-/// A connection's stream, whatever the listener (plain TCP or TLS).
-pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
+use super::Io;
 
 type Serving = Pin<Box<dyn Future<Output = ()> + Send>>;
 

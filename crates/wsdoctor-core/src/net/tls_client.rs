@@ -103,7 +103,7 @@ impl CertSummary {
 }
 
 #[derive(Debug, Default)]
-struct Seen {
+struct PeerChain {
     chain: Vec<CertificateDer<'static>>,
     error: Option<rustls::Error>,
     /// The server sent a CertificateRequest: it asks for (or requires) a client certificate.
@@ -115,7 +115,7 @@ struct Seen {
 #[derive(Debug)]
 struct RecordingCertResolver {
     identity: Option<Arc<rustls::sign::CertifiedKey>>,
-    seen: Arc<Mutex<Seen>>,
+    seen: Arc<Mutex<PeerChain>>,
 }
 
 impl rustls::client::ResolvesClientCert for RecordingCertResolver {
@@ -141,7 +141,7 @@ impl rustls::client::ResolvesClientCert for RecordingCertResolver {
 struct RecordingVerifier {
     inner: Arc<WebPkiServerVerifier>,
     insecure: bool,
-    seen: Arc<Mutex<Seen>>,
+    seen: Arc<Mutex<PeerChain>>,
 }
 
 impl ServerCertVerifier for RecordingVerifier {
@@ -210,12 +210,15 @@ pub(crate) struct TlsOutcome {
     pub client_cert_requested: bool,
 }
 
-fn connector(client: &tls::ClientTls, insecure: bool) -> Result<(TlsConnector, Arc<Mutex<Seen>>)> {
+fn connector(
+    client: &tls::ClientTls,
+    insecure: bool,
+) -> Result<(TlsConnector, Arc<Mutex<PeerChain>>)> {
     let roots = Arc::new(tls::root_store(&client.extra_roots)?);
     let inner = WebPkiServerVerifier::builder_with_provider(roots, tls::provider())
         .build()
         .map_err(|e| Error::Tls(e.to_string()))?;
-    let seen = Arc::new(Mutex::new(Seen::default()));
+    let seen = Arc::new(Mutex::new(PeerChain::default()));
     let verifier = RecordingVerifier {
         inner,
         insecure,
