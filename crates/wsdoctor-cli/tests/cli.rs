@@ -8,13 +8,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use wsdoctor_core::lab::{Lab, LabConfig};
 
-const BIN: &str = env!("CARGO_BIN_EXE_wsdoctor");
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::{BIN, Run};
 
 async fn wsdoctor(args: &[&str]) -> Run {
     let output = tokio::time::timeout(
@@ -353,27 +349,7 @@ async fn server_side_checks_work_without_a_url() {
 }
 
 async fn connect_script(args: &[&str], input: &str) -> Run {
-    use tokio::io::AsyncWriteExt;
-    let mut child = Command::new(BIN)
-        .arg("connect")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).await.unwrap();
-    drop(stdin);
-    let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
-        .await
-        .expect("ends")
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    support::connect_with(args, &[], input, Duration::from_secs(20)).await
 }
 
 #[tokio::test]

@@ -6,10 +6,9 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
+mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wsdoctor");
+use support::Run;
 
 /// A Node test server in `mode`, stopped when dropped.
 struct Server {
@@ -45,34 +44,14 @@ fn node(mode: &str) -> Server {
     Server { child, port }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn connect(args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(BIN)
-        .arg("connect")
-        .args(args)
-        .args(["--wait", "0.5", "--no-env-proxy"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).await.unwrap();
-    drop(stdin);
-    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
-        .await
-        .expect("ends")
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    support::connect_with(
+        args,
+        &["--wait", "0.5", "--no-env-proxy"],
+        input,
+        Duration::from_secs(30),
+    )
+    .await
 }
 
 #[tokio::test]

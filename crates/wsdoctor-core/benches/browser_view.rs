@@ -7,12 +7,13 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::nginx::{UPGRADE, preamble, start_nginx_with};
 use support::real_servers::{node, python};
 use support::squid::start_squid;
-use wsdoctor_core::check::{CheckOptions, run_check};
+use support::timing::print_time_to_verdict;
+use wsdoctor_core::check::CheckOptions;
 
 const RUNS: usize = 10;
 
@@ -110,34 +111,7 @@ async fn main() {
         "browser_view: time to a verdict, median of {RUNS} checks, default timeouts (target <= 1500 ms)"
     );
     for (name, options) in cases {
-        let mut times = Vec::with_capacity(RUNS);
-        let mut verdict = String::new();
-        for _ in 0..RUNS {
-            let started = Instant::now();
-            let report = run_check(&options, None).await.unwrap();
-            times.push(started.elapsed());
-            verdict = format!(
-                "{} {}",
-                report.verdict.word(),
-                report
-                    .diagnoses
-                    .first()
-                    .map(|d| d.code.as_str())
-                    .unwrap_or("")
-            );
-        }
-        times.sort();
-        let median = times[times.len() / 2];
-        println!(
-            "  {name:<30} median {:>7.1} ms, max {:>7.1} ms  {verdict}{}",
-            median.as_secs_f64() * 1e3,
-            times[times.len() - 1].as_secs_f64() * 1e3,
-            if median <= Duration::from_millis(1500) {
-                ""
-            } else {
-                "  OVER TARGET"
-            }
-        );
+        print_time_to_verdict(name, &options, RUNS, Duration::from_millis(1500)).await;
     }
     let peak = peak_rss_mb();
     println!(

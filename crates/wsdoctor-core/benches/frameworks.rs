@@ -6,10 +6,11 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::real_servers::{node, python, rabbitmq};
-use wsdoctor_core::check::{CheckOptions, run_check};
+use support::timing::print_time_to_verdict;
+use wsdoctor_core::check::CheckOptions;
 use wsdoctor_core::framework::Protocol;
 use wsdoctor_core::profile::Sensitive;
 
@@ -171,34 +172,7 @@ async fn main() {
         for (name, options) in cases {
             let held = options.idle.unwrap_or_default();
             let runs = if held.is_zero() { RUNS } else { IDLE_RUNS };
-            let mut times = Vec::with_capacity(runs);
-            let mut verdict = String::new();
-            for _ in 0..runs {
-                let started = Instant::now();
-                let report = run_check(&options, None).await.unwrap();
-                times.push(started.elapsed());
-                verdict = format!(
-                    "{} {}",
-                    report.verdict.word(),
-                    report
-                        .diagnoses
-                        .first()
-                        .map(|d| d.code.as_str())
-                        .unwrap_or("")
-                );
-            }
-            times.sort();
-            let median = times[times.len() / 2];
-            println!(
-                "  {name:<30} median {:>7.1} ms, max {:>7.1} ms  {verdict}{}",
-                median.as_secs_f64() * 1e3,
-                times[times.len() - 1].as_secs_f64() * 1e3,
-                if median <= held + Duration::from_millis(1500) {
-                    ""
-                } else {
-                    "  OVER TARGET"
-                }
-            );
+            print_time_to_verdict(name, &options, runs, held + Duration::from_millis(1500)).await;
         }
     }
 }

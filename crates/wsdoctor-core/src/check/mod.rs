@@ -24,6 +24,7 @@ mod permessage_deflate;
 mod reach;
 mod session_end;
 mod speak;
+mod stream_adapter;
 mod target_url;
 mod tls_layer;
 mod upgrade;

@@ -35,18 +35,6 @@ impl Recording {
         size: usize,
         text: Option<String>,
         data: Option<String>,
-    ) {
-        self.push_decoded(direction, kind, size, text, data, None)
-            .await;
-    }
-
-    pub(super) async fn push_decoded(
-        &self,
-        direction: Direction,
-        kind: EntryKind,
-        size: usize,
-        text: Option<String>,
-        data: Option<String>,
         decoded: Option<Decoded>,
     ) {
         self.push_entry(Entry {
@@ -97,7 +85,8 @@ impl Recording {
     }
 
     pub(super) async fn local(&self, kind: EntryKind, text: String) {
-        self.push(Direction::Local, kind, 0, Some(text), None).await;
+        self.push(Direction::Local, kind, 0, Some(text), None, None)
+            .await;
     }
 
     pub(super) fn state(&self, state: SessionState) {

@@ -248,7 +248,7 @@ async fn converse(
                     }
                     continue;
                 }
-                rec.push(Direction::Out, EntryKind::Ping, payload.len(), Some("heartbeat".into()), Some(b64(&payload))).await;
+                rec.push(Direction::Out, EntryKind::Ping, payload.len(), Some("heartbeat".into()), Some(b64(&payload)), None).await;
                 pings.push_back((payload, Instant::now()));
             }
             command = commands.recv() => match command {
@@ -270,7 +270,7 @@ async fn converse(
                         Frame::Binary(bytes) => (Message::binary(bytes.clone()), EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))),
                     };
                     match send_within(&mut sink, message, stop).await {
-                        Ok(()) => rec.push(Direction::Out, kind, size, text, data).await,
+                        Ok(()) => rec.push(Direction::Out, kind, size, text, data, None).await,
                         Err(error) => {
                             rec.local(EntryKind::Error, format!("not sent: {}", error.message)).await;
                             if error.stalled {
@@ -282,7 +282,7 @@ async fn converse(
                 Some(Command::Ping(payload)) => {
                     match send_within(&mut sink, Message::Ping(payload.clone().into()), stop).await {
                         Ok(()) => {
-                            rec.push(Direction::Out, EntryKind::Ping, payload.len(), None, Some(b64(&payload))).await;
+                            rec.push(Direction::Out, EntryKind::Ping, payload.len(), None, Some(b64(&payload)), None).await;
                             pings.push_back((payload, Instant::now()));
                             if pings.len() > MAX_PINGS_AWAITED {
                                 pings.pop_front();
@@ -322,16 +322,16 @@ async fn converse(
                     return if closing_since.is_some() { End::ByUser } else { End::Lost };
                 }
                 Some(Ok(Message::Text(text))) if !framework => {
-                    rec.push(Direction::In, EntryKind::Text, text.len(), Some(text.to_string()), None).await;
+                    rec.push(Direction::In, EntryKind::Text, text.len(), Some(text.to_string()), None, None).await;
                 }
                 Some(Ok(Message::Binary(bytes))) if !framework => {
-                    rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes))).await;
+                    rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes)), None).await;
                 }
                 Some(Ok(Message::Text(text))) => {
                     let frame = Frame::Text(text.as_str().to_owned());
                     let (decoded, steps) = conversation.heard(&frame, Instant::now());
                     let Frame::Text(text) = frame else { unreachable!("built as text above") };
-                    rec.push_decoded(Direction::In, EntryKind::Text, text.len(), Some(text), None, decoded).await;
+                    rec.push(Direction::In, EntryKind::Text, text.len(), Some(text), None, decoded).await;
                     if let Err(end) = perform(rec, &mut sink, talk, steps, &mut closing_since, stop).await {
                         return end;
                     }
@@ -339,7 +339,7 @@ async fn converse(
                 Some(Ok(Message::Binary(bytes))) => {
                     let frame = Frame::Binary(bytes.to_vec());
                     let (decoded, steps) = conversation.heard(&frame, Instant::now());
-                    rec.push_decoded(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes)), decoded).await;
+                    rec.push(Direction::In, EntryKind::Binary, bytes.len(), None, Some(b64(&bytes)), decoded).await;
                     if let Err(end) = perform(rec, &mut sink, talk, steps, &mut closing_since, stop).await {
                         return end;
                     }
@@ -354,7 +354,7 @@ async fn converse(
                             n => format!("answered automatically ({n} more since the last one shown)"),
                         };
                         last_ping_shown = Some(Instant::now());
-                        rec.push(Direction::In, EntryKind::Ping, payload.len(), Some(text), Some(b64(&payload))).await;
+                        rec.push(Direction::In, EntryKind::Ping, payload.len(), Some(text), Some(b64(&payload)), None).await;
                     }
                 }
                 Some(Ok(Message::Pong(payload))) => {
@@ -435,7 +435,7 @@ where
                 };
                 match send_within(sink, message, stop).await {
                     Ok(()) => {
-                        rec.push_decoded(Direction::Out, kind, size, text, data, Some(decoded))
+                        rec.push(Direction::Out, kind, size, text, data, Some(decoded))
                             .await
                     }
                     Err(error) => {
@@ -452,7 +452,7 @@ where
                     NoteLevel::Info => EntryKind::Info,
                     NoteLevel::Error => EntryKind::Error,
                 };
-                rec.push_decoded(Direction::Local, kind, 0, Some(text), None, Some(decoded))
+                rec.push(Direction::Local, kind, 0, Some(text), None, Some(decoded))
                     .await;
             }
             Output::Finish(why) => {

@@ -11,6 +11,7 @@ pub(crate) mod action;
 pub(crate) mod awaited_replies;
 pub(crate) mod exchange;
 pub(crate) mod graphql;
+mod keep_alive;
 pub(crate) mod machine;
 pub(crate) mod recognised;
 pub(crate) mod socketio;

@@ -9,20 +9,7 @@ use crate::catalog::Severity;
 /// Text as XML character data or an attribute value: markup escaped, and the characters XML 1.0 cannot
 /// hold (control characters a server may have sent) replaced.
 fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::markup::escape(text, super::markup::Markup::Xml)
 }
 
 fn seconds(ms: u32) -> String {

@@ -9,6 +9,7 @@
 mod html;
 mod junit;
 mod markdown;
+mod markup;
 mod recorder;
 mod rerun;
 mod sarif;

@@ -8,6 +8,7 @@ pub mod nginx;
 pub mod real_servers;
 pub mod reverse_proxies;
 pub mod squid;
+pub mod timing;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::framework::machine::{Frame, Output};
 use crate::framework::sockjs::framing::{self, SockJsFrame};
 use crate::net::Stream;
 
@@ -69,6 +70,21 @@ impl Channel {
                 wait.as_secs_f32()
             )),
         }
+    }
+
+    /// Sends the text frames a protocol machine asked for, each before `deadline`.
+    pub(in crate::check) async fn send_outputs(
+        &mut self,
+        outputs: Vec<Output>,
+        deadline: Instant,
+    ) -> Result<(), String> {
+        for output in outputs {
+            if let Output::Send(Frame::Text(text), _) = output {
+                let left = deadline.saturating_duration_since(Instant::now());
+                self.send(&text, left).await?;
+            }
+        }
+        Ok(())
     }
 
     /// The next thing from the server before `deadline`; `None` when the deadline passed.

@@ -7,30 +7,20 @@ use super::channel::{Channel, Incoming};
 use super::idle;
 use crate::check::CheckOptions;
 use crate::framework::graphql::{GraphqlClient, close};
-use crate::framework::machine::{Frame, Machine, Output, Terms};
+use crate::framework::machine::{Frame, Machine};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// Sends `connection_init` and records whether it is acknowledged.
 pub(in crate::check) async fn speak(
     rec: &mut Recorder,
     options: &CheckOptions,
-    terms: &Terms,
     mut step: Step,
     mut channel: Channel,
 ) {
     // The check offers graphql-transport-ws unless the user offered the legacy protocol.
     let legacy_offered = options.subprotocols.iter().any(|p| p == "graphql-ws");
     let now = std::time::Instant::now();
-    let mut client = GraphqlClient::new(terms, false, now);
-    let sends = |outputs: Vec<Output>| {
-        outputs
-            .into_iter()
-            .filter_map(|output| match output {
-                Output::Send(Frame::Text(text), _) => Some(text),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-    };
+    let mut client = GraphqlClient::new(&super::socket::terms(options, "/"), false, now);
     step.evidence.push(Evidence::new(
         "Sent",
         if options.auth.is_some() {
@@ -41,16 +31,17 @@ pub(in crate::check) async fn speak(
     ));
     let wait = options.handshake_timeout;
     let deadline = tokio::time::Instant::now() + wait;
-    for init in sends(client.opening(now)) {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        if channel.send(&init, left).await.is_err() {
-            rec.finish(
-                step,
-                CheckStatus::Fail,
-                "connection_init could not be sent.",
-            );
-            return;
-        }
+    if channel
+        .send_outputs(client.opening(now), deadline)
+        .await
+        .is_err()
+    {
+        rec.finish(
+            step,
+            CheckStatus::Fail,
+            "connection_init could not be sent.",
+        );
+        return;
     }
     let outcome = loop {
         match channel.next(deadline).await {
@@ -64,10 +55,7 @@ pub(in crate::check) async fn speak(
                 let (decoded, outputs) =
                     client.heard(&Frame::Text(text.clone()), std::time::Instant::now());
                 // The machine answers a ping; the answer goes within the wait for the ack.
-                for pong in sends(outputs) {
-                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                    let _ = channel.send(&pong, left).await;
-                }
+                let _ = channel.send_outputs(outputs, deadline).await;
                 match decoded.as_ref().map(|d| d.kind.as_str()) {
                     Some("connection_ack") => {
                         step.evidence

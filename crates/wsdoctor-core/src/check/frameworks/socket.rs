@@ -40,10 +40,9 @@ pub(in crate::check) async fn record(
         format!("{name}{carried} ({why})"),
     ));
     let channel = Channel::new(open(stream, leftover).await, framing);
-    let terms = terms(options, "/");
     match protocol {
-        Protocol::Stomp => super::stomp::speak(rec, options, &terms, step, channel).await,
-        _ => super::graphql::speak(rec, options, &terms, step, channel).await,
+        Protocol::Stomp => super::stomp::speak(rec, options, step, channel).await,
+        _ => super::graphql::speak(rec, options, step, channel).await,
     }
     // The idle item holds an open session only.
     if options.idle.is_some() && !rec.checks.iter().any(|c| c.id == items::IDLE.id) {

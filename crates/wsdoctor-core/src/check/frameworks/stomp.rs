@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::channel::{Channel, Incoming};
 use super::idle;
 use crate::check::CheckOptions;
-use crate::framework::machine::{Decoded, Frame, Machine, Output, Terms};
+use crate::framework::machine::{Decoded, Frame, Machine, Output};
 use crate::framework::stomp::StompClient;
 use crate::framework::stomp::frame::{ASKED_BEAT_MS, HeartBeats};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
@@ -65,12 +65,12 @@ fn shown_frame(frame: &str) -> String {
 pub(in crate::check) async fn speak(
     rec: &mut Recorder,
     options: &CheckOptions,
-    terms: &Terms,
     mut step: Step,
     mut channel: Channel,
 ) {
+    let terms = super::socket::terms(options, "/");
     let now = std::time::Instant::now();
-    let mut client = StompClient::new(terms, now);
+    let mut client = StompClient::new(&terms, now);
     let Some(connect) = client
         .opening(now)
         .into_iter()
@@ -231,6 +231,7 @@ pub(in crate::check) async fn speak(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::machine::Terms;
 
     #[test]
     fn heart_beats_are_negotiated_as_stomp_says_and_compared_with_a_cut() {

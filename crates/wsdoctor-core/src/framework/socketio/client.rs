@@ -13,6 +13,7 @@ use super::reassembly::Reassembly;
 use crate::framework::action::Action;
 use crate::framework::awaited_replies::AwaitedReplies;
 use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
+use crate::framework::keep_alive::KeepAlive;
 use crate::framework::socketio::engine_io::{self, Version};
 use crate::framework::socketio::packet::{Packet, raw_event, split_event, take_attachments};
 use crate::{Error, Result};
@@ -30,8 +31,7 @@ pub(crate) struct SocketioClient {
     awaited: AwaitedReplies<u64>,
     partial: Reassembly,
     /// Engine.IO 3: the client pings every interval.
-    ping_every: Option<Duration>,
-    next_ping: Option<Instant>,
+    pings: KeepAlive,
 }
 
 impl SocketioClient {
@@ -49,8 +49,7 @@ impl SocketioClient {
             next_ack: 0,
             awaited: AwaitedReplies::new(terms.reply_timeout),
             partial: Reassembly::default(),
-            ping_every: None,
-            next_ping: None,
+            pings: KeepAlive::new("2", "ping"),
         }
     }
 
@@ -62,8 +61,7 @@ impl SocketioClient {
         client.join_by = None;
         if client.version == Version::V3 {
             let every = engine_io::client_ping_every(ping_interval_ms);
-            client.ping_every = Some(every);
-            client.next_ping = Some(now + every);
+            client.pings.start(Some(every), now);
         }
         client
     }
@@ -102,8 +100,8 @@ impl SocketioClient {
                 decoded.body = Some(rest.to_string());
                 let mut steps = Vec::new();
                 if self.version == Version::V3 {
-                    self.ping_every = number("pingInterval").map(engine_io::client_ping_every);
-                    self.next_ping = self.ping_every.map(|every| now + every);
+                    let every = number("pingInterval").map(engine_io::client_ping_every);
+                    self.pings.start(every, now);
                 }
                 if let Some(packet) =
                     engine_io::connect_packet(&self.namespace, self.auth.as_deref(), self.version)
@@ -356,7 +354,7 @@ impl SocketioClient {
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        [self.awaited.next_due(), self.join_by, self.next_ping]
+        [self.awaited.next_due(), self.join_by, self.pings.due()]
             .into_iter()
             .flatten()
             .min()
@@ -386,15 +384,7 @@ impl SocketioClient {
             decoded = decoded.caused_by("socketio.ack_timeout", &said);
             steps.push(Output::Note(NoteLevel::Error, said, decoded));
         }
-        if let (Some(at), Some(every)) = (self.next_ping, self.ping_every)
-            && at <= now
-        {
-            self.next_ping = Some(now + every);
-            steps.push(Output::Send(
-                Frame::Text("2".into()),
-                Decoded::heartbeat("ping"),
-            ));
-        }
+        steps.extend(self.pings.tick(now));
         steps
     }
 }

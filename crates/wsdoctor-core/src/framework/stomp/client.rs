@@ -13,6 +13,7 @@ use super::frame::{self, ASKED_BEAT_MS, HeartBeats, StompFrame};
 use crate::framework::action::Action;
 use crate::framework::awaited_replies::AwaitedReplies;
 use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
+use crate::framework::keep_alive::KeepAlive;
 use crate::{Error, Result};
 
 /// Message ids remembered at once (for ACK in STOMP 1.1), at most.
@@ -25,8 +26,7 @@ pub(crate) struct StompClient {
     version: String,
     join_by: Option<Instant>,
     join_timeout: Duration,
-    beat_every: Option<Duration>,
-    next_beat: Option<Instant>,
+    beats: KeepAlive,
     next_subscription: u64,
     next_receipt: u64,
     /// Destination → subscription id.
@@ -47,8 +47,7 @@ impl StompClient {
             version: "1.0".into(),
             join_by: Some(now + terms.join_timeout),
             join_timeout: terms.join_timeout,
-            beat_every: None,
-            next_beat: None,
+            beats: KeepAlive::new("\n", "heart-beat"),
             next_subscription: 0,
             next_receipt: 0,
             subscriptions: BTreeMap::new(),
@@ -119,8 +118,7 @@ impl StompClient {
                 self.join_by = None;
                 self.version = parsed.header("version").unwrap_or("1.0").to_string();
                 let beats = HeartBeats::negotiate(parsed.header("heart-beat").unwrap_or("0,0"));
-                self.beat_every = beats.client_every;
-                self.next_beat = beats.client_every.map(|every| now + every);
+                self.beats.start(beats.client_every, now);
                 decoded.note = Some(format!(
                     "STOMP {}{}; heart-beats: {}",
                     self.version,
@@ -299,7 +297,7 @@ impl StompClient {
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        [self.receipts.next_due(), self.join_by, self.next_beat]
+        [self.receipts.next_due(), self.join_by, self.beats.due()]
             .into_iter()
             .flatten()
             .min()
@@ -329,15 +327,7 @@ impl StompClient {
             decoded.note = Some(said.clone());
             steps.push(Output::Note(NoteLevel::Info, said, decoded));
         }
-        if let (Some(at), Some(every)) = (self.next_beat, self.beat_every)
-            && at <= now
-        {
-            self.next_beat = Some(now + every);
-            steps.push(Output::Send(
-                Frame::Text("\n".into()),
-                Decoded::heartbeat("heart-beat"),
-            ));
-        }
+        steps.extend(self.beats.tick(now));
         steps
     }
 }
