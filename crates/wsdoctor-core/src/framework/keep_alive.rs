@@ -48,3 +48,8 @@ impl KeepAlive {
         ))
     }
 }
+
+/// The earliest of a machine's timers (a join's, an awaited reply's, a keep-alive's), if any is set.
+pub(crate) fn earliest<const N: usize>(timers: [Option<Instant>; N]) -> Option<Instant> {
+    timers.into_iter().flatten().min()
+}

@@ -13,7 +13,7 @@ use super::reassembly::Reassembly;
 use crate::framework::action::Action;
 use crate::framework::awaited_replies::AwaitedReplies;
 use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
-use crate::framework::keep_alive::KeepAlive;
+use crate::framework::keep_alive::{KeepAlive, earliest};
 use crate::framework::socketio::engine_io::{self, Version};
 use crate::framework::socketio::packet::{Packet, raw_event, split_event, take_attachments};
 use crate::{Error, Result};
@@ -354,10 +354,7 @@ impl SocketioClient {
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        [self.awaited.next_due(), self.join_by, self.pings.due()]
-            .into_iter()
-            .flatten()
-            .min()
+        earliest([self.awaited.next_due(), self.join_by, self.pings.due()])
     }
 
     pub(crate) fn tick(&mut self, now: Instant) -> Vec<Output> {

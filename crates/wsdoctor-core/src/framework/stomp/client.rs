@@ -13,7 +13,7 @@ use super::frame::{self, ASKED_BEAT_MS, HeartBeats, StompFrame};
 use crate::framework::action::Action;
 use crate::framework::awaited_replies::AwaitedReplies;
 use crate::framework::exchange::{Decoded, Frame, NoteLevel, Output, Terms, join_timed_out};
-use crate::framework::keep_alive::KeepAlive;
+use crate::framework::keep_alive::{KeepAlive, earliest};
 use crate::{Error, Result};
 
 /// Message ids remembered at once (for ACK in STOMP 1.1), at most.
@@ -297,10 +297,7 @@ impl StompClient {
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
-        [self.receipts.next_due(), self.join_by, self.beats.due()]
-            .into_iter()
-            .flatten()
-            .min()
+        earliest([self.receipts.next_due(), self.join_by, self.beats.due()])
     }
 
     pub(crate) fn tick(&mut self, now: Instant) -> Vec<Output> {
