@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self};
 
 use crate::net::route::Trust;
-use crate::net::{Stream, parse_target};
+use crate::net::{Stream, Target};
 use crate::target::CheckOptions;
 
 /// The upgrade as it happened, for the session's first entry.
@@ -27,10 +27,13 @@ pub(crate) struct Opened {
 /// The largest message a console session accepts from a server.
 const MAX_MESSAGE_BYTES: usize = 64 << 20;
 
-pub(crate) fn open(target: &CheckOptions) -> BoxFuture<'_, Result<Opened, String>> {
+/// Connects to `parsed` (the session's URL, parsed once when it started) as `target` says.
+pub(crate) fn open<'a>(
+    target: &'a CheckOptions,
+    parsed: &'a Target,
+) -> BoxFuture<'a, Result<Opened, String>> {
     Box::pin(async move {
-        let parsed = parse_target(&target.url).map_err(|e| e.to_string())?;
-        let route = target.route_to(&parsed)?;
+        let route = target.route_to(parsed)?;
         let client = crate::target::client_tls(target).map_err(|e| e.to_string())?;
         let stream = route
             .open(Trust::Verify {

@@ -250,8 +250,8 @@ impl ConsoleSession {
         let plan = crate::target::RunPlan::of(&config.target);
         let dialect = plan.dialect();
         let asked_url = config.target.url.clone();
-        config.target = plan.session_target(&config.target)?;
-        let target = crate::net::parse_target(&config.target.url)?;
+        let (session_target, target) = plan.session_target(&config.target)?;
+        config.target = session_target;
         let redactor = crate::redact::Redactor::new(&config.target.secret_headers);
         let auth = config
             .target
@@ -316,6 +316,7 @@ impl ConsoleSession {
         let variables = config.variables.clone();
         tokio::spawn(session_task::run(
             config,
+            target.clone(),
             dialect,
             terms,
             redactor,

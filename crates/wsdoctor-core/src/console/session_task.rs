@@ -47,6 +47,7 @@ enum End {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn run(
     config: SessionConfig,
+    parsed: crate::net::Target,
     dialect: Dialect,
     terms: Terms,
     redactor: Redactor,
@@ -73,7 +74,7 @@ pub(crate) async fn run(
             .await;
         let opened = tokio::select! {
             _ = stop.cancelled() => break,
-            opened = super::connect::open(&config.target) => opened,
+            opened = super::connect::open(&config.target, &parsed) => opened,
         };
         let end = match opened {
             Ok(opened) => {

@@ -86,8 +86,9 @@ impl RunPlan {
     }
 
     /// The target as a session connects to it in its dialect: Socket.IO's Engine.IO endpoint for the URL
-    /// (as `io(url)` would), and the subprotocols STOMP and GraphQL clients offer when none were given.
-    pub(crate) fn session_target(&self, options: &CheckOptions) -> Result<CheckOptions> {
+    /// (as `io(url)` would), and the subprotocols STOMP and GraphQL clients offer when none were given;
+    /// with that endpoint parsed, once for every connection the session makes.
+    pub(crate) fn session_target(&self, options: &CheckOptions) -> Result<(CheckOptions, Target)> {
         let mut options = options.clone();
         let offered = |list: &[&str]| list.iter().map(|p| p.to_string()).collect();
         match self.dialect() {
@@ -105,7 +106,8 @@ impl RunPlan {
             }
             _ => {}
         }
-        Ok(options)
+        let parsed = parse_target(&options.url)?;
+        Ok((options, parsed))
     }
 }
 
@@ -153,7 +155,7 @@ mod tests {
             protocol: Protocol::Stomp,
             ..CheckOptions::default()
         });
-        let target = stomp
+        let (target, parsed) = stomp
             .session_target(&CheckOptions {
                 url: "ws://h/ws".into(),
                 protocol: Protocol::Stomp,
@@ -161,5 +163,6 @@ mod tests {
             })
             .unwrap();
         assert_eq!(target.subprotocols, ["v12.stomp", "v11.stomp", "v10.stomp"]);
+        assert_eq!(parsed.url.as_str(), "ws://h/ws");
     }
 }
