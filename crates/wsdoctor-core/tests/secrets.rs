@@ -185,6 +185,7 @@ async fn generated_secrets_never_reach_any_output() {
         let cookie_secret = new(23, false, &mut secrets);
         let console_auth = new(25, true, &mut secrets);
         let console_variable = new(16, false, &mut secrets);
+        let console_proxy_password = new(14, true, &mut secrets);
         // Short secrets (1 to 3 characters): looked for as whole words.
         let pin = format!("Q{}", (draw.next() % 90 + 10));
         secrets.push(pin.clone());
@@ -439,6 +440,32 @@ async fn generated_secrets_never_reach_any_output() {
             spill_text.contains("sec-websocket-key") && spill_text.contains("\"kind\":\"connect\""),
             "seed {seed}: the sessions spilled their handshakes and the auth payload: {spill_text}"
         );
+        session.stop();
+
+        // A session through a proxy that asks for credentials in its URL, and refuses the connection:
+        // its entries say the proxy failed, never its password (the console learns the options'
+        // secrets as the check does).
+        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let proxy_port = refusing.local_addr().unwrap().port();
+        drop(refusing);
+        let session = ConsoleSession::start(console_config(CheckOptions {
+            url: lab.url("/echo"),
+            proxy: Some(format!(
+                "http://agent:{}@127.0.0.1:{proxy_port}",
+                form(&console_proxy_password)
+            )),
+            use_env_proxy: false,
+            ..CheckOptions::default()
+        }))
+        .unwrap();
+        let entries = support::wait_for(&session, "the proxy's refusal", |entries| {
+            entries
+                .iter()
+                .any(|e| e.kind == wsdoctor_core::console::EntryKind::Error)
+        })
+        .await;
+        console_text.push_str(&format!("{entries:?}"));
+        console_text.push_str(&support::jsonl(&session));
         session.stop();
 
         let log_text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
