@@ -20,7 +20,7 @@ pub(in crate::check) async fn speak(
     // The check offers graphql-transport-ws unless the user offered the legacy protocol.
     let legacy_offered = options.subprotocols.iter().any(|p| p == "graphql-ws");
     let now = std::time::Instant::now();
-    let mut client = GraphqlClient::new(&super::socket::terms(options, "/"), false, now);
+    let mut client = GraphqlClient::new(&super::terms(options, "/"), false, now);
     step.evidence.push(Evidence::new(
         "Sent",
         if options.auth.is_some() {

@@ -18,3 +18,23 @@ mod stomp;
 
 pub(in crate::check) use channel::Framing;
 pub(in crate::check) use socket::record as record_over_socket;
+
+use serde_json::Value;
+
+use crate::check::CheckOptions;
+use crate::framework::machine::Terms;
+
+/// What a framework machine starts from in a check: the auth payload (checked to be a JSON object when
+/// the request was read), the URL, the namespace, and the handshake and reply timeouts as its waits.
+pub(in crate::check) fn terms(options: &CheckOptions, namespace: &str) -> Terms {
+    Terms {
+        auth: options
+            .auth
+            .as_ref()
+            .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok()),
+        url: options.url.clone(),
+        namespace: namespace.to_string(),
+        join_timeout: options.handshake_timeout,
+        reply_timeout: options.reply_timeout,
+    }
+}

@@ -1,14 +1,12 @@
 //! What the framework items that speak over the upgraded socket (GraphQL, STOMP) share: the socket itself,
-//! with the bytes read past the 101 and a cap on message size, and the terms their machines start from.
+//! with the bytes read past the 101 and a cap on message size, and the protocol's item.
 
-use serde_json::Value;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::channel::{Channel, Framing};
 use crate::check::{CheckOptions, items};
 use crate::framework::Protocol;
-use crate::framework::machine::Terms;
 use crate::net::Stream;
 use crate::report::{Evidence, Recorder};
 
@@ -56,19 +54,4 @@ pub(in crate::check) async fn open(stream: Stream, leftover: Vec<u8>) -> WebSock
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES));
     WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await
-}
-
-/// What a framework machine starts from in a check: the auth payload (checked to be a JSON object when
-/// the request was read), the URL, the namespace, and the handshake and reply timeouts as its waits.
-pub(in crate::check) fn terms(options: &CheckOptions, namespace: &str) -> Terms {
-    Terms {
-        auth: options
-            .auth
-            .as_ref()
-            .and_then(|a| serde_json::from_str::<Value>(a.expose()).ok()),
-        url: options.url.clone(),
-        namespace: namespace.to_string(),
-        join_timeout: options.handshake_timeout,
-        reply_timeout: options.reply_timeout,
-    }
 }

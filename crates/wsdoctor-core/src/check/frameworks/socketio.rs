@@ -277,7 +277,7 @@ async fn hold_then_close(
     };
     let mut channel = Channel::new(ws, Framing::Plain);
     if let Some(idle) = options.idle {
-        let terms = super::socket::terms(options, "/");
+        let terms = super::terms(options, "/");
         let client =
             SocketioClient::resumed(&terms, open.ping_interval_ms, std::time::Instant::now());
         let kept = match ask.version {

@@ -68,7 +68,7 @@ pub(in crate::check) async fn speak(
     mut step: Step,
     mut channel: Channel,
 ) {
-    let terms = super::socket::terms(options, "/");
+    let terms = super::terms(options, "/");
     let now = std::time::Instant::now();
     let mut client = StompClient::new(&terms, now);
     let Some(connect) = client
