@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::CheckOptions;
-use super::open_connection;
+use super::session;
 use crate::net::MAX_ADDRESSES;
 
 /// The longest the live probes of a check can take, from its options (documented in
@@ -21,7 +21,7 @@ pub fn time_budget(options: &CheckOptions) -> Duration {
     let follow_ups = (c * (2 + a) + h * 2) * 2;
     let size = options
         .probe_size
-        .map(|size| open_connection::size_probe_wait(size, options.reply_timeout))
+        .map(|size| session::size_probe_wait(size, options.reply_timeout))
         .unwrap_or_default();
     // A fresh connection (resolve, each address, TLS) and one exchange on it.
     let fresh = c * (1 + a) + h * 2;

@@ -5,9 +5,9 @@
 //! server reads it first, with that server's own error page. The cause then gets the fix in that proxy's
 //! own terms.
 
-use super::fingerprint::Fingerprint;
-use super::follow_up;
-use super::handshake;
+use super::upgrade::fingerprint::Fingerprint;
+use super::upgrade::follow_up;
+use super::upgrade::handshake;
 use crate::net::Route;
 use crate::net::route::Trust;
 use crate::report::{Evidence, Recorder};

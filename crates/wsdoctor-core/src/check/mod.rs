@@ -8,25 +8,13 @@
 
 mod budget;
 mod compression_retry;
-mod cookies_item;
-mod fingerprint;
-mod follow_up;
-mod frame_watch;
 mod frameworks;
 mod front_door;
-mod handshake;
 mod items;
-mod open_connection;
-#[cfg(test)]
-mod open_connection_properties;
-mod page_policy;
-mod permessage_deflate;
 mod reach;
-mod session_end;
+mod session;
 mod speak;
 mod stream_adapter;
-mod target_url;
-mod tls_layer;
 mod upgrade;
 
 use std::time::{Duration, Instant};
@@ -262,13 +250,13 @@ async fn probe(
     client_tls: &tls::ClientTls,
     jar: &[crate::browser::cookie_jar::Cookie],
 ) -> Result<Option<String>> {
-    let Some(target) = target_url::record(rec, options, run) else {
+    let Some(target) = reach::url::record(rec, options, run) else {
         return Ok(None);
     };
-    page_policy::record(rec, options, &target).await;
+    reach::page_policy::record(rec, options, &target).await;
     // The cookies a browser would attach go with every request of the run, as a browser's would.
     let with_cookies;
-    let options = match cookies_item::record(rec, options, &target, jar) {
+    let options = match reach::cookies::record(rec, options, &target, jar) {
         Some(header) => {
             let mut headers = options.headers.clone();
             headers.push(("Cookie".to_string(), header));
@@ -287,10 +275,10 @@ async fn probe(
     let proxy_shown = proxy
         .as_ref()
         .map(|p| format!("{} (from {})", p.shown, p.source));
-    let Some(tcp) = reach::record(rec, options, &target, &proxy).await else {
+    let Some(tcp) = reach::network::record(rec, options, &target, &proxy).await else {
         return Ok(proxy_shown);
     };
-    let Some(stream) = tls_layer::record(rec, options, client_tls, &target, tcp).await? else {
+    let Some(stream) = reach::tls::record(rec, options, client_tls, &target, tcp).await? else {
         return Ok(proxy_shown);
     };
     speak::record(rec, options, run, target.clone(), &route, stream).await;

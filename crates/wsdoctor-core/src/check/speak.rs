@@ -4,7 +4,7 @@
 //! its own first message.
 
 use super::frameworks::{self, Framing};
-use super::{CheckOptions, items, open_connection, skip_after, upgrade};
+use super::{CheckOptions, items, session, skip_after, upgrade};
 use crate::framework::Protocol;
 use crate::framework::recognised::Recognised;
 use crate::net::{Route, Stream, Target};
@@ -83,7 +83,7 @@ pub(super) async fn record(
         .as_ref()
         .filter(|_| options.message == CheckOptions::default().message)
         .and_then(|(framework, _)| framework.first_message(&target.url));
-    let plan = open_connection::Plan {
+    let plan = session::Plan {
         message: framework_message.unwrap_or_else(|| options.message.clone()),
         recognised,
         reply_timeout: options.reply_timeout,
@@ -92,5 +92,5 @@ pub(super) async fn record(
         idle: options.idle,
         compression,
     };
-    open_connection::run(rec, stream, leftover, &plan).await;
+    session::run(rec, stream, leftover, &plan).await;
 }

@@ -15,8 +15,8 @@ use super::socketio_join::{
     JoinError, affinity_rounds, finish_namespace, join_by_polling, join_over,
 };
 use super::socketio_session::{Ask, cors_problem, next_text, next_text_until, shown};
-use crate::check::follow_up::answer;
-use crate::check::handshake;
+use crate::check::upgrade::follow_up::answer;
+use crate::check::upgrade::handshake;
 use crate::check::{CheckOptions, items};
 use crate::framework::machine::Machine;
 use crate::framework::socketio::SocketioClient;

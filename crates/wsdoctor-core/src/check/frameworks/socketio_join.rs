@@ -9,7 +9,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::socketio_session::{Ask, next_text_until};
-use crate::check::handshake::UpgradeResponse;
+use crate::check::upgrade::handshake::UpgradeResponse;
 use crate::framework::socketio::engine_io::{self, ConnectAnswer, OpenAnswer, Version};
 use crate::net::Stream;
 use crate::report::{CheckStatus, Evidence, Recorder};

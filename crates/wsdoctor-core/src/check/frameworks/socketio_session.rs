@@ -12,8 +12,8 @@ use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::check::CheckOptions;
-use crate::check::follow_up::answer;
-use crate::check::handshake::{self, UpgradeResponse};
+use crate::check::upgrade::follow_up::answer;
+use crate::check::upgrade::handshake::{self, UpgradeResponse};
 use crate::framework::socketio::engine_io::{self, Version};
 use crate::net::route::Trust;
 use crate::net::{Route, Stream};

@@ -4,7 +4,7 @@
 //! endpoint, `<prefix>/websocket`, which speaks plain WebSocket, or (STOMP inside SockJS) at a session's
 //! WebSocket transport, as a SockJS client opens one.
 
-use crate::check::handshake::{self, Exchange};
+use crate::check::upgrade::handshake::{self, Exchange};
 use crate::check::{CheckOptions, items};
 use crate::framework::sockjs;
 use crate::net::{Stream, Target};

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use super::open_connection::{Plan, run};
-use super::permessage_deflate::{self, Agreed, Compression};
+use crate::check::session::{Plan, run};
+use crate::check::upgrade::permessage_deflate::{self, Agreed, Compression};
 use crate::redact::Redactor;
 use crate::report::Recorder;
 use proptest::prelude::*;

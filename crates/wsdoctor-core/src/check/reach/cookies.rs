@@ -3,8 +3,8 @@
 
 use url::Url;
 
-use super::{CheckOptions, items};
 use crate::browser::cookie_jar::{Cookie, header_cookie_names, withheld_because};
+use crate::check::{CheckOptions, items};
 use crate::net::Target;
 use crate::report::{CheckStatus, Evidence, Recorder};
 

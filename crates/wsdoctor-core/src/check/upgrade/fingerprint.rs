@@ -1,6 +1,6 @@
 //! Who answered: the server software, proxies and CDNs a response reveals in its headers and body.
 
-use super::handshake::UpgradeResponse;
+use crate::check::upgrade::handshake::UpgradeResponse;
 
 /// What a response says about the software that produced it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

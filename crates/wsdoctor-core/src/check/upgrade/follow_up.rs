@@ -3,7 +3,7 @@
 //! Socket.IO polling request tells a Socket.IO server; the backend behind a proxy (`--direct`) tells
 //! whether the proxy is to blame. They run concurrently, each with the run's own timeouts.
 
-use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
+use crate::check::upgrade::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
 use crate::net::Route;
 use crate::net::route::Trust;
 
@@ -33,7 +33,7 @@ pub(crate) async fn speaks_tls(route: &Route) -> bool {
 }
 
 /// The response of an exchange, or why there is none.
-pub(super) fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
+pub(in crate::check) fn answer(exchange: Exchange) -> Result<UpgradeResponse, String> {
     match exchange {
         Exchange::Answered { response, .. } => Ok(response),
         Exchange::Timeout { .. } => Err("no answer in time".into()),

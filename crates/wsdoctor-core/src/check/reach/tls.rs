@@ -5,7 +5,7 @@ use rustls::CertificateError;
 use rustls::pki_types::CertificateDer;
 use tokio::net::TcpStream;
 
-use super::{CheckOptions, items, skip_after};
+use crate::check::{CheckOptions, items, skip_after};
 use crate::net::tls_client::{self, CertSummary};
 use crate::net::{Stream, Target};
 use crate::report::Recorder;
@@ -13,7 +13,7 @@ use crate::report::{CheckStatus, Evidence};
 use crate::{Result, tls};
 
 /// Records the TLS item; the stream to upgrade, or `None` when TLS failed (the rest is skipped).
-pub(super) async fn record(
+pub(in crate::check) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     client_tls: &tls::ClientTls,

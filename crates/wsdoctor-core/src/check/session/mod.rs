@@ -1,6 +1,14 @@
 //! After the upgrade: a test message, a ping, what framework the server speaks, the optional size and idle probes, and
 //! the closing handshake. Each ends in a check; how the connection ended (a close code, a drop, a protocol
 //! error) becomes a named cause.
+//!
+//! Its parts: `frame_watch.rs` (the server's frames watched below tungstenite), `session_end.rs` (how the
+//! connection ended), and the property test of the whole (`properties.rs`).
+
+mod frame_watch;
+#[cfg(test)]
+mod properties;
+mod session_end;
 
 use std::time::{Duration, Instant};
 
@@ -10,9 +18,9 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use super::frame_watch::{self, FrameWatch};
+use self::frame_watch::FrameWatch;
+use self::session_end::{Ended, WRITE_SLACK_BYTES, classify_error};
 use super::items;
-use super::session_end::{Ended, WRITE_SLACK_BYTES, classify_error};
 use crate::close_code;
 use crate::net::Stream;
 use crate::net::dial::elapsed_ms;
@@ -34,7 +42,7 @@ pub(crate) struct Plan {
     /// The framework the URL points at (its own first message is `message` then).
     pub recognised: Option<(crate::framework::recognised::Recognised, String)>,
     /// permessage-deflate as the upgrade settled it.
-    pub compression: super::permessage_deflate::Compression,
+    pub compression: super::upgrade::permessage_deflate::Compression,
 }
 
 type Ws = WebSocketStream<Stream>;
@@ -44,7 +52,7 @@ struct Session {
     watch: FrameWatch,
     /// What the permessage-deflate layer saw: a compressed frame nobody agreed to, or one that does not
     /// inflate, is why tungstenite gave up.
-    compression: super::permessage_deflate::Compression,
+    compression: super::upgrade::permessage_deflate::Compression,
     opened: Instant,
     ended: Option<Ended>,
     server_pings: PingCount,

@@ -2,14 +2,18 @@
 //! here; an `http(s)://` one is taken as `ws(s)://` and said so; a `ws://` socket opened from an
 //! `https://` page is the mixed content browsers block.
 
-use super::{CheckOptions, items, skip_after};
+use crate::check::{CheckOptions, items, skip_after};
 use crate::net::Target;
 use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 use crate::target::RunPlan;
 
 /// Records the URL item; `None` when the URL is not usable (the items after it are skipped).
-pub(super) fn record(rec: &mut Recorder, options: &CheckOptions, run: &RunPlan) -> Option<Target> {
+pub(in crate::check) fn record(
+    rec: &mut Recorder,
+    options: &CheckOptions,
+    run: &RunPlan,
+) -> Option<Target> {
     let step = rec.begin(&items::URL);
     let target = match run.target.as_ref()? {
         Ok(target) => target.clone(),

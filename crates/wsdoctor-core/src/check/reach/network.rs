@@ -3,7 +3,7 @@
 
 use tokio::net::TcpStream;
 
-use super::{CheckOptions, items, skip_after};
+use crate::check::{CheckOptions, items, skip_after};
 use crate::net::Target;
 use crate::net::dial::{self, TcpFailure};
 use crate::net::proxy::{self, Proxy, TunnelError};
@@ -11,7 +11,7 @@ use crate::report::Recorder;
 use crate::report::{CheckStatus, Evidence};
 
 /// Records DNS, TCP and (with a proxy) the tunnel; the connected stream, or `None` when one failed.
-pub(super) async fn record(
+pub(in crate::check) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     target: &Target,

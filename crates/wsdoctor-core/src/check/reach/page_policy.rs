@@ -14,7 +14,7 @@ use regex::Regex;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use url::Url;
 
-use super::{CheckOptions, items};
+use crate::check::{CheckOptions, items};
 use crate::net::route::Trust;
 use crate::net::{Target, parse_target};
 use crate::report::{CheckStatus, Evidence, Recorder};
@@ -44,7 +44,7 @@ struct Page {
 
 /// Records the page's policy item: fetches `--page-url`, reads its CSP and says whether it lets the
 /// page open `target`.
-pub(super) async fn record(rec: &mut Recorder, options: &CheckOptions, target: &Target) {
+pub(in crate::check) async fn record(rec: &mut Recorder, options: &CheckOptions, target: &Target) {
     let Some(page_url) = options.page_url.as_deref() else {
         return;
     };

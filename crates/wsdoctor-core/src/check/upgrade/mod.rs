@@ -1,13 +1,21 @@
 //! The upgrade handshake and what it settles: the request as sent, the response as received, whether a
 //! 101 is a valid one, the Origin and the subprotocol items; a refusal or a silence is classified, helped
 //! by follow-up requests (Origin retries, Socket.IO polling, the backend directly).
+//!
+//! Its parts: `handshake.rs` (the request written by hand, the answer read with `httparse`), `fingerprint.rs`
+//! (which server, proxy or CDN answered), `follow_up.rs` (the follow-up requests), `permessage_deflate.rs`
+//! (the compression offer, the answer's reading, and the inflating stream adapter).
+
+pub(in crate::check) mod fingerprint;
+pub(in crate::check) mod follow_up;
+pub(in crate::check) mod handshake;
+pub(in crate::check) mod permessage_deflate;
 
 use std::time::Duration;
 
-use super::fingerprint::Fingerprint;
-use super::follow_up;
-use super::handshake::{self, Exchange, UpgradeRequest, UpgradeResponse};
-use super::permessage_deflate::{self, Compression};
+use self::fingerprint::Fingerprint;
+use self::handshake::{Exchange, UpgradeRequest, UpgradeResponse};
+use self::permessage_deflate::Compression;
 use super::{CheckOptions, items, skip_after};
 use crate::framework::Protocol;
 use crate::net::Stream;
@@ -18,7 +26,7 @@ use crate::report::{CheckStatus, Evidence};
 /// Records the upgrade, Origin and subprotocol items; the open stream (inflating compressed messages
 /// when permessage-deflate was agreed) and the bytes read past the response, or `None` when the upgrade
 /// failed (the session items are skipped).
-pub(super) async fn record(
+pub(in crate::check) async fn record(
     rec: &mut Recorder,
     options: &CheckOptions,
     protocol: Protocol,

@@ -10,10 +10,10 @@ use crate::close_code;
 
 /// What may wait in the write buffer beyond the message being sent (the size probe's): past this, a
 /// server that reads nothing is named as not reading instead of the buffer growing.
-pub(super) const WRITE_SLACK_BYTES: usize = 1 << 20;
+pub(in crate::check) const WRITE_SLACK_BYTES: usize = 1 << 20;
 /// How the connection ended, when the server ended it.
 #[derive(Debug, Clone)]
-pub(super) enum Ended {
+pub(in crate::check) enum Ended {
     Closed {
         code: u16,
         reason: String,
@@ -41,7 +41,7 @@ pub(super) enum Ended {
 }
 
 impl Ended {
-    pub(super) fn describe(&self) -> String {
+    pub(in crate::check) fn describe(&self) -> String {
         match self {
             Ended::Closed {
                 code,
@@ -75,7 +75,7 @@ impl Ended {
     }
 }
 
-pub(super) fn classify_error(error: tungstenite::Error, after: Duration) -> Ended {
+pub(in crate::check) fn classify_error(error: tungstenite::Error, after: Duration) -> Ended {
     match error {
         tungstenite::Error::Utf8(detail) => Ended::Invalid {
             code: "frame.invalid_utf8",

@@ -158,7 +158,7 @@ impl AsyncRead for Watched {
     }
 }
 
-super::stream_adapter::writes_pass_through!(Watched);
+crate::check::stream_adapter::writes_pass_through!(Watched);
 
 #[cfg(test)]
 mod tests {

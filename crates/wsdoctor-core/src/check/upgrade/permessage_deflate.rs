@@ -421,7 +421,7 @@ impl AsyncRead for Inflating {
     }
 }
 
-super::stream_adapter::writes_pass_through!(Inflating);
+crate::check::stream_adapter::writes_pass_through!(Inflating);
 
 #[cfg(test)]
 mod tests {
