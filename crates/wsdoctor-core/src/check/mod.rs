@@ -201,16 +201,10 @@ pub async fn run_check(
             Ok(shown) => shown?,
             Err(_) => {
                 // A step outran its own deadline: whatever did not finish is said, not left hanging.
-                let done: Vec<String> = rec.checks.iter().map(|c| c.id.clone()).collect();
-                let because = format!(
+                rec.skip_planned_not_run(&format!(
                     "the check reached its time budget of {} s",
                     budget.as_secs()
-                );
-                for item in planned(options, &run) {
-                    if !done.contains(&item.id) {
-                        rec.skip(&item.id, item.section, &item.title, &because);
-                    }
-                }
+                ));
                 None
             }
         }

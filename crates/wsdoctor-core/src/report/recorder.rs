@@ -121,15 +121,26 @@ impl Recorder {
     /// Records every planned check after `failed` that has not run as skipped, `because` that layer
     /// failed (the layers above a failed one are moot).
     pub fn skip_planned_after(&mut self, failed: &str, because: &str) {
-        let after: Vec<PlannedCheck> = self
-            .planned
-            .iter()
-            .skip_while(|p| p.id != failed)
-            .skip(1)
+        let after = self.planned.iter().skip_while(|p| p.id != failed).skip(1);
+        let not_run = self.not_run(after);
+        self.skip_each(not_run, because);
+    }
+
+    /// Records every planned check that has not run as skipped, `because` the run stopped.
+    pub fn skip_planned_not_run(&mut self, because: &str) {
+        let not_run = self.not_run(self.planned.iter());
+        self.skip_each(not_run, because);
+    }
+
+    fn not_run<'a>(&self, planned: impl Iterator<Item = &'a PlannedCheck>) -> Vec<PlannedCheck> {
+        planned
             .filter(|p| !self.checks.iter().any(|c| c.id == p.id))
             .cloned()
-            .collect();
-        for check in after {
+            .collect()
+    }
+
+    fn skip_each(&mut self, checks: Vec<PlannedCheck>, because: &str) {
+        for check in checks {
             self.skip(&check.id, check.section, &check.title, because);
         }
     }
