@@ -263,3 +263,56 @@ impl Recorder {
         self.diagnoses.iter().any(|d| d.code == code)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(ids: &[&str]) -> Vec<PlannedCheck> {
+        ids.iter()
+            .map(|id| PlannedCheck {
+                id: id.to_string(),
+                section: Section::ServerHealth,
+                title: id.to_string(),
+            })
+            .collect()
+    }
+
+    fn skipped(rec: &Recorder) -> Vec<&str> {
+        rec.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Skip)
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_layer_skips_what_was_planned_after_it_and_has_not_run() {
+        let mut rec = Recorder::new(Redactor::new(&[]), None);
+        rec.plan(planned(&["url", "dns", "tcp", "tls", "handshake"]));
+        let step = rec.start("url", Section::ServerHealth, "url");
+        rec.finish(step, CheckStatus::Pass, "ok");
+        // A later item already recorded (as the idle item can be) is not recorded twice.
+        let step = rec.start("handshake", Section::ServerHealth, "handshake");
+        rec.finish(step, CheckStatus::Info, "early");
+        rec.skip_planned_after("dns", "the host name does not resolve");
+        assert_eq!(skipped(&rec), ["tcp", "tls"]);
+        rec.skip_planned_after("not planned", "nothing follows it");
+        assert_eq!(skipped(&rec), ["tcp", "tls"]);
+    }
+
+    #[test]
+    fn a_run_that_stops_skips_every_planned_check_not_run() {
+        let mut rec = Recorder::new(Redactor::new(&[]), None);
+        rec.plan(planned(&["process", "url", "dns", "tcp"]));
+        let step = rec.start("url", Section::ServerHealth, "url");
+        rec.finish(step, CheckStatus::Pass, "ok");
+        rec.skip_planned_not_run("the check reached its time budget of 1 s");
+        assert_eq!(skipped(&rec), ["process", "dns", "tcp"]);
+        assert!(
+            rec.checks
+                .iter()
+                .all(|c| c.id == "url" || c.summary.contains("time budget"))
+        );
+    }
+}
