@@ -89,11 +89,24 @@ impl ConsoleDefaults {
         }
     }
 
-    /// The defaults for a session to `target`: its dialect's, with the namespace its URL names. A target
-    /// that is not valid yet (a URL half typed) gets plain WebSocket's.
+    /// The defaults for a session to `target`: its dialect's, with the namespace its URL names. Only what
+    /// decides the dialect is read (the URL, the protocol, the Socket.IO path, the subprotocols), so a
+    /// target still being typed, or with `{{variables}}` in its URL, gets the defaults it will run with.
     pub fn for_target(target: &TargetRequest) -> ConsoleDefaults {
-        let Ok(options) = target.clone().into_options() else {
-            return ConsoleDefaults::of(Dialect::Websocket);
+        let options = crate::target::CheckOptions {
+            url: target.url.trim().to_string(),
+            protocol: target.protocol,
+            subprotocols: target
+                .subprotocols
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            socketio_path: target
+                .socketio_path
+                .as_deref()
+                .and_then(|p| crate::framework::socketio::engine_io::normal_path(p).ok()),
+            ..crate::target::CheckOptions::default()
         };
         let dialect = crate::target::RunPlan::of(&options).dialect();
         let namespace = (dialect == Dialect::Socketio).then(|| {
@@ -303,6 +316,16 @@ mod tests {
         assert_eq!(
             ConsoleDefaults::for_target(&TargetRequest::default()).dialect,
             Dialect::Websocket
+        );
+        // A profile's URL with a variable in its host is a Socket.IO target all the same.
+        let templated = ConsoleDefaults::for_target(&TargetRequest {
+            url: "wss://{{host}}/socket.io/".into(),
+            protocol: crate::framework::Protocol::Socketio,
+            ..TargetRequest::default()
+        });
+        assert_eq!(
+            (templated.dialect, templated.backoff_attempts),
+            (Dialect::Socketio, None)
         );
 
         let mut bad = request;
