@@ -14,7 +14,6 @@ mod items;
 mod reach;
 mod session;
 mod speak;
-mod stream_adapter;
 mod upgrade;
 
 use std::time::{Duration, Instant};

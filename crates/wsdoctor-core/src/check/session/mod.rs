@@ -2,10 +2,10 @@
 //! the closing handshake. Each ends in a check; how the connection ended (a close code, a drop, a protocol
 //! error) becomes a named cause.
 //!
-//! Its parts: `frame_watch.rs` (the server's frames watched below tungstenite), `session_end.rs` (how the
-//! connection ended), and the property test of the whole (`properties.rs`).
+//! Its parts: `session_end.rs` (how the connection ended) and the property test of the whole
+//! (`properties.rs`). The server's frames are watched below tungstenite by the stream adapter the upgrade
+//! put in place (`upgrade/server_frames.rs`).
 
-mod frame_watch;
 #[cfg(test)]
 mod properties;
 mod session_end;
@@ -18,7 +18,6 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use self::frame_watch::FrameWatch;
 use self::session_end::{Ended, WRITE_SLACK_BYTES, classify_error};
 use super::items;
 use crate::close_code;
@@ -42,17 +41,16 @@ pub(crate) struct Plan {
     /// The framework the URL points at (its own first message is `message` then).
     pub recognised: Option<(crate::framework::recognised::Recognised, String)>,
     /// permessage-deflate as the upgrade settled it.
-    pub compression: super::upgrade::permessage_deflate::Compression,
+    pub compression: super::upgrade::server_frames::Compression,
 }
 
 type Ws = WebSocketStream<Stream>;
 
 struct Session {
     ws: Ws,
-    watch: FrameWatch,
-    /// What the permessage-deflate layer saw: a compressed frame nobody agreed to, or one that does not
-    /// inflate, is why tungstenite gave up.
-    compression: super::upgrade::permessage_deflate::Compression,
+    /// What the stream adapter saw: the server's frames, and a compressed frame nobody agreed to, or one
+    /// that does not inflate, is why tungstenite gave up.
+    compression: super::upgrade::server_frames::Compression,
     opened: Instant,
     ended: Option<Ended>,
     server_pings: PingCount,
@@ -115,7 +113,7 @@ impl Session {
                     .map(|f| (u16::from(f.code), f.reason.to_string()))
                     .unwrap_or((1005, String::new()));
                 // tungstenite hands over an invalid code as 1002, its own answer: the wire tells.
-                self.ended = Some(match self.watch.seen().close_code {
+                self.ended = Some(match self.compression.watch.frames().close_code {
                     Some(wire) if wire != code => Ended::InvalidClose { wire, after },
                     _ => Ended::Closed {
                         code,
@@ -167,12 +165,10 @@ impl Session {
         }
     }
 
-    /// A fragmented message the server began and had not finished when the session ended or the wait
-    /// ran out, as evidence.
     /// How an error ended the session: the compression layer's finding first, since it is the cause
     /// of the protocol error tungstenite reports.
     fn classify(&self, error: tungstenite::Error, after: Duration) -> Ended {
-        let seen = self.compression.seen();
+        let seen = self.compression.watch.inflated();
         if let Some(frame) = seen.unnegotiated {
             return Ended::Invalid {
                 code: "frame.unnegotiated_compression",
@@ -190,8 +186,10 @@ impl Session {
         classify_error(error, after)
     }
 
+    /// A fragmented message the server began and had not finished when the session ended or the wait
+    /// ran out, as evidence.
     fn unfinished(&self) -> Option<String> {
-        let (kind, frames, bytes) = self.watch.seen().unfinished?;
+        let (kind, frames, bytes) = self.compression.watch.frames().unfinished?;
         Some(format!(
             "a {kind} message was begun in {frames} frame(s) ({bytes} bytes) without a final frame (FIN): {}",
             match &self.ended {
@@ -229,12 +227,10 @@ pub(crate) async fn run(rec: &mut Recorder, stream: Stream, leftover: Vec<u8>, p
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES))
         .max_write_buffer_size(plan.probe_size.unwrap_or(0) + WRITE_SLACK_BYTES);
-    let (stream, watch) = frame_watch::watch(stream, &leftover);
     let ws =
         WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(config)).await;
     let mut session = Session {
         ws,
-        watch,
         compression: plan.compression.clone(),
         opened: Instant::now(),
         ended: None,

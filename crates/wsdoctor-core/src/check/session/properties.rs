@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use crate::check::session::{Plan, run};
-use crate::check::upgrade::permessage_deflate::{self, Agreed, Compression};
+use crate::check::upgrade::permessage_deflate::Agreed;
+use crate::check::upgrade::server_frames::{self, Compression};
 use crate::redact::Redactor;
 use crate::report::Recorder;
 use proptest::prelude::*;
@@ -33,7 +34,7 @@ fn run_against(
         });
         let mut rec = Recorder::new(Redactor::new(&[]), None);
         let agreed = compressed.then(Agreed::default);
-        let (client, watch) = permessage_deflate::wrap(Box::new(client), leftover, agreed.as_ref());
+        let (client, watch) = server_frames::wrap(Box::new(client), leftover, agreed.as_ref());
         let plan = Plan {
             compression: Compression {
                 offered: true,

@@ -4,18 +4,20 @@
 //!
 //! Its parts: `handshake.rs` (the request written by hand, the answer read with `httparse`), `fingerprint.rs`
 //! (which server, proxy or CDN answered), `follow_up.rs` (the follow-up requests), `permessage_deflate.rs`
-//! (the compression offer, the answer's reading, and the inflating stream adapter).
+//! (the compression offer, the answer's reading, inflating), and `server_frames.rs` (the one stream
+//! adapter under tungstenite: compressed messages inflated, the server's frames watched).
 
 pub(in crate::check) mod fingerprint;
 pub(in crate::check) mod follow_up;
 pub(in crate::check) mod handshake;
 pub(in crate::check) mod permessage_deflate;
+pub(in crate::check) mod server_frames;
 
 use std::time::Duration;
 
 use self::fingerprint::Fingerprint;
 use self::handshake::{Exchange, UpgradeRequest, UpgradeResponse};
-use self::permessage_deflate::Compression;
+use self::server_frames::Compression;
 use super::{CheckOptions, items, skip_after};
 use crate::framework::Protocol;
 use crate::net::Stream;
@@ -239,7 +241,7 @@ pub(in crate::check) async fn record(
             );
         }
     }
-    let (stream, watch) = permessage_deflate::wrap(stream, leftover, compression.agreed.as_ref());
+    let (stream, watch) = server_frames::wrap(stream, leftover, compression.agreed.as_ref());
     Some((
         stream,
         Vec::new(),
