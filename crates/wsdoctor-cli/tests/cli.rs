@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
+use wsdoctor_core::assert_contains;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -46,11 +47,7 @@ async fn a_healthy_target_exits_0_with_a_readable_verdict() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("✔ pass  Upgrade handshake"),
-        "{}",
-        run.stdout
-    );
+    assert_contains!(run.stdout, "✔ pass  Upgrade handshake");
     assert!(
         !run.stdout.contains('\x1b'),
         "no colour when NO_COLOR is set or stdout is not a terminal"
@@ -195,7 +192,7 @@ async fn output_files_are_written_whole_in_the_format_their_name_says() {
         ])
         .await;
         assert_eq!(run.code, 1, "{}", run.stderr);
-        assert!(run.stderr.contains("report written to"), "{}", run.stderr);
+        assert_contains!(run.stderr, "report written to");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.starts_with(starts),
@@ -219,11 +216,7 @@ async fn output_files_are_written_whole_in_the_format_their_name_says() {
     ])
     .await;
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("cannot write /nonexistent/dir/r.md"),
-        "{}",
-        run.stderr
-    );
+    assert_contains!(run.stderr, "cannot write /nonexistent/dir/r.md");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -345,7 +338,7 @@ async fn server_side_checks_work_without_a_url() {
     assert!(run.stderr.contains("/nonexistent.log does not exist"));
     let run = wsdoctor(&["check"]).await;
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("nothing to check"), "{}", run.stderr);
+    assert_contains!(run.stderr, "nothing to check");
 }
 
 async fn connect_script(args: &[&str], input: &str) -> Run {
@@ -385,11 +378,7 @@ async fn connect_as_a_script_sends_each_line_and_exits_with_what_happened() {
 
     let run = connect_script(&[&lab.url("/echo"), "--wait", "0.2"], "/hex zz\n").await;
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("not sent: not valid hex"),
-        "{}",
-        run.stderr
-    );
+    assert_contains!(run.stderr, "not sent: not valid hex");
 
     let run = connect_script(&[&lab.url("/echo"), "--wait", "0.2", "--json"], "x\n").await;
     let first: serde_json::Value =

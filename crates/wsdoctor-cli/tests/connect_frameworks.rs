@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
+use wsdoctor_core::{assert_contains, assert_lacks};
 
 mod support;
 
@@ -65,11 +66,7 @@ async fn socketio_scripts_emit_print_events_and_acks_and_exit_0() {
     .await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     // Events and acks as the protocol reads them; the heartbeats hidden.
-    assert!(
-        run.stdout.contains(r#"← event echo [{"text":"hi"},2]"#),
-        "{}",
-        run.stdout
-    );
+    assert_contains!(run.stdout, r#"← event echo [{"text":"hi"},2]"#);
     assert!(
         run.stdout
             .contains(r#"← ack echo 1 ["acked"]  (acknowledges emit echo"#),
@@ -82,11 +79,8 @@ async fn socketio_scripts_emit_print_events_and_acks_and_exit_0() {
         "{}",
         run.stdout
     );
-    assert!(
-        !run.stdout.contains("heartbeat") && !run.stdout.contains("← ping"),
-        "{}",
-        run.stdout
-    );
+    assert_lacks!(run.stdout, "heartbeat");
+    assert_lacks!(run.stdout, "← ping");
 
     // --json: every entry, decoded and raw.
     let run = connect(&[&url, "--protocol", "socketio", "--json"], "emit echo 1\n").await;
@@ -102,7 +96,7 @@ async fn socketio_scripts_emit_print_events_and_acks_and_exit_0() {
     // A line that is no Socket.IO command is bad input (2), said with the commands there are.
     let run = connect(&[&url, "--protocol", "socketio"], "hello\n").await;
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("emit EVENT"), "{}", run.stderr);
+    assert_contains!(run.stderr, "emit EVENT");
 }
 
 #[tokio::test]
@@ -118,16 +112,8 @@ async fn a_refusal_exits_1_with_its_catalog_code() {
     )
     .await;
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains("socketio.connect_rejected"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stdout.contains("connect_error /admin"),
-        "{}",
-        run.stdout
-    );
+    assert_contains!(run.stderr, "socketio.connect_rejected");
+    assert_contains!(run.stdout, "connect_error /admin");
 
     let run = connect(
         &[
@@ -147,7 +133,7 @@ async fn a_refusal_exits_1_with_its_catalog_code() {
         "{}",
         run.stdout
     );
-    assert!(!run.stdout.contains("admin-token"), "{}", run.stdout);
+    assert_lacks!(run.stdout, "admin-token");
 
     let graphql = node("graphql");
     let run = connect(
@@ -160,11 +146,7 @@ async fn a_refusal_exits_1_with_its_catalog_code() {
     )
     .await;
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains("graphql.connection_rejected"),
-        "{}",
-        run.stderr
-    );
+    assert_contains!(run.stderr, "graphql.connection_rejected");
 }
 
 #[tokio::test]
@@ -182,15 +164,7 @@ async fn graphql_scripts_subscribe_and_print_results_by_operation() {
     )
     .await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains(r#"← next 1 {"data":{"tick":1}}"#),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains(r#"← next 1 {"data":{"tick":2}}"#),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("← complete 1"), "{}", run.stdout);
+    assert_contains!(run.stdout, r#"← next 1 {"data":{"tick":1}}"#);
+    assert_contains!(run.stdout, r#"← next 1 {"data":{"tick":2}}"#);
+    assert_contains!(run.stdout, "← complete 1");
 }

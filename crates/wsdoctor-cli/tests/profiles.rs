@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
+use wsdoctor_core::assert_contains;
 
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
@@ -138,7 +139,7 @@ async fn a_profile_with_a_keyring_secret_passes_the_labs_token_check_and_no_file
             .run(&["check", "--profile", "lab auth", "-o", output])
             .await;
         assert_eq!(check.code, Some(0), "{output}: {}", check.stderr);
-        assert!(check.stderr.contains("Healthy"), "{}", check.stderr);
+        assert_contains!(check.stderr, "Healthy");
     }
     let report = std::fs::read_to_string(home.dir.join("report.md")).unwrap();
     assert!(
@@ -178,7 +179,7 @@ async fn a_profile_with_a_keyring_secret_passes_the_labs_token_check_and_no_file
         .count();
     assert_eq!(backups, 1, "the update kept the previous version");
     let list = home.run(&["profiles", "list"]).await;
-    assert!(list.stdout.contains("last: healthy"), "{}", list.stdout);
+    assert_contains!(list.stdout, "last: healthy");
 
     for run in [&imported, &connect, &export, &reimported, &list] {
         assert!(!run.stdout.contains(LAB_TOKEN) && !run.stderr.contains(LAB_TOKEN));
@@ -192,12 +193,8 @@ async fn a_profile_with_a_keyring_secret_passes_the_labs_token_check_and_no_file
         .run(&["check", "--profile", "lab auth", "ws://127.0.0.2:9/auth"])
         .await;
     assert_eq!(elsewhere.code, Some(2), "{}", elsewhere.stderr);
-    assert!(
-        elsewhere.stderr.contains("not at ws://127.0.0.1:")
-            && elsewhere.stderr.contains("sends its secrets"),
-        "{}",
-        elsewhere.stderr
-    );
+    assert_contains!(elsewhere.stderr, "not at ws://127.0.0.1:");
+    assert_contains!(elsewhere.stderr, "sends its secrets");
 
     let deleted = home.run(&["profiles", "delete", "lab auth"]).await;
     assert_eq!(deleted.code, Some(0), "{}", deleted.stderr);
@@ -270,11 +267,7 @@ async fn an_imported_profile_names_the_secret_it_needs_until_one_is_set_from_std
             .contains("has no environment `prod` (it has: local, nowhere)")
     );
     let show = home.run(&["profiles", "show", "shared"]).await;
-    assert!(
-        show.stdout.contains("secret header Authorization: set"),
-        "{}",
-        show.stdout
-    );
+    assert_contains!(show.stdout, "secret header Authorization: set");
     assert_no_file_holds(&home.dir, LAB_TOKEN);
     home.run(&["profiles", "delete", "shared"]).await;
 }
@@ -358,12 +351,8 @@ async fn without_a_keyring_the_secret_is_refused_plainly_and_never_written() {
         )
         .await;
     assert_eq!(imported.code, Some(1), "{}", imported.stderr);
-    assert!(
-        imported.stderr.contains("saved without its secrets")
-            && imported.stderr.contains("No OS keyring is available"),
-        "{}",
-        imported.stderr
-    );
+    assert_contains!(imported.stderr, "saved without its secrets");
+    assert_contains!(imported.stderr, "No OS keyring is available");
     let show = home
         .run_with(&["profiles", "show", "offline"], "", &no_bus)
         .await;
@@ -377,11 +366,7 @@ async fn without_a_keyring_the_secret_is_refused_plainly_and_never_written() {
         .run_with(&["check", "--profile", "offline"], "", &no_bus)
         .await;
     assert_eq!(check.code, Some(1));
-    assert!(
-        check.stderr.contains("No OS keyring is available"),
-        "{}",
-        check.stderr
-    );
+    assert_contains!(check.stderr, "No OS keyring is available");
     assert_no_file_holds(&home.dir, "nokeyring-s3cret");
 }
 

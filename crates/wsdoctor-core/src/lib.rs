@@ -36,3 +36,24 @@ pub use error::{Error, Result};
 pub const TOOL_NAME: &str = "wsdoctor";
 /// The version every front end reports (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Asserts that a text contains a piece, and shows the whole text when it does not (tests of the core,
+/// the CLI and the app read reports and output this way).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! assert_contains {
+    ($text:expr, $piece:expr $(,)?) => {{
+        let text = &$text;
+        assert!(text.contains($piece), "{:?} is not in:\n{}", $piece, text);
+    }};
+}
+
+/// Asserts that a text does not contain a piece, and shows the whole text when it does.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! assert_lacks {
+    ($text:expr, $piece:expr $(,)?) => {{
+        let text = &$text;
+        assert!(!text.contains($piece), "{:?} is in:\n{}", $piece, text);
+    }};
+}

@@ -221,6 +221,7 @@ fn placeholders(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{assert_contains, assert_lacks};
 
     fn options() -> CheckOptions {
         CheckOptions {
@@ -254,7 +255,7 @@ mod tests {
             "{}",
             r.curl
         );
-        assert!(r.curl.contains("-H 'X-Trace: it'\\''s fine'"), "{}", r.curl);
+        assert_contains!(r.curl, "-H 'X-Trace: it'\\''s fine'");
         assert!(
             r.websocat.contains("--protocol 'chat.v2'")
                 && r.websocat
@@ -262,12 +263,9 @@ mod tests {
         );
         assert!(r.wscat.starts_with("wscat -c 'wss://chat.example.test/ws?room=7&token=<token>' -o 'https://app.example.test' -s 'chat.v2'"), "{}", r.wscat);
         assert!(r.wscat.ends_with(" -n"));
-        assert!(
-            r.javascript.contains(
-                "new WebSocket(\"wss://chat.example.test/ws?room=7&token=<token>\", [\"chat.v2\"])"
-            ),
-            "{}",
-            r.javascript
+        assert_contains!(
+            r.javascript,
+            "new WebSocket(\"wss://chat.example.test/ws?room=7&token=<token>\", [\"chat.v2\"])"
         );
         assert!(
             r.javascript
@@ -284,7 +282,7 @@ mod tests {
             ..CheckOptions::default()
         })
         .unwrap();
-        assert!(r.curl.contains("Chrome/131"), "{}", r.curl);
+        assert_contains!(r.curl, "Chrome/131");
         assert!(
             r.curl.contains(
                 "-H 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'"
@@ -298,7 +296,7 @@ mod tests {
             "{}",
             r.curl
         );
-        assert!(r.curl.contains("-b '/home/qa/cookies.txt'"), "{}", r.curl);
+        assert_contains!(r.curl, "-b '/home/qa/cookies.txt'");
         let raw = reproduce(&CheckOptions {
             url: "ws://a.test/".into(),
             client: crate::browser::ClientProfile::Node,
@@ -306,11 +304,8 @@ mod tests {
             ..CheckOptions::default()
         })
         .unwrap();
-        assert!(
-            !raw.curl.contains("User-Agent") && !raw.curl.contains("Extensions"),
-            "{}",
-            raw.curl
-        );
+        assert_lacks!(raw.curl, "User-Agent");
+        assert_lacks!(raw.curl, "Extensions");
     }
 
     #[test]
@@ -322,16 +317,8 @@ mod tests {
             ..options()
         })
         .unwrap();
-        assert!(
-            r.curl.contains("--cert '/etc/me.pem' --key '/etc/me.key'"),
-            "{}",
-            r.curl
-        );
-        assert!(
-            r.wscat.contains("--passphrase '<passphrase>'"),
-            "{}",
-            r.wscat
-        );
+        assert_contains!(r.curl, "--cert '/etc/me.pem' --key '/etc/me.key'");
+        assert_contains!(r.wscat, "--passphrase '<passphrase>'");
         assert!(!r.wscat.contains("pw-s3cret"));
     }
 }

@@ -7,6 +7,7 @@ mod support;
 use support::nginx::{Nginx, UPGRADE, preamble, start_nginx_with};
 use support::real_servers::node;
 use support::{assert_named, free_port, item, options, root, run};
+use wsdoctor_core::assert_contains;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -85,7 +86,7 @@ async fn nginx_proxy_cases() {
     let report = check(nginx_options(format!("{base}/good/echo"))).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
     let handshake = report.checks.iter().find(|c| c.id == "handshake").unwrap();
-    assert!(handshake.summary.contains("nginx"), "{}", handshake.summary);
+    assert_contains!(handshake.summary, "nginx");
 
     // Upgrade headers not forwarded: the backend sees plain HTTP and answers 426 through nginx.
     let mut stripped = nginx_options(format!("{base}/noupgrade/echo"));

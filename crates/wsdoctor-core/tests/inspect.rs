@@ -5,6 +5,7 @@
 mod support;
 
 use support::{Spawned, codes, item as check, options, run};
+use wsdoctor_core::assert_contains;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -324,7 +325,7 @@ async fn binary_and_huge_logs_are_handled() {
     .await;
     let log = check(&report, "log:1");
     assert_eq!(log.status, CheckStatus::Warn);
-    assert!(log.summary.contains("not a text log"), "{}", log.summary);
+    assert_contains!(log.summary, "not a text log");
 
     // A 3 GB file, sparse but for its last 9 MB of log lines, the crash at the very end: only the tail
     // is read, and its first (partial) line is dropped.
@@ -487,11 +488,7 @@ async fn a_running_server_its_port_and_its_environment() {
     );
     let port = check(&report, "port");
     assert_eq!(port.status, CheckStatus::Pass, "{}", port.summary);
-    assert!(
-        port.summary.contains(&format!("(PID {pid})")),
-        "{}",
-        port.summary
-    );
+    assert_contains!(port.summary, &format!("(PID {pid})"));
     assert_eq!(sorted_codes(&report), ["env.mismatch", "env.unset"]);
     let env = check(&report, "env");
     assert!(env.evidence[0].content.contains("NODE_ENV=development"));

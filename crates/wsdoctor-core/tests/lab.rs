@@ -2,6 +2,7 @@
 //! tokio-tungstenite (what a user's own client would do), each exchange within a deadline.
 
 use std::time::Duration;
+use wsdoctor_core::assert_contains;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -109,7 +110,7 @@ async fn lists_every_endpoint_with_a_loopback_url() {
     );
     assert!(endpoints.len() >= 13);
     for endpoint in &endpoints {
-        assert!(endpoint.url.contains("127.0.0.1:"), "{}", endpoint.url);
+        assert_contains!(endpoint.url, "127.0.0.1:");
         assert!(!endpoint.description.is_empty());
     }
     let origin = endpoints.iter().find(|e| e.id == "origin").unwrap();

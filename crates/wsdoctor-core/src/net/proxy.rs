@@ -277,6 +277,7 @@ pub(crate) async fn connect_tunnel(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assert_lacks;
 
     #[test]
     fn no_proxy_matches_hosts_suffixes_and_star() {
@@ -301,7 +302,7 @@ mod tests {
                 .as_str()
             )
         );
-        assert!(!proxy.shown.contains("cret"), "{}", proxy.shown);
+        assert_lacks!(proxy.shown, "cret");
         assert!(parse_proxy("socks5://127.0.0.1:1080", "--proxy").is_err());
     }
 }
