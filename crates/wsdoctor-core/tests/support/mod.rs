@@ -12,7 +12,9 @@ pub mod timing;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::Child;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -106,6 +108,43 @@ impl Drop for Spawned {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A server run from a folder of its own (its config and logs): killed when the test ends, pass or fail,
+/// and the folder removed.
+pub struct InFolder {
+    child: Child,
+    pub dir: PathBuf,
+}
+
+impl InFolder {
+    /// Starts `command` (its stderr to `stderr.log` in `dir`) and waits until it listens on every one of
+    /// `ports`; when it does not, the error carries `stderr.log` and the server's own `log` in `dir`.
+    pub fn start(
+        mut command: Command,
+        dir: PathBuf,
+        ports: &[u16],
+        within: Duration,
+        log: &str,
+    ) -> Result<Self, String> {
+        let stderr = std::fs::File::create(dir.join("stderr.log")).unwrap();
+        let child = command
+            .stdout(std::process::Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("the server starts");
+        let mut server = InFolder { child, dir };
+        let logs = [server.dir.join("stderr.log"), server.dir.join(log)];
+        wait_listening(&mut server.child, ports, within, &logs).map(|()| server)
+    }
+}
+
+impl Drop for InFolder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -3,29 +3,21 @@
 //! killed when the test ends.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use rcgen::{CertificateParams, KeyPair};
 
-use super::{free_port, free_ports, start_retrying, wait_listening};
+use super::{InFolder, free_port, free_ports, start_retrying};
 
 const NGINX: &str = "/usr/sbin/nginx";
 
 pub struct Nginx {
-    child: Child,
-    pub prefix: PathBuf,
+    /// The process, run from its prefix directory.
+    pub process: InFolder,
     pub port: u16,
     pub tls_port: u16,
     pub ca_file: PathBuf,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.prefix);
-    }
 }
 
 /// The headers a WebSocket location forwards.
@@ -84,34 +76,31 @@ fn attempt(conf: &impl Fn(&std::path::Path, u16, u16) -> String) -> Result<Nginx
     let text = conf(&prefix, port, tls_port);
     let conf = prefix.join("nginx.conf");
     std::fs::write(&conf, &text).unwrap();
-    // What nginx says before its error log is open (a config it cannot read) goes to stderr.
-    let stderr = std::fs::File::create(prefix.join("stderr.log")).unwrap();
-    let child = Command::new(NGINX)
+    let mut command = Command::new(NGINX);
+    command
         .arg("-p")
         .arg(&prefix)
         .arg("-c")
         .arg(&conf)
-        .args(["-g", "daemon off; master_process off;"])
-        .stdout(Stdio::null())
-        .stderr(stderr)
-        .spawn()
-        .expect("nginx starts");
-    let mut nginx = Nginx {
-        child,
-        prefix,
-        port,
-        tls_port,
-        ca_file,
-    };
+        .args(["-g", "daemon off; master_process off;"]);
     // nginx listens on the ports it could bind while it retries the others, then exits: wait for every
-    // port the config uses.
+    // port the config uses. What it says before its error log is open (a config it cannot read) goes to
+    // stderr.
     let mut ports = vec![port];
     if text.contains(&format!(":{tls_port}")) {
         ports.push(tls_port);
     }
-    let logs = [
-        nginx.prefix.join("stderr.log"),
-        nginx.prefix.join("error.log"),
-    ];
-    wait_listening(&mut nginx.child, &ports, Duration::from_secs(10), &logs).map(|()| nginx)
+    let process = InFolder::start(
+        command,
+        prefix,
+        &ports,
+        Duration::from_secs(10),
+        "error.log",
+    )?;
+    Ok(Nginx {
+        process,
+        port,
+        tls_port,
+        ca_file,
+    })
 }

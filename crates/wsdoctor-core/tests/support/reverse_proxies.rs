@@ -3,25 +3,17 @@
 //! in a folder of its own, killed when the test ends.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use super::{free_port, start_retrying, wait_listening};
+use super::{InFolder, free_port, start_retrying};
 
 pub struct ReverseProxy {
-    child: Child,
-    dir: PathBuf,
+    /// The process, run from its own folder.
+    pub process: InFolder,
     pub port: u16,
     /// The config it runs, for the audit to read.
     pub config: PathBuf,
-}
-
-impl Drop for ReverseProxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 fn own_dir(what: &str) -> PathBuf {
@@ -34,29 +26,23 @@ fn own_dir(what: &str) -> PathBuf {
     dir
 }
 
+/// Runs `command` from the folder of its `config`; `log` is its own log there.
 fn started(
-    mut command: Command,
+    command: Command,
     config: PathBuf,
     port: u16,
-    log: &Path,
+    log: &str,
 ) -> Result<ReverseProxy, String> {
     let dir = config
         .parent()
         .expect("the config is in its folder")
         .to_path_buf();
-    let child = command
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
-        .spawn()
-        .expect("the proxy starts");
-    let mut proxy = ReverseProxy {
-        child,
-        dir,
+    let process = InFolder::start(command, dir, &[port], Duration::from_secs(10), log)?;
+    Ok(ReverseProxy {
+        process,
         port,
         config,
-    };
-    let logs = [proxy.dir.join("stderr.log"), log.to_path_buf()];
-    wait_listening(&mut proxy.child, &[port], Duration::from_secs(10), &logs).map(|()| proxy)
+    })
 }
 
 /// HAProxy listening on a free port of 127.0.0.1, with `body` (everything after `global`; `{port}` in it
@@ -74,8 +60,7 @@ pub fn start_haproxy(body: impl Fn(u16) -> String) -> ReverseProxy {
         std::fs::write(&conf, format!("global\n    maxconn 100\n{}", body(port))).unwrap();
         let mut command = Command::new(HAPROXY);
         command.arg("-db").arg("-f").arg(&conf);
-        let log = dir.join("none.log");
-        started(command, conf, port, &log)
+        started(command, conf, port, "none.log")
     })
 }
 
@@ -108,7 +93,6 @@ pub fn start_apache(body: &str) -> ReverseProxy {
     .unwrap();
         let mut command = Command::new(APACHE);
         command.arg("-X").arg("-f").arg(&conf);
-        let log = dir.join("error.log");
-        started(command, conf, port, &log)
+        started(command, conf, port, "error.log")
     })
 }

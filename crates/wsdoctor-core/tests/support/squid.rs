@@ -3,11 +3,10 @@
 //! Three ports: `strict` allows CONNECT to port 443 only (squid's shipped rule), `auth` asks for Basic
 //! credentials and then allows any port, `open` allows any port to anyone.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use super::{free_port, free_ports, start_retrying, wait_listening};
+use super::{InFolder, free_port, free_ports, start_retrying};
 
 const SQUID: &str = "/usr/sbin/squid";
 /// The user and password the `auth` port takes.
@@ -15,22 +14,14 @@ pub const USER: &str = "tester";
 pub const PASSWORD: &str = "sq-pass-7781";
 
 pub struct Squid {
-    child: Child,
-    dir: PathBuf,
+    /// The process, run from its own folder.
+    pub process: InFolder,
     /// CONNECT to 443 only, no credentials.
     pub strict_port: u16,
     /// Basic credentials ([`USER`], [`PASSWORD`]), any port.
     pub auth_port: u16,
     /// Any port, no credentials.
     pub open_port: u16,
-}
-
-impl Drop for Squid {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 pub fn start_squid() -> Squid {
@@ -92,22 +83,14 @@ coredump_dir {d}
     );
     let conf_file = dir.join("squid.conf");
     std::fs::write(&conf_file, conf).unwrap();
-    let child = Command::new(SQUID)
-        .arg("-N")
-        .arg("-f")
-        .arg(&conf_file)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
-        .spawn()
-        .expect("squid starts");
-    let mut squid = Squid {
-        child,
-        dir,
+    let mut command = Command::new(SQUID);
+    command.arg("-N").arg("-f").arg(&conf_file);
+    let ports = [strict_port, auth_port, open_port];
+    let process = InFolder::start(command, dir, &ports, Duration::from_secs(20), "cache.log")?;
+    Ok(Squid {
+        process,
         strict_port,
         auth_port,
         open_port,
-    };
-    let ports = [strict_port, auth_port, open_port];
-    let logs = [squid.dir.join("stderr.log"), squid.dir.join("cache.log")];
-    wait_listening(&mut squid.child, &ports, Duration::from_secs(20), &logs).map(|()| squid)
+    })
 }
