@@ -9,7 +9,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::nginx::{UPGRADE, preamble, start_nginx_with};
+use support::nginx::{UPGRADE, start_nginx_server};
 use support::real_servers::{node, python};
 use support::squid::start_squid;
 use support::timing::print_time_to_verdict;
@@ -37,21 +37,16 @@ async fn main() {
         .await
         .expect("the lab starts");
     let lab_port = lab.addr().port();
-    let nginx = start_nginx_with(|prefix, port, _| {
+    let nginx = start_nginx_server(|_| {
         format!(
-            r#"{}
-    server {{
-        listen 127.0.0.1:{port};
+            r#"
         default_type text/html;
         location = /app.html {{
             add_header Content-Security-Policy "default-src 'self'; connect-src 'self'";
             return 200 '<html><body>app</body></html>';
         }}
         location /ws/ {{ proxy_pass http://127.0.0.1:{lab_port}/; {UPGRADE} }}
-    }}
-}}
-"#,
-            preamble(prefix)
+"#
         )
     });
     let squid = start_squid();

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::nginx::{UPGRADE, preamble, start_nginx_with};
+use support::nginx::{UPGRADE, start_nginx_server};
 use support::real_servers::{node, python};
 use support::{assert_named, item, options, run};
 use wsdoctor_core::check::ClientProfile;
@@ -119,21 +119,16 @@ async fn compression_is_offered_agreed_and_inflated_as_in_a_browser() {
 #[tokio::test]
 async fn a_proxy_that_hides_the_agreement_while_the_server_compresses_is_named() {
     let backend = python("echo");
-    let nginx = start_nginx_with(|prefix, port, _| {
+    let nginx = start_nginx_server(|_| {
         format!(
-            r#"{}
-    server {{
-        listen 127.0.0.1:{port};
+            r#"
         location / {{
             proxy_pass http://127.0.0.1:{backend};
             {UPGRADE}
             proxy_hide_header Sec-WebSocket-Extensions;
         }}
-    }}
-}}
 "#,
-            preamble(prefix),
-            backend = backend.port,
+            backend = backend.port
         )
     });
     let url = format!("ws://127.0.0.1:{}/", nginx.port);

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::nginx::{UPGRADE, preamble, start_nginx_with};
+use support::nginx::{UPGRADE, start_nginx_server};
 use support::real_servers::{node, python};
 use support::{assert_named, assert_named_anywhere, check_with, codes, item, root, status};
 use wsdoctor_core::framework::Protocol;
@@ -219,17 +219,12 @@ async fn stomp_connect_is_answered_or_refused() {
     assert_eq!(status(&report, "idle"), CheckStatus::Pass);
 
     // Behind nginx with a 2 s proxy_read_timeout, 10 s heart-beats do not keep the connection open.
-    let nginx = start_nginx_with(|prefix, port, _| {
+    let nginx = start_nginx_server(|_| {
         format!(
-            r#"{}
-    server {{
-        listen 127.0.0.1:{port};
+            r#"
         location / {{ proxy_pass http://127.0.0.1:{broker}; proxy_read_timeout 2s; {UPGRADE} }}
-    }}
-}}
 "#,
-            preamble(prefix),
-            broker = broker.port,
+            broker = broker.port
         )
     });
     let report = check_with(format!("ws://127.0.0.1:{}/ws", nginx.port), |o| {

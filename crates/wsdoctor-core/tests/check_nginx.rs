@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::nginx::{Nginx, UPGRADE, preamble, start_nginx_with};
+use support::nginx::{Nginx, UPGRADE, preamble, start_nginx_server, start_nginx_with};
 use support::real_servers::node;
 use support::{assert_named, free_port, item, options, root, run};
 use wsdoctor_core::assert_contains;
@@ -305,21 +305,16 @@ async fn answers_from_the_field_are_named() {
 #[tokio::test]
 async fn each_client_is_met_as_that_client_would_be() {
     let backend = support::real_servers::python("echo");
-    let nginx = start_nginx_with(|prefix, port, _| {
+    let nginx = start_nginx_server(|_| {
         format!(
-            r#"{}
-    server {{
-        listen 127.0.0.1:{port};
+            r#"
         location / {{
             if ($http_user_agent ~* "^$|python|curl|wget") {{ return 403; }}
             proxy_pass http://127.0.0.1:{backend};
             {UPGRADE}
         }}
-    }}
-}}
 "#,
-            preamble(prefix),
-            backend = backend.port,
+            backend = backend.port
         )
     });
     let url = format!("ws://127.0.0.1:{}/", nginx.port);
@@ -378,11 +373,9 @@ async fn each_client_is_met_as_that_client_would_be() {
 async fn the_pages_content_security_policy_is_applied_to_the_socket() {
     let lab = Lab::start(LabConfig::default()).await.unwrap();
     let lab_port = lab.addr().port();
-    let nginx = start_nginx_with(|prefix, port, _| {
+    let nginx = start_nginx_server(|_| {
         format!(
-            r#"{}
-    server {{
-        listen 127.0.0.1:{port};
+            r#"
         default_type text/html;
         location = /strict.html {{
             add_header Content-Security-Policy "default-src 'self'; connect-src 'self'";
@@ -398,10 +391,7 @@ async fn the_pages_content_security_policy_is_applied_to_the_socket() {
         location = /moved {{ return 302 /strict.html; }}
         location = /plain.html {{ return 200 '<html><body>no policy</body></html>'; }}
         location /ws/ {{ proxy_pass http://127.0.0.1:{lab_port}/; {UPGRADE} }}
-    }}
-}}
-"#,
-            preamble(prefix),
+"#
         )
     });
     let page = |path: &str| format!("http://127.0.0.1:{}{path}", nginx.port);

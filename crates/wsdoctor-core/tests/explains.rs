@@ -201,27 +201,22 @@ async fn a_server_bound_to_loopback_explains_a_refusal_at_another_of_its_address
 /// session; the same jar over a path the cookie fits, from the app's own page, is healthy.
 #[tokio::test]
 async fn a_cookie_the_browser_keeps_back_explains_the_servers_auth_demand() {
-    use support::nginx::{UPGRADE, preamble, start_nginx_with};
+    use support::nginx::{UPGRADE, start_nginx_server};
     use wsdoctor_core::report::Verdict;
 
     let lab = wsdoctor_core::lab::Lab::start(Default::default())
         .await
         .unwrap();
-    let nginx = start_nginx_with(|prefix, port, _| {
+    let nginx = start_nginx_server(|_| {
         format!(
-            r#"{}
-    server {{
-        listen 127.0.0.1:{port};
+            r#"
         location / {{
             if ($cookie_sid = "") {{ return 401 "no session\n"; }}
             proxy_pass http://{lab};
             {UPGRADE}
         }}
-    }}
-}}
 "#,
-            preamble(prefix),
-            lab = lab.addr(),
+            lab = lab.addr()
         )
     });
     let port = nginx.port;

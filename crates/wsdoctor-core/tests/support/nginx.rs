@@ -46,6 +46,18 @@ http {{
     )
 }
 
+/// nginx with one plain server on a free port of 127.0.0.1 (given to `locations`), whose body is what
+/// `locations` writes.
+pub fn start_nginx_server(locations: impl Fn(u16) -> String) -> Nginx {
+    start_nginx_with(|prefix, port, _| {
+        format!(
+            "{}\n    server {{\n        listen 127.0.0.1:{port};\n{}\n    }}\n}}\n",
+            preamble(prefix),
+            locations(port)
+        )
+    })
+}
+
 /// nginx with the config `conf` writes for its prefix, port and TLS port (a certificate for 127.0.0.1 is
 /// in the prefix as `cert.pem` and `key.pem`).
 pub fn start_nginx_with(conf: impl Fn(&std::path::Path, u16, u16) -> String) -> Nginx {
