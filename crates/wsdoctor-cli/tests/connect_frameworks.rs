@@ -127,12 +127,7 @@ async fn a_refusal_exits_1_with_its_catalog_code() {
     )
     .await;
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains(r#"← event welcome [{"namespace":"/admin"}]"#),
-        "{}",
-        run.stdout
-    );
+    assert_contains!(run.stdout, r#"← event welcome [{"namespace":"/admin"}]"#);
     assert_lacks!(run.stdout, "admin-token");
 
     let graphql = node("graphql");

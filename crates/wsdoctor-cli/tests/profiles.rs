@@ -356,11 +356,9 @@ async fn without_a_keyring_the_secret_is_refused_plainly_and_never_written() {
     let show = home
         .run_with(&["profiles", "show", "offline"], "", &no_bus)
         .await;
-    assert!(
-        show.stdout
-            .contains("secret header Authorization: unknown (no keyring)"),
-        "{}",
-        show.stdout
+    assert_contains!(
+        show.stdout,
+        "secret header Authorization: unknown (no keyring)"
     );
     let check = home
         .run_with(&["check", "--profile", "offline"], "", &no_bus)

@@ -243,17 +243,10 @@ mod tests {
         for text in [&r.curl, &r.websocat, &r.wscat, &r.javascript] {
             assert!(!text.contains("s3cret"), "{text}");
         }
-        assert!(
-            r.curl
-                .contains("-H 'Authorization: Bearer <Authorization>'"),
-            "{}",
-            r.curl
-        );
-        assert!(
-            r.curl
-                .contains("'https://chat.example.test/ws?room=7&token=<token>'"),
-            "{}",
-            r.curl
+        assert_contains!(r.curl, "-H 'Authorization: Bearer <Authorization>'");
+        assert_contains!(
+            r.curl,
+            "'https://chat.example.test/ws?room=7&token=<token>'"
         );
         assert_contains!(r.curl, "-H 'X-Trace: it'\\''s fine'");
         assert!(
@@ -290,12 +283,7 @@ mod tests {
             "{}",
             r.curl
         );
-        assert!(
-            r.curl
-                .contains("--resolve 'rt.app.test:443:10.0.0.5,[::1]'"),
-            "{}",
-            r.curl
-        );
+        assert_contains!(r.curl, "--resolve 'rt.app.test:443:10.0.0.5,[::1]'");
         assert_contains!(r.curl, "-b '/home/qa/cookies.txt'");
         let raw = reproduce(&CheckOptions {
             url: "ws://a.test/".into(),

@@ -5,6 +5,7 @@
 mod support;
 
 use std::time::Duration;
+use wsdoctor_core::assert_contains;
 
 use support::real_servers::node;
 use support::{assert_named, check_with, codes, item, root, status};
@@ -196,12 +197,7 @@ async fn a_websocket_only_url_skips_polling() {
     let report = check_with(url(healthy.port), |_| {}).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
     let open = item(&report, "socketio_open");
-    assert!(
-        open.summary
-            .contains("asks for the WebSocket transport only"),
-        "{}",
-        open.summary
-    );
+    assert_contains!(open.summary, "asks for the WebSocket transport only");
     assert!(
         open.evidence.iter().all(|e| e.label != "Request"),
         "{:?}",

@@ -2,8 +2,11 @@ import { useState } from "react";
 import type { Profile, ProfileView, SecretInput, SecretSlot, SecretView } from "../bindings";
 import { ClientSelect } from "../components/ClientSelect";
 import { ConsoleSettingsFields } from "../components/ConsoleSettingsFields";
+import { ProfileImport } from "../components/ProfileImport";
 import { ProfileRows } from "../components/ProfileRows";
-import { numberOrNull, orNull } from "../components/fields";
+import { ProfileServerFields } from "../components/ProfileServerFields";
+import { ProfileVariables } from "../components/ProfileVariables";
+import { SecretField, slotKey } from "../components/SecretField";
 import { TargetFields } from "../components/TargetFields";
 import { useProfilesList } from "../hooks/useProfilesList";
 import { errorText, ipc } from "../ipc";
@@ -32,29 +35,6 @@ export function blankProfile(): Profile {
   };
 }
 
-function slotKey(slot: SecretSlot): string {
-  switch (slot.kind) {
-    case "header":
-      return `header/${slot.name.toLowerCase()}`;
-    case "variable":
-      return `env/${slot.environment}/${slot.name}`;
-    case "proxyCredentials":
-      return "proxy";
-    case "keyPassphrase":
-      return "key-passphrase";
-    case "auth":
-      return "auth";
-  }
-}
-
-const stateWord: Record<SecretView["state"], string> = {
-  saved: "set (keyring)",
-  session: "set for this session",
-  notSet: "not set",
-  unknown: "unknown: no keyring",
-};
-
-
 /** Saved profiles: find, edit, share, and open them in the Checklist or the Console. */
 export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (view: OpenIn) => void }) {
   const { setRequest, setProfile } = useWorkspace();
@@ -66,7 +46,6 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
   const [sessionOnly, setSessionOnly] = useState(false);
   const [environment, setEnvironment] = useState<string | null>(null);
   const [undo, setUndo] = useState<Profile | null>(null);
-  const [pasted, setPasted] = useState("");
 
   const show = (view: ProfileView) => {
     setDraft(view.profile);
@@ -137,35 +116,19 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
 
   const secretField = (slot: SecretSlot, label: string) => {
     const key = slotKey(slot);
-    const state = secrets.find((s) => slotKey(s.slot) === key)?.state ?? "notSet";
     return (
-      <span className="secret-field">
-        <input
-          type="password"
-          aria-label={`${label} (secret)`}
-          data-secret={key}
-          placeholder={state === "notSet" ? "not set: type to set" : "set: type to replace"}
-          value={typed[key] ?? ""}
-          autoComplete="off"
-          onChange={(e) => { setTyped({ ...typed, [key]: e.target.value }); }}
-        />
-        <span className={`secret-state state-${state}`} data-secret-state={key}>{stateWord[state]}</span>
-        {(state === "saved" || state === "session") && draft?.id && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              ipc.profileSecretClear(draft.id, slot).then((view) => { setSecrets(view.secrets); }).catch((e: unknown) => { setMessage(errorText(e)); });
-            }}
-          >
-            Clear
-          </button>
-        )}
-      </span>
+      <SecretField
+        slotKey={key}
+        label={label}
+        state={secrets.find((s) => slotKey(s.slot) === key)?.state ?? "notSet"}
+        value={typed[key] ?? ""}
+        onType={(value) => { setTyped({ ...typed, [key]: value }); }}
+        onClear={draft?.id ? () => {
+          ipc.profileSecretClear(draft.id, slot).then((view) => { setSecrets(view.secrets); }).catch((e: unknown) => { setMessage(errorText(e)); });
+        } : null}
+      />
     );
   };
-
-  const env = draft?.environments.find((e) => e.name === environment) ?? null;
 
   return (
     <section className="view profiles-view" aria-labelledby="profiles-heading">
@@ -196,20 +159,7 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
           )}
           <ProfileRows profiles={shown} selected={draft?.id ?? null} onSelect={select} />
           <p className="hint">{shown.length} of {profiles.length} profiles</p>
-          <details className="drawer">
-            <summary>Import</summary>
-            <label htmlFor="profile-paste">A curl, wscat or websocat command line from a ticket</label>
-            <textarea id="profile-paste" rows={3} value={pasted} onChange={(e) => { setPasted(e.target.value); }} />
-            <button type="button" id="profile-import-command" disabled={pasted.trim() === ""} onClick={() => {
-              ipc.profileImportCommand(pasted, "").then((view) => { setPasted(""); show(view); reload(); }).catch((e: unknown) => { setMessage(errorText(e)); });
-            }}>Import command</button>
-            <button type="button" className="secondary" onClick={() => {
-              ipc.profileImportFile().then((views) => { const first = views[0]; if (first) show(first); if (views.length > 1) setMessage(`Imported ${String(views.length)} profiles.`); reload(); }).catch((e: unknown) => { setMessage(errorText(e)); });
-            }}>Import a profiles or HAR file…</button>
-            <button type="button" className="secondary" disabled={shown.length === 0} onClick={() => {
-              ipc.profileExport(shown.map((p) => p.id)).then((path) => { if (path) setMessage(`Exported ${String(shown.length)} profiles (without secrets) to ${path}`); }).catch((e: unknown) => { setMessage(errorText(e)); });
-            }}>Export the listed profiles…</button>
-          </details>
+          <ProfileImport listed={shown.map((p) => p.id)} show={show} reload={reload} setMessage={setMessage} />
         </div>
 
         {draft ? (
@@ -262,51 +212,9 @@ export function ProfilesView({ visible, onOpen }: { visible: boolean; onOpen: (v
               secretHeaderValue={(header) => secretField({ kind: "header", name: header.name }, `Header ${header.name}`)}
             />
 
-            <fieldset>
-              <legend>Environments and variables</legend>
-              <div className="toolbar">
-                <label className="inline">Environment{" "}
-                  <select id="profile-env" value={environment ?? ""} onChange={(e) => { setEnvironment(e.target.value || null); }}>
-                    {draft.environments.length === 0 && <option value="">none</option>}
-                    {draft.environments.map((e) => <option key={e.name} value={e.name}>{e.name}</option>)}
-                  </select>
-                </label>
-                <button type="button" className="secondary" onClick={() => {
-                  const name = window.prompt("Environment name (dev, staging, prod…)")?.trim();
-                  if (name && !draft.environments.some((e) => e.name === name)) {
-                    edit({ environments: [...draft.environments, { name, values: env ? { ...env.values } : {} }] });
-                    setEnvironment(name);
-                  }
-                }}>Add environment</button>
-                <button type="button" className="secondary" onClick={() => { edit({ variables: [...draft.variables, { name: `var${String(draft.variables.length + 1)}`, secret: false }] }); }}>Add variable</button>
-              </div>
-              {draft.variables.map((v, i) => (
-                <div className="header-row" key={i}>
-                  <input aria-label="Variable name" value={v.name} onChange={(e) => { edit({ variables: draft.variables.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) }); }} />
-                  {env && (v.secret ? secretField({ kind: "variable", environment: env.name, name: v.name }, `{{${v.name}}}`) : (
-                    <input aria-label={`Value of ${v.name} in ${env.name}`} value={env.values[v.name] ?? ""} onChange={(e) => {
-                      edit({ environments: draft.environments.map((x) => (x.name === env.name ? { ...x, values: { ...x.values, [v.name]: e.target.value } } : x)) });
-                    }} />
-                  ))}
-                  <label className="inline"><input type="checkbox" checked={v.secret} onChange={(e) => { edit({ variables: draft.variables.map((x, j) => (j === i ? { ...x, secret: e.target.checked } : x)) }); }} /> secret</label>
-                </div>
-              ))}
-              {draft.variables.length > 0 && draft.environments.length === 0 && <p className="hint">Add an environment to give the variables values.</p>}
-            </fieldset>
+            <ProfileVariables draft={draft} environment={environment} setEnvironment={setEnvironment} edit={edit} secretField={secretField} />
 
-            <fieldset>
-              <legend>Server side, notes and snippets</legend>
-              <div className="grid">
-                <div className="field"><label htmlFor="profile-process">Process</label><input id="profile-process" value={draft.server.process ?? ""} onChange={(e) => { edit({ server: { ...draft.server, process: orNull(e.target.value.trim()) } }); }} /></div>
-                <div className="field narrow"><label htmlFor="profile-port">Port</label><input id="profile-port" type="number" value={draft.server.port ?? ""} onChange={(e) => { edit({ server: { ...draft.server, port: numberOrNull(e.target.value) } }); }} /></div>
-                <div className="field"><label htmlFor="profile-server-env">Server environment variables (NAME or NAME=EXPECTED, comma-separated)</label><input id="profile-server-env" value={draft.server.env.join(", ")} onChange={(e) => { edit({ server: { ...draft.server, env: e.target.value.split(",").map((v) => v.trim()) } }); }} /></div>
-                <div className="field"><label htmlFor="profile-logs">Log files (one per line)</label><textarea id="profile-logs" rows={2} value={draft.server.logs.join("\n")} onChange={(e) => { edit({ server: { ...draft.server, logs: e.target.value.split("\n") } }); }} /></div>
-                <div className="field"><label htmlFor="profile-proxy-config">Proxy config (nginx, HAProxy, Apache, Caddy)</label><input id="profile-proxy-config" value={draft.server.proxyConfig ?? ""} onChange={(e) => { edit({ server: { ...draft.server, proxyConfig: orNull(e.target.value.trim()) } }); }} /></div>
-                <div className="field"><label htmlFor="profile-project">Project folder</label><input id="profile-project" value={draft.server.project ?? ""} onChange={(e) => { edit({ server: { ...draft.server, project: orNull(e.target.value.trim()) } }); }} /></div>
-                <div className="field wide"><label htmlFor="profile-notes">Notes</label><textarea id="profile-notes" rows={2} value={draft.notes} onChange={(e) => { edit({ notes: e.target.value }); }} /></div>
-                <div className="field wide"><label htmlFor="profile-snippets">Console snippets (one per line)</label><textarea id="profile-snippets" rows={3} value={draft.snippets.join("\n")} onChange={(e) => { edit({ snippets: e.target.value.split("\n") }); }} /></div>
-              </div>
-            </fieldset>
+            <ProfileServerFields draft={draft} edit={edit} />
             <label className="inline"><input type="checkbox" checked={sessionOnly} onChange={(e) => { setSessionOnly(e.target.checked); }} /> Keep new secrets for this session only (not in the keyring)</label>
             {draft.lastRuns.length > 0 && (
               <ul className="runs">{draft.lastRuns.map((r) => <li key={r.atMs}><span className={`verdict verdict-${r.verdict}`}>{r.verdict}</span> {r.summary} {r.environment ? `(${r.environment})` : ""}</li>)}</ul>
