@@ -1,9 +1,9 @@
 //! The causes on the client's side: the page, its cookies and code, an Electron app, and what the compression offer changes.
 
 use super::snippets::*;
-use super::{Entry, Section, Severity, cause};
+use super::{Cause, Section, Severity, cause};
 
-pub(super) const CLIENT_SIDE: &[Entry] = &[
+pub(super) const CLIENT_SIDE: &[Cause] = &[
     cause!(
         "frontend.csp_blocked",
         FrontendConnection,

@@ -1,9 +1,9 @@
 //! The causes of the frameworks apps speak over the socket: Socket.IO, Phoenix, ActionCable, SignalR, SockJS, STOMP, GraphQL over WebSocket.
 
 use super::snippets::*;
-use super::{Entry, Section, Severity, cause};
+use super::{Cause, Section, Severity, cause};
 
-pub(super) const FRAMEWORKS: &[Entry] = &[
+pub(super) const FRAMEWORKS: &[Cause] = &[
     cause!(
         "socketio.detected",
         Framework,

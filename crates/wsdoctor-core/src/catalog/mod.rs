@@ -91,7 +91,7 @@ impl Severity {
 
 /// One named cause.
 #[derive(Debug)]
-pub struct Entry {
+pub struct Cause {
     pub code: &'static str,
     /// The checklist section whose findings this cause belongs to.
     pub section: Section,
@@ -113,7 +113,7 @@ pub struct Snippet {
 
 macro_rules! cause {
     ($code:literal, $section:ident, $severity:ident, $title:literal, $explanation:literal, $fix:literal $(, $snippet:expr)?) => {
-        Entry {
+        Cause {
             code: $code,
             section: Section::$section,
             severity: Severity::$severity,
@@ -129,7 +129,7 @@ macro_rules! cause {
 pub(super) use cause;
 
 /// Every diagnosis, grouped by the layer it belongs to, in the order a connection meets them.
-pub static CATALOG: LazyLock<Vec<&'static Entry>> = LazyLock::new(|| {
+pub static CATALOG: LazyLock<Vec<&'static Cause>> = LazyLock::new(|| {
     [
         reaching::REACHING,
         frameworks::FRAMEWORKS,
@@ -146,11 +146,11 @@ pub use explains::{EXPLAINS, Explains, explained_by};
 pub use render::markdown;
 
 /// The entry for `code`. The engine names only catalog codes: an unknown one is a bug, caught by tests.
-pub fn entry(code: &str) -> &'static Entry {
+pub fn entry(code: &str) -> &'static Cause {
     lookup(code).unwrap_or_else(|| panic!("diagnosis code {code} is not in the catalog"))
 }
 
 /// The entry for `code`, if the catalog has it (a code read from a file may be anything).
-pub fn lookup(code: &str) -> Option<&'static Entry> {
+pub fn lookup(code: &str) -> Option<&'static Cause> {
     CATALOG.iter().find(|entry| entry.code == code).copied()
 }

@@ -1,8 +1,8 @@
 //! The causes met once the socket is open: how it closed, the frames, messages, pings, the idle probe.
 
-use super::{Entry, Section, Severity, cause};
+use super::{Cause, Section, Severity, cause};
 
-pub(super) const OPEN_SESSION: &[Entry] = &[
+pub(super) const OPEN_SESSION: &[Cause] = &[
     cause!(
         "close.abnormal",
         DebuggingDetails,

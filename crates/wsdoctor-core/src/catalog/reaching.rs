@@ -1,9 +1,9 @@
 //! The causes met reaching the server and upgrading: the URL, DNS, TCP, TLS, the upgrade handshake, a proxy on the way, the subprotocol.
 
 use super::snippets::*;
-use super::{Entry, Section, Severity, cause};
+use super::{Cause, Section, Severity, cause};
 
-pub(super) const REACHING: &[Entry] = &[
+pub(super) const REACHING: &[Cause] = &[
     cause!(
         "url.invalid",
         FrontendConnection,

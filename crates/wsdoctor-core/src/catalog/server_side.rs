@@ -1,9 +1,9 @@
 //! The causes found on the server's machine: the process, the port, its environment, its logs, the proxy's configuration.
 
 use super::snippets::*;
-use super::{Entry, Section, Severity, cause};
+use super::{Cause, Section, Severity, cause};
 
-pub(super) const SERVER_SIDE: &[Entry] = &[
+pub(super) const SERVER_SIDE: &[Cause] = &[
     cause!(
         "process.not_running",
         ServerHealth,

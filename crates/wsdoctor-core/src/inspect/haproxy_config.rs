@@ -29,7 +29,7 @@ pub(super) fn recognised(text: &str) -> bool {
 }
 
 /// One section: its kind (`defaults`, `frontend`, `backend`, `listen`), name, first line and lines.
-struct Section {
+struct HaproxySection {
     kind: String,
     name: String,
     line: usize,
@@ -38,7 +38,7 @@ struct Section {
     defaults: Option<usize>,
 }
 
-impl Section {
+impl HaproxySection {
     /// The arguments of the last `keyword …` line whose words start with `keyword`.
     fn setting(&self, keyword: &[&str]) -> Option<Vec<String>> {
         self.lines.iter().rev().find_map(|(_, line)| {
@@ -75,8 +75,8 @@ fn millis(value: &str) -> Option<u64> {
     })
 }
 
-fn sections(text: &str) -> Vec<Section> {
-    let mut out: Vec<Section> = Vec::new();
+fn sections(text: &str) -> Vec<HaproxySection> {
+    let mut out: Vec<HaproxySection> = Vec::new();
     let mut defaults = None;
     for (index, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or("").trim();
@@ -92,7 +92,7 @@ fn sections(text: &str) -> Vec<Section> {
             if first == "defaults" {
                 defaults = Some(out.len());
             }
-            out.push(Section {
+            out.push(HaproxySection {
                 kind: first.to_string(),
                 name: words.next().unwrap_or("").to_string(),
                 line: index + 1,
@@ -123,13 +123,13 @@ fn strips_upgrade(line: &str) -> bool {
 /// Audits an HAProxy file; returns the line for the audit's "Files read".
 pub(super) fn check(rec: &mut Recorder, file: &Path, text: &str) -> String {
     let all = sections(text);
-    let defaults_of = |s: &Section| s.defaults.map(|i| &all[i]);
-    let timeout = |s: &Section, which: &str| {
+    let defaults_of = |s: &HaproxySection| s.defaults.map(|i| &all[i]);
+    let timeout = |s: &HaproxySection, which: &str| {
         s.timeout(which)
             .or_else(|| defaults_of(s).and_then(|d| d.timeout(which)))
     };
     // The frontends that send traffic to each backend, for their client timeouts.
-    let mut users: HashMap<&str, Vec<&Section>> = HashMap::new();
+    let mut users: HashMap<&str, Vec<&HaproxySection>> = HashMap::new();
     for frontend in all.iter().filter(|s| s.kind == "frontend") {
         for (_, line) in &frontend.lines {
             let words: Vec<&str> = line.split_whitespace().collect();
@@ -235,7 +235,7 @@ fn shown(ms: Option<u64>) -> String {
 }
 
 /// The section with `timeout tunnel 1h` in place of any shorter one, and no rule removing the upgrade.
-fn corrected(section: &Section) -> String {
+fn corrected(section: &HaproxySection) -> String {
     let mut out = vec![format!("{} {}", section.kind, section.name)];
     let mut added = false;
     for (_, line) in &section.lines {

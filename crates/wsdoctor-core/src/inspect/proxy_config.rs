@@ -20,15 +20,15 @@ const MAX_CONFIG_FILES: usize = 256;
 
 /// One directive as read, with where it came from.
 #[derive(Debug, Clone)]
-struct Item {
+struct ReadDirective {
     name: String,
     args: Vec<String>,
     file: PathBuf,
     line: usize,
-    children: Vec<Item>,
+    children: Vec<ReadDirective>,
 }
 
-impl Item {
+impl ReadDirective {
     fn arg(&self, i: usize) -> &str {
         self.args.get(i).map(String::as_str).unwrap_or("")
     }
@@ -57,7 +57,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn load(&mut self, path: &Path, depth: usize) -> Vec<Item> {
+    fn load(&mut self, path: &Path, depth: usize) -> Vec<ReadDirective> {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if depth > MAX_INCLUDE_DEPTH || !self.visited.insert(canonical) {
             return Vec::new();
@@ -90,7 +90,7 @@ impl Loader {
             .collect()
     }
 
-    fn convert(&mut self, directive: &Directive, file: &Path, depth: usize) -> Vec<Item> {
+    fn convert(&mut self, directive: &Directive, file: &Path, depth: usize) -> Vec<ReadDirective> {
         if directive.name == "include" {
             let pattern = directive.first_arg().unwrap_or("");
             return self
@@ -108,7 +108,7 @@ impl Loader {
                     .collect()
             })
             .unwrap_or_default();
-        vec![Item {
+        vec![ReadDirective {
             name: directive.name.clone(),
             args: directive
                 .args
@@ -167,20 +167,20 @@ impl Loader {
 /// The directives in effect for a location: its own, else inherited from the enclosing blocks (nginx
 /// inherits `proxy_set_header` only when a level sets none of its own).
 struct Effective<'a> {
-    chain: Vec<&'a Item>,
+    chain: Vec<&'a ReadDirective>,
 }
 
 impl Effective<'_> {
-    fn find(&self, name: &str) -> Option<&Item> {
+    fn find(&self, name: &str) -> Option<&ReadDirective> {
         self.chain
             .iter()
             .rev()
             .find_map(|level| level.children.iter().rev().find(|c| c.name == name))
     }
 
-    fn headers(&self) -> Vec<&Item> {
+    fn headers(&self) -> Vec<&ReadDirective> {
         for level in self.chain.iter().rev() {
-            let set: Vec<&Item> = level
+            let set: Vec<&ReadDirective> = level
                 .children
                 .iter()
                 .filter(|c| c.name == "proxy_set_header")
@@ -217,7 +217,7 @@ struct Finding {
 }
 
 fn judge(
-    location: &Item,
+    location: &ReadDirective,
     effective: &Effective,
     target_path: Option<&str>,
 ) -> Option<(Vec<Finding>, String)> {
@@ -331,9 +331,9 @@ fn judge(
 }
 
 fn walk<'a>(
-    items: &'a [Item],
-    chain: &mut Vec<&'a Item>,
-    out: &mut Vec<(&'a Item, Vec<&'a Item>)>,
+    items: &'a [ReadDirective],
+    chain: &mut Vec<&'a ReadDirective>,
+    out: &mut Vec<(&'a ReadDirective, Vec<&'a ReadDirective>)>,
 ) {
     for item in items {
         if item.name == "location" {
@@ -444,7 +444,7 @@ pub(crate) fn check(rec: &mut Recorder, path: &Path, target_path: Option<&str>) 
         errors: Vec::new(),
         files: Vec::new(),
     };
-    let items: Vec<Item> = nginx_files.iter().flat_map(|f| loader.load(f, 0)).collect();
+    let items: Vec<ReadDirective> = nginx_files.iter().flat_map(|f| loader.load(f, 0)).collect();
     let mut locations = Vec::new();
     walk(&items, &mut Vec::new(), &mut locations);
 

@@ -27,8 +27,8 @@ pub use endpoints::{
 use crate::{Error, Result, tls};
 
 /// A lab connection's stream, whatever the listener (plain TCP or TLS).
-pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}
+pub(crate) trait LabIo: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> LabIo for T {}
 
 /// The `Server` header every lab response carries, so a report shows what answered.
 pub(crate) const SERVER_HEADER: &str = concat!("wsdoctor-lab/", env!("CARGO_PKG_VERSION"));

@@ -28,7 +28,7 @@ const MAX_MESSAGE_BYTES: usize = 16 << 20;
 /// The longest `/drop?after=N` may wait.
 const MAX_DROP_AFTER_SECS: u64 = 600;
 
-use super::Io;
+use super::LabIo;
 
 pub(crate) async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     mut io: S,
@@ -245,7 +245,7 @@ fn refusal(behaviour: Behaviour, head: &RequestHead, info: &ListenerInfo) -> Opt
     }
 }
 
-async fn reply<S: Io>(io: &mut S, response: Vec<u8>) {
+async fn reply<S: LabIo>(io: &mut S, response: Vec<u8>) {
     if io.write_all(&response).await.is_ok() {
         let _ = io.flush().await;
         let _ = io.shutdown().await;
@@ -253,12 +253,12 @@ async fn reply<S: Io>(io: &mut S, response: Vec<u8>) {
 }
 
 /// Reads and discards whatever the client sends, answering nothing, until it leaves or the limit passes.
-async fn hold<S: Io>(mut io: S) {
+async fn hold<S: LabIo>(mut io: S) {
     let _ =
         tokio::time::timeout(HOLD_LIMIT, tokio::io::copy(&mut io, &mut tokio::io::sink())).await;
 }
 
-async fn echo<S: Io>(
+async fn echo<S: LabIo>(
     ws: &mut WebSocketStream<S>,
     limit: Option<usize>,
 ) -> Result<(), tungstenite::Error> {
@@ -288,7 +288,7 @@ async fn echo<S: Io>(
 
 /// Sends `count` text messages of 100 bytes, then closes cleanly: as fast as the connection takes them, or
 /// at `rate` messages a second (paced in 10 ms slices, so a client can be watched under a steady stream).
-async fn flood<S: Io>(
+async fn flood<S: LabIo>(
     ws: &mut WebSocketStream<S>,
     count: u64,
     rate: Option<u64>,
@@ -312,12 +312,12 @@ async fn flood<S: Io>(
     close_with(ws, CloseCode::Normal, "lab: flood done").await
 }
 
-async fn close_at_once<S: Io>(ws: &mut WebSocketStream<S>) -> Result<(), tungstenite::Error> {
+async fn close_at_once<S: LabIo>(ws: &mut WebSocketStream<S>) -> Result<(), tungstenite::Error> {
     close_with(ws, CloseCode::Error, "lab: simulated server error").await
 }
 
 /// Closes with `code` and waits (bounded) for the client's half of the closing handshake.
-async fn close_with<S: Io>(
+async fn close_with<S: LabIo>(
     ws: &mut WebSocketStream<S>,
     code: CloseCode,
     reason: &str,

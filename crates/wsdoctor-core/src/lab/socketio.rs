@@ -39,14 +39,14 @@ const PING_INTERVAL: Duration = Duration::from_secs(5);
 /// The longest a client may keep one connection to the Socket.IO servers.
 const CONNECTION_LIMIT: Duration = Duration::from_secs(600);
 
-use super::Io;
+use super::LabIo;
 
 type Serving = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Serves whole connections for the lab's Socket.IO servers.
 #[derive(Clone)]
 pub(crate) struct SocketIoLab {
-    serve: Arc<dyn Fn(Box<dyn Io>) -> Serving + Send + Sync>,
+    serve: Arc<dyn Fn(Box<dyn LabIo>) -> Serving + Send + Sync>,
 }
 
 impl SocketIoLab {
@@ -76,7 +76,7 @@ impl SocketIoLab {
         // Only `/chat` exists: joining the main namespace is refused with "Invalid namespace".
         no_main_io.ns("/chat", echo);
 
-        let serve = move |io: Box<dyn Io>| -> Serving {
+        let serve = move |io: Box<dyn LabIo>| -> Serving {
             let service = service.clone();
             Box::pin(async move {
                 let connection = hyper::server::conn::http1::Builder::new()
@@ -106,7 +106,7 @@ impl SocketIoLab {
     }
 
     /// Serves the rest of a connection whose request head (`head`, as read) was for one of these paths.
-    pub(crate) async fn serve<S: Io>(&self, head: Vec<u8>, io: S) {
+    pub(crate) async fn serve<S: LabIo>(&self, head: Vec<u8>, io: S) {
         let (read, write) = tokio::io::split(io);
         let replayed = tokio::io::join(std::io::Cursor::new(head).chain(read), write);
         (self.serve)(Box::new(replayed)).await;

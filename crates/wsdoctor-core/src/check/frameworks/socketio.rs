@@ -25,7 +25,7 @@ use crate::net::{Route, Stream, Target};
 use crate::report::{CheckStatus, Evidence, Recorder, Step};
 
 /// How the session was opened, for the items after the handshake.
-enum Session {
+enum Opened {
     /// Over polling: the open packet, and the handshake's whole answer (an Engine.IO 3 server puts the
     /// main namespace's CONNECT in it).
     Polling(Open, String),
@@ -101,7 +101,7 @@ async fn handshake_by_polling(
     ask: &Ask<'_>,
     origin: Option<&str>,
     first: Stream,
-) -> Option<Session> {
+) -> Option<Opened> {
     let (options, route) = (ask.options, ask.route);
     let request = ask.polling(None, None);
     step.evidence.push(Evidence::new(
@@ -135,7 +135,7 @@ async fn handshake_by_polling(
                             ),
                         );
                     }
-                    Some(Session::Polling(open, response.body_text()))
+                    Some(Opened::Polling(open, response.body_text()))
                 }
                 OpenAnswer::Refused { code: 5, message }
                 | OpenAnswer::Refused { code: 3, message }
@@ -206,7 +206,7 @@ async fn join_and_upgrade(
     options: &CheckOptions,
     ask: &Ask<'_>,
     namespace: &str,
-    session: Session,
+    session: Opened,
 ) {
     // The namespace.
     let step = rec.begin(&items::SOCKETIO_NAMESPACE);
@@ -223,7 +223,7 @@ async fn join_and_upgrade(
     };
     let connect = connect.as_deref();
     match session {
-        Session::Polling(open, opened) => {
+        Opened::Polling(open, opened) => {
             let joined = match join_by_polling(ask, &open.sid, &opened, connect, namespace).await {
                 Ok(answer) => match affinity_rounds(ask, connect, namespace, 2).await {
                     None => Ok(answer),
@@ -236,7 +236,7 @@ async fn join_and_upgrade(
             let upgraded = upgrade(rec, step, ask, &open).await;
             hold_then_close(rec, ask, upgraded.map(|ws| (ws, open))).await;
         }
-        Session::WebSocketOnly(mut ws, open) => {
+        Opened::WebSocketOnly(mut ws, open) => {
             let joined = join_over(
                 &mut ws,
                 ask.version,
@@ -401,7 +401,7 @@ async fn open_over_websocket(
     ask: &Ask<'_>,
     why: &str,
     polling_refused: Option<&str>,
-) -> Option<Session> {
+) -> Option<Opened> {
     // A failure here is said with the polling refusal that led to it.
     let failed = |what: &str| match polling_refused {
         Some(refused) => format!("{refused}; over WebSocket, {what}"),
@@ -424,7 +424,7 @@ async fn open_over_websocket(
                             CheckStatus::Pass,
                             format!("Engine.IO session opened over WebSocket ({why})."),
                         );
-                        Some(Session::WebSocketOnly(Box::new(ws), open))
+                        Some(Opened::WebSocketOnly(Box::new(ws), open))
                     }
                     _ => {
                         no_server(
