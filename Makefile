@@ -85,7 +85,7 @@ dev: deps-build
 	cd ui && npm run dev & vite=$$!; trap "kill $$vite" EXIT; \
 	  cargo run -p wsdoctor-app --no-default-features
 
-## bench: check times against the lab, scanning a 5,000-file project and a 2 GB log, the console under a
+## bench: check times against the lab (in the engine, and whole `wsdoctor check` processes beside wscat), scanning a 5,000-file project and a 2 GB log, the console under a
 ## 1,000,000-message flood (beside websocat), `wsdoctor connect` printing that flood into a pipe (beside
 ## websocat: time and peak RSS), each hostile server's check (time and peak RSS), loading 10,000 profiles,
 ## a Socket.IO console decoding a 200,000-event flood from Node socket.io (beside socket.io-client), and the
@@ -96,6 +96,7 @@ bench: $(STAMPS)/websocat
 	cargo bench -p wsdoctor-core --bench console_flood --locked
 	cargo bench -p wsdoctor-core --bench profiles --locked
 	cargo bench -p wsdoctor-cli --bench connect_flood --locked
+	cargo bench -p wsdoctor-cli --bench check_process --locked
 	cargo bench -p wsdoctor-core --bench hostile --locked
 	cargo bench -p wsdoctor-core --bench frameworks --locked
 	cargo bench -p wsdoctor-core --bench console_frameworks --locked

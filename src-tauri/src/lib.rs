@@ -46,6 +46,8 @@ pub fn run() -> Result<(), tauri::Error> {
         )
         .invoke_handler(app_commands!(handler))
         .setup(move |app| {
+            // Read off the hot path: the first check then finds the desktop's proxy settings read.
+            wsdoctor_core::net::prefetch_desktop_proxy();
             let log_dir = app.path().app_log_dir()?;
             let log_guard = logs::init(&log_dir)?;
             tracing::info!(version = wsdoctor_core::VERSION, log_dir = %log_dir.display(), "WS Doctor starting");

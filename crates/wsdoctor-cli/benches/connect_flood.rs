@@ -116,7 +116,7 @@ fn main() {
 
     let ours = measure(
         Command::new(env!("CARGO_BIN_EXE_wsdoctor"))
-            .args(["connect", &url, "--wait", "0.5"])
+            .args(["connect", &url, "--wait", "60"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -34,7 +34,7 @@ pub struct CheckArgs {
     /// server-side option is given.
     url: Option<String>,
     #[command(flatten)]
-    target: TargetArgs,
+    pub(crate) target: TargetArgs,
     /// The page that opens the socket: its origin is sent as the Origin (unless --origin says otherwise),
     /// as a browser on it does, and an https page opening ws:// is mixed content.
     #[arg(long, value_name = "URL")]

@@ -5,8 +5,8 @@
 //! `/hex …`, `/b64 …`, `/json …` and `/quit` do what they say. In a framework session a line is one of
 //! the protocol's commands instead (`emit EVENT [JSON ...]`, `subscribe DEST`, `subscribe QUERY`, ...:
 //! [`Dialect::commands`]), read by the core. With stdin from a pipe or a file it is a script: each line is
-//! sent (once a framework session has joined), then once the server has been quiet for `--wait` seconds
-//! the connection is closed. Every entry is printed, in order, decoded in a framework session: when stdout
+//! sent (once a framework session has joined), and `--wait` seconds after the last one the connection is
+//! closed, whatever the server still sends (a ticker or a flood cannot keep a script running). Every entry is printed, in order, decoded in a framework session: when stdout
 //! is slower than the socket the session stops reading it (TCP backpressure), so nothing is dropped and
 //! memory stays flat. The exit status says what happened: 0 opened and ended with a clean close from
 //! either side (ours answered, or the server's 1000/1001), 1 never opened, lost, closed with another code,
@@ -54,8 +54,9 @@ pub struct ConnectArgs {
     #[arg(required_unless_present = "profile")]
     url: Option<String>,
     #[command(flatten)]
-    target: TargetArgs,
-    /// In script mode, seconds to wait for replies after the last line.
+    pub(crate) target: TargetArgs,
+    /// In script mode, seconds to wait for replies after the last line, then close (whatever the server
+    /// still sends). A server that closes first ends the run sooner.
     #[arg(long, value_name = "SECS", default_value_t = 2.0)]
     wait: f64,
     /// Send a ping every SECS seconds and report a missed pong.
@@ -365,12 +366,12 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
     let mut outcome = SessionSeen::default();
     let mut bad_input = false;
     let mut reading_input = false;
-    // After the input ends: close once the server has been quiet for `--wait`.
-    let mut quiet_until: Option<tokio::time::Instant> = None;
+    // After the input ends: close `--wait` later, whatever arrives meanwhile.
+    let mut close_at: Option<tokio::time::Instant> = None;
     let mut closing = false;
     loop {
-        let quiet = async {
-            match quiet_until {
+        let waited = async {
+            match close_at {
                 Some(at) if !closing => tokio::time::sleep_until(at).await,
                 _ => std::future::pending().await,
             }
@@ -395,15 +396,12 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
                     session.stop();
                     break;
                 }
-                if quiet_until.is_some() {
-                    quiet_until = Some(tokio::time::Instant::now() + wait);
-                }
                 if outcome.joined && let Some(tx) = lines_tx.take() {
                     reading_input = true;
                     start_reading_stdin(tx, interactive, dialect);
                 }
             }
-            line = lines.recv(), if reading_input && quiet_until.is_none() && !closing => match line {
+            line = lines.recv(), if reading_input && close_at.is_none() && !closing => match line {
                 Some(line) if line.is_empty() && interactive => {}
                 // The server has closed already: nothing more can be sent, and that is no bad input.
                 Some(_) if session.status().state == SessionState::Closed => {}
@@ -416,9 +414,9 @@ pub async fn run(args: ConnectArgs) -> Result<ExitCode> {
                         bad_input = true;
                     }
                 },
-                None => quiet_until = Some(tokio::time::Instant::now() + wait),
+                None => close_at = Some(tokio::time::Instant::now() + wait),
             },
-            _ = quiet => {
+            _ = waited => {
                 closing = true;
                 if session.status().state == SessionState::Open {
                     let _ = session.close(1000, "");

@@ -51,6 +51,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.verbose);
+    // gsettings takes longer than a local check: read the desktop's proxy while the run starts.
+    let desktop_proxy = match &cli.command {
+        Command::Check(args) => args.target.may_use_desktop_proxy(),
+        Command::Connect(args) => args.target.may_use_desktop_proxy(),
+        _ => false,
+    };
+    if desktop_proxy {
+        wsdoctor_core::net::prefetch_desktop_proxy();
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -129,6 +129,11 @@ pub fn parse_header(line: &str) -> Result<(String, String)> {
 }
 
 impl TargetArgs {
+    /// Whether the run may fall back to the desktop's proxy settings (no --proxy, no --no-env-proxy).
+    pub fn may_use_desktop_proxy(&self) -> bool {
+        self.proxy.is_none() && !self.no_env_proxy
+    }
+
     /// The saved profile named by `--profile`, if any.
     pub fn profile(&self) -> Result<Option<SelectedProfile>> {
         let Some(name) = &self.profile else {

@@ -392,7 +392,8 @@ async fn connect_as_a_script_sends_each_line_and_exits_with_what_happened() {
 async fn connect_counting(url: &str, delay: Duration) -> (usize, i32, bool, String) {
     use tokio::io::AsyncReadExt;
     let mut child = Command::new(BIN)
-        .args(["connect", url, "--wait", "0.3"])
+        // The flood closes by itself; the wait only bounds a flood that would not.
+        .args(["connect", url, "--wait", "60"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -439,6 +440,32 @@ async fn connect_counting(url: &str, delay: Duration) -> (usize, i32, bool, Stri
     .expect("the flood ends in time");
     let closed_last = tail.contains("← close") && tail.contains("lab: flood done");
     (lines, status.code().unwrap_or(-1), closed_last, tail)
+}
+
+/// `--wait N` closes N seconds after the last line, whatever the server still sends: a ticker (100
+/// messages a second for hours) cannot keep a script running.
+#[tokio::test]
+async fn the_wait_after_the_last_line_ends_a_script_while_the_server_keeps_sending() {
+    let lab = lab().await;
+    let started = std::time::Instant::now();
+    let run = connect_script(
+        &[&lab.url("/flood?n=1000000&rate=100"), "--wait", "1"],
+        "hello\n",
+    )
+    .await;
+    let took = started.elapsed();
+    assert_contains!(run.stdout, "← text 100 B");
+    assert_contains!(run.stdout, "→ close 2 B  1000");
+    // The lab's flood reads nothing, so our close goes unanswered: said, and not a clean end (exit 1).
+    assert_contains!(
+        run.stdout,
+        "the server did not answer the close frame within 3 s"
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        took < Duration::from_secs(8),
+        "ended {took:?} after it started, with --wait 1"
+    );
 }
 
 /// Every message of a flood is printed, in order, then the close; exit 0 for the server's clean close.

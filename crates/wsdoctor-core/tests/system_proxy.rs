@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use support::squid::start_squid;
+use support::squid::{PROXIED_NAME, start_squid};
 use support::{codes, options, run};
 use wsdoctor_core::lab::{Lab, LabConfig};
 use wsdoctor_core::report::Verdict;
@@ -21,6 +21,8 @@ fn gsettings_set(schema: &str, key: &str, value: &str) {
         .status()
         .expect("gsettings runs (Debian package libglib2.0-bin)");
     assert!(status.success(), "gsettings set {schema} {key} {value}");
+    // The engine keeps what it read (renewed in the background every 30 s): read the change now.
+    wsdoctor_core::net::reread_desktop_proxy();
 }
 
 #[tokio::test]
@@ -50,7 +52,8 @@ async fn gnome_proxy_settings_are_followed_as_a_browser_follows_them() {
         o
     };
 
-    // Manual, with the localhost ranges taken out of ignore-hosts: through squid, the source named.
+    // Manual: a host that is not loopback by name goes through squid (which alone knows the name), the
+    // source named.
     gsettings_set("org.gnome.system.proxy", "mode", "'manual'");
     gsettings_set("org.gnome.system.proxy.http", "host", "'127.0.0.1'");
     gsettings_set(
@@ -63,30 +66,50 @@ async fn gnome_proxy_settings_are_followed_as_a_browser_follows_them() {
         "ignore-hosts",
         "['*.internal.test']",
     );
-    let report = run(&system(lab.url("/echo")), Duration::from_secs(20)).await;
+    let by_name = format!("ws://{PROXIED_NAME}:{}/echo", lab.addr().port());
+    let report = run(&system(by_name.clone()), Duration::from_secs(20)).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.diagnoses);
     assert_eq!(codes(&report), ["proxy.used"]);
     let proxy = report.target.proxy.clone().unwrap();
     assert!(proxy.contains("GNOME proxy settings"), "{proxy}");
 
-    // GNOME's default ignore-hosts holds 127.0.0.0/8: the lab is reached direct.
-    gsettings_set(
-        "org.gnome.system.proxy",
-        "ignore-hosts",
-        "['localhost', '127.0.0.0/8', '::1']",
-    );
+    // A loopback target is reached direct whatever ignore-hosts says, as browsers reach it.
     let report = run(&system(lab.url("/echo")), Duration::from_secs(20)).await;
     assert!(report.diagnoses.is_empty(), "{:#?}", report.diagnoses);
     assert_eq!(report.target.proxy, None);
 
-    // Automatic: a PAC file decides; the check goes direct and says so.
+    // A name in ignore-hosts is reached direct (here: not at all, since only squid knows it).
+    gsettings_set(
+        "org.gnome.system.proxy",
+        "ignore-hosts",
+        "['localhost', '127.0.0.0/8', '::1', '*.proxied.test']",
+    );
+    let report = run(&system(by_name.clone()), Duration::from_secs(20)).await;
+    assert_eq!(report.target.proxy, None);
+    assert_eq!(
+        codes(&report)[0],
+        "dns.unresolved",
+        "{:#?}",
+        report.diagnoses
+    );
+
+    // Automatic: a PAC file decides; the check goes direct and says so (for a host that is not loopback:
+    // browsers never ask the PAC file about one).
     gsettings_set("org.gnome.system.proxy", "mode", "'auto'");
     gsettings_set(
         "org.gnome.system.proxy",
         "autoconfig-url",
         "'http://wpad.internal.test/wpad.dat'",
     );
-    let report = run(&system(lab.url("/echo")), Duration::from_secs(20)).await;
+    let mut pinned = system(by_name);
+    pinned.resolve = vec![
+        wsdoctor_core::net::Pinned::parse(&format!(
+            "{PROXIED_NAME}:{}:127.0.0.1",
+            lab.addr().port()
+        ))
+        .unwrap(),
+    ];
+    let report = run(&pinned, Duration::from_secs(20)).await;
     assert_eq!(codes(&report), ["proxy.pac_not_evaluated"]);
     assert!(
         report.diagnoses[0].evidence[0]

@@ -9,6 +9,7 @@ pub(crate) mod dial;
 pub(crate) mod proxy;
 pub(crate) mod route;
 pub(crate) mod system_proxy;
+pub use system_proxy::{prefetch as prefetch_desktop_proxy, reread as reread_desktop_proxy};
 pub mod target;
 pub(crate) mod tls_client;
 

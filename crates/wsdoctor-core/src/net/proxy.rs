@@ -83,7 +83,7 @@ pub(crate) fn excluded(no_proxy: &str, host: &str) -> bool {
 
 /// GNOME's manual proxy for `host`, as a browser on this desktop uses it.
 fn desktop_proxy(host: &str, secure: bool) -> Result<Option<Proxy>, String> {
-    match super::system_proxy::gnome(secure) {
+    match super::system_proxy::gnome(host, secure) {
         super::system_proxy::Desktop::Manual {
             proxy: Some(proxy),
             ignore,

@@ -2,13 +2,29 @@
 //! `org.gnome.system.proxy` (read with `gsettings`, so whichever backend the desktop uses answers). A
 //! manual proxy is used like one from the environment, its `ignore-hosts` honoured (names, `*.` and `.`
 //! suffixes, CIDR ranges); an automatic one (a PAC URL) is said plainly, since PAC scripts are not run.
+//!
+//! Running `gsettings` costs about 7 ms, more than a whole local check, so the settings are read once
+//! and kept: [`prefetch`] reads them off the hot path when a front end starts, and a reading older than
+//! [`FRESH_FOR`] is renewed in the background while the kept one still answers (the app runs for hours;
+//! a desktop's proxy changes rarely).
 
 use std::net::IpAddr;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long `gsettings` may take before it is given up on.
 const GSETTINGS_DEADLINE: Duration = Duration::from_secs(2);
+/// How long a reading is used before it is renewed (in the background).
+const FRESH_FOR: Duration = Duration::from_secs(30);
+
+/// The last reading: when, and what `gsettings` printed (`None`: no GNOME schema, or no answer).
+static KEPT: Mutex<Option<(Instant, Option<String>)>> = Mutex::new(None);
+/// Held while `gsettings` runs, so that readers wait for one run rather than start their own.
+static READING: Mutex<()> = Mutex::new(());
+/// A background renewal is under way.
+static RENEWING: AtomicBool = AtomicBool::new(false);
 /// The most of its output read.
 const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 
@@ -26,11 +42,64 @@ pub(crate) enum Desktop {
     Auto { pac_url: String },
 }
 
-/// GNOME's proxy settings for a `secure` (wss/https) or plain connection.
-pub(crate) fn gnome(secure: bool) -> Desktop {
-    match run_gsettings() {
+/// GNOME's proxy settings for a `secure` (wss/https) or plain connection to `host`. A loopback host
+/// is always reached direct, as browsers reach it whatever the desktop says (Chrome's implicit bypass
+/// rules, Firefox's `network.proxy.allow_hijacking_localhost` off): the settings are not even read.
+pub(crate) fn gnome(host: &str, secure: bool) -> Desktop {
+    if always_direct(host) {
+        return Desktop::Direct;
+    }
+    match listing() {
         Some(listing) => parse(&listing, secure),
         None => Desktop::Direct,
+    }
+}
+
+/// Reads the desktop's proxy settings on a thread of their own, so that the first check finds them
+/// read. Front ends call it when they start.
+pub fn prefetch() {
+    let _ = std::thread::Builder::new()
+        .name("desktop-proxy".into())
+        .spawn(reread);
+}
+
+/// Reads the desktop's proxy settings again, now (for a caller that has just changed them).
+pub fn reread() {
+    let _one = READING.lock().unwrap_or_else(|p| p.into_inner());
+    let listing = run_gsettings();
+    *KEPT.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), listing));
+}
+
+/// The kept reading (renewed in the background when old), or a first one, read now.
+fn listing() -> Option<String> {
+    let kept = KEPT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    match kept {
+        Some((at, listing)) => {
+            if at.elapsed() > FRESH_FOR && !RENEWING.swap(true, Ordering::AcqRel) {
+                let renewal = std::thread::Builder::new()
+                    .name("desktop-proxy".into())
+                    .spawn(|| {
+                        reread();
+                        RENEWING.store(false, Ordering::Release);
+                    });
+                if renewal.is_err() {
+                    RENEWING.store(false, Ordering::Release);
+                }
+            }
+            listing
+        }
+        None => {
+            // A prefetch may be running: wait for it rather than run gsettings twice.
+            drop(READING.lock().unwrap_or_else(|p| p.into_inner()));
+            if let Some((_, listing)) = KEPT.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+                return listing;
+            }
+            reread();
+            KEPT.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+                .and_then(|(_, listing)| listing)
+        }
     }
 }
 
@@ -114,6 +183,23 @@ fn strings(array: &str) -> Vec<String> {
         .collect()
 }
 
+/// The hosts browsers never send through a proxy: `localhost` and `*.localhost`, the loopback addresses
+/// (127.0.0.0/8, ::1) and the link-local ones (169.254.0.0/16, fe80::/10).
+pub(crate) fn always_direct(host: &str) -> bool {
+    let host = host
+        .trim_matches(['[', ']'])
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_loopback() || ip.is_link_local(),
+        Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.is_unicast_link_local(),
+        Err(_) => false,
+    }
+}
+
 /// Whether GNOME's `ignore-hosts` sends `host` direct: an exact name, `*.suffix` or `.suffix`, an
 /// address, or an address range in CIDR form.
 pub(crate) fn ignored(ignore: &[String], host: &str) -> bool {
@@ -181,6 +267,31 @@ mod tests {
             parse("org.gnome.system.proxy mode 'none'\n", true),
             Desktop::Direct
         );
+    }
+
+    #[test]
+    fn loopback_and_link_local_hosts_are_always_direct() {
+        for host in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.8.0.1",
+            "[::1]",
+            "169.254.1.1",
+            "[fe80::1]",
+            "LOCALHOST.",
+        ] {
+            assert!(always_direct(host), "{host}");
+            assert_eq!(gnome(host, true), Desktop::Direct, "{host}");
+        }
+        for host in [
+            "example.com",
+            "10.0.0.1",
+            "localhost.example.com",
+            "[2001:db8::1]",
+        ] {
+            assert!(!always_direct(host), "{host}");
+        }
     }
 
     #[test]

@@ -12,6 +12,9 @@ const SQUID: &str = "/usr/sbin/squid";
 /// The user and password the `auth` port takes.
 pub const USER: &str = "tester";
 pub const PASSWORD: &str = "sq-pass-7781";
+/// A name only squid knows (its hosts file says 127.0.0.1): a target that is not loopback by name, so
+/// that a browser's rules send it through a proxy.
+pub const PROXIED_NAME: &str = "lab.proxied.test";
 
 pub struct Squid {
     /// The process, run from its own folder.
@@ -75,12 +78,14 @@ cache deny all
 pid_filename none
 access_log none
 cache_log {d}/cache.log
+hosts_file {d}/hosts
 logfile_rotate 0
 shutdown_lifetime 0 seconds
 coredump_dir {d}
 "#,
         passwd = passwd.display()
     );
+    std::fs::write(dir.join("hosts"), format!("127.0.0.1 {PROXIED_NAME}\n")).unwrap();
     let conf_file = dir.join("squid.conf");
     std::fs::write(&conf_file, conf).unwrap();
     let mut command = Command::new(SQUID);

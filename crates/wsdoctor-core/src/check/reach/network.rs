@@ -21,7 +21,7 @@ pub(in crate::check) async fn record(
     if proxy.is_none()
         && options.use_env_proxy
         && let crate::net::system_proxy::Desktop::Auto { pac_url } =
-            crate::net::system_proxy::gnome(target.secure)
+            crate::net::system_proxy::gnome(&target.host, target.secure)
     {
         rec.diagnose(
             "proxy.pac_not_evaluated",
