@@ -5,6 +5,7 @@ mod support;
 
 use std::time::Duration;
 
+use support::real_servers::node;
 use support::{options, read_head, run, server, switch};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wsdoctor_core::catalog::EXPLAINS;
@@ -189,6 +190,11 @@ async fn a_server_bound_to_loopback_explains_a_refusal_at_another_of_its_address
         "{:?}",
         report.diagnoses[0].evidence
     );
+    // A server bound to ::1 only, asked at 127.0.0.1: the same machine, another loopback address.
+    let v6 = std::net::TcpListener::bind("[::1]:0").expect("::1 is available");
+    let url = format!("ws://127.0.0.1:{}/", v6.local_addr().unwrap().port());
+    let report = check(url, ServerInputs::default()).await;
+    assert_explains(&report, "port.loopback_only", "tcp.refused");
     // Nothing listening anywhere on the port: a plain refusal, nothing more.
     let free = support::free_port();
     let report = check(format!("ws://127.0.0.2:{free}/"), ServerInputs::default()).await;
@@ -287,4 +293,67 @@ async fn a_cookie_the_browser_keeps_back_explains_the_servers_auth_demand() {
         "{json}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A server that reads what comes and answers nothing (no pong, no echo), then cuts TCP without a close
+/// frame while the check stays silent: the unanswered ping is the cut's consequence.
+#[tokio::test]
+async fn a_cut_during_the_idle_probe_explains_the_unanswered_ping() {
+    let addr = server(|mut s| async move {
+        switch(&mut s).await;
+        let mut sink = [0u8; 4096];
+        let _ = tokio::time::timeout(Duration::from_millis(1500), async {
+            while s.read(&mut sink).await.unwrap_or(0) > 0 {}
+        })
+        .await;
+    })
+    .await;
+    let options = CheckOptions {
+        idle: Some(Duration::from_secs(3)),
+        ..options(format!("ws://{addr}/socket"))
+    };
+    let report = run(&options, Duration::from_secs(30)).await;
+    assert_explains(&report, "idle.timeout", "ping.unanswered");
+}
+
+/// Real SockJS (Node `sockjs`) asked at its prefix: plain HTTP there, SockJS named first.
+#[tokio::test]
+async fn sockjs_explains_a_plain_http_answer_at_its_prefix() {
+    let server = node("sockjs");
+    let report = check(
+        format!("ws://127.0.0.1:{}/echo", server.port),
+        ServerInputs::default(),
+    )
+    .await;
+    assert_explains(&report, "sockjs.detected", "handshake.not_websocket");
+}
+
+/// A real `ws` server that agrees on no subprotocol (and echoes): asked for GraphQL over WebSocket, it
+/// never acknowledges `connection_init`, because it does not speak GraphQL at all.
+#[tokio::test]
+async fn an_unagreed_subprotocol_explains_an_unacknowledged_graphql_init() {
+    let server = node("ignore-protocol");
+    let options = CheckOptions {
+        protocol: wsdoctor_core::framework::Protocol::GraphqlWs,
+        ..options(format!("ws://127.0.0.1:{}/", server.port))
+    };
+    let report = run(&options, Duration::from_secs(30)).await;
+    assert_explains(
+        &report,
+        "subprotocol.not_negotiated",
+        "graphql.init_timeout",
+    );
+}
+
+/// Real Socket.IO (Node socket.io 4) asked at `/`: it holds the upgrade unanswered and drops it after 1 s
+/// (its `destroyUpgradeTimeout`); the check finds Socket.IO at its own path first, whether its own wait
+/// ran out first (0.8 s) or the server's (5 s).
+#[tokio::test]
+async fn a_real_socketio_server_at_the_root_explains_the_unanswered_upgrade() {
+    let server = node("socketio");
+    let url = format!("ws://127.0.0.1:{}/", server.port);
+    let report = check(url.clone(), ServerInputs::default()).await;
+    assert_explains(&report, "socketio.detected", "handshake.timeout");
+    let report = run(&options(url), Duration::from_secs(30)).await;
+    assert_explains(&report, "socketio.detected", "handshake.no_response");
 }

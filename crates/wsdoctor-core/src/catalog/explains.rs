@@ -34,6 +34,26 @@ pub const EXPLAINS: &[Explains] = &[
         because: "a connection that is dropped answers no ping",
     },
     Explains {
+        cause: "idle.timeout",
+        symptom: "ping.unanswered",
+        because: "a connection that is cut without a close frame was already gone or going: its ping got no pong",
+    },
+    Explains {
+        cause: "sockjs.detected",
+        symptom: "handshake.not_websocket",
+        because: "a SockJS endpoint answers plain HTTP at its prefix; its WebSocket is at `<prefix>/websocket`",
+    },
+    Explains {
+        cause: "subprotocol.not_negotiated",
+        symptom: "graphql.init_timeout",
+        because: "a server that does not agree on the GraphQL subprotocol does not speak it, so `connection_init` goes unanswered",
+    },
+    Explains {
+        cause: "socketio.detected",
+        symptom: "handshake.timeout",
+        because: "Socket.IO servers hold upgrade requests outside `/socket.io/` unanswered (engine.io drops them after its `destroyUpgradeTimeout`, 1 s by default)",
+    },
+    Explains {
         cause: "socketio.detected",
         symptom: "handshake.no_response",
         because: "Socket.IO servers drop upgrade requests outside `/socket.io/` without an answer",
