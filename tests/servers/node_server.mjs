@@ -32,6 +32,13 @@
 //                   {token: "gql-token"} or it closes 4403 Forbidden; `subscription { tick(n: N) }`
 //                   counts to N every 20 ms
 //   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
+//   express-no-upgrade  an Express 5 app on app.listen() with a `/ws` route-less app, and its WebSocketServer
+//                   started with { port } on another port: the mistake that makes Express answer the upgrade
+//                   as an ordinary GET ("Cannot GET /ws"); the other port is printed as `WS <n>`
+//   express         the same app with the WebSocketServer attached to the server app.listen() returned
+//                   ({ server, path: "/ws" }): healthy
+//   verify-reason   a ws server whose verifyClient refuses with 401 and a reason of its own (the token's
+//                   expiry), as apps written from ws's documentation do
 //   graphql-legacy  a subscriptions-transport-ws server (the legacy `graphql-ws` protocol), as older Apollo
 //                   deployments still run
 import { createServer } from "node:http";
@@ -44,6 +51,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { execute, subscribe } from "graphql";
 import { SubscriptionServer } from "subscriptions-transport-ws";
 import sockjs from "sockjs";
+import express from "express";
 import { connect as tcpConnect } from "node:net";
 
 const mode = process.argv[2] ?? "echo";
@@ -110,6 +118,8 @@ function startWs() {
   if (mode === "origin") options.verifyClient = (info) => info.origin === "https://app.example.test";
   else if (mode === "ignore-protocol") options.handleProtocols = () => false;
   else if (mode === "max-payload") options.maxPayload = 64;
+  else if (mode === "verify-reason")
+    options.verifyClient = (info, done) => done(false, 401, "Token expired at 2026-12-07T09:00:00Z");
   // Compression on, as `ws` applies it: messages over 1 KB (its default threshold) go compressed.
   else if (mode === "deflate") options.perMessageDeflate = true;
   else if (mode !== "echo") throw new Error(`unknown mode ${mode}`);
@@ -121,6 +131,28 @@ function startWs() {
     socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary }));
   });
   server.on("listening", () => console.log(`PORT ${server.address().port}`));
+}
+
+function startExpress() {
+  const app = express();
+  app.get("/", (request, response) => response.send("the app\n"));
+  const http = app.listen(0, "127.0.0.1", () => {
+    if (mode === "express") {
+      const wss = new WebSocketServer({ server: http, path: "/ws" });
+      wss.on("connection", (socket) => {
+        socket.on("error", () => undefined);
+        socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary }));
+      });
+      console.log(`PORT ${http.address().port}`);
+    } else {
+      // The mistake: a WebSocket server of its own, beside the app's.
+      const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+      wss.on("listening", () => {
+        console.log(`WS ${wss.address().port}`);
+        console.log(`PORT ${http.address().port}`);
+      });
+    }
+  });
 }
 
 function startGraphql() {
@@ -203,4 +235,5 @@ if (mode.startsWith("socketio") || mode === "engineio") startSocketIo();
 else if (mode.startsWith("sockjs-stomp:")) startSockjsStomp(Number(mode.split(":")[1]));
 else if (mode.startsWith("sockjs")) startSockjs();
 else if (mode.startsWith("graphql")) startGraphql();
+else if (mode.startsWith("express")) startExpress();
 else startWs();
