@@ -164,10 +164,14 @@ $(STAMPS)/e2e-deps: tests/e2e/package-lock.json | $(STAMPS)
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Real WebSocket servers the Rust tests start: Python websockets (in a venv) and Node ws.
-$(STAMPS)/test-servers: tests/servers/package-lock.json tests/servers/requirements.txt | $(STAMPS)
+# Real WebSocket servers the Rust tests start: Python websockets and the ASGI stacks (in a venv), uvicorn
+# without a WebSocket library (in a venv of its own), and Node ws, Socket.IO, Express.
+$(STAMPS)/test-servers: tests/servers/package-lock.json tests/servers/requirements.txt tests/servers/requirements-bare.txt tests/servers/requirements-bare-nodeps.txt | $(STAMPS)
 	python3 -m venv target/py
 	target/py/bin/pip install --quiet --disable-pip-version-check -r tests/servers/requirements.txt
+	python3 -m venv target/py-bare
+	target/py-bare/bin/pip install --quiet --disable-pip-version-check -r tests/servers/requirements-bare.txt
+	target/py-bare/bin/pip install --quiet --disable-pip-version-check --no-deps -r tests/servers/requirements-bare-nodeps.txt
 	cd tests/servers && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -34,7 +34,7 @@
 //   graphql-hang    the same, whose onConnect never answers: no connection_ack ever comes
 //   express-no-upgrade  an Express 5 app on app.listen() with a `/ws` route-less app, and its WebSocketServer
 //                   started with { port } on another port: the mistake that makes Express answer the upgrade
-//                   as an ordinary GET ("Cannot GET /ws"); the other port is printed as `WS <n>`
+//                   as an ordinary GET ("Cannot GET /ws"); the port printed is the app's
 //   express         the same app with the WebSocketServer attached to the server app.listen() returned
 //                   ({ server, path: "/ws" }): healthy
 //   verify-reason   a ws server whose verifyClient refuses with 401 and a reason of its own (the token's
@@ -147,10 +147,7 @@ function startExpress() {
     } else {
       // The mistake: a WebSocket server of its own, beside the app's.
       const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-      wss.on("listening", () => {
-        console.log(`WS ${wss.address().port}`);
-        console.log(`PORT ${http.address().port}`);
-      });
+      wss.on("listening", () => console.log(`PORT ${http.address().port}`));
     }
   });
 }

@@ -189,10 +189,21 @@ async fn a_websocket_only_server_is_spoken_to_over_websocket_from_the_start() {
 #[tokio::test]
 async fn a_websocket_only_url_skips_polling() {
     let server = node("socketio-polling-only");
-    // This server refuses the WebSocket transport: asked for it alone, there is no session.
+    // This server refuses the WebSocket transport: asked for it alone, there is no session, and polling
+    // (asked only then, to tell why) shows Socket.IO is there: the transport is what is blocked.
     let url = |port: u16| format!("ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");
     let report = check_with(url(server.port), |_| {}).await;
-    assert_eq!(root(&report), "socketio.no_server", "{:#?}", report.checks);
+    assert_eq!(
+        root(&report),
+        "socketio.transport_blocked",
+        "{:#?}",
+        report.checks
+    );
+    assert_named(
+        &report,
+        "socketio.transport_blocked",
+        "pins the WebSocket transport",
+    );
     let healthy = node("socketio");
     let report = check_with(url(healthy.port), |_| {}).await;
     assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.checks);
@@ -317,3 +328,57 @@ async fn a_plain_websocket_server_is_no_framework_server() {
 }
 
 // --- GraphQL over WebSocket (a real graphql-ws server) -------------------------------------------------
+
+/// The WebSocket transport a URL pins (`?EIO=…&transport=websocket`, socket.io-client's
+/// `transports: ['websocket']`) gets nothing: polling on the same path tells why, and the cause is named
+/// rather than "no Socket.IO server".
+#[tokio::test]
+async fn a_pinned_websocket_transport_that_fails_is_explained_by_polling() {
+    use support::nginx::start_nginx_server;
+    let current = node("socketio");
+    let pinned = |port: u16, eio: u8| {
+        format!("ws://127.0.0.1:{port}/socket.io/?EIO={eio}&transport=websocket")
+    };
+    // An Engine.IO 3 client (Socket.IO 2) against a Socket.IO 4 server.
+    let report = check_with(pinned(current.port, 3), |_| {}).await;
+    assert_eq!(
+        root(&report),
+        "socketio.version_mismatch",
+        "{:#?}",
+        report.diagnoses
+    );
+    assert_named(
+        &report,
+        "socketio.version_mismatch",
+        "Unsupported protocol version",
+    );
+
+    // nginx in front, without the upgrade headers: polling passes, the WebSocket transport does not.
+    let nginx = start_nginx_server(|_| {
+        format!(
+            "        location / {{ proxy_pass http://127.0.0.1:{}; proxy_http_version 1.1; }}",
+            current.port
+        )
+    });
+    let report = check_with(pinned(nginx.port, 4), |_| {}).await;
+    assert_eq!(
+        codes(&report)[..2],
+        ["proxy.upgrade_stripped", "socketio.transport_blocked"],
+        "{:#?}",
+        report.diagnoses
+    );
+    assert_eq!(
+        report.diagnoses[1].explained_by.as_deref(),
+        Some("proxy.upgrade_stripped")
+    );
+
+    // Nothing of Socket.IO at all (a plain WebSocket echo): polling fails too.
+    let plain = node("echo");
+    let report = check_with(pinned(plain.port, 4), |_| {}).await;
+    assert_eq!(
+        root(&report),
+        "socketio.no_server",
+        "{:#?}",
+        report.diagnoses
+    );
+}

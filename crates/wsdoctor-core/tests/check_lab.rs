@@ -168,7 +168,20 @@ async fn an_origin_check_is_told_from_other_refusals() {
         o.origin = Some("https://evil.example".into());
     })
     .await;
-    let follow_up = &report.diagnoses[0].evidence[1].content;
+    let evidence = |label: &str| {
+        report.diagnoses[0]
+            .evidence
+            .iter()
+            .find(|e| e.label == label)
+            .map(|e| e.content.clone())
+            .unwrap_or_else(|| panic!("{label}: {:#?}", report.diagnoses[0].evidence))
+    };
+    // The lab's own words come first, quoted.
+    assert_contains!(
+        evidence("The server's reason"),
+        "origin https://evil.example is not allowed"
+    );
+    let follow_up = &evidence("Follow-up: Origin");
     assert!(
         follow_up.contains("without an Origin header: HTTP 403"),
         "{follow_up}"

@@ -49,9 +49,14 @@ pub const EXPLAINS: &[Explains] = &[
         because: "a server that does not agree on the GraphQL subprotocol does not speak it, so `connection_init` goes unanswered",
     },
     Explains {
-        cause: "socketio.detected",
-        symptom: "handshake.timeout",
-        because: "Socket.IO servers hold upgrade requests outside `/socket.io/` unanswered (engine.io drops them after its `destroyUpgradeTimeout`, 1 s by default)",
+        cause: "server.websocket_unsupported",
+        symptom: "socketio.transport_blocked",
+        because: "a server without WebSocket support answers the WebSocket transport as a plain request, so Socket.IO stays on polling",
+    },
+    Explains {
+        cause: "proxy.upgrade_stripped",
+        symptom: "socketio.transport_blocked",
+        because: "the proxy passes the WebSocket transport's upgrade on as a plain request, which Engine.IO refuses",
     },
     Explains {
         cause: "socketio.detected",

@@ -5,6 +5,24 @@ use super::{Cause, Section, Severity, cause};
 
 pub(super) const SERVER_SIDE: &[Cause] = &[
     cause!(
+        "server.upgrade_not_handled",
+        ServerHealth,
+        Error,
+        "The app answered the upgrade as an ordinary request",
+        "The HTTP server that took the connection has nothing attached to its `upgrade` event, so the upgrade went to the app's routes as a plain GET (Express answers \"Cannot GET /ws\"). The WebSocket server is listening elsewhere: on a port of its own (`new WebSocketServer({ port })` beside `app.listen()`), or attached to another HTTP server than the one listening (`http.createServer(app)` given to ws, then `app.listen()`, which creates a second one).",
+        "Attach the WebSocket server to the HTTP server that listens: `const server = app.listen(PORT); new WebSocketServer({ server, path: '/ws' })` (or call `server.listen()` on the server you gave to ws, not `app.listen()`).",
+        EXPRESS_SHARED_SERVER
+    ),
+    cause!(
+        "server.websocket_unsupported",
+        ServerHealth,
+        Error,
+        "The server has no WebSocket support installed",
+        "The ASGI server answered the upgrade as a plain HTTP request: uvicorn installed without a WebSocket library (`websockets` or `wsproto`) does that, and logs \"Unsupported upgrade request\" and \"No supported WebSocket library detected\". Every WebSocket route of the app is unreachable, and Socket.IO stays on long polling.",
+        "Install uvicorn with its standard extras (`pip install 'uvicorn[standard]'`, or `pip install websockets`) and restart it; pin it in the requirements the deployment installs.",
+        UVICORN_STANDARD
+    ),
+    cause!(
         "process.not_running",
         ServerHealth,
         Error,

@@ -69,3 +69,19 @@ contextBridge.exposeInMainWorld('bridge', {
   onStatus: (callback) => ipcRenderer.on('socket:status', (_event, status) => callback(status)),
 });"#,
 };
+
+pub(super) const EXPRESS_SHARED_SERVER: Snippet = Snippet {
+    language: "js",
+    text: r#"const app = express();
+// app.listen() returns the HTTP server: give that one to ws, not a port of its own.
+const server = app.listen(3000);
+const wss = new WebSocketServer({ server, path: "/ws" });
+// Not: new WebSocketServer({ port: 8080 }) beside app.listen(3000)
+// Not: http.createServer(app) given to ws, then app.listen(): listen on that server instead."#,
+};
+
+pub(super) const UVICORN_STANDARD: Snippet = Snippet {
+    language: "sh",
+    text: r#"pip install 'uvicorn[standard]'   # or: pip install websockets
+# then restart: uvicorn app:app"#,
+};

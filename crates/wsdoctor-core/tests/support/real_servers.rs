@@ -60,6 +60,23 @@ pub fn python(mode: &str) -> Spawned {
     start(python, "py_server.py", mode)
 }
 
+/// Which Python the ASGI servers run on: `Standard` has a WebSocket library (`websockets`, as
+/// `uvicorn[standard]` brings), `Bare` none (plain `pip install uvicorn`).
+#[derive(Debug, Clone, Copy)]
+pub enum Asgi {
+    Standard,
+    Bare,
+}
+
+/// An ASGI server from tests/servers/asgi_server.py (uvicorn, daphne) in `mode`.
+pub fn asgi(venv: Asgi, mode: &str) -> Spawned {
+    let python = match venv {
+        Asgi::Standard => repo().join("target/py/bin/python"),
+        Asgi::Bare => repo().join("target/py-bare/bin/python"),
+    };
+    start(python, "asgi_server.py", mode)
+}
+
 pub fn node(mode: &str) -> Spawned {
     assert!(
         repo().join("tests/servers/node_modules/ws").exists(),

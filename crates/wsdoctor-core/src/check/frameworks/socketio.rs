@@ -17,6 +17,7 @@ use super::socketio_join::{
 use super::socketio_session::{Ask, cors_problem, next_text, next_text_until, shown};
 use crate::check::upgrade::follow_up::answer;
 use crate::check::upgrade::handshake;
+use crate::check::upgrade::refusal::{PLAIN_ASGI, RefusedBy, refused_by};
 use crate::check::{CheckOptions, items};
 use crate::framework::machine::Machine;
 use crate::framework::socketio::SocketioClient;
@@ -54,6 +55,7 @@ pub(in crate::check) async fn record(
         host_header: &host_header,
         origin: origin.as_deref(),
         transcript: Default::default(),
+        refusal: Default::default(),
     };
 
     // The Engine.IO handshake.
@@ -380,6 +382,7 @@ async fn upgrade(
         }
         Err(error) => {
             step.evidence.push(Evidence::new("Upgrade", error.clone()));
+            name_refuser(rec, ask, &error);
             rec.diagnose(
                 "socketio.transport_blocked",
                 vec![Evidence::new("Upgrade", error.clone())],
@@ -427,23 +430,115 @@ async fn open_over_websocket(
                         Some(Opened::WebSocketOnly(Box::new(ws), open))
                     }
                     _ => {
-                        no_server(
-                            rec,
-                            step,
-                            &failed(&format!("the WebSocket transport sent {text}")),
-                        );
+                        let what = format!("the WebSocket transport sent {text}");
+                        match polling_refused {
+                            Some(_) => no_server(rec, step, &failed(&what)),
+                            None => pinned_transport_failed(rec, step, ask, &what).await,
+                        }
                         None
                     }
                 },
                 None => {
-                    no_server(rec, step, &failed("the WebSocket transport sent nothing"));
+                    let what = "the WebSocket transport sent nothing";
+                    match polling_refused {
+                        Some(_) => no_server(rec, step, &failed(what)),
+                        None => pinned_transport_failed(rec, step, ask, what).await,
+                    }
                     None
                 }
             }
         }
         Err(error) => {
-            no_server(rec, step, &failed(&error));
+            match polling_refused {
+                Some(_) => no_server(rec, step, &failed(&error)),
+                None => pinned_transport_failed(rec, step, ask, &error).await,
+            }
             None
         }
+    }
+}
+
+/// The WebSocket transport the URL pins (`transports: ['websocket']`) gave no session. The client stops
+/// there; polling on the same path tells why: another Engine.IO version, a transport blocked on the way
+/// (by a proxy, or a server without WebSocket support) while Socket.IO itself answers, or no Socket.IO.
+async fn pinned_transport_failed(rec: &mut Recorder, mut step: Step, ask: &Ask<'_>, what: &str) {
+    let polled = ask.send(None, None).await;
+    if let Some(exchanges) = ask.take_transcript() {
+        step.evidence.push(Evidence::new("Exchanges", exchanges));
+    }
+    let answer = polled
+        .as_ref()
+        .map(|r| engine_io::read_open(r.status, &r.body_text(), ask.version));
+    match answer {
+        Ok(OpenAnswer::Open(open)) => {
+            rec.redactor.remember(&open.sid, "Engine.IO session id");
+            name_refuser(rec, ask, what);
+            let why = format!(
+                "the URL pins the WebSocket transport (`transports: ['websocket']`), and {what}; polling on the same path opens a session (upgrades: {})",
+                if open.upgrades.is_empty() {
+                    "none".to_string()
+                } else {
+                    open.upgrades.join(", ")
+                }
+            );
+            rec.diagnose(
+                "socketio.transport_blocked",
+                vec![Evidence::new("Transport", why.clone())],
+            );
+            rec.finish(
+                step,
+                CheckStatus::Fail,
+                format!("No session over the pinned WebSocket transport: {what}; Socket.IO answers over polling."),
+            );
+        }
+        Ok(OpenAnswer::Refused {
+            code: 5 | 3,
+            message,
+        }) if message.to_ascii_lowercase().contains("version") => {
+            let why = format!(
+                "over WebSocket, {what}; polling says the server refuses Engine.IO {}: {message}",
+                ask.version.number()
+            );
+            version_mismatch(rec, step, &why);
+        }
+        Ok(OpenAnswer::Version3) => version_mismatch(
+            rec,
+            step,
+            &format!(
+                "over WebSocket, {what}; polling answers in Engine.IO 3 (a Socket.IO 2 server)"
+            ),
+        ),
+        Ok(_) | Err(_) => {
+            let polling = match &polled {
+                Ok(response) => format!("HTTP {} {}", response.status, response.reason),
+                Err(error) => error.clone(),
+            };
+            no_server(rec, step, &format!("{what}; polling: {polling}"));
+        }
+    }
+}
+
+/// Names who refused the WebSocket transport when the refusal says: a server without WebSocket
+/// support, or a proxy that passed the upgrade on as a plain request.
+fn name_refuser(rec: &mut Recorder, ask: &Ask<'_>, what: &str) {
+    let Some(refusal) = ask.take_refusal() else {
+        return;
+    };
+    match refused_by(&refusal) {
+        Some(RefusedBy::PlainAsgi) => rec.diagnose(
+            "server.websocket_unsupported",
+            vec![
+                Evidence::new("Answered by", PLAIN_ASGI),
+                Evidence::new("Upgrade", what),
+            ],
+        ),
+        Some(RefusedBy::StrippingProxy(proxy)) => rec.diagnose(
+            "proxy.upgrade_stripped",
+            vec![
+                Evidence::new("Answered through", proxy),
+                Evidence::new("Upgrade", what),
+            ],
+        ),
+        None => {}
     }
 }

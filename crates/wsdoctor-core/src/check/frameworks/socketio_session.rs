@@ -28,6 +28,9 @@ pub(in crate::check) struct Ask<'a> {
     pub origin: Option<&'a str>,
     /// The exchanges since an item last took them, one line each, for its evidence.
     pub transcript: std::sync::Mutex<Vec<String>>,
+    /// The answer to the last WebSocket upgrade that was refused (headers and up to 1 KB of body), to
+    /// tell who refused it.
+    pub refusal: std::sync::Mutex<Option<UpgradeResponse>>,
 }
 
 /// The most exchanges one item shows (the affinity rounds make a dozen); later ones are counted.
@@ -60,6 +63,11 @@ impl Ask<'_> {
             ));
         }
         Some(text)
+    }
+
+    /// The answer to the last refused WebSocket upgrade, taken.
+    pub fn take_refusal(&self) -> Option<UpgradeResponse> {
+        self.refusal.lock().ok()?.take()
     }
 
     /// A polling request with the user's headers, as the client's `extraHeaders` would send them.
@@ -151,18 +159,15 @@ impl Ask<'_> {
         .await
         {
             Ok(Ok((ws, response))) => Ok((ws, response.status().as_u16())),
-            Ok(Err(tungstenite::Error::Http(response))) => Err(format!(
-                "the upgrade was refused: HTTP {}{}",
-                response.status(),
-                response
-                    .body()
-                    .as_deref()
-                    .map(|b| format!(
-                        " {}",
-                        String::from_utf8_lossy(b.get(..200).unwrap_or(b)).trim()
-                    ))
-                    .unwrap_or_default()
-            )),
+            Ok(Err(tungstenite::Error::Http(response))) => {
+                let refused = refused_upgrade(&response);
+                let body = crate::report::capped(&refused.body_text(), 200);
+                let why = format!("the upgrade was refused: HTTP {} {body}", response.status());
+                if let Ok(mut refusal) = self.refusal.lock() {
+                    *refusal = Some(refused);
+                }
+                Err(why.trim_end().to_string())
+            }
             Ok(Err(error)) => Err(format!("the upgrade failed: {error}")),
             Err(_) => Err(format!(
                 "no answer to the upgrade within {} s",
@@ -174,6 +179,45 @@ impl Ask<'_> {
             Err(error) => format!("{asked} → {error}"),
         });
         opened
+    }
+}
+
+/// tungstenite's refused upgrade, as the check's own reader would have read it.
+fn refused_upgrade(response: &tungstenite::http::Response<Option<Vec<u8>>>) -> UpgradeResponse {
+    UpgradeResponse {
+        status: response.status().as_u16(),
+        reason: response
+            .status()
+            .canonical_reason()
+            .unwrap_or_default()
+            .to_string(),
+        headers: response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: response
+            .body()
+            .as_deref()
+            .map(|b| {
+                let b = b.get(..handshake::MAX_BODY_BYTES).unwrap_or(b);
+                let chunked = response
+                    .headers()
+                    .get("transfer-encoding")
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"));
+                if chunked {
+                    crate::check::upgrade::chunked_body::decode(b)
+                } else {
+                    b.to_vec()
+                }
+            })
+            .unwrap_or_default(),
+        elapsed_ms: 0,
     }
 }
 

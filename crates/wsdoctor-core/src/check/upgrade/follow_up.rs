@@ -24,6 +24,35 @@ async fn get(route: &Route, path: &str, host_header: &str) -> Result<UpgradeResp
 }
 
 /// Whether the port completes a TLS handshake (to tell a ws:// URL aimed at a TLS port).
+/// The path with its trailing slash toggled (`/ws` and `/ws/`), its query kept; none for `/`.
+pub(crate) fn near_path(path_and_query: &str) -> Option<String> {
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
+    if path.is_empty() || path == "/" {
+        return None;
+    }
+    let near = match path.strip_suffix('/') {
+        Some(without) => without.to_string(),
+        None => format!("{path}/"),
+    };
+    Some(match query {
+        Some(query) => format!("{near}?{query}"),
+        None => near,
+    })
+}
+
+/// The near path ([`near_path`]), when the same upgrade succeeds there.
+pub(crate) async fn near_path_answers(route: &Route, request: &UpgradeRequest) -> Option<String> {
+    let near = near_path(&request.path)?;
+    let asked = UpgradeRequest {
+        path: near.clone(),
+        ..request.clone()
+    };
+    matches!(upgrade(route, &asked).await, Ok(response) if response.status == 101).then_some(near)
+}
+
 pub(crate) async fn speaks_tls(route: &Route) -> bool {
     let tls_route = Route {
         secure: true,
@@ -121,4 +150,18 @@ pub(crate) async fn sockjs(route: &Route, path: &str, host_header: &str) -> Opti
         "GET {prefix}/info → SockJS (websocket: {}); its raw WebSocket endpoint is {prefix}/websocket",
         info.websocket
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_near_path_toggles_the_trailing_slash_and_keeps_the_query() {
+        assert_eq!(near_path("/ws").as_deref(), Some("/ws/"));
+        assert_eq!(near_path("/ws/chat/").as_deref(), Some("/ws/chat"));
+        assert_eq!(near_path("/ws?token=1").as_deref(), Some("/ws/?token=1"));
+        assert_eq!(near_path("/"), None);
+        assert_eq!(near_path("/?a=1"), None);
+    }
 }

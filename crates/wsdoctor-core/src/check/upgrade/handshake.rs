@@ -340,8 +340,11 @@ pub(crate) async fn exchange_bytes(
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(MAX_BODY_BYTES)
             .min(MAX_BODY_BYTES);
+        let chunked = response
+            .header("Transfer-Encoding")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
         let body_deadline = deadline.min(tokio::time::Instant::now() + Duration::from_secs(1));
-        while leftover.len() < wanted {
+        while leftover.len() < wanted && !(chunked && super::chunked_body::is_complete(&leftover)) {
             match tokio::time::timeout_at(body_deadline, stream.read(&mut chunk)).await {
                 Ok(Ok(n)) if n > 0 => leftover.extend_from_slice(&chunk[..n]),
                 _ => break,
@@ -349,6 +352,9 @@ pub(crate) async fn exchange_bytes(
         }
         leftover.truncate(MAX_BODY_BYTES);
         response.body = std::mem::take(&mut leftover);
+        if chunked {
+            response.body = super::chunked_body::decode(&response.body);
+        }
     }
     Exchange::Answered {
         response,

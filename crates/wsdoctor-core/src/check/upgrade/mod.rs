@@ -7,11 +7,12 @@
 //! (the compression offer, the answer's reading, inflating), and `server_frames.rs` (the one stream
 //! adapter under tungstenite: compressed messages inflated, the server's frames watched).
 
+pub(in crate::check) mod chunked_body;
 pub(in crate::check) mod fingerprint;
 pub(in crate::check) mod follow_up;
 pub(in crate::check) mod handshake;
 pub(in crate::check) mod permessage_deflate;
-mod refusal;
+pub(in crate::check) mod refusal;
 pub(in crate::check) mod server_frames;
 
 use std::time::Duration;

@@ -47,7 +47,8 @@ pub(super) async fn refused(
             .subprotocols
             .iter()
             .any(|p| crate::framework::STOMP_SUBPROTOCOLS.contains(&p.as_str()));
-    let (origin, framework, direct, stomp) = tokio::join!(
+    let wants_near_path = matches!(status, 403 | 404 | 500);
+    let (origin, framework, direct, stomp, near) = tokio::join!(
         async {
             if wants_origin_retry {
                 Some(follow_up::origin_retries(route, request).await)
@@ -104,6 +105,13 @@ pub(super) async fn refused(
                 .map(|p| p.to_string())
                 .collect();
             Some(follow_up::upgrade(route, &offering).await)
+        },
+        async {
+            if wants_near_path {
+                follow_up::near_path_answers(route, request).await
+            } else {
+                None
+            }
         }
     );
 
@@ -142,8 +150,48 @@ pub(super) async fn refused(
     let mentions_origin = body.contains("origin");
     let mentions_upgrade = body.contains("upgrade") || body.contains("websocket protocol");
 
+    // An app server that routed the upgrade as a plain request: nothing handles WebSockets there.
+    let plain_answer = matches!(status, 200..=299 | 404 | 405);
+    let powered_by = response.header("X-Powered-By").unwrap_or("");
+    let express = powered_by.to_ascii_lowercase().contains("express")
+        || body.contains(&format!("cannot get {}", request.path.to_ascii_lowercase()));
+    if plain_answer && express {
+        evidence.insert(
+            0,
+            Evidence::new(
+                "Answered by",
+                "Express (X-Powered-By: Express), as a plain GET: no WebSocket server is attached to the HTTP server that listens here",
+            ),
+        );
+    } else if plain_answer && plain_asgi(response) {
+        evidence.insert(0, Evidence::new("Answered by", PLAIN_ASGI));
+    }
+    if let Some(near) = &near {
+        evidence.insert(
+            0,
+            Evidence::new(
+                "Follow-up: the near path",
+                format!(
+                    "`{near}` answers 101 Switching Protocols: the route is written {} the trailing slash",
+                    if near.split('?').next().unwrap_or("").ends_with('/') { "with" } else { "without" }
+                ),
+            ),
+        );
+    }
+    let daphne = daphne_refusal(response);
+    if daphne {
+        evidence.insert(0, Evidence::new("Answered by", DAPHNE_500));
+    }
+    if let Some(reason) = own_reason(status, response) {
+        evidence.insert(0, Evidence::new("The server's reason", reason));
+    }
+
     let code = match status {
         _ if stomp_needs_subprotocol => "stomp.no_subprotocol",
+        _ if plain_answer && express => "server.upgrade_not_handled",
+        _ if plain_answer && plain_asgi(response) => "server.websocket_unsupported",
+        403 | 404 | 500 if near.is_some() => "handshake.not_found",
+        500 if daphne => "handshake.not_found",
         200..=299 => "handshake.not_websocket",
         300..=399 => {
             if let Some(location) = response.header("Location") {
@@ -216,4 +264,59 @@ pub(super) async fn refused(
             vec![Evidence::new("Follow-up: SockJS", line)],
         );
     }
+}
+
+/// The reason a refusal gives in its own words: a short plain-text body (what `ws`'s `verifyClient`
+/// and `abortHandshake` send), not an HTML error page.
+fn own_reason(status: u16, response: &UpgradeResponse) -> Option<String> {
+    if !(400..500).contains(&status) {
+        return None;
+    }
+    let body = response.body_text();
+    let generic = crate::report::capped(&body, 300) != body
+        || body.is_empty()
+        || body.contains('<')
+        || body.eq_ignore_ascii_case(&response.reason);
+    (!generic).then_some(body)
+}
+
+/// Said of an upgrade answered by uvicorn's HTTP protocol.
+pub(in crate::check) const PLAIN_ASGI: &str = "uvicorn, as a plain HTTP request: it does that when no WebSocket library (websockets, wsproto) is installed";
+
+/// Whether an ASGI server answered the upgrade as plain HTTP: uvicorn's HTTP protocol signs its answers
+/// `server: uvicorn`, and with a WebSocket library installed an upgrade never reaches it (a refusal then
+/// comes from the WebSocket library, without that header).
+pub(in crate::check) fn plain_asgi(response: &UpgradeResponse) -> bool {
+    response.status != 101
+        && response
+            .header("Server")
+            .is_some_and(|s| s.trim().to_ascii_lowercase().starts_with("uvicorn"))
+}
+
+/// Who refused a WebSocket transport, when that names the cause.
+pub(in crate::check) enum RefusedBy {
+    /// An ASGI server without WebSocket support: [`PLAIN_ASGI`].
+    PlainAsgi,
+    /// A proxy in front passed the request on without its upgrade (the backend answered it as plain
+    /// HTTP: 200, 400 or 426 through the proxy).
+    StrippingProxy(&'static str),
+}
+
+pub(in crate::check) fn refused_by(response: &UpgradeResponse) -> Option<RefusedBy> {
+    if plain_asgi(response) {
+        return Some(RefusedBy::PlainAsgi);
+    }
+    let proxy = Fingerprint::of(response).proxy?;
+    matches!(response.status, 200..=299 | 400 | 426).then_some(RefusedBy::StrippingProxy(proxy))
+}
+
+/// Said of Daphne's bare 500 to an upgrade.
+const DAPHNE_500: &str = "Daphne (Django Channels), with a bare 500: it answers so when the application raises before accepting the socket. Most often Channels' URLRouter has no route for the path (\"No route found for path\" in the server's log: URLRouter patterns have no leading slash, and `ws/chat/` does not match `ws/chat`); else an exception in the consumer's connect(), whose traceback is in the log";
+
+/// Daphne's refusal when the ASGI application raised before accepting: Autobahn's bare
+/// `500 Internal server error`, without a single header.
+fn daphne_refusal(response: &UpgradeResponse) -> bool {
+    response.status == 500
+        && response.reason == "Internal server error"
+        && response.headers.is_empty()
 }
