@@ -354,3 +354,78 @@ async fn a_real_socketio_server_at_the_root_explains_the_unanswered_upgrade() {
     let report = run(&options(url), Duration::from_secs(30)).await;
     assert_explains(&report, "socketio.detected", "handshake.no_response");
 }
+
+/// A JSON Web Token `exp` seconds from now (negative: in the past), signed with nothing that matters.
+fn jwt(exp_from_now: i64) -> String {
+    use base64::Engine;
+    let b64 = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(&format!(
+            r#"{{"sub":"qa-bot","iat":{},"exp":{}}}"#,
+            now + exp_from_now - 3600,
+            now + exp_from_now
+        )),
+        b64("not-a-real-signature")
+    )
+}
+
+/// An expired token explains the refusal that follows, wherever it travels: the lab's bearer check
+/// (401), `ws`'s verifyClient with a reason of its own (401), a Socket.IO middleware (CONNECT_ERROR).
+/// Only its times are reported, never the token; a token still valid raises nothing.
+#[tokio::test]
+async fn an_expired_token_explains_the_refusal_that_follows() {
+    let lab = wsdoctor_core::lab::Lab::start(Default::default())
+        .await
+        .expect("the lab starts");
+    let expired = jwt(-2 * 3600);
+    let mut bearer = options(lab.url("/auth"));
+    bearer.headers = vec![("Authorization".into(), format!("Bearer {expired}"))];
+    let report = run(&bearer, Duration::from_secs(30)).await;
+    assert_explains(&report, "auth.token_expired", "handshake.auth_required");
+    let times = &report.diagnoses[0].evidence[0];
+    assert_eq!(times.label, "Token in the `Authorization` header");
+    assert!(
+        times.content.contains("(2 h 0 min ago)"),
+        "{}",
+        times.content
+    );
+    let markdown = wsdoctor_core::report::markdown(&report);
+    let json = serde_json::to_string(&report).unwrap();
+    for part in expired.split('.') {
+        assert!(
+            !markdown.contains(part) && !json.contains(part),
+            "a part of the token is shown"
+        );
+    }
+
+    let server = node("verify-reason");
+    let url = format!("ws://127.0.0.1:{}/?access_token={expired}", server.port);
+    let report = run(&options(url), Duration::from_secs(30)).await;
+    assert_explains(&report, "auth.token_expired", "handshake.auth_required");
+    assert_eq!(
+        report.diagnoses[0].evidence[0].label,
+        "Token in the URL's `access_token` parameter"
+    );
+
+    let mut socketio = options(lab.url("/sio-auth/socket.io/"));
+    socketio.auth = Some(wsdoctor_core::profile::Sensitive::new(format!(
+        r#"{{"token":"{expired}"}}"#
+    )));
+    let report = run(&socketio, Duration::from_secs(30)).await;
+    assert_explains(&report, "auth.token_expired", "socketio.connect_rejected");
+    assert_eq!(
+        report.diagnoses[0].evidence[0].label,
+        "Token in the auth payload's `token`"
+    );
+
+    let mut valid = options(lab.url("/echo"));
+    valid.headers = vec![("Authorization".into(), format!("Bearer {}", jwt(3600)))];
+    let report = run(&valid, Duration::from_secs(30)).await;
+    assert!(report.diagnoses.is_empty(), "{:#?}", report.diagnoses);
+}

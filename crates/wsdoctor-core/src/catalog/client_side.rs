@@ -21,6 +21,14 @@ pub(super) const CLIENT_SIDE: &[Cause] = &[
         "Set the cookie so it reaches the socket's URL: `Domain=` the parent domain the app and socket share, `Path=/`, `Secure` with wss://, and `SameSite=None; Secure` when the page is on another site; or authenticate the socket with a token in the first message instead of a cookie."
     ),
     cause!(
+        "auth.token_expired",
+        FrontendConnection,
+        Warning,
+        "A token in the request has expired",
+        "A JSON Web Token the request carries (in the URL, a header, a cookie, a subprotocol or the framework's auth payload) has an expiry (`exp`) in the past by this machine's clock. A server that checks it refuses the connection: 401 or 403 to the upgrade, a close with 1008 (policy violation), a Socket.IO CONNECT_ERROR, a GraphQL or STOMP rejection, often without saying why. Only the token's times were read, locally: it was not verified, and it is not shown.",
+        "Get a fresh token (sign in again, or refresh it) and make the client refresh tokens before they expire and reconnect with the new one (a long-lived socket outlives its token). If the times look wrong, compare this machine's clock with the server's (`timedatectl`)."
+    ),
+    cause!(
         "frontend.hardcoded_url",
         FrontendConnection,
         Warning,

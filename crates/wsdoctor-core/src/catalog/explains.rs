@@ -14,6 +14,36 @@ pub struct Explains {
 /// Every "X explains Y" relation; `docs/diagnoses.md` lists them, and each has a test on a real server.
 pub const EXPLAINS: &[Explains] = &[
     Explains {
+        cause: "auth.token_expired",
+        symptom: "handshake.auth_required",
+        because: "the server refuses a token past its expiry",
+    },
+    Explains {
+        cause: "auth.token_expired",
+        symptom: "handshake.forbidden",
+        because: "the server refuses a token past its expiry",
+    },
+    Explains {
+        cause: "auth.token_expired",
+        symptom: "close.policy",
+        because: "servers that check the token after the upgrade close with 1008 when it has expired",
+    },
+    Explains {
+        cause: "auth.token_expired",
+        symptom: "socketio.connect_rejected",
+        because: "the namespace's middleware refuses a token past its expiry",
+    },
+    Explains {
+        cause: "auth.token_expired",
+        symptom: "graphql.connection_rejected",
+        because: "the server's onConnect refuses a token past its expiry",
+    },
+    Explains {
+        cause: "auth.token_expired",
+        symptom: "stomp.connect_rejected",
+        because: "the broker refuses a token past its expiry",
+    },
+    Explains {
         cause: "port.loopback_only",
         symptom: "tcp.refused",
         because: "a server bound to loopback refuses connections to the machine's other addresses",
