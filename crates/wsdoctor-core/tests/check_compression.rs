@@ -177,3 +177,39 @@ async fn a_server_that_requires_compression_fails_only_clients_without_it() {
             .starts_with("offering permessage-deflate")
     );
 }
+
+/// Two servers behind nginx's round robin, one broken (the lab's `/close-1011` closes at once with 1011),
+/// one good (a `ws` echo): the first attempt meets the broken one, the retry without the offer the good
+/// one. Tried again with the offer, the good one passes too: the pool is named, not compression.
+#[tokio::test]
+async fn a_broken_node_in_a_pool_is_not_blamed_on_compression() {
+    use support::nginx::{preamble, start_nginx_with};
+    let lab = wsdoctor_core::lab::Lab::start(Default::default())
+        .await
+        .expect("the lab starts");
+    let good = node("echo");
+    let nginx = start_nginx_with(|prefix, port, _| {
+        format!(
+            "{}\n    upstream pool {{ server 127.0.0.1:{}; server 127.0.0.1:{}; }}\n    server {{\n        listen 127.0.0.1:{port};\n        location / {{ proxy_pass http://pool/close-1011; {UPGRADE} }}\n    }}\n}}\n",
+            preamble(prefix),
+            lab.addr().port(),
+            good.port
+        )
+    });
+    let report = run(&options(format!("ws://127.0.0.1:{}/", nginx.port)), LIMIT).await;
+    let codes: Vec<&str> = report.diagnoses.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"backend.intermittent"), "{codes:?}");
+    assert!(!codes.contains(&"compression.fails_with"), "{codes:?}");
+    assert_named(
+        &report,
+        "backend.intermittent",
+        "failed with close.server_error",
+    );
+    let attempts = &report.diagnoses[0].evidence;
+    assert!(
+        attempts.iter().any(|e| e
+            .content
+            .starts_with("offering permessage-deflate, as browsers do, again: passed")),
+        "{attempts:#?}"
+    );
+}

@@ -14,6 +14,36 @@ pub struct Explains {
 /// Every "X explains Y" relation; `docs/diagnoses.md` lists them, and each has a test on a real server.
 pub const EXPLAINS: &[Explains] = &[
     Explains {
+        cause: "backend.intermittent",
+        symptom: "close.server_error",
+        because: "one attempt met a node of the pool that fails this way; others passed",
+    },
+    Explains {
+        cause: "backend.intermittent",
+        symptom: "close.abnormal",
+        because: "one attempt met a node of the pool that fails this way; others passed",
+    },
+    Explains {
+        cause: "backend.intermittent",
+        symptom: "close.other",
+        because: "one attempt met a node of the pool that fails this way; others passed",
+    },
+    Explains {
+        cause: "backend.intermittent",
+        symptom: "handshake.server_error",
+        because: "one attempt met a node of the pool that fails this way; others passed",
+    },
+    Explains {
+        cause: "backend.intermittent",
+        symptom: "proxy.bad_gateway",
+        because: "one attempt met a node of the pool that fails this way; others passed",
+    },
+    Explains {
+        cause: "backend.intermittent",
+        symptom: "handshake.not_found",
+        because: "one attempt met a node of the pool that fails this way; others passed",
+    },
+    Explains {
         cause: "auth.token_expired",
         symptom: "handshake.auth_required",
         because: "the server refuses a token past its expiry",

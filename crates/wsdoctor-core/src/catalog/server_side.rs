@@ -5,6 +5,14 @@ use super::{Cause, Section, Severity, cause};
 
 pub(super) const SERVER_SIDE: &[Cause] = &[
     cause!(
+        "backend.intermittent",
+        ServerHealth,
+        Error,
+        "The servers behind this address do not all behave the same",
+        "The same check, made again on fresh connections, failed on some attempts and passed on others, with nothing changed between them that explains it. A load balancer is spreading connections over servers that differ: one broken node in the pool, one running another version or configuration, or one that has lost its backend. Some users fail and others do not, and retrying \"fixes\" it by chance.",
+        "Find the node: compare what answered each attempt (the evidence), check the load balancer's health checks (a WebSocket upgrade, not only `GET /health`), and take the odd node out of the pool until it matches the others."
+    ),
+    cause!(
         "server.upgrade_not_handled",
         ServerHealth,
         Error,

@@ -5,6 +5,11 @@
 //!
 //! The second run is the first one's layers after TLS on a fresh connection, without the idle and
 //! large-message probes (they test the path, not the handshake), within the same timeouts.
+//!
+//! A pool of servers behind a load balancer can make that difference by chance: the first attempt met a
+//! broken node, the second a good one. So before the offer is blamed, the first way is tried again (twice
+//! at most, so that round-robin over two nodes comes back to the good one): a pass that way too means the
+//! servers behind the address differ (`backend.intermittent`), not the offer.
 
 use super::{CheckOptions, speak};
 use crate::catalog::Severity;
@@ -59,28 +64,28 @@ pub(super) async fn compare(
         probe_size: None,
         ..options.clone()
     };
-    let stream = match route
-        .open(Trust::Verify {
-            client: client_tls,
-            insecure: options.insecure,
-        })
-        .await
-    {
-        Ok(stream) => stream,
-        Err(_) => return,
-    };
-    let mut scratch = Recorder::new(Redactor::new(&options.secret_headers), None);
-    // Every step has its own deadline; this bounds the whole second run as well.
     let budget = options.connect_timeout
         + options.handshake_timeout
         + options.reply_timeout
         + options.close_timeout;
-    let second = speak::record(&mut scratch, &other, run, target.clone(), route, stream);
-    if tokio::time::timeout(budget, second).await.is_err() {
+    let attempt = |options: CheckOptions| async move {
+        let stream = route
+            .open(Trust::Verify {
+                client: client_tls,
+                insecure: options.insecure,
+            })
+            .await
+            .ok()?;
+        let mut scratch = Recorder::new(Redactor::new(&options.secret_headers), None);
+        // Every step has its own deadline; this bounds the whole attempt as well.
+        let second = speak::record(&mut scratch, &options, run, target.clone(), route, stream);
+        tokio::time::timeout(budget, second).await.ok()?;
+        Some(Attempt::of(&scratch))
+    };
+    let Some(other_way) = attempt(other.clone()).await else {
         return;
-    }
-    let other_failed = session_errors(&scratch);
-    if !other_failed.is_empty() {
+    };
+    if !other_way.failed.is_empty() {
         return;
     }
     let (code, first, second) = if options.compression {
@@ -96,17 +101,87 @@ pub(super) async fn compare(
             "offering permessage-deflate, as browsers do",
         )
     };
-    rec.diagnose(
-        code,
-        vec![
-            Evidence::new(
-                "The check",
-                format!("{first}: failed with {}", failed.join(", ")),
+    let same_way = CheckOptions {
+        idle: None,
+        probe_size: None,
+        ..options.clone()
+    };
+    let mut again = Vec::new();
+    for _ in 0..2 {
+        let Some(result) = attempt(same_way.clone()).await else {
+            break;
+        };
+        let passed = result.failed.is_empty();
+        again.push(result);
+        if passed {
+            break;
+        }
+    }
+    let first_attempt = Attempt::of(rec);
+    let mut evidence = vec![
+        Evidence::new(
+            "Attempt 1",
+            format!(
+                "{first}: failed with {}; {}",
+                failed.join(", "),
+                first_attempt.answered
             ),
-            Evidence::new(
-                "The same check",
-                format!("{second}: passed on a fresh connection"),
+        ),
+        Evidence::new(
+            "Attempt 2",
+            format!(
+                "{second}: passed on a fresh connection; {}",
+                other_way.answered
             ),
-        ],
-    );
+        ),
+    ];
+    for (n, result) in again.iter().enumerate() {
+        evidence.push(Evidence::new(
+            format!("Attempt {}", n + 3),
+            result.describe(first),
+        ));
+    }
+    if again.iter().any(|a| a.failed.is_empty()) {
+        rec.diagnose("backend.intermittent", evidence);
+    } else {
+        rec.diagnose(code, evidence);
+    }
+}
+
+/// What one attempt met: its errors and what answered its upgrade.
+struct Attempt {
+    failed: Vec<String>,
+    /// The upgrade's status line and who answered it.
+    answered: String,
+}
+
+impl Attempt {
+    fn of(rec: &Recorder) -> Self {
+        let handshake = rec.checks.iter().find(|c| c.id == "handshake");
+        let evidence = |label: &str| {
+            handshake
+                .and_then(|c| c.evidence.iter().find(|e| e.label == label))
+                .map(|e| e.content.lines().next().unwrap_or("").to_string())
+        };
+        let answered = match (evidence("Response"), evidence("Answered by")) {
+            (Some(status), Some(by)) => format!("answered `{status}` by {by}"),
+            (Some(status), None) => format!("answered `{status}`"),
+            _ => "no upgrade answer".to_string(),
+        };
+        Attempt {
+            failed: session_errors(rec),
+            answered,
+        }
+    }
+
+    fn describe(&self, way: &str) -> String {
+        match self.failed.is_empty() {
+            true => format!("{way}, again: passed; {}", self.answered),
+            false => format!(
+                "{way}, again: failed with {}; {}",
+                self.failed.join(", "),
+                self.answered
+            ),
+        }
+    }
 }
