@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev \
 	librsvg2-dev libayatana-appindicator3-dev libxdo-dev libdbus-1-dev file python3
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring nginx-light python3-venv rabbitmq-server squid haproxy apache2 libglib2.0-bin gsettings-desktop-schemas groff-base desktop-file-utils man-db
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring nginx-light python3-venv rabbitmq-server squid haproxy apache2 libglib2.0-bin gsettings-desktop-schemas groff-base desktop-file-utils man-db mosquitto
 APP := target/debug/wsdoctor-app
 STAMPS := target/.stamps
 

@@ -22,6 +22,10 @@ app, SignalR .NET): each speaks only the documented first exchange WS Doctor rel
   signalr         answers the JSON protocol handshake with {} and the 0x1E separator
   signalr-refuse  answers it with an error (the protocol is not available)
 
+A gateway that does not pass MQTT on:
+  mqtt-silent     agrees on the `mqtt` subprotocol and reads what comes, answering nothing (a gateway in
+                  front of a broker it cannot reach, or a stuck broker)
+
 A gateway to a real broker:
   stomp-gateway:PORT  STOMP over WebSocket in front of the STOMP broker on TCP port PORT, as a gateway
                   written with websockets does it: it takes only clients that offer a v1x.stomp
@@ -92,7 +96,13 @@ async def stomp_gateway(websocket, broker_port):
     await asyncio.gather(to_broker(), to_client(), return_exceptions=True)
 
 
+async def silent(websocket):
+    async for _ in websocket:
+        pass
+
+
 HANDLERS = {
+    "mqtt-silent": silent,
     "phoenix": lambda ws: phoenix(ws, "ok"),
     "phoenix-refuse": lambda ws: phoenix(ws, "error"),
     "actioncable": lambda ws: actioncable(ws, False),
@@ -108,6 +118,8 @@ async def main(mode):
         broker_port = int(mode.split(":", 1)[1])
         HANDLERS[mode] = lambda ws: stomp_gateway(ws, broker_port)
         options["subprotocols"] = ["v12.stomp", "v11.stomp", "v10.stomp"]
+    if mode == "mqtt-silent":
+        options["subprotocols"] = ["mqtt"]
     if mode == "origins":
         options["origins"] = ["https://app.example.test"]
     elif mode == "subprotocol":

@@ -148,7 +148,7 @@ timeoutSecs: number | null,
  */
 replySecs: number | null, idleSecs: number | null, probeSize: number | null, message: string | null, };
 
-export type Protocol = "auto" | "websocket" | "socketio" | "stomp" | "sockjs" | "graphql-ws";
+export type Protocol = "auto" | "websocket" | "socketio" | "stomp" | "sockjs" | "graphql-ws" | "mqtt";
 
 export type ClientProfile = "chrome" | "firefox" | "safari" | "node" | "python" | "raw";
 
@@ -418,9 +418,9 @@ refusal: boolean,
  */
 heartbeat: boolean, };
 
-export type Dialect = "websocket" | "socketio" | "stomp" | "graphql-ws";
+export type Dialect = "websocket" | "socketio" | "stomp" | "graphql-ws" | "mqtt";
 
-export type Action = { "action": "emit", event: string, args: string, ack: boolean, } | { "action": "subscribe", destination: string, ack: string | null, headers: Array<[string, string]>, } | { "action": "unsubscribe", destination: string, } | { "action": "send", destination: string, headers: Array<[string, string]>, body: string, } | { "action": "ack", id: string, nack: boolean, } | { "action": "operation", query: string, variables: string | null, operationName: string | null, } | { "action": "stop", id: string, };
+export type Action = { "action": "emit", event: string, args: string, ack: boolean, } | { "action": "subscribe", destination: string, ack: string | null, headers: Array<[string, string]>, } | { "action": "unsubscribe", destination: string, } | { "action": "send", destination: string, headers: Array<[string, string]>, body: string, } | { "action": "ack", id: string, nack: boolean, } | { "action": "operation", query: string, variables: string | null, operationName: string | null, } | { "action": "stop", id: string, } | { "action": "subscribeTopic", topic: string, qos: number, } | { "action": "unsubscribeTopic", topic: string, } | { "action": "publish", topic: string, payload: string, qos: number, retain: boolean, };
 
 export type Direction = "in" | "out" | "local";
 

@@ -29,8 +29,9 @@ pub struct TargetArgs {
     subprotocols: Vec<String>,
     /// The protocol spoken once connected: auto (from the URL and the offered subprotocols),
     /// websocket, socketio (the URL as given to `io()`: `http://host/admin` joins namespace /admin),
-    /// sockjs, stomp or graphql-ws. `connect` speaks socketio, stomp and graphql-ws at their level
-    /// (see its help) and the others as plain WebSocket.
+    /// sockjs, stomp, graphql-ws or mqtt (detected from the `mqtt` subprotocol or a `/mqtt` path).
+    /// `connect` speaks socketio, stomp, graphql-ws and mqtt at their level (see its help) and the
+    /// others as plain WebSocket.
     #[arg(long, value_name = "NAME", value_parser = parse_protocol)]
     protocol: Option<Protocol>,
     /// Socket.IO's path when the server sets one (its and the client's `path` option; default

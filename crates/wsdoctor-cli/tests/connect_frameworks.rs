@@ -163,3 +163,98 @@ async fn graphql_scripts_subscribe_and_print_results_by_operation() {
     assert_contains!(run.stdout, r#"← next 1 {"data":{"tick":2}}"#);
     assert_contains!(run.stdout, "← complete 1");
 }
+
+/// Debian's mosquitto with one anonymous MQTT-over-WebSocket listener (beside the plain MQTT listener it
+/// needs to start), in a folder of its own; stopped and removed when dropped.
+struct Broker {
+    server: Server,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.server.child.kill();
+        let _ = self.server.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn mosquitto() -> Broker {
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port")
+    };
+    let (plain, ws) = (free(), free());
+    let dir = std::env::temp_dir().join(format!("wsdoctor-cli-mqtt-{}-{ws}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("mosquitto.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "user root\npersistence false\nlog_dest none\nlistener {plain} 127.0.0.1\nprotocol mqtt\nallow_anonymous true\nlistener {ws}\nprotocol websockets\nallow_anonymous true\n"
+        ),
+    )
+    .unwrap();
+    let child = std::process::Command::new("/usr/sbin/mosquitto")
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("mosquitto runs (make deps: Debian package mosquitto)");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", ws)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "mosquitto did not listen on {ws}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Broker {
+        server: Server { child, port: ws },
+        dir,
+    }
+}
+
+/// `connect --protocol mqtt` speaks MQTT as it speaks STOMP: CONNECT (offering the `mqtt` subprotocol,
+/// as MQTT.js does), then the script's SUBSCRIBE, PUBLISH (QoS 1, retained) and UNSUBSCRIBE, each
+/// answer joined to what it answers, and the broker's message acknowledged.
+#[tokio::test]
+async fn mqtt_scripts_subscribe_publish_and_print_what_the_broker_says() {
+    let broker = mosquitto();
+    let run = connect(
+        &[
+            &format!("ws://127.0.0.1:{}/", broker.server.port),
+            "--protocol",
+            "mqtt",
+        ],
+        "subscribe wsdoctor/test 1\npublish -q 1 -r wsdoctor/test hello there\nunsubscribe wsdoctor/test\n",
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for expected in [
+        "open: HTTP 101, subprotocol mqtt",
+        "← CONNACK  (accepted: MQTT 3.1.1",
+        "(answers SUBSCRIBE wsdoctor/test after",
+        "← PUBLISH wsdoctor/test 1 hello there  (QoS 1)",
+        "→ PUBACK 1  (acknowledges the broker's PUBLISH on wsdoctor/test)",
+        "(answers PUBLISH wsdoctor/test after",
+        "← UNSUBACK 3",
+    ] {
+        assert_contains!(run.stdout, expected);
+    }
+    // A line that is no MQTT command is bad input, said with the commands there are.
+    let run = connect(
+        &[
+            &format!("ws://127.0.0.1:{}/mqtt", broker.server.port),
+            "--protocol",
+            "mqtt",
+        ],
+        "publish wsdoctor/+ x\n",
+    )
+    .await;
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert_contains!(run.stderr, "wildcards");
+}

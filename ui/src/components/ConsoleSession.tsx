@@ -10,8 +10,8 @@ import { FrameworkComposer } from "./FrameworkComposer";
 import { RawComposer } from "./RawComposer";
 
 const ARROW = { in: "←", out: "→", local: "·" } as const;
-const DIALECT_NAME = { socketio: "Socket.IO", stomp: "STOMP", "graphql-ws": "GraphQL over WebSocket" } as const;
-const NAME_FILTER = { socketio: "Event", stomp: "Destination", "graphql-ws": "Operation" } as const;
+const DIALECT_NAME = { socketio: "Socket.IO", stomp: "STOMP", "graphql-ws": "GraphQL over WebSocket", mqtt: "MQTT" } as const;
+const NAME_FILTER = { socketio: "Event", stomp: "Destination", "graphql-ws": "Operation", mqtt: "Topic" } as const;
 
 interface Props {
   id: string;

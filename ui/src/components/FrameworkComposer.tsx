@@ -1,5 +1,5 @@
 // What a framework session sends: a Socket.IO emit (with an ack), a STOMP frame, a GraphQL operation or
-// its stop. The form only shapes the action; the core reads it (JSON arguments, variables, the ack mode)
+// its stop, an MQTT PUBLISH, SUBSCRIBE or UNSUBSCRIBE. The form only shapes the action; the core reads it (JSON arguments, variables, the ack mode)
 // and refuses what it cannot send, with why. Saved actions live in the profile (or this app's storage).
 import { useState } from "react";
 import type { Action, Dialect, SavedAction } from "../bindings";
@@ -26,6 +26,12 @@ export function actionLabel(action: Action): string {
       return `subscribe ${action.operationName ?? action.query}`;
     case "stop":
       return `stop ${action.id}`;
+    case "subscribeTopic":
+      return `subscribe ${action.topic} ${String(action.qos)}`;
+    case "unsubscribeTopic":
+      return `unsubscribe ${action.topic}`;
+    case "publish":
+      return `publish${action.qos > 0 ? ` -q ${String(action.qos)}` : ""}${action.retain ? " -r" : ""} ${action.topic} ${action.payload}`;
   }
 }
 
@@ -49,6 +55,7 @@ interface Props {
 }
 
 type StompCommand = "subscribe" | "unsubscribe" | "send" | "ack" | "nack";
+type MqttCommand = "publish" | "subscribeTopic" | "unsubscribeTopic";
 
 export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const [event, setEvent] = useState("");
@@ -64,6 +71,11 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const [variables, setVariables] = useState("");
   const [operationName, setOperationName] = useState("");
   const [stopId, setStopId] = useState("");
+  const [mqttCommand, setMqttCommand] = useState<MqttCommand>("publish");
+  const [topic, setTopic] = useState("");
+  const [payload, setPayload] = useState("");
+  const [qos, setQos] = useState(0);
+  const [retain, setRetain] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { items: saved, save: keep } = useSavedList(profileId, "savedActions", SAVED_KEY, isSavedAction);
@@ -71,6 +83,11 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const current = (): Action => {
     if (dialect === "socketio") return { action: "emit", event, args, ack: withAck };
     if (dialect === "graphql-ws") return { action: "operation", query, variables: variables.trim() === "" ? null : variables, operationName: operationName.trim() === "" ? null : operationName };
+    if (dialect === "mqtt") {
+      if (mqttCommand === "publish") return { action: "publish", topic, payload, qos, retain };
+      if (mqttCommand === "subscribeTopic") return { action: "subscribeTopic", topic, qos };
+      return { action: "unsubscribeTopic", topic };
+    }
     switch (stompCommand) {
       case "subscribe":
         return { action: "subscribe", destination, ack: ackMode, headers: headerLines(headers) };
@@ -124,6 +141,22 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
         return;
       case "stop":
         setStopId(action.id);
+        return;
+      case "publish":
+        setMqttCommand("publish");
+        setTopic(action.topic);
+        setPayload(action.payload);
+        setQos(action.qos);
+        setRetain(action.retain);
+        return;
+      case "subscribeTopic":
+        setMqttCommand("subscribeTopic");
+        setTopic(action.topic);
+        setQos(action.qos);
+        return;
+      case "unsubscribeTopic":
+        setMqttCommand("unsubscribeTopic");
+        setTopic(action.topic);
     }
   };
 
@@ -229,6 +262,45 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
           </label>
           <button type="button" className="secondary" disabled={!joined || stopId.trim() === ""} onClick={() => { act({ action: "stop", id: stopId.trim() }); }}>
             Stop
+          </button>
+        </div>
+      )}
+      {dialect === "mqtt" && (
+        <div className="composer-grid">
+          <label>
+            Packet{" "}
+            <select id={`mqtt-command-${id}`} value={mqttCommand} onChange={(e) => { setMqttCommand(e.target.value as MqttCommand); }}>
+              <option value="publish">PUBLISH</option>
+              <option value="subscribeTopic">SUBSCRIBE</option>
+              <option value="unsubscribeTopic">UNSUBSCRIBE</option>
+            </select>
+          </label>
+          <label>
+            {mqttCommand === "publish" ? "Topic" : "Topic filter (+ and # allowed)"} <input id={`topic-${id}`} value={topic} spellCheck={false} onChange={(e) => { setTopic(e.target.value); }} />
+          </label>
+          {mqttCommand !== "unsubscribeTopic" && (
+            <label>
+              QoS{" "}
+              <select id={`qos-${id}`} value={qos} onChange={(e) => { setQos(Number(e.target.value)); }}>
+                <option value={0}>0 (at most once)</option>
+                <option value={1}>1 (at least once)</option>
+                {mqttCommand === "subscribeTopic" && <option value={2}>2 (exactly once)</option>}
+              </select>
+            </label>
+          )}
+          {mqttCommand === "publish" && (
+            <>
+              <label className="inline">
+                <input type="checkbox" id={`retain-${id}`} checked={retain} onChange={(e) => { setRetain(e.target.checked); }} /> Retained
+              </label>
+              <label className="wide">
+                Payload (sent as typed)
+                <textarea id={`payload-${id}`} rows={2} value={payload} spellCheck={false} onChange={(e) => { setPayload(e.target.value); }} />
+              </label>
+            </>
+          )}
+          <button type="button" id={`mqtt-send-${id}`} disabled={!joined || topic.trim() === ""} onClick={() => { act(current()); }}>
+            Send {mqttCommand === "publish" ? "PUBLISH" : mqttCommand === "subscribeTopic" ? "SUBSCRIBE" : "UNSUBSCRIBE"}
           </button>
         </div>
       )}

@@ -49,6 +49,7 @@ export function TargetFields({ idPrefix, target, onChange, errors, keyPassphrase
             <option value="sockjs">SockJS (the prefix; then its raw WebSocket endpoint)</option>
             <option value="stomp">STOMP (CONNECT with the login from the auth payload)</option>
             <option value="graphql-ws">GraphQL over WebSocket (graphql-ws)</option>
+            <option value="mqtt">MQTT over WebSocket (CONNECT with the user name and password from the auth payload)</option>
           </select>
           {errors.protocol && <p id={`${id("protocol")}-error`} className="field-error" role="alert">{errors.protocol}</p>}
         </div>

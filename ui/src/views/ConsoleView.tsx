@@ -112,6 +112,7 @@ export function ConsoleView() {
               <option value="socketio">Socket.IO</option>
               <option value="stomp">STOMP</option>
               <option value="graphql-ws">GraphQL over WebSocket</option>
+              <option value="mqtt">MQTT</option>
             </select>
           </div>
           <button id="console-connect" type="submit">

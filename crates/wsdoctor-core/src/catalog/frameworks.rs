@@ -166,6 +166,30 @@ pub(super) const FRAMEWORKS: &[Cause] = &[
         "Look at the server's `onConnect`: it must return (or resolve) quickly; an awaited call that hangs (a database, an auth service) holds every connection. Raise `connectionInitWaitTimeout` only if the server is slow on purpose."
     ),
     cause!(
+        "mqtt.no_subprotocol",
+        Framework,
+        Error,
+        "The broker took the socket without the mqtt subprotocol, and ignores MQTT on it",
+        "MQTT over WebSocket is agreed in the upgrade: the client offers the `mqtt` subprotocol and the broker chooses it. Here no `mqtt` was agreed (the client offered none, or others), and the broker, which accepted the socket anyway, did not answer CONNECT: mosquitto, EMQX and HiveMQ ignore or drop MQTT on such a socket. MQTT.js and Paho offer `mqtt` themselves; a hand-written client (`new WebSocket(url)`) does not.",
+        "Offer the subprotocol: `new WebSocket(url, ['mqtt'])` (MQTT.js and Paho do it for you; check that a proxy in front passes `Sec-WebSocket-Protocol` both ways)."
+    ),
+    cause!(
+        "mqtt.connect_rejected",
+        Framework,
+        Error,
+        "The broker refused the MQTT CONNECT",
+        "The broker answered CONNECT with a CONNACK that refuses the session; its code says why (quoted): bad user name or password, not authorised (an ACL, or anonymous access off), an unsupported protocol version (a 3.1.1-only broker asked for MQTT 5, or the reverse), an identifier rejected, server unavailable or busy, banned.",
+        "Act on the code: send the user name and password the broker expects (the profile's auth payload: `{\"username\": …, \"password\": …}`), grant the user access to the topics in the broker's ACL (mosquitto: `acl_file`, `allow_anonymous`), or ask for the protocol version it speaks (`\"protocolVersion\": 5` in the auth payload for MQTT 5)."
+    ),
+    cause!(
+        "mqtt.no_connack",
+        Framework,
+        Error,
+        "The broker agreed on MQTT but never answered CONNECT",
+        "The upgrade agreed on the `mqtt` subprotocol, CONNECT was sent, and no CONNACK came in time (or the connection ended first). The broker is overloaded or stuck, an authentication plug-in it waits on hangs, or what answers the upgrade is a gateway that does not pass MQTT on.",
+        "Look at the broker's log for this client id; check the authentication back end it calls; connect with another client (`mosquitto_sub -h HOST -p PORT -t test`, or MQTT.js) to see whether the broker answers at all."
+    ),
+    cause!(
         "socketio.no_server",
         Framework,
         Error,

@@ -40,6 +40,7 @@ const FRAMEWORKS: Section = Section::Framework;
 pub(crate) const STOMP_CONNECT: Item = item("stomp_connect", FRAMEWORKS, "STOMP CONNECT");
 pub(crate) const SOCKJS_INFO: Item = item("sockjs_info", FRAMEWORKS, "SockJS info");
 pub(crate) const GRAPHQL_INIT: Item = item("graphql_init", FRAMEWORKS, "GraphQL connection_init");
+pub(crate) const MQTT_CONNECT: Item = item("mqtt_connect", FRAMEWORKS, "MQTT CONNECT");
 pub(crate) const SOCKETIO_OPEN: Item = item("socketio_open", FRAMEWORKS, "Socket.IO handshake");
 pub(crate) const SOCKETIO_NAMESPACE: Item =
     item("socketio_namespace", FRAMEWORKS, "Socket.IO namespace");
@@ -51,6 +52,7 @@ fn after_upgrade(options: &CheckOptions, protocol: Protocol) -> Vec<Item> {
     let framework = match protocol {
         Protocol::GraphqlWs => Some(GRAPHQL_INIT),
         Protocol::Stomp => Some(STOMP_CONNECT),
+        Protocol::Mqtt => Some(MQTT_CONNECT),
         _ => None,
     };
     if let Some(framework) = framework {

@@ -1,5 +1,6 @@
 //! What the check speaks once the server is reached and the connection secured: the framework chosen
-//! (Socket.IO's own items; SockJS's `/info`, then its raw endpoint; GraphQL and STOMP over the upgrade),
+//! (Socket.IO's own items; SockJS's `/info`, then its raw endpoint; GraphQL, STOMP and MQTT over the
+//! upgrade),
 //! or the plain upgrade and the open-connection probes, with a framework recognised from the URL given
 //! its own first message.
 
@@ -48,23 +49,39 @@ pub(super) async fn record(
     } else {
         (target, stream)
     };
-    // GraphQL asked for by name offers its subprotocol, as every GraphQL client does. STOMP offers
-    // what the user's client offers (maybe none): a broker that requires a `v1x.stomp` one is found.
+    // GraphQL and MQTT offer their subprotocol when the user's client offers none, as every GraphQL
+    // and MQTT client does. STOMP offers what the user's client offers (maybe none): a broker that
+    // requires a `v1x.stomp` one is found.
     let offering;
-    let options = if protocol == Protocol::GraphqlWs && options.subprotocols.is_empty() {
-        offering = CheckOptions {
-            subprotocols: vec![crate::framework::GRAPHQL_SUBPROTOCOLS[0].to_string()],
-            ..options.clone()
-        };
-        &offering
-    } else {
-        options
+    let own_subprotocol = match protocol {
+        Protocol::GraphqlWs => Some(crate::framework::GRAPHQL_SUBPROTOCOLS[0]),
+        Protocol::Mqtt => Some(crate::framework::mqtt::packet::SUBPROTOCOL),
+        _ => None,
     };
-    let Some((stream, leftover, compression)) =
-        upgrade::record(rec, options, protocol, &target, route, stream).await
+    let options = match own_subprotocol {
+        Some(subprotocol) if options.subprotocols.is_empty() => {
+            offering = CheckOptions {
+                subprotocols: vec![subprotocol.to_string()],
+                ..options.clone()
+            };
+            &offering
+        }
+        _ => options,
+    };
+    let Some(upgraded) = upgrade::record(rec, options, protocol, &target, route, stream).await
     else {
         return;
     };
+    if protocol == Protocol::Mqtt {
+        frameworks::mqtt::speak(rec, options, why, upgraded).await;
+        return;
+    }
+    let upgrade::Upgraded {
+        stream,
+        leftover,
+        compression,
+        ..
+    } = upgraded;
     if matches!(protocol, Protocol::GraphqlWs | Protocol::Stomp) {
         let framing = if inside_sockjs {
             Framing::SockJs

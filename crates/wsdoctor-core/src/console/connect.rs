@@ -27,10 +27,12 @@ pub(crate) struct Opened {
 /// The largest message a console session accepts from a server.
 const MAX_MESSAGE_BYTES: usize = 64 << 20;
 
-/// Connects to `parsed` (the session's URL, parsed once when it started) as `target` says.
+/// Connects to `parsed` (the session's URL, parsed once when it started) as `target` says, to speak
+/// `dialect`: an MQTT session offers the `mqtt` subprotocol when the user offers none, as MQTT.js does.
 pub(crate) fn open<'a>(
     target: &'a CheckOptions,
     parsed: &'a Target,
+    dialect: crate::framework::Dialect,
 ) -> BoxFuture<'a, Result<Opened, String>> {
     Box::pin(async move {
         let route = target.route_to(parsed)?;
@@ -92,6 +94,11 @@ pub(crate) fn open<'a>(
         }
         if !target.subprotocols.is_empty() {
             add("Sec-WebSocket-Protocol", &target.subprotocols.join(", "))?;
+        } else if dialect == crate::framework::Dialect::Mqtt {
+            add(
+                "Sec-WebSocket-Protocol",
+                crate::framework::mqtt::packet::SUBPROTOCOL,
+            )?;
         }
         for (name, value) in &target.headers {
             add(name, value)?;

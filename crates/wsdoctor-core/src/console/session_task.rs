@@ -74,7 +74,7 @@ pub(crate) async fn run(
             .await;
         let opened = tokio::select! {
             _ = stop.cancelled() => break,
-            opened = super::connect::open(&config.target, &parsed) => opened,
+            opened = super::connect::open(&config.target, &parsed, dialect) => opened,
         };
         let end = match opened {
             Ok(opened) => {

@@ -51,6 +51,20 @@ pub enum Action {
     /// GraphQL: stop an operation.
     #[serde(rename_all = "camelCase")]
     Stop { id: String },
+    /// MQTT: SUBSCRIBE to a topic filter (`+` and `#` wildcards) at a QoS (0, 1 or 2).
+    #[serde(rename_all = "camelCase")]
+    SubscribeTopic { topic: String, qos: u8 },
+    /// MQTT: UNSUBSCRIBE from a topic filter.
+    #[serde(rename_all = "camelCase")]
+    UnsubscribeTopic { topic: String },
+    /// MQTT: PUBLISH a payload to a topic, at QoS 0 or 1 (the broker's PUBACK is awaited), retained or not.
+    #[serde(rename_all = "camelCase")]
+    Publish {
+        topic: String,
+        payload: String,
+        qos: u8,
+        retain: bool,
+    },
 }
 
 impl Action {
@@ -110,6 +124,24 @@ impl Action {
             (Dialect::GraphqlWs, "stop") => Ok(Action::Stop {
                 id: rest.to_string(),
             }),
+            (Dialect::Mqtt, "subscribe") => {
+                let mut words = rest.split_whitespace();
+                match (words.next(), words.next().map(str::parse::<u8>)) {
+                    (None, _) => needs("a topic"),
+                    (Some(_), Some(Err(_))) => needs("a QoS of 0, 1 or 2 after the topic"),
+                    (Some(topic), qos) => Ok(Action::SubscribeTopic {
+                        topic: topic.to_string(),
+                        qos: qos.and_then(|q| q.ok()).unwrap_or(0),
+                    }),
+                }
+            }
+            (Dialect::Mqtt, "unsubscribe") if rest.is_empty() => needs("a topic"),
+            (Dialect::Mqtt, "unsubscribe") => Ok(Action::UnsubscribeTopic {
+                topic: rest.to_string(),
+            }),
+            (Dialect::Mqtt, "publish") => {
+                publish_line(rest).map_or_else(|| needs("a topic and a payload"), Ok)
+            }
             _ => return None,
         })
     }
@@ -143,6 +175,10 @@ impl Action {
                 texts.push(query);
                 texts.extend(variables.as_mut());
             }
+            Action::SubscribeTopic { topic, .. } | Action::UnsubscribeTopic { topic } => {
+                texts.push(topic)
+            }
+            Action::Publish { topic, payload, .. } => texts.extend([topic, payload]),
         }
         texts
     }
@@ -220,6 +256,30 @@ impl Action {
                     }
                 }
             }
+            Action::SubscribeTopic { topic, qos } => {
+                if topic.trim().is_empty() {
+                    return invalid("give the topic".into());
+                }
+                if *qos > 2 {
+                    return invalid(format!("QoS {qos} does not exist: 0, 1 or 2"));
+                }
+            }
+            Action::UnsubscribeTopic { topic } => {
+                if topic.trim().is_empty() {
+                    return invalid("give the topic".into());
+                }
+            }
+            Action::Publish { topic, qos, .. } => {
+                if topic.trim().is_empty() {
+                    return invalid("give the topic".into());
+                }
+                if topic.contains(['+', '#']) {
+                    return invalid("a PUBLISH topic has no wildcards (+, #)".into());
+                }
+                if *qos > 1 {
+                    return invalid("publish at QoS 0 or 1".into());
+                }
+            }
         }
         Ok(())
     }
@@ -233,8 +293,35 @@ impl Action {
             | Action::Send { .. }
             | Action::Ack { .. } => Dialect::Stomp,
             Action::Operation { .. } | Action::Stop { .. } => Dialect::GraphqlWs,
+            Action::SubscribeTopic { .. }
+            | Action::UnsubscribeTopic { .. }
+            | Action::Publish { .. } => Dialect::Mqtt,
         }
     }
+}
+
+/// `publish [-q 0|1] [-r] TOPIC PAYLOAD` (the payload is the rest of the line, as typed).
+fn publish_line(rest: &str) -> Option<Action> {
+    let (mut qos, mut retain, mut rest) = (0, false, rest.trim_start());
+    loop {
+        if let Some(after) = rest.strip_prefix("-r ") {
+            retain = true;
+            rest = after.trim_start();
+        } else if let Some(after) = rest.strip_prefix("-q ") {
+            let (level, after) = after.trim_start().split_once(char::is_whitespace)?;
+            qos = level.parse().ok()?;
+            rest = after.trim_start();
+        } else {
+            break;
+        }
+    }
+    let (topic, payload) = rest.split_once(char::is_whitespace)?;
+    Some(Action::Publish {
+        topic: topic.to_string(),
+        payload: payload.trim_start().to_string(),
+        qos,
+        retain,
+    })
 }
 
 /// `send DEST [-H name:value ...] BODY`.

@@ -28,6 +28,8 @@ pub enum Dialect {
     #[serde(rename = "graphql-ws")]
     #[ts(rename = "graphql-ws")]
     GraphqlWs,
+    /// MQTT 3.1.1 or 5: CONNECT, SUBSCRIBE, PUBLISH (QoS 0 and 1), PUBACK, keep-alive pings.
+    Mqtt,
 }
 
 impl Dialect {
@@ -37,6 +39,7 @@ impl Dialect {
             Dialect::Socketio => "socketio",
             Dialect::Stomp => "stomp",
             Dialect::GraphqlWs => "graphql-ws",
+            Dialect::Mqtt => "mqtt",
         }
     }
 
@@ -55,6 +58,7 @@ impl Dialect {
             }
             Dialect::Stomp => decoded.kind == "CONNECTED",
             Dialect::GraphqlWs => decoded.kind == "connection_ack",
+            Dialect::Mqtt => decoded.kind == "CONNACK" && decoded.cause.is_none(),
         }
     }
 
@@ -67,6 +71,9 @@ impl Dialect {
                 "subscribe DEST [auto|client|client-individual], unsubscribe DEST, send DEST [-H name:value ...] BODY, ack ID, nack ID"
             }
             Dialect::GraphqlWs => "subscribe QUERY [VARIABLES-JSON], stop ID",
+            Dialect::Mqtt => {
+                "subscribe TOPIC [QOS], unsubscribe TOPIC, publish [-q 1] [-r] TOPIC PAYLOAD"
+            }
         }
     }
 }

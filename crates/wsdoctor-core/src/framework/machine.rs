@@ -10,6 +10,7 @@ use std::time::Instant;
 pub use super::action::Action;
 pub(crate) use super::exchange::{Decoded, Dialect, Frame, NoteLevel, Output, Terms};
 use super::graphql::GraphqlClient;
+use super::mqtt::MqttClient;
 use super::socketio::SocketioClient;
 use super::stomp::StompClient;
 use crate::{Error, Result};
@@ -20,6 +21,7 @@ pub(crate) enum Machine {
     Socketio(SocketioClient),
     Stomp(StompClient),
     Graphql(GraphqlClient),
+    Mqtt(MqttClient),
 }
 
 impl Machine {
@@ -39,6 +41,7 @@ impl Machine {
                 subprotocol == Some("graphql-ws"),
                 now,
             )),
+            Dialect::Mqtt => Machine::Mqtt(MqttClient::new(terms, subprotocol, now)),
         }
     }
 
@@ -48,6 +51,7 @@ impl Machine {
             Machine::Websocket | Machine::Socketio(_) => Vec::new(),
             Machine::Stomp(s) => s.opening(now),
             Machine::Graphql(s) => s.opening(now),
+            Machine::Mqtt(s) => s.opening(now),
         }
     }
 
@@ -58,6 +62,7 @@ impl Machine {
             Machine::Socketio(s) => s.heard(frame, now),
             Machine::Stomp(s) => s.heard(frame, now),
             Machine::Graphql(s) => s.heard(frame, now),
+            Machine::Mqtt(s) => s.heard(frame, now),
         }
     }
 
@@ -74,9 +79,11 @@ impl Machine {
             Machine::Socketio(s) if action.dialect() == Dialect::Socketio => s.act(action, now),
             Machine::Stomp(s) if action.dialect() == Dialect::Stomp => s.act(action, now),
             Machine::Graphql(s) if action.dialect() == Dialect::GraphqlWs => s.act(action, now),
+            Machine::Mqtt(s) if action.dialect() == Dialect::Mqtt => s.act(action, now),
             Machine::Socketio(_) => wrong("Socket.IO"),
             Machine::Stomp(_) => wrong("STOMP"),
             Machine::Graphql(_) => wrong("GraphQL over WebSocket"),
+            Machine::Mqtt(_) => wrong("MQTT"),
         }
     }
 
@@ -87,6 +94,7 @@ impl Machine {
             Machine::Socketio(s) => s.deadline(),
             Machine::Stomp(s) => s.deadline(),
             Machine::Graphql(s) => s.deadline(),
+            Machine::Mqtt(s) => s.deadline(),
         }
     }
 
@@ -97,6 +105,7 @@ impl Machine {
             Machine::Socketio(s) => s.tick(now),
             Machine::Stomp(s) => s.tick(now),
             Machine::Graphql(s) => s.tick(now),
+            Machine::Mqtt(s) => s.tick(now),
         }
     }
 
@@ -141,7 +150,7 @@ mod tests {
                 reply_timeout: std::time::Duration::from_millis(10),
             };
             let start = Instant::now();
-            for dialect in [Dialect::Socketio, Dialect::Stomp, Dialect::GraphqlWs] {
+            for dialect in [Dialect::Socketio, Dialect::Stomp, Dialect::GraphqlWs, Dialect::Mqtt] {
                 for legacy in [None, Some("graphql-ws")] {
                     let mut machine = Machine::start(dialect, &terms, legacy, start);
                     let _ = machine.opening(start);

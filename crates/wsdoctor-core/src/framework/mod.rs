@@ -3,7 +3,7 @@
 //! server refuses a raw WebSocket client's first message, so a plain probe would blame the wrong layer).
 //!
 //! Each framework is one folder: its codecs and its sans-I/O client machine (`socketio/`, `stomp/`,
-//! `graphql/`, `sockjs/`), over the shared vocabulary of `exchange.rs` and the one dispatch of `machine.rs`. The check, the console (and what
+//! `graphql/`, `sockjs/`, `mqtt/`), over the shared vocabulary of `exchange.rs` and the one dispatch of `machine.rs`. The check, the console (and what
 //! comes after them) drive those machines; none speaks a protocol of its own. A new protocol is a new
 //! folder here, a [`Protocol`] and a [`Dialect`], and its arm in [`Machine`](machine::Machine).
 
@@ -13,6 +13,7 @@ pub(crate) mod exchange;
 pub(crate) mod graphql;
 mod keep_alive;
 pub(crate) mod machine;
+pub(crate) mod mqtt;
 pub(crate) mod recognised;
 pub(crate) mod socketio;
 pub(crate) mod sockjs;
@@ -46,6 +47,8 @@ pub enum Protocol {
     #[serde(rename = "graphql-ws")]
     #[ts(rename = "graphql-ws")]
     GraphqlWs,
+    /// MQTT 3.1.1 or 5 over WebSocket (the `mqtt` subprotocol): CONNECT must be answered by CONNACK.
+    Mqtt,
 }
 
 /// The largest message (or framework frame) a session sends, from a file, hex, base64 or an action.
@@ -59,7 +62,7 @@ pub(crate) const GRAPHQL_SUBPROTOCOLS: [&str; 2] = ["graphql-transport-ws", "gra
 
 impl Protocol {
     /// The names `--protocol` takes.
-    pub const NAMES: &'static str = "auto, websocket, socketio, sockjs, stomp, graphql-ws";
+    pub const NAMES: &'static str = "auto, websocket, socketio, sockjs, stomp, graphql-ws, mqtt";
 
     /// What the user typed: one of [`Protocol::NAMES`].
     pub fn parse(name: &str) -> Result<Protocol> {
@@ -70,6 +73,7 @@ impl Protocol {
             "sockjs" => Ok(Protocol::Sockjs),
             "stomp" => Ok(Protocol::Stomp),
             "graphql-ws" | "graphql" | "graphql-transport-ws" => Ok(Protocol::GraphqlWs),
+            "mqtt" => Ok(Protocol::Mqtt),
             other => Err(Error::field_value(
                 "protocol",
                 format!(
@@ -88,6 +92,7 @@ impl Protocol {
             Protocol::Sockjs => "sockjs",
             Protocol::Stomp => "stomp",
             Protocol::GraphqlWs => "graphql-ws",
+            Protocol::Mqtt => "mqtt",
         }
     }
 }
@@ -125,6 +130,19 @@ pub(crate) fn choose(
                 (
                     Protocol::GraphqlWs,
                     format!("detected: the subprotocol {offered} is offered"),
+                )
+            } else if subprotocols
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(mqtt::packet::SUBPROTOCOL))
+            {
+                (
+                    Protocol::Mqtt,
+                    "detected: the subprotocol mqtt is offered".to_string(),
+                )
+            } else if path == "/mqtt" || path.ends_with("/mqtt") {
+                (
+                    Protocol::Mqtt,
+                    format!("detected: the URL path {} is MQTT's usual one", url.path()),
                 )
             } else if let Some(offered) = stomp {
                 (
@@ -210,7 +228,15 @@ mod tests {
     #[test]
     fn names_parse_and_a_wrong_one_names_the_field() {
         assert_eq!(Protocol::parse("Socket.IO").unwrap(), Protocol::Socketio);
-        let error = Protocol::parse("mqtt").unwrap_err();
+        assert_eq!(Protocol::parse("MQTT").unwrap(), Protocol::Mqtt);
+        assert_eq!(
+            chosen(Protocol::Auto, "ws://broker:8080/mqtt"),
+            Protocol::Mqtt
+        );
+        let offered = ["mqtt".to_string()];
+        let url = url::Url::parse("ws://broker/ws").unwrap();
+        assert_eq!(choose(Protocol::Auto, &url, &offered).0, Protocol::Mqtt);
+        let error = Protocol::parse("amqp").unwrap_err();
         assert_eq!(error.field(), Some("protocol"));
     }
 }

@@ -63,6 +63,7 @@ impl RunPlan {
             Protocol::Socketio => Dialect::Socketio,
             Protocol::Stomp => Dialect::Stomp,
             Protocol::GraphqlWs => Dialect::GraphqlWs,
+            Protocol::Mqtt => Dialect::Mqtt,
             Protocol::Auto | Protocol::Websocket | Protocol::Sockjs => Dialect::Websocket,
         }
     }

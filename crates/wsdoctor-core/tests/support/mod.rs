@@ -4,6 +4,7 @@
 //! head, answer the upgrade, write a frame). Shared so each test file states only its cases.
 #![allow(dead_code)] // each test file uses the part it needs
 
+pub mod mosquitto;
 pub mod nginx;
 pub mod real_servers;
 pub mod reverse_proxies;

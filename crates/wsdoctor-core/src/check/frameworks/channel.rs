@@ -1,6 +1,7 @@
-//! The text messages of a framework session, whether they travel as WebSocket messages or inside
-//! SockJS's framing (`o` open, `h` heart-beat, `a[…]` messages, `c[code, reason]` close), as STOMP does
-//! under Spring's `withSockJS()`. The framework items read and write text; this says how it is carried.
+//! The messages of a framework session, whether they travel as WebSocket messages or inside SockJS's
+//! framing (`o` open, `h` heart-beat, `a[…]` messages, `c[code, reason]` close), as STOMP does under
+//! Spring's `withSockJS()`. Text protocols (STOMP, GraphQL) read binary messages as text; a binary one
+//! (MQTT) gets them as they are ([`Framing::Binary`]).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -21,12 +22,16 @@ pub(in crate::check) enum Framing {
     Plain,
     /// SockJS's WebSocket transport: messages in JSON arrays, with its own heart-beat and close.
     SockJs,
+    /// Binary messages, one a WebSocket message, passed on as bytes (MQTT).
+    Binary,
 }
 
 /// What came from the server.
 #[derive(Debug, Clone, PartialEq)]
 pub(in crate::check) enum Incoming {
     Text(String),
+    /// A binary message, on a [`Framing::Binary`] channel.
+    Binary(Vec<u8>),
     /// A transport-level keep-alive (SockJS's `h`).
     KeepAlive,
     /// The session ended: why, and the close frame's code and reason when the server sent one.
@@ -59,10 +64,30 @@ impl Channel {
         wait: Duration,
     ) -> Result<(), String> {
         let message = match self.framing {
-            Framing::Plain => text.to_string(),
+            Framing::Plain | Framing::Binary => text.to_string(),
             Framing::SockJs => framing::wrap(text),
         };
-        match tokio::time::timeout(wait, self.ws.send(Message::text(message))).await {
+        self.send_message(Message::text(message), wait).await
+    }
+
+    /// Sends a protocol machine's frame within `wait`: text as [`Channel::send`] does, bytes as one
+    /// binary message.
+    pub(in crate::check) async fn send_frame(
+        &mut self,
+        frame: &Frame,
+        wait: Duration,
+    ) -> Result<(), String> {
+        match frame {
+            Frame::Text(text) => self.send(text, wait).await,
+            Frame::Binary(bytes) => {
+                self.send_message(Message::binary(bytes.clone()), wait)
+                    .await
+            }
+        }
+    }
+
+    async fn send_message(&mut self, message: Message, wait: Duration) -> Result<(), String> {
+        match tokio::time::timeout(wait, self.ws.send(message)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(error)) => Err(error.to_string()),
             Err(_) => Err(format!(
@@ -72,16 +97,16 @@ impl Channel {
         }
     }
 
-    /// Sends the text frames a protocol machine asked for, each before `deadline`.
+    /// Sends the frames a protocol machine asked for, each before `deadline`.
     pub(in crate::check) async fn send_outputs(
         &mut self,
         outputs: Vec<Output>,
         deadline: Instant,
     ) -> Result<(), String> {
         for output in outputs {
-            if let Output::Send(Frame::Text(text), _) = output {
+            if let Output::Send(frame, _) = output {
                 let left = deadline.saturating_duration_since(Instant::now());
-                self.send(&text, left).await?;
+                self.send_frame(&frame, left).await?;
             }
         }
         Ok(())
@@ -111,6 +136,9 @@ impl Channel {
             };
             let text = match message {
                 Message::Text(text) => text.as_str().to_string(),
+                Message::Binary(data) if self.framing == Framing::Binary => {
+                    return Some(Incoming::Binary(data.to_vec()));
+                }
                 Message::Binary(data) => String::from_utf8_lossy(&data).into_owned(),
                 Message::Close(frame) => {
                     return Some(match frame {
@@ -133,7 +161,7 @@ impl Channel {
                 _ => continue,
             };
             match self.framing {
-                Framing::Plain => return Some(Incoming::Text(text)),
+                Framing::Plain | Framing::Binary => return Some(Incoming::Text(text)),
                 Framing::SockJs => match framing::read(&text) {
                     SockJsFrame::Open => {}
                     SockJsFrame::HeartBeat => return Some(Incoming::KeepAlive),

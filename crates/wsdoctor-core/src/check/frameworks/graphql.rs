@@ -50,7 +50,7 @@ pub(in crate::check) async fn speak(
                 break InitAnswer::Closed(code, reason);
             }
             Some(Incoming::Closed(_, None)) => break InitAnswer::Dropped,
-            Some(Incoming::KeepAlive) => {}
+            Some(Incoming::KeepAlive | Incoming::Binary(_)) => {}
             Some(Incoming::Text(text)) => {
                 let (decoded, outputs) =
                     client.heard(&Frame::Text(text.clone()), std::time::Instant::now());

@@ -65,14 +65,19 @@ pub(in crate::check) async fn hold(
                 last_heard = now;
                 machine.heard(&Frame::Text(text), now.into_std()).1
             }
+            Some(Incoming::Binary(bytes)) => {
+                held.received += 1;
+                last_heard = now;
+                machine.heard(&Frame::Binary(bytes), now.into_std()).1
+            }
         };
         for output in outputs {
-            // The check holds a session it spoke text to; a held session sends only text keep-alives.
-            let Output::Send(Frame::Text(text), _) = output else {
+            // Keep-alives, and answers the protocol owes (a PUBACK): what the client library sends.
+            let Output::Send(frame, _) = output else {
                 continue;
             };
             let wait = send_wait.min(deadline.saturating_duration_since(Instant::now()));
-            match channel.send(&text, wait).await {
+            match channel.send_frame(&frame, wait).await {
                 Ok(()) => held.sent += 1,
                 Err(_) if Instant::now() >= deadline => return ended(held, last_heard),
                 Err(why) => {

@@ -3,11 +3,13 @@
 //! showed. `channel.rs` carries text over WebSocket or inside SockJS; `idle.rs` holds a session open as
 //! its client would; `socket.rs` opens the upgraded socket for STOMP and GraphQL; `socketio.rs` (with
 //! `socketio_session.rs`, its requests) and `sockjs.rs` speak before and around the upgrade;
-//! `recognised_item.rs` names a framework a plain WebSocket target turned out to speak.
+//! `recognised_item.rs` names a framework a plain WebSocket target turned out to speak; `mqtt.rs` speaks
+//! MQTT's binary packets over the upgraded socket.
 
 mod channel;
 mod graphql;
 mod idle;
+pub(in crate::check) mod mqtt;
 pub(in crate::check) mod recognised_item;
 mod socket;
 pub(in crate::check) mod socketio;

@@ -30,7 +30,7 @@ pub(in crate::check) async fn record(
     };
     let mut step = rec.begin(item);
     let carried = match framing {
-        Framing::Plain => "",
+        Framing::Plain | Framing::Binary => "",
         Framing::SockJs => ", inside SockJS's WebSocket transport",
     };
     step.evidence.push(Evidence::new(

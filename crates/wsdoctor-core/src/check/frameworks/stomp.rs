@@ -121,7 +121,7 @@ pub(in crate::check) async fn speak(
                     _ => {}
                 }
             }
-            Some(Incoming::KeepAlive) => {}
+            Some(Incoming::KeepAlive | Incoming::Binary(_)) => {}
             Some(Incoming::Closed(why, _)) => {
                 ended = Some(why);
                 break None;

@@ -37,7 +37,7 @@ pub(in crate::check) async fn record(
     target: &Target,
     route: &Route,
     stream: Stream,
-) -> Option<(Stream, Vec<u8>, Compression)> {
+) -> Option<Upgraded> {
     let host_header = target.host_header();
     let path = target.path_and_query();
     let mut request = UpgradeRequest::new(&path, &host_header);
@@ -244,14 +244,26 @@ pub(in crate::check) async fn record(
         }
     }
     let (stream, watch) = server_frames::wrap(stream, leftover, compression.agreed.as_ref());
-    Some((
+    Some(Upgraded {
         stream,
-        Vec::new(),
-        Compression {
+        leftover: Vec::new(),
+        compression: Compression {
             watch,
             ..compression
         },
-    ))
+        subprotocol: chosen,
+    })
+}
+
+/// An upgraded connection, as the upgrade left it.
+pub(in crate::check) struct Upgraded {
+    /// The stream, through the adapter that inflates and watches the server's frames.
+    pub stream: Stream,
+    /// Bytes read past the 101 (the adapter takes them first, so none are left today).
+    pub leftover: Vec<u8>,
+    pub compression: Compression,
+    /// The subprotocol the server chose.
+    pub subprotocol: Option<String>,
 }
 
 /// Names the cause when no HTTP response came back.
