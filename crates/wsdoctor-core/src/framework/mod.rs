@@ -97,6 +97,16 @@ impl Protocol {
     }
 }
 
+/// Up to `n` random letters and digits (from the 16 random bytes tungstenite draws for a handshake key):
+/// a SockJS session id, an MQTT client id.
+pub(crate) fn random_alphanumerics(n: usize) -> String {
+    tokio_tungstenite::tungstenite::handshake::client::generate_key()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(n)
+        .collect()
+}
+
 /// The strings of the array `key` of a JSON object (a server's list of transports, origins, ...).
 pub(crate) fn strings(object: &serde_json::Value, key: &str) -> Vec<String> {
     object

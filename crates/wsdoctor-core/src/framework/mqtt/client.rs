@@ -51,13 +51,7 @@ impl MqttClient {
             _ => Version::V311,
         };
         let client_id = field("clientId").unwrap_or_else(|| {
-            let random = tokio_tungstenite::tungstenite::handshake::client::generate_key();
-            let suffix: String = random
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(10)
-                .collect();
-            format!("wsdoctor-{suffix}")
+            format!("wsdoctor-{}", crate::framework::random_alphanumerics(10))
         });
         MqttClient {
             version,

@@ -55,14 +55,12 @@ pub(crate) fn recognised(path: &str) -> Option<&'static str> {
 /// The path of a new session's WebSocket transport under `prefix`, as SockJS clients make it: a server
 /// id of three digits and a session id of eight random characters.
 pub(crate) fn session_path(prefix: &str) -> String {
-    // Sixteen random bytes, base64: the key tungstenite makes for a handshake.
-    let random = tokio_tungstenite::tungstenite::handshake::client::generate_key();
-    let session: String = random
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(8)
-        .collect();
-    let server = random.bytes().map(u32::from).sum::<u32>() % 1000;
+    let session = super::random_alphanumerics(8);
+    let server = super::random_alphanumerics(4)
+        .bytes()
+        .map(u32::from)
+        .sum::<u32>()
+        % 1000;
     format!("{prefix}/{server:03}/{session}/websocket")
 }
 
