@@ -141,7 +141,7 @@ async fn bad_input_exits_2_with_a_clear_message() {
             "--timeout must be between",
         ),
         (
-            vec!["check", "ws://127.0.0.1:9/", "--protocol", "mqtt"],
+            vec!["check", "ws://127.0.0.1:9/", "--protocol", "amqp"],
             "not a protocol WS Doctor speaks",
         ),
         (

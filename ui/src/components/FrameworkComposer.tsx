@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { Action, Dialect, SavedAction } from "../bindings";
 import { useSavedList } from "../hooks/useSavedList";
 import { errorText, ipc } from "../ipc";
+import { EMPTY_MQTT, MqttFields, mqttAction, mqttDraft, type MqttDraft } from "./MqttFields";
 
 const SAVED_KEY = "wsdoctor.console.savedActions";
 const isSavedAction = (value: unknown) => typeof value === "object" && value !== null && "label" in value && "action" in value;
@@ -55,7 +56,6 @@ interface Props {
 }
 
 type StompCommand = "subscribe" | "unsubscribe" | "send" | "ack" | "nack";
-type MqttCommand = "publish" | "subscribeTopic" | "unsubscribeTopic";
 
 export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const [event, setEvent] = useState("");
@@ -71,11 +71,7 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const [variables, setVariables] = useState("");
   const [operationName, setOperationName] = useState("");
   const [stopId, setStopId] = useState("");
-  const [mqttCommand, setMqttCommand] = useState<MqttCommand>("publish");
-  const [topic, setTopic] = useState("");
-  const [payload, setPayload] = useState("");
-  const [qos, setQos] = useState(0);
-  const [retain, setRetain] = useState(false);
+  const [mqtt, setMqtt] = useState<MqttDraft>(EMPTY_MQTT);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { items: saved, save: keep } = useSavedList(profileId, "savedActions", SAVED_KEY, isSavedAction);
@@ -83,11 +79,7 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
   const current = (): Action => {
     if (dialect === "socketio") return { action: "emit", event, args, ack: withAck };
     if (dialect === "graphql-ws") return { action: "operation", query, variables: variables.trim() === "" ? null : variables, operationName: operationName.trim() === "" ? null : operationName };
-    if (dialect === "mqtt") {
-      if (mqttCommand === "publish") return { action: "publish", topic, payload, qos, retain };
-      if (mqttCommand === "subscribeTopic") return { action: "subscribeTopic", topic, qos };
-      return { action: "unsubscribeTopic", topic };
-    }
+    if (dialect === "mqtt") return mqttAction(mqtt);
     switch (stompCommand) {
       case "subscribe":
         return { action: "subscribe", destination, ack: ackMode, headers: headerLines(headers) };
@@ -143,20 +135,9 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
         setStopId(action.id);
         return;
       case "publish":
-        setMqttCommand("publish");
-        setTopic(action.topic);
-        setPayload(action.payload);
-        setQos(action.qos);
-        setRetain(action.retain);
-        return;
       case "subscribeTopic":
-        setMqttCommand("subscribeTopic");
-        setTopic(action.topic);
-        setQos(action.qos);
-        return;
       case "unsubscribeTopic":
-        setMqttCommand("unsubscribeTopic");
-        setTopic(action.topic);
+        setMqtt(mqttDraft(action));
     }
   };
 
@@ -265,45 +246,7 @@ export function FrameworkComposer({ id, dialect, joined, profileId }: Props) {
           </button>
         </div>
       )}
-      {dialect === "mqtt" && (
-        <div className="composer-grid">
-          <label>
-            Packet{" "}
-            <select id={`mqtt-command-${id}`} value={mqttCommand} onChange={(e) => { setMqttCommand(e.target.value as MqttCommand); }}>
-              <option value="publish">PUBLISH</option>
-              <option value="subscribeTopic">SUBSCRIBE</option>
-              <option value="unsubscribeTopic">UNSUBSCRIBE</option>
-            </select>
-          </label>
-          <label>
-            {mqttCommand === "publish" ? "Topic" : "Topic filter (+ and # allowed)"} <input id={`topic-${id}`} value={topic} spellCheck={false} onChange={(e) => { setTopic(e.target.value); }} />
-          </label>
-          {mqttCommand !== "unsubscribeTopic" && (
-            <label>
-              QoS{" "}
-              <select id={`qos-${id}`} value={qos} onChange={(e) => { setQos(Number(e.target.value)); }}>
-                <option value={0}>0 (at most once)</option>
-                <option value={1}>1 (at least once)</option>
-                {mqttCommand === "subscribeTopic" && <option value={2}>2 (exactly once)</option>}
-              </select>
-            </label>
-          )}
-          {mqttCommand === "publish" && (
-            <>
-              <label className="inline">
-                <input type="checkbox" id={`retain-${id}`} checked={retain} onChange={(e) => { setRetain(e.target.checked); }} /> Retained
-              </label>
-              <label className="wide">
-                Payload (sent as typed)
-                <textarea id={`payload-${id}`} rows={2} value={payload} spellCheck={false} onChange={(e) => { setPayload(e.target.value); }} />
-              </label>
-            </>
-          )}
-          <button type="button" id={`mqtt-send-${id}`} disabled={!joined || topic.trim() === ""} onClick={() => { act(current()); }}>
-            Send {mqttCommand === "publish" ? "PUBLISH" : mqttCommand === "subscribeTopic" ? "SUBSCRIBE" : "UNSUBSCRIBE"}
-          </button>
-        </div>
-      )}
+      {dialect === "mqtt" && <MqttFields id={id} joined={joined} draft={mqtt} onChange={setMqtt} onSend={() => { act(current()); }} />}
       <div className="composer-row">
         <button type="button" className="secondary" onClick={save}>
           Save message
