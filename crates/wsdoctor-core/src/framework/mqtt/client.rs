@@ -50,9 +50,8 @@ impl MqttClient {
             Some(v) if v.as_u64() == Some(5) || v.as_str() == Some("5") => Version::V5,
             _ => Version::V311,
         };
-        let client_id = field("clientId").unwrap_or_else(|| {
-            format!("wsdoctor-{}", crate::framework::random_alphanumerics(10))
-        });
+        let client_id = field("clientId")
+            .unwrap_or_else(|| format!("wsdoctor-{}", crate::framework::random_alphanumerics(10)));
         MqttClient {
             version,
             connect: Connect {
