@@ -1,6 +1,7 @@
 // The Console speaking frameworks in the real window, against the real servers of tests/servers (Node
-// socket.io and graphql-ws) and a real STOMP broker (RabbitMQ with Web-STOMP): an emit with an ack, a
-// GraphQL subscription's `next` entries, and a STOMP SEND received on a subscription.
+// socket.io and graphql-ws), a real STOMP broker (RabbitMQ with Web-STOMP) and a real MQTT broker
+// (mosquitto): an emit with an ack, a GraphQL subscription's `next` entries, a STOMP SEND received on a
+// subscription, an MQTT PUBLISH received on a subscription with its payload as typed.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -85,6 +86,25 @@ async function rabbitmq() {
   return port;
 }
 
+/** Debian's mosquitto with an anonymous MQTT-over-WebSocket listener on a free port (beside the plain
+ * MQTT listener it needs to start), in a directory of its own. */
+async function mosquitto() {
+  const [plain, port] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), "wsdoctor-e2e-mosquitto-"));
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(conf, `user root\npersistence false\nlog_dest none\nlistener ${plain} 127.0.0.1\nprotocol mqtt\nallow_anonymous true\nlistener ${port}\nprotocol websockets\nallow_anonymous true\n`);
+  const child = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: "ignore" });
+  stoppers.push(() => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (let waited = 0; !(await listening(port)); waited += 50) {
+    assert.ok(waited < 10_000, "mosquitto did not listen within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return port;
+}
+
 /** Opens a console tab on `url` speaking `protocol`; resolves to the session's id once it has joined. */
 async function connect(url, protocol) {
   await showSection("console");
@@ -124,8 +144,8 @@ describe("Console frameworks", () => {
   let ports;
 
   before(async () => {
-    const [socketio, graphql, stomp] = await Promise.all([nodeServer("socketio"), nodeServer("graphql"), rabbitmq()]);
-    ports = { socketio, graphql, stomp };
+    const [socketio, graphql, stomp, mqtt] = await Promise.all([nodeServer("socketio"), nodeServer("graphql"), rabbitmq(), mosquitto()]);
+    ports = { socketio, graphql, stomp, mqtt };
     driver = await startApp();
   });
 
@@ -184,5 +204,22 @@ describe("Console frameworks", () => {
     assert.match(await message.getAttribute("textContent"), /hello broker/);
     await setAuth("");
     await screenshot("console-stomp");
+  });
+
+  it("publishes MQTT to its own subscription, the payload as typed", async () => {
+    const id = await connect(`ws://127.0.0.1:${ports.mqtt}/mqtt`, "mqtt");
+    await (await find(`#mqtt-command-${id} option[value="subscribeTopic"]`)).click();
+    await replaceText(await find(`#topic-${id}`), "e2e/+");
+    await (await find(`#qos-${id} option[value="1"]`)).click();
+    await (await find(`#mqtt-send-${id}`)).click();
+    await received(id, "SUBACK");
+    await (await find(`#mqtt-command-${id} option[value="publish"]`)).click();
+    await replaceText(await find(`#topic-${id}`), "e2e/one");
+    const payload = '{"z": 1,  "a": [2, 3]}';
+    await replaceText(await find(`#payload-${id}`), payload);
+    await (await find(`#mqtt-send-${id}`)).click();
+    const [message] = await received(id, "PUBLISH", "e2e/one");
+    assert.ok((await message.getAttribute("textContent")).includes(payload), "the payload arrives as typed");
+    await screenshot("console-mqtt");
   });
 });
