@@ -261,7 +261,7 @@ async fn probe(
         }
         None => options,
     };
-    reach::token_expiry::record(rec, options);
+    reach::token_expiry::record(rec, options, &target);
     let route = options
         .route_to(&target)
         .map_err(|e| Error::field_value("proxy", e))?;

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::check::CheckOptions;
+use crate::net::Target;
 use crate::report::{Evidence, Recorder};
 
 /// The most of one value looked at, and the longest token decoded.
@@ -27,10 +28,11 @@ pub(crate) struct Times {
     pub nbf: Option<i64>,
 }
 
-/// Names `auth.token_expired` when a token in the request has expired, with where and when.
-pub(in crate::check) fn record(rec: &mut Recorder, options: &CheckOptions) {
+/// Names `auth.token_expired` when a token in the request to `target` (the run's parsed URL) has
+/// expired, with where and when.
+pub(in crate::check) fn record(rec: &mut Recorder, options: &CheckOptions, target: &Target) {
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let expired: Vec<(String, Times)> = places(options)
+    let expired: Vec<(String, Times)> = places(options, target)
         .into_iter()
         .flat_map(|(place, value)| {
             tokens_in(&value)
@@ -51,12 +53,10 @@ pub(in crate::check) fn record(rec: &mut Recorder, options: &CheckOptions) {
 }
 
 /// Where a token may travel, each with its value.
-fn places(options: &CheckOptions) -> Vec<(String, String)> {
+fn places(options: &CheckOptions, target: &Target) -> Vec<(String, String)> {
     let mut places = Vec::new();
-    if let Ok(url) = url::Url::parse(&options.url) {
-        for (name, value) in url.query_pairs() {
-            places.push((format!("the URL's `{name}` parameter"), value.into_owned()));
-        }
+    for (name, value) in target.url.query_pairs() {
+        places.push((format!("the URL's `{name}` parameter"), value.into_owned()));
     }
     for (name, value) in &options.headers {
         if name.eq_ignore_ascii_case("cookie") {
