@@ -82,7 +82,7 @@ pub(super) async fn compare(
         tokio::time::timeout(budget, second).await.ok()?;
         Some(Attempt::of(&scratch))
     };
-    let Some(other_way) = attempt(other.clone()).await else {
+    let Some(other_way) = attempt(other).await else {
         return;
     };
     if !other_way.failed.is_empty() {

@@ -74,7 +74,7 @@ pub(in crate::check) async fn speak(
     {
         Answer::ConnAck(decoded) if decoded.cause.is_none() => {
             let said = decoded.note.unwrap_or_default();
-            let ping = ping(&mut channel, &client, options.reply_timeout).await;
+            let ping = ping(&mut channel, &mut client, options.reply_timeout).await;
             let status = if ping.is_some() {
                 CheckStatus::Pass
             } else {
@@ -178,8 +178,10 @@ async fn connack(
     }
 }
 
-/// A PINGREQ, and how long its PINGRESP took (in ms), if it came within `wait`.
-async fn ping(channel: &mut Channel, client: &MqttClient, wait: Duration) -> Option<f64> {
+/// A PINGREQ, and how long its PINGRESP took (in ms), if it came within `wait`. What comes meanwhile is
+/// read by the machine (a PINGRESP in the same frame as another packet, or split across frames, counts),
+/// and what it owes (a PUBACK) is sent.
+async fn ping(channel: &mut Channel, client: &mut MqttClient, wait: Duration) -> Option<f64> {
     let Output::Send(frame, _) = client.ping() else {
         return None;
     };
@@ -188,9 +190,17 @@ async fn ping(channel: &mut Channel, client: &MqttClient, wait: Duration) -> Opt
     channel.send_frame(&frame, wait).await.ok()?;
     loop {
         match channel.next(deadline).await? {
-            // PINGRESP: type 13, no body.
-            Incoming::Binary(bytes) if bytes == [0xd0, 0] => {
-                return Some(sent.elapsed().as_secs_f64() * 1e3);
+            Incoming::Binary(bytes) => {
+                let (decoded, outputs) =
+                    client.heard(&Frame::Binary(bytes), std::time::Instant::now());
+                let answered = decoded.is_some_and(|d| d.kind == "PINGRESP")
+                    || outputs
+                        .iter()
+                        .any(|o| matches!(o, Output::Note(_, _, d) if d.kind == "PINGRESP"));
+                let _ = channel.send_outputs(outputs, deadline).await;
+                if answered {
+                    return Some(sent.elapsed().as_secs_f64() * 1e3);
+                }
             }
             Incoming::Closed(..) => return None,
             _ => {}
